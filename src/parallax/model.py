@@ -1,0 +1,202 @@
+"""The one data model of Parallax.
+
+Every stage reads and writes these records; the store maps them to tables and the renderers
+read them. They are frozen so that a stage cannot quietly change what another stage produced.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from enum import StrEnum
+from typing import Any
+
+#: ``published`` and ``modified`` are a :class:`datetime` when the time is known (aware when the
+#: time zone is known too) and a plain :class:`date` when only the day is known. ``datetime`` is a
+#: subclass of ``date``, so ``date | None`` covers both.
+When = date | None
+
+_SPACE = re.compile(r"\s+")
+
+
+def identity_text(text: str) -> str:
+    """The form of an article text that decides identity: Unicode-folded, case-folded, one space.
+
+    Two texts that differ only in typography (curly quotes, non-breaking spaces, line wrapping,
+    letter case) are the same article.
+    """
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    folded = folded.translate(_QUOTES)
+    return _SPACE.sub(" ", folded).strip()
+
+
+_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-"})
+
+
+def article_id(text: str) -> str:
+    """Stable id of an article: a hash of its identity text, so re-ingesting gives the same id."""
+    return hashlib.sha256(identity_text(text).encode("utf-8")).hexdigest()[:16]
+
+
+def iso(value: date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def parse_iso(value: str | None) -> date | None:
+    """Inverse of :func:`iso`: a date-only string gives a ``date``, anything longer a ``datetime``."""
+    if not value:
+        return None
+    if len(value) == 10:
+        return date.fromisoformat(value)
+    return datetime.fromisoformat(value)
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc).replace(microsecond=0)
+
+
+@dataclass(frozen=True, slots=True)
+class Outlet:
+    """A publisher: one name, the country it reports from, its main language and its web domains."""
+
+    name: str
+    country: str | None = None
+    language: str | None = None
+    domains: tuple[str, ...] = ()
+    timezone: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One news article as stored.
+
+    ``source`` names the input it came from (a file, ``file:line`` for JSON Lines, ``file#record``
+    for feeds and archives, or a URL). ``syndicated_of`` is set when the text is a near-copy of an
+    earlier article (the same wire story republished), so later stages can count independent
+    coverage.
+    """
+
+    id: str
+    text: str
+    title: str = ""
+    outlet: str | None = None
+    country: str | None = None
+    language: str | None = None
+    url: str | None = None
+    published: When = None
+    modified: When = None
+    byline: str | None = None
+    source: str = ""
+    ingested: datetime = field(default_factory=utcnow)
+    metadata: Mapping[str, Any] = field(default_factory=dict)
+    syndicated_of: str | None = None
+    syndication_similarity: float | None = None
+
+    @property
+    def chars(self) -> int:
+        return len(self.text)
+
+    def summary(self) -> dict[str, Any]:
+        """The short JSON form used by listings (``parallax articles --format json``)."""
+        return {
+            "id": self.id,
+            "outlet": self.outlet,
+            "country": self.country,
+            "language": self.language,
+            "published": iso(self.published),
+            "title": self.title,
+            "url": self.url,
+            "chars": self.chars,
+            "syndicated_of": self.syndicated_of,
+        }
+
+    def to_json(self) -> dict[str, Any]:
+        """The full JSON form (``parallax article ID --format json``)."""
+        data = self.summary()
+        data.update(
+            {
+                "modified": iso(self.modified),
+                "byline": self.byline,
+                "source": self.source,
+                "ingested": iso(self.ingested),
+                "syndication_similarity": self.syndication_similarity,
+                "metadata": dict(self.metadata),
+                "text": self.text,
+            }
+        )
+        return data
+
+
+class Outcome(StrEnum):
+    STORED = "stored"
+    DUPLICATE = "duplicate"
+    QUARANTINED = "quarantined"
+
+
+@dataclass(frozen=True, slots=True)
+class QuarantineEntry:
+    """An input, or one record of an input, that could not be stored, and why."""
+
+    input: str
+    reason: str
+    time: datetime = field(default_factory=utcnow)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"input": self.input, "reason": self.reason, "time": iso(self.time)}
+
+
+@dataclass(frozen=True, slots=True)
+class ItemResult:
+    """What happened to one item of an ingest: an article candidate or an input that failed whole."""
+
+    input: str
+    outcome: Outcome
+    article_id: str | None = None
+    reason: str | None = None
+
+
+@dataclass(slots=True)
+class IngestReport:
+    """The account of one ingest: every item is stored, a duplicate, or quarantined."""
+
+    items: list[ItemResult] = field(default_factory=list)
+    skipped: dict[str, int] = field(default_factory=dict)
+
+    def add(self, item: ItemResult) -> None:
+        self.items.append(item)
+
+    def count(self, outcome: Outcome) -> int:
+        return sum(1 for item in self.items if item.outcome is outcome)
+
+    @property
+    def stored(self) -> int:
+        return self.count(Outcome.STORED)
+
+    @property
+    def duplicates(self) -> int:
+        return self.count(Outcome.DUPLICATE)
+
+    @property
+    def quarantined(self) -> int:
+        return self.count(Outcome.QUARANTINED)
+
+    @property
+    def total(self) -> int:
+        return len(self.items)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "total": self.total,
+            "stored": self.stored,
+            "duplicates": self.duplicates,
+            "quarantined": self.quarantined,
+            "skipped": dict(self.skipped),
+            "items": [
+                {"input": i.input, "outcome": i.outcome.value, "article": i.article_id, "reason": i.reason}
+                for i in self.items
+            ],
+        }
