@@ -68,6 +68,8 @@ def split_caps_headline(text: str) -> tuple[str, str]:
     tokens = list(re.finditer(r"\S+", text))
     count = 0
     while count < len(tokens) and _is_caps_token(tokens[count].group()):
+        if tokens[count].group().startswith(("(", "--", "—")):
+            break
         count += 1
     # A final "A" or "I" usually opens the body ("... LONDON A senior official said").
     if count and count < len(tokens) and tokens[count - 1].group() in {"A", "I"}:

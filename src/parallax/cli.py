@@ -1,0 +1,244 @@
+"""The ``parallax`` command line: a thin layer over the library.
+
+Every command parses its arguments, calls the library, and renders the result; library errors
+become one-line messages that say what to do, with exit status 2.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from parallax.errors import ParallaxError
+from parallax.text import clip
+
+app = typer.Typer(
+    name="parallax",
+    help="Compare how news outlets across countries and languages cover the same event.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console(soft_wrap=True)
+err = Console(stderr=True)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+DbOption = Annotated[
+    Path | None,
+    typer.Option("--db", envvar="PARALLAX_DB", help="SQLite store (default ./parallax.db or $PARALLAX_DB)."),
+]
+
+
+def friendly(func: F) -> F:
+    """Turn library errors into one clear line on stderr and exit status 2."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except ParallaxError as exc:
+            err.print(f"[bold red]error:[/] {exc}", highlight=False, markup=True)
+            raise typer.Exit(2) from exc
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _store(db: Path | None):  # type: ignore[no-untyped-def]  # Store is imported lazily
+    from parallax.store import Store
+
+    return Store(db)
+
+
+def _print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def _parse_size(text: str) -> int:
+    units = {"KB": 1024, "MB": 1024**2, "GB": 1024**3, "B": 1}
+    upper = text.strip().upper()
+    for unit, factor in units.items():
+        if upper.endswith(unit):
+            return int(float(upper[: -len(unit)]) * factor)
+    return int(upper)
+
+
+@app.command()
+@friendly
+def ingest(
+    inputs: Annotated[list[str] | None, typer.Argument(help="Files, folders, globs or http(s) URLs.")] = None,
+    manifest: Annotated[Path | None, typer.Option(help="CSV with file,outlet,country,language,url.")] = None,
+    outlet: Annotated[str | None, typer.Option(help="Outlet of every input (a manifest row wins).")] = None,
+    country: Annotated[str | None, typer.Option(help="ISO 3166 country code of every input.")] = None,
+    language: Annotated[str | None, typer.Option(help="ISO 639-1 language of every input.")] = None,
+    db: DbOption = None,
+    outlets: Annotated[Path | None, typer.Option(help="Extra outlet registry (TOML).")] = None,
+    max_size: Annotated[str, typer.Option(help="Largest article text accepted, e.g. 5MB.")] = "5MB",
+    encoding: Annotated[str | None, typer.Option(help="Text encoding of the inputs when not UTF-8.")] = None,
+    follow: Annotated[bool, typer.Option(help="For feeds, fetch each entry's linked page.")] = False,
+    allow_private: Annotated[
+        bool, typer.Option(help="Allow fetching from private and loopback addresses.")
+    ] = False,
+    format: Annotated[str, typer.Option("--format", help="Summary as text or json.")] = "text",
+) -> None:
+    """Read articles from files, folders, feeds, archives and URLs into the store."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from parallax.ingest import ingest as run_ingest
+    from parallax.outlets import OutletRegistry
+
+    if format not in {"text", "json"}:
+        raise typer.BadParameter("use text or json", param_hint="--format")
+    try:
+        limit = _parse_size(max_size)
+    except ValueError as exc:
+        raise typer.BadParameter("give a size such as 5MB or 800KB", param_hint="--max-size") from exc
+    registry = OutletRegistry.load(outlets)
+    with _store(db) as store, Progress(
+        TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(),
+        TextColumn("{task.fields[counts]}"), TimeElapsedColumn(),
+        console=err, disable=format == "json", transient=False,
+    ) as progress:
+        task = progress.add_task("ingest", total=None, counts="")
+
+        def advance(ref: Any, report: Any) -> None:
+            progress.update(task, advance=1, counts=(
+                f"stored {report.stored} · duplicates {report.duplicates} · quarantined {report.quarantined}"
+            ))
+
+        report = run_ingest(
+            inputs or [], store=store, manifest=manifest, outlet=outlet, country=country,
+            language=language, registry=registry, max_bytes=limit, follow=follow,
+            allow_private=allow_private, encoding=encoding, progress=advance,
+            on_inputs=lambda n: progress.update(task, total=n),
+        )
+    if format == "json":
+        _print_json(report.to_json())
+    else:
+        out.print(
+            f"{report.total} items: [green]{report.stored} stored[/], {report.duplicates} duplicates, "
+            f"[{'red' if report.quarantined else 'green'}]{report.quarantined} quarantined[/]"
+        )
+        for kind, count in sorted(report.skipped.items()):
+            out.print(f"skipped {count} {kind} (not articles)")
+        bad = [item for item in report.items if item.outcome.value == "quarantined"]
+        if bad:
+            table = Table("input", "reason", title="Quarantined", title_justify="left")
+            for item in bad:
+                table.add_row(item.input, item.reason or "")
+            out.print(table)
+            out.print("See them again with `parallax quarantine`; fix the inputs and ingest again.")
+    if report.quarantined:
+        raise typer.Exit(1)
+
+
+@app.command()
+@friendly
+def articles(
+    db: DbOption = None,
+    format: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+    outlet: Annotated[str | None, typer.Option(help="Only this outlet's articles.")] = None,
+    limit: Annotated[int | None, typer.Option(help="At most this many.")] = None,
+) -> None:
+    """List stored articles in publication order."""
+    with _store(db) as store:
+        found = store.articles(outlet=outlet, limit=limit)
+    if format == "json":
+        _print_json([a.summary() for a in found])
+        return
+    table = Table("id", "outlet", "cc", "lang", "published", "title", "chars", title=f"{len(found)} articles")
+    for a in found:
+        title = a.title or clip(a.text, 60)
+        if a.syndicated_of:
+            title = f"{title} [dim](copy of {a.syndicated_of[:8]})[/]"
+        table.add_row(a.id, a.outlet or "", a.country or "", a.language or "",
+                      a.published.isoformat() if a.published else "", clip(title, 70), str(a.chars))
+    out.print(table)
+
+
+@app.command()
+@friendly
+def article(
+    id: Annotated[str, typer.Argument(help="Article id (or a unique prefix of one).")],
+    db: DbOption = None,
+    format: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
+) -> None:
+    """Show one article with its metadata."""
+    with _store(db) as store:
+        found = store.article(id)
+        sightings = store.sightings(found.id)
+        copies = store.syndicated_copies(found.id)
+    if format == "json":
+        data = found.to_json()
+        data["sightings"] = sightings
+        data["syndicated_copies"] = copies
+        _print_json(data)
+        return
+    out.print(f"[bold]{found.title or '(no headline)'}[/]", highlight=False)
+    details = [found.outlet or "unknown outlet", found.country or "", found.language or "",
+               found.published.isoformat() if found.published else "undated"]
+    out.print(" · ".join(d for d in details if d), highlight=False)
+    if found.modified:
+        out.print(f"modified {found.modified.isoformat()}")
+    if found.url:
+        out.print(found.url, highlight=False)
+    if found.syndicated_of:
+        out.print(f"syndicated copy of {found.syndicated_of} (similarity {found.syndication_similarity})")
+    if copies:
+        out.print(f"copies: {', '.join(copies)}")
+    out.print()
+    out.print(found.text, highlight=False, markup=False)
+
+
+@app.command()
+@friendly
+def quarantine(
+    db: DbOption = None,
+    format: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+) -> None:
+    """List inputs that could not be stored, with the reason and what to do."""
+    with _store(db) as store:
+        entries = store.quarantine()
+    if format == "json":
+        _print_json([e.to_json() for e in entries])
+        return
+    table = Table("input", "reason", "time", title=f"{len(entries)} quarantined")
+    for e in entries:
+        table.add_row(e.input, e.reason, e.time.isoformat())
+    out.print(table)
+
+
+@app.command()
+@friendly
+def demo(
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder for the demo's store and outputs.")] = Path(
+        "parallax-demo"
+    ),
+) -> None:
+    """Run Parallax on the bundled sample story and say where the outputs are."""
+    from parallax.demo import run_demo
+
+    result = run_demo(out_dir, console=out)
+    out.print()
+    out.print(f"Store:    {result.db}")
+    out.print(f"Articles: {result.articles_json}")
+    out.print(f"Explore:  parallax articles --db {result.db}")
+
+
+def main() -> None:
+    # Typer's own terminal-width detection misbehaves in pipes; rich handles width itself.
+    shutil.get_terminal_size()
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,308 @@
+"""The ingest stage: inputs -> readers -> articles in the store, with every item accounted for.
+
+Each input is read and written in transactions of at most ``commit_every`` items, so an
+interrupted run (even ``kill -9``) leaves a consistent store and a re-run stores only what is
+missing: articles already present are counted as duplicates.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from itertools import islice
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from parallax.errors import InputError
+from parallax.ingest import dedup
+from parallax.ingest.base import Draft, Item, Reader, Rejected, Skipped, Source, looks_binary
+from parallax.ingest.inputs import Hints, InputRef, Manifest, expand
+from parallax.ingest.language import detect_language
+from parallax.model import Article, IngestReport, ItemResult, Outcome, QuarantineEntry, article_id
+from parallax.outlets import OutletRegistry
+from parallax.store import Store
+
+log = logging.getLogger(__name__)
+
+DEFAULT_MAX_BYTES = 5 * 1024 * 1024
+#: Formats that hold many articles: their file size says nothing about one article's size.
+CONTAINER_READERS = {"jsonl", "json", "warc", "feed"}
+#: Detector confidence above which the detected language beats a language the source declares.
+LANGUAGE_CONFIDENCE = 0.9
+
+
+@dataclass(slots=True)
+class IngestOptions:
+    manifest: Manifest | None = None
+    hints: Hints = field(default_factory=Hints)
+    registry: OutletRegistry = field(default_factory=OutletRegistry.load)
+    max_bytes: int = DEFAULT_MAX_BYTES
+    follow: bool = False
+    allow_private: bool = False
+    encoding: str | None = None
+    commit_every: int = 200
+
+
+ProgressCallback = Callable[[InputRef, IngestReport], None]
+
+
+def readers(options: IngestOptions, fetcher: object | None = None) -> list[Reader]:
+    """The readers, most specific first: the first whose ``sniff`` accepts a source reads it."""
+    from parallax.ingest.dated_text import DatedTextReader
+    from parallax.ingest.feeds import FeedReader
+    from parallax.ingest.html import HtmlReader
+    from parallax.ingest.jsonfeed import JsonLinesReader, JsonReader
+    from parallax.ingest.warc import WarcReader
+
+    return [
+        WarcReader(),
+        FeedReader(follow=options.follow, fetcher=fetcher),  # type: ignore[arg-type]
+        JsonLinesReader(),
+        JsonReader(),
+        HtmlReader(),
+        DatedTextReader(),
+    ]
+
+
+def ingest(
+    names: Sequence[str],
+    *,
+    store: Store,
+    manifest: str | Path | None = None,
+    outlet: str | None = None,
+    country: str | None = None,
+    language: str | None = None,
+    registry: OutletRegistry | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    follow: bool = False,
+    allow_private: bool = False,
+    encoding: str | None = None,
+    progress: ProgressCallback | None = None,
+    on_inputs: Callable[[int], None] | None = None,
+) -> IngestReport:
+    """Ingest files, folders, globs and URLs into ``store``; return the account of every item.
+
+    With no ``names`` and a ``manifest``, the files the manifest lists are ingested.
+    """
+    options = IngestOptions(
+        manifest=Manifest(Path(manifest)) if manifest else None,
+        hints=Hints(outlet=outlet, country=country.upper() if country else None,
+                    language=language.lower() if language else None),
+        registry=registry or OutletRegistry.load(),
+        max_bytes=max_bytes,
+        follow=follow,
+        allow_private=allow_private,
+        encoding=encoding,
+    )
+    if not names and options.manifest is not None:
+        names = [str(p) for p in options.manifest.files()]
+    if not names:
+        raise InputError("nothing to ingest: name files, folders, globs or URLs, or give --manifest")
+    exclude = {options.manifest.path} if options.manifest else set()
+    refs, skipped = expand(list(names), exclude=exclude)
+    if on_inputs is not None:
+        on_inputs(len(refs))
+    return Ingestor(store, options).run(refs, skipped=skipped, progress=progress)
+
+
+class Ingestor:
+    """Runs the ingest of resolved inputs into one store."""
+
+    def __init__(self, store: Store, options: IngestOptions) -> None:
+        self.store = store
+        self.options = options
+        self._fetcher: object | None = None
+        self._readers: list[Reader] | None = None
+
+    @property
+    def fetcher(self):  # type: ignore[no-untyped-def]  # Fetcher is imported lazily
+        if self._fetcher is None:
+            from parallax.ingest.fetch import Fetcher
+
+            self._fetcher = Fetcher(allow_private=self.options.allow_private)
+        return self._fetcher
+
+    @property
+    def readers(self) -> list[Reader]:
+        if self._readers is None:
+            needs_fetcher = self.options.follow
+            self._readers = readers(self.options, self.fetcher if needs_fetcher else None)
+        return self._readers
+
+    def run(
+        self, refs: Iterable[InputRef], *, skipped: dict[str, int] | None = None,
+        progress: ProgressCallback | None = None,
+    ) -> IngestReport:
+        report = IngestReport(skipped=dict(skipped or {}))
+        for ref in refs:
+            self.ingest_one(ref, report)
+            if progress is not None:
+                progress(ref, report)
+        return report
+
+    # -- one input -----------------------------------------------------------------------------
+
+    def ingest_one(self, ref: InputRef, report: IngestReport) -> None:
+        hints = self.options.hints
+        if ref.path is not None and self.options.manifest is not None:
+            hints = self.options.manifest.hints_for(ref.path).over(hints)
+        try:
+            items = self._items(ref, hints)
+            while True:
+                chunk = list(islice(items, self.options.commit_every))
+                if not chunk:
+                    break
+                with self.store.transaction():
+                    for item in chunk:
+                        self._record(item, hints, report)
+        except InputError as exc:
+            self._quarantine(ref.name, _plain(exc), report)
+        except Exception as exc:  # a parser bug must not stop the batch; the input is kept aside
+            log.exception("unexpected error reading %s", ref.name)
+            self._quarantine(ref.name, f"unexpected error while reading: {type(exc).__name__}: {exc}", report)
+
+    def _items(self, ref: InputRef, hints: Hints) -> Iterator[Item]:
+        source = self._load(ref, hints)
+        reader = self._choose(source)
+        if reader is None:
+            suffix = Path(source.name).suffix or "(no extension)"
+            raise InputError(
+                f"unsupported format {suffix}: expected dated text (.txt), JSON (.json/.jsonl), "
+                "HTML (.html), an RSS/Atom feed or a WARC archive"
+            )
+        if reader.name not in {"warc"} and looks_binary(source.data):
+            raise InputError("binary content, not text: expected text, JSON, HTML, a feed or a WARC archive")
+        if not source.data.strip():
+            raise InputError("empty file (whitespace only)")
+        if reader.name not in CONTAINER_READERS and len(source.data) > 4 * self.options.max_bytes:
+            raise InputError(self._oversized(len(source.data)))
+        for item in reader.read(source):
+            if isinstance(item, Draft):
+                item.metadata.setdefault("reader", reader.name)
+            yield item
+
+    def _load(self, ref: InputRef, hints: Hints) -> Source:
+        if ref.url is not None:
+            fetched: Source = self.fetcher.fetch(ref.url)
+            return replace(fetched, encoding=self.options.encoding)
+        assert ref.path is not None
+        try:
+            size = ref.path.stat().st_size
+            if size == 0:
+                raise InputError("empty file (0 bytes)")
+            if size > 4 * self.options.max_bytes and not _container_name(ref.path):
+                raise InputError(self._oversized(size))
+            data = ref.path.read_bytes()
+        except OSError as exc:
+            raise InputError(f"cannot read the file: {exc.strerror}") from exc
+        return Source(name=ref.name, data=data, url=hints.url, encoding=self.options.encoding)
+
+    def _choose(self, source: Source) -> Reader | None:
+        for reader in self.readers:
+            if reader.sniff(source):
+                return reader
+        return None
+
+    def _oversized(self, size: int) -> str:
+        limit = self.options.max_bytes
+        return (
+            f"oversized: {size / 1e6:.1f} MB exceeds the {limit / 1e6:.1f} MB limit per article; "
+            "raise it with --max-size if this is really one article"
+        )
+
+    # -- one item ------------------------------------------------------------------------------
+
+    def _record(self, item: Item, hints: Hints, report: IngestReport) -> None:
+        if isinstance(item, Skipped):
+            report.skipped[item.kind] = report.skipped.get(item.kind, 0) + 1
+            return
+        if isinstance(item, Rejected):
+            self._quarantine(item.origin, item.reason, report)
+            return
+        if not item.text.strip():
+            self._quarantine(item.origin, "no article text found", report)
+            return
+        size = len(item.text.encode("utf-8"))
+        if size > self.options.max_bytes:
+            self._quarantine(item.origin, self._oversized(size), report)
+            return
+        article = self.finalize(item, hints)
+        if self.store.has_article(article.id):
+            self.store.add_sighting(article.id, source=item.origin, outlet=article.outlet, url=article.url)
+            report.add(ItemResult(item.origin, Outcome.DUPLICATE, article.id, "same text already stored"))
+            return
+        print_ = dedup.fingerprint(article.text)
+        best: tuple[float, str] | None = None
+        for candidate, signature, original in self.store.minhash_candidates(print_.band_keys):
+            score = dedup.similarity(print_.signature, signature)
+            if score >= dedup.THRESHOLD and (best is None or score > best[0]):
+                best = (score, original or candidate)
+        if best is not None:
+            article = replace(article, syndicated_of=best[1], syndication_similarity=round(best[0], 3))
+        raw_id = self.store.add_raw(item.raw, name=item.origin, media_type=item.raw_media_type)
+        self.store.add_article(article, raw_id=raw_id)
+        self.store.add_minhash(article.id, print_.to_bytes(), print_.band_keys)
+        report.add(ItemResult(item.origin, Outcome.STORED, article.id))
+
+    def finalize(self, draft: Draft, hints: Hints) -> Article:
+        """Settle identity, outlet, country, language and time zone of a draft."""
+        registry = self.options.registry
+        url = hints.url or draft.url
+        known = registry.by_name(hints.outlet) or registry.by_url(url) or registry.by_name(draft.outlet)
+        outlet = hints.outlet or (known.name if known else None) or draft.outlet
+        country = hints.country or (draft.country.upper() if draft.country else None) or (
+            known.country if known else None
+        )
+        detected, confidence = detect_language(draft.text)
+        declared = draft.language.lower()[:2] if draft.language else None
+        language = hints.language or (
+            detected if detected and confidence >= LANGUAGE_CONFIDENCE else None
+        ) or declared or (known.language if known else None) or detected
+        metadata = dict(draft.metadata)
+        if detected:
+            metadata["language_detected"] = detected
+            metadata["language_confidence"] = round(confidence, 3)
+        zone = known.timezone if known else None
+        return Article(
+            id=article_id(draft.text),
+            text=draft.text,
+            title=draft.title,
+            outlet=outlet,
+            country=country,
+            language=language,
+            url=url,
+            published=_localize(draft.published, zone),
+            modified=_localize(draft.modified, zone),
+            byline=draft.byline,
+            source=draft.origin,
+            metadata=metadata,
+        )
+
+    def _quarantine(self, name: str, reason: str, report: IngestReport) -> None:
+        with self.store.transaction():
+            self.store.add_quarantine(QuarantineEntry(input=name, reason=reason))
+        report.add(ItemResult(name, Outcome.QUARANTINED, reason=reason))
+
+
+def _container_name(path: Path) -> bool:
+    name = path.name.lower()
+    return name.endswith((".jsonl", ".ndjson", ".json", ".warc", ".warc.gz", ".arc", ".arc.gz",
+                          ".rss", ".atom", ".xml"))
+
+
+def _localize(value: object, zone: str | None) -> datetime | None:  # type: ignore[return]
+    """Attach the outlet's time zone to a naive time; leave aware times and bare dates alone."""
+    if isinstance(value, datetime) and value.tzinfo is None and zone:
+        try:
+            return value.replace(tzinfo=ZoneInfo(zone))
+        except ZoneInfoNotFoundError:
+            return value
+    return value  # type: ignore[return-value]
+
+
+def _plain(exc: Exception) -> str:
+    """The message of one of our errors without its code, for quarantine reasons."""
+    text = str(exc)
+    return text.split("] ", 1)[1] if text.startswith("[P") and "] " in text else text

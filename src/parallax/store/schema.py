@@ -1,0 +1,67 @@
+"""Schema migrations, oldest first. A store at version N runs migrations N+1.. in order.
+
+Never edit a released migration: add a new one, so stores made by older versions upgrade.
+"""
+
+from __future__ import annotations
+
+MIGRATIONS: list[str] = [
+    # 1: articles, their raw inputs, sightings of exact duplicates, quarantine, near-duplicate index
+    """
+    CREATE TABLE raw_inputs (
+        id TEXT PRIMARY KEY,            -- sha256 of the raw bytes
+        name TEXT NOT NULL,             -- where the bytes came from
+        media_type TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        data BLOB NOT NULL              -- zlib-compressed
+    );
+    CREATE TABLE articles (
+        id TEXT PRIMARY KEY,
+        outlet TEXT,
+        country TEXT,
+        language TEXT,
+        url TEXT,
+        published TEXT,                 -- ISO 8601; a bare date when only the day is known
+        published_sort TEXT,            -- UTC instant (or the date) for ordering
+        modified TEXT,
+        title TEXT NOT NULL DEFAULT '',
+        byline TEXT,
+        text TEXT NOT NULL,
+        chars INTEGER NOT NULL,
+        source TEXT NOT NULL,
+        ingested TEXT NOT NULL,
+        metadata TEXT NOT NULL DEFAULT '{}',
+        raw_id TEXT REFERENCES raw_inputs(id),
+        syndicated_of TEXT REFERENCES articles(id),
+        syndication_similarity REAL
+    );
+    CREATE INDEX articles_published ON articles(published_sort);
+    CREATE INDEX articles_outlet ON articles(outlet);
+    CREATE INDEX articles_syndicated ON articles(syndicated_of);
+    CREATE TABLE sightings (
+        article_id TEXT NOT NULL REFERENCES articles(id),
+        source TEXT NOT NULL,
+        outlet TEXT,
+        url TEXT,
+        seen TEXT NOT NULL,
+        PRIMARY KEY (article_id, source)
+    );
+    CREATE TABLE quarantine (
+        id INTEGER PRIMARY KEY,
+        input TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        time TEXT NOT NULL,
+        raw_id TEXT REFERENCES raw_inputs(id),
+        UNIQUE (input, reason)
+    );
+    CREATE TABLE minhash (
+        article_id TEXT PRIMARY KEY REFERENCES articles(id),
+        signature BLOB NOT NULL
+    );
+    CREATE TABLE minhash_bands (
+        band_key INTEGER NOT NULL,
+        article_id TEXT NOT NULL REFERENCES articles(id)
+    );
+    CREATE INDEX minhash_bands_key ON minhash_bands(band_key);
+    """,
+]

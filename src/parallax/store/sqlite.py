@@ -1,0 +1,314 @@
+"""The SQLite store.
+
+All SQL lives in this package so that a second backend (PostgreSQL) can stand behind the same
+:class:`Store` methods. SQLite runs in WAL mode: readers are not blocked by the single writer, and
+an interrupted write (even ``kill -9``) leaves the last committed state.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+import zlib
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from parallax.errors import NotFoundError, StoreError
+from parallax.model import Article, QuarantineEntry, iso, parse_iso
+from parallax.store.schema import MIGRATIONS
+
+SCHEMA_VERSION = len(MIGRATIONS)
+
+_ARTICLE_COLUMNS = (
+    "id, outlet, country, language, url, published, modified, title, byline, text, source, "
+    "ingested, metadata, syndicated_of, syndication_similarity"
+)
+
+
+def default_db_path() -> Path:
+    """``$PARALLAX_DB`` when set, else ``./parallax.db``."""
+    return Path(os.environ.get("PARALLAX_DB") or "parallax.db")
+
+
+def sort_key(value: date | None) -> str | None:
+    """An ordering key: aware datetimes in UTC, naive ones and dates as written."""
+    if value is None:
+        return None
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        return value.astimezone(timezone.utc).replace(tzinfo=None).isoformat()
+    return value.isoformat()
+
+
+class Store:
+    """Articles, their raw inputs, quarantine and indexes, in one SQLite file."""
+
+    def __init__(self, path: str | Path | None = None, *, memory: bool = False) -> None:
+        if memory:
+            self.path: Path | None = None
+            target = ":memory:"
+        else:
+            self.path = Path(path) if path is not None else default_db_path()
+            if self.path.parent and not self.path.parent.exists():
+                raise StoreError(f"folder {self.path.parent} does not exist; create it or choose another --db")
+            target = str(self.path)
+        try:
+            # Autocommit mode: transactions are opened explicitly with BEGIN IMMEDIATE.
+            self._db = sqlite3.connect(target, isolation_level=None, check_same_thread=False)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.execute("PRAGMA foreign_keys=ON")
+            self._db.execute("PRAGMA busy_timeout=10000")
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"cannot open {target} as a Parallax store: {exc}") from exc
+        self._in_transaction = False
+
+    # -- lifecycle ---------------------------------------------------------------------------
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def schema_version(self) -> int:
+        return int(self._db.execute("PRAGMA user_version").fetchone()[0])
+
+    def _migrate(self) -> None:
+        version = self.schema_version
+        if version > SCHEMA_VERSION:
+            raise StoreError(
+                f"the store is at schema version {version}, newer than this Parallax "
+                f"({SCHEMA_VERSION}); upgrade Parallax"
+            )
+        for number in range(version, SCHEMA_VERSION):
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                for statement in _statements(MIGRATIONS[number]):
+                    self._db.execute(statement)
+                self._db.execute(f"PRAGMA user_version = {number + 1}")
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One atomic unit of writes; nested calls join the outer one."""
+        if self._in_transaction:
+            yield
+            return
+        self._db.execute("BEGIN IMMEDIATE")
+        self._in_transaction = True
+        try:
+            yield
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        else:
+            self._db.execute("COMMIT")
+        finally:
+            self._in_transaction = False
+
+    # -- raw inputs ----------------------------------------------------------------------------
+
+    def add_raw(self, data: bytes, *, name: str, media_type: str) -> str:
+        raw_id = hashlib.sha256(data).hexdigest()
+        self._db.execute(
+            "INSERT OR IGNORE INTO raw_inputs (id, name, media_type, size, data) VALUES (?, ?, ?, ?, ?)",
+            (raw_id, name, media_type, len(data), zlib.compress(data, 6)),
+        )
+        return raw_id
+
+    def raw(self, article_id: str) -> tuple[bytes, str]:
+        """The bytes an article was read from, and their media type."""
+        row = self._db.execute(
+            "SELECT r.data, r.media_type FROM articles a JOIN raw_inputs r ON r.id = a.raw_id WHERE a.id = ?",
+            (self.resolve_id(article_id),),
+        ).fetchone()
+        if row is None:
+            raise NotFoundError(f"no raw input is kept for article {article_id}")
+        return zlib.decompress(row[0]), str(row[1])
+
+    # -- articles ------------------------------------------------------------------------------
+
+    def has_article(self, article_id: str) -> bool:
+        return self._db.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone() is not None
+
+    def add_article(self, article: Article, *, raw_id: str | None = None) -> None:
+        self._db.execute(
+            "INSERT INTO articles (id, outlet, country, language, url, published, published_sort, modified,"
+            " title, byline, text, chars, source, ingested, metadata, raw_id, syndicated_of,"
+            " syndication_similarity) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                article.id, article.outlet, article.country, article.language, article.url,
+                iso(article.published), sort_key(article.published), iso(article.modified),
+                article.title, article.byline, article.text, article.chars, article.source,
+                iso(article.ingested), json.dumps(dict(article.metadata), ensure_ascii=False, default=str),
+                raw_id, article.syndicated_of, article.syndication_similarity,
+            ),
+        )
+
+    def add_sighting(self, article_id: str, *, source: str, outlet: str | None, url: str | None) -> bool:
+        """Record that an exact duplicate of a stored article was seen elsewhere. True if new."""
+        cursor = self._db.execute(
+            "INSERT OR IGNORE INTO sightings (article_id, source, outlet, url, seen) VALUES (?, ?, ?, ?, ?)",
+            (article_id, source, outlet, url, iso(datetime.now(timezone.utc).replace(microsecond=0))),
+        )
+        return cursor.rowcount > 0
+
+    def sightings(self, article_id: str) -> list[dict[str, Any]]:
+        rows = self._db.execute(
+            "SELECT source, outlet, url, seen FROM sightings WHERE article_id = ? ORDER BY seen, source",
+            (article_id,),
+        ).fetchall()
+        return [{"source": r[0], "outlet": r[1], "url": r[2], "seen": r[3]} for r in rows]
+
+    def resolve_id(self, prefix: str) -> str:
+        """A full article id from an id or a unique prefix of one (at least 4 characters)."""
+        if self.has_article(prefix):
+            return prefix
+        if len(prefix) >= 4:
+            rows = self._db.execute(
+                "SELECT id FROM articles WHERE id LIKE ? ESCAPE '\\' LIMIT 2",
+                (prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%",),
+            ).fetchall()
+            if len(rows) == 1:
+                return str(rows[0][0])
+            if len(rows) > 1:
+                raise NotFoundError(f"article id prefix {prefix!r} is ambiguous; give more characters")
+        raise NotFoundError(f"no article {prefix!r} in the store; list ids with `parallax articles`")
+
+    def article(self, article_id: str) -> Article:
+        row = self._db.execute(
+            f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id = ?", (self.resolve_id(article_id),)
+        ).fetchone()
+        return _article(row)
+
+    def articles(
+        self, *, ids: Sequence[str] | None = None, outlet: str | None = None, limit: int | None = None
+    ) -> list[Article]:
+        """Articles in publication order (undated last), optionally filtered."""
+        clauses, params = [], []
+        if ids is not None:
+            clauses.append(f"id IN ({','.join('?' * len(ids))})")
+            params.extend(ids)
+        if outlet is not None:
+            clauses.append("outlet = ?")
+            params.append(outlet)
+        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+        sql = (
+            f"SELECT {_ARTICLE_COLUMNS} FROM articles {where} "
+            "ORDER BY published_sort IS NULL, published_sort, rowid"
+        )
+        if limit is not None:
+            sql += f" LIMIT {int(limit)}"
+        return [_article(row) for row in self._db.execute(sql, params)]
+
+    def iter_articles(self, batch: int = 500) -> Iterator[Article]:
+        """All articles in insertion order, read in batches so memory stays flat."""
+        last = 0
+        while True:
+            rows = self._db.execute(
+                f"SELECT rowid, {_ARTICLE_COLUMNS} FROM articles WHERE rowid > ? ORDER BY rowid LIMIT ?",
+                (last, batch),
+            ).fetchall()
+            if not rows:
+                return
+            for row in rows:
+                yield _article(row[1:])
+            last = rows[-1][0]
+
+    def count_articles(self) -> int:
+        return int(self._db.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
+
+    # -- quarantine ----------------------------------------------------------------------------
+
+    def add_quarantine(self, entry: QuarantineEntry, *, raw_id: str | None = None) -> None:
+        # Re-running an ingest on the same bad input refreshes the entry instead of repeating it.
+        self._db.execute(
+            "INSERT INTO quarantine (input, reason, time, raw_id) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (input, reason) DO UPDATE SET time = excluded.time",
+            (entry.input, entry.reason, iso(entry.time), raw_id),
+        )
+
+    def quarantine(self) -> list[QuarantineEntry]:
+        rows = self._db.execute("SELECT input, reason, time FROM quarantine ORDER BY time, id").fetchall()
+        return [QuarantineEntry(input=r[0], reason=r[1], time=_datetime(r[2])) for r in rows]
+
+    # -- near-duplicate index ------------------------------------------------------------------
+
+    def add_minhash(self, article_id: str, signature: bytes, band_keys: Iterable[int]) -> None:
+        self._db.execute("INSERT OR REPLACE INTO minhash (article_id, signature) VALUES (?, ?)",
+                         (article_id, signature))
+        self._db.executemany(
+            "INSERT INTO minhash_bands (band_key, article_id) VALUES (?, ?)",
+            [(key, article_id) for key in band_keys],
+        )
+
+    def minhash_candidates(self, band_keys: Sequence[int]) -> list[tuple[str, bytes, str | None]]:
+        """Stored articles sharing a band with the given keys: (id, signature, syndicated_of)."""
+        if not band_keys:
+            return []
+        rows = self._db.execute(
+            "SELECT DISTINCT m.article_id, m.signature, a.syndicated_of FROM minhash_bands b "
+            "JOIN minhash m ON m.article_id = b.article_id JOIN articles a ON a.id = b.article_id "
+            f"WHERE b.band_key IN ({','.join('?' * len(band_keys))})",
+            list(band_keys),
+        ).fetchall()
+        return [(str(r[0]), bytes(r[1]), r[2]) for r in rows]
+
+    def syndicated_copies(self, article_id: str) -> list[str]:
+        rows = self._db.execute(
+            "SELECT id FROM articles WHERE syndicated_of = ? ORDER BY rowid", (article_id,)
+        ).fetchall()
+        return [str(r[0]) for r in rows]
+
+    # -- checks --------------------------------------------------------------------------------
+
+    def integrity_check(self) -> str:
+        return str(self._db.execute("PRAGMA integrity_check").fetchone()[0])
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        """Read-only SQL for tests and power users; writes go through the methods above."""
+        return [tuple(row) for row in self._db.execute(sql, params).fetchall()]
+
+
+def _statements(script: str) -> list[str]:
+    # executescript() would commit the open transaction; run statements one by one instead.
+    parts, current = [], []
+    for line in script.splitlines():
+        code = line.split("--", 1)[0]
+        current.append(code)
+        if code.rstrip().endswith(";"):
+            statement = "\n".join(current).strip()
+            if statement.strip(";").strip():
+                parts.append(statement)
+            current = []
+    if "".join(current).strip():
+        parts.append("\n".join(current))
+    return parts
+
+
+def _datetime(value: str) -> datetime:
+    parsed = parse_iso(value)
+    assert isinstance(parsed, datetime)
+    return parsed
+
+
+def _article(row: Sequence[Any]) -> Article:
+    return Article(
+        id=row[0], outlet=row[1], country=row[2], language=row[3], url=row[4],
+        published=parse_iso(row[5]), modified=parse_iso(row[6]), title=row[7] or "", byline=row[8],
+        text=row[9], source=row[10], ingested=_datetime(row[11]), metadata=json.loads(row[12] or "{}"),
+        syndicated_of=row[13], syndication_similarity=row[14],
+    )
