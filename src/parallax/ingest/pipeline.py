@@ -249,7 +249,7 @@ class Ingestor:
     def finalize(self, draft: Draft, hints: Hints) -> Article:
         """Settle identity, outlet, country, language and time zone of a draft."""
         registry = self.options.registry
-        url = hints.url or draft.url
+        url = draft.url or hints.url
         known = registry.by_name(hints.outlet) or registry.by_url(url) or registry.by_name(draft.outlet)
         outlet = hints.outlet or (known.name if known else None) or draft.outlet
         country = hints.country or (draft.country.upper() if draft.country else None) or (

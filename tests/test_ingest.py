@@ -1,0 +1,198 @@
+"""The ingest stage end to end: seeds, bad inputs, duplicates, syndicated copies, accounting."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from parallax.errors import InputError
+from parallax.ingest import ingest
+from parallax.model import Outcome
+from parallax.store import Store
+
+KBS = "000_486bc6c6c952522f.txt"
+KYODO = "001_c1ce6ce2203ff664.txt"
+
+BODY = (
+    "Delegates from the two river states met on Tuesday in the lakeside city and signed a water "
+    "sharing accord after nine hours of talks. The accord sets seasonal quotas for the reservoir. "
+    "Officials said monitoring teams will report every month. Farmers downstream welcomed the news."
+)
+
+
+def _by_outlet(store: Store) -> dict[str | None, object]:
+    return {a.outlet: a for a in store.articles()}
+
+
+def test_seeds_with_manifest(store: Store, seeds: Path) -> None:
+    report = ingest([str(seeds)], store=store, manifest=seeds / "manifest.csv")
+    assert (report.stored, report.duplicates, report.quarantined) == (2, 0, 0)
+    kbs = store.article(next(i.article_id for i in report.items if i.input.endswith(KBS)))  # type: ignore[arg-type]
+    assert kbs.title == "TRILATERAL TALKS TAKE PLACE IN LONDON"
+    assert kbs.published == datetime(2021, 5, 6, 16, 3, tzinfo=timezone(timedelta(hours=9)))
+    assert kbs.published.isoformat() == "2021-05-06T16:03:00+09:00"  # type: ignore[union-attr]
+    assert kbs.modified.isoformat() == "2021-05-06T16:45:00+09:00"  # type: ignore[union-attr]
+    assert kbs.outlet == "KBS World News" and kbs.country == "KR" and kbs.language == "en"
+    for noise in ("[Anchor Lead]", "[Pkg]", "News Today", "입력", "수정"):
+        assert noise not in kbs.text
+    kyodo = store.article(next(i.article_id for i in report.items if i.input.endswith(KYODO)))  # type: ignore[arg-type]
+    assert kyodo.published is not None and kyodo.published.isoformat() == "2021-05-05"
+    assert kyodo.text.startswith("Foreign Minister Toshimitsu Motegi")
+    assert kyodo.outlet == "Kyodo News (via The Japan Times)" and kyodo.country == "JP"
+
+    again = ingest([str(seeds)], store=store, manifest=seeds / "manifest.csv")
+    assert (again.stored, again.duplicates, again.quarantined) == (0, 2, 0)
+    assert store.count_articles() == 2
+
+
+def test_manifest_alone_names_the_inputs(store: Store, seeds: Path) -> None:
+    report = ingest([], store=store, manifest=seeds / "manifest.csv")
+    assert report.stored == 2
+
+
+def test_raw_input_kept_for_reprocessing(store: Store, seeds: Path) -> None:
+    report = ingest([str(seeds / KBS)], store=store)
+    raw, media_type = store.raw(report.items[0].article_id or "")
+    assert raw == (seeds / KBS).read_bytes()
+    assert media_type == "text/plain"
+
+
+def test_bad_inputs_quarantined_and_batch_goes_on(store: Store, tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "good.txt").write_text(f" date 2026-04-14 DAM ACCORD SIGNED {BODY}", encoding="utf-8")
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "binary.txt").write_bytes(bytes(range(256)) * 8)
+    (folder / "huge.txt").write_text(" date 2026-04-14 " + "word " * 300_000, encoding="utf-8")
+    (folder / "latin1.txt").write_bytes("Caf\xe9 society news. ".encode("latin-1") * 5)
+    (folder / "notes.pdf").write_bytes(b"%PDF-1.4 fake")
+    report = ingest([str(folder)], store=store, max_bytes=1_000_000)
+    assert report.total == 6
+    assert report.stored + report.duplicates + report.quarantined == report.total
+    assert report.stored == 1
+    reasons = {Path(i.input).name: i.reason or "" for i in report.items if i.outcome is Outcome.QUARANTINED}
+    assert "empty file" in reasons["empty.txt"]
+    assert "binary" in reasons["binary.txt"]
+    assert "oversized" in reasons["huge.txt"] and "--max-size" in reasons["huge.txt"]
+    assert "UTF-8" in reasons["latin1.txt"] and "--encoding" in reasons["latin1.txt"]
+    assert "unsupported format .pdf" in reasons["notes.pdf"]
+    assert {Path(e.input).name for e in store.quarantine()} == set(reasons)
+    # Re-running neither stores twice nor repeats quarantine entries.
+    again = ingest([str(folder)], store=store, max_bytes=1_000_000)
+    assert (again.stored, again.duplicates, again.quarantined) == (0, 1, 5)
+    assert len(store.quarantine()) == 5
+
+
+def test_encoding_option_reads_legacy_text(store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "latin1.txt"
+    path.write_bytes(("Caf\xe9 owners met the mayor on Monday to discuss rents. " * 3).encode("latin-1"))
+    report = ingest([str(path)], store=store, encoding="latin-1")
+    assert report.stored == 1
+    assert "Café" in store.articles()[0].text
+
+
+def test_jsonl_with_broken_line(store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "batch.jsonl"
+    good = [{"title": f"Story {n}", "text": f"{BODY} Story number {n} of the batch.", "outlet": "Example Wire",
+             "published": "2026-04-14T10:00:00Z"} for n in range(3)]
+    lines = [json.dumps(good[0]), json.dumps(good[1])[:-9], json.dumps(good[2])]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    report = ingest([str(path)], store=store)
+    assert (report.stored, report.quarantined) == (2, 1)
+    [entry] = store.quarantine()
+    assert entry.input == f"{path}:2"
+    assert "malformed JSON" in entry.reason
+
+
+def test_truncated_json_file(store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "cut.json"
+    path.write_text(json.dumps({"title": "T", "text": BODY})[:40], encoding="utf-8")
+    report = ingest([str(path)], store=store)
+    assert report.quarantined == 1
+    assert "truncated" in (report.items[0].reason or "")
+
+
+def test_exact_duplicate_from_other_outlet_is_a_sighting(store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "two.jsonl"
+    records = [
+        {"text": BODY, "outlet": "Wire A", "url": "https://a.invalid/1"},
+        {"text": BODY.replace(" ", "  "), "outlet": "Paper B", "url": "https://b.invalid/1"},
+    ]
+    path.write_text("\n".join(json.dumps(r) for r in records), encoding="utf-8")
+    report = ingest([str(path)], store=store)
+    assert (report.stored, report.duplicates) == (1, 1)
+    [sighting] = store.sightings(store.articles()[0].id)
+    assert sighting["outlet"] == "Paper B"
+
+
+def test_near_duplicate_is_linked_as_syndicated_copy(store: Store, tmp_path: Path) -> None:
+    long_body = " ".join(f"{BODY} Paragraph {n} adds detail about quota {n * 7}." for n in range(6))
+    copy = "Editor's note: this report comes from a wire service. " + long_body.replace(
+        "Farmers downstream welcomed the news.", "Farmers welcomed it.", 1
+    )
+    unrelated = (
+        "The city council approved a new budget for public libraries on Monday, adding evening hours "
+        "and a mobile reading van for outlying districts, the mayor's office said."
+    ) * 3
+    path = tmp_path / "wire.jsonl"
+    rows = [{"text": long_body, "outlet": "Wire A"}, {"text": copy, "outlet": "Paper B"},
+            {"text": unrelated, "outlet": "Paper C"}]
+    path.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
+    report = ingest([str(path)], store=store)
+    assert report.stored == 3
+    ids = [i.article_id for i in report.items]
+    original, syndicated, other = (store.article(i or "") for i in ids)
+    assert original.syndicated_of is None
+    assert syndicated.syndicated_of == original.id
+    assert syndicated.syndication_similarity is not None and syndicated.syndication_similarity >= 0.6
+    assert other.syndicated_of is None
+    assert store.syndicated_copies(original.id) == [syndicated.id]
+
+
+def test_flags_and_registry_fill_metadata(store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "a.json"
+    path.write_text(json.dumps({"text": BODY, "url": "https://www.koreaherald.com/view/1",
+                                "published": "2026-04-14T10:00:00"}), encoding="utf-8")
+    ingest([str(path)], store=store)
+    article = store.articles()[0]
+    assert article.outlet == "The Korea Herald" and article.country == "KR"
+    # A naive time takes the outlet's time zone from the registry.
+    assert article.published is not None and article.published.isoformat() == "2026-04-14T10:00:00+09:00"
+    other = tmp_path / "b.json"
+    other.write_text(json.dumps({"text": BODY + " More."}), encoding="utf-8")
+    ingest([str(other)], store=store, outlet="Lakeside Post", country="ca", language="en")
+    flagged = [a for a in store.articles() if a.outlet == "Lakeside Post"][0]
+    assert (flagged.country, flagged.language) == ("CA", "en")
+
+
+def test_language_is_detected(store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "de.json"
+    path.write_text(json.dumps({"text": "Die Delegationen der beiden Staaten haben sich am Dienstag in der "
+                                "Stadt am See getroffen und ein Abkommen über die Verteilung des Wassers "
+                                "unterzeichnet."}), encoding="utf-8")
+    ingest([str(path)], store=store)
+    article = store.articles()[0]
+    assert article.language == "de"
+    assert article.metadata["language_detected"] == "de"
+
+
+def test_missing_path_fails_at_once(store: Store, tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="no such file"):
+        ingest([str(tmp_path / "nope.txt")], store=store)
+    with pytest.raises(InputError, match="matches no file"):
+        ingest([str(tmp_path / "*.nothing")], store=store)
+
+
+def test_glob_and_gzip_warc_name(store: Store, tmp_path: Path) -> None:
+    for n in range(3):
+        (tmp_path / f"a{n}.txt").write_text(f"{BODY} Item {n}.", encoding="utf-8")
+    report = ingest([str(tmp_path / "a*.txt")], store=store)
+    assert report.stored == 3
+    bad = tmp_path / "broken.warc.gz"
+    bad.write_bytes(gzip.compress(b"not a warc at all"))
+    report = ingest([str(bad)], store=store)
+    assert report.quarantined == 1

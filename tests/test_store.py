@@ -1,0 +1,62 @@
+"""The store: schema versions, reopening, raw inputs, id prefixes."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from parallax.errors import NotFoundError, StoreError
+from parallax.model import Article, article_id
+from parallax.store import SCHEMA_VERSION, Store
+
+
+def test_new_store_is_at_current_version_and_wal(tmp_path: Path) -> None:
+    with Store(tmp_path / "p.db") as store:
+        assert store.schema_version == SCHEMA_VERSION
+        assert store.execute("PRAGMA journal_mode")[0][0] == "wal"
+    with Store(tmp_path / "p.db") as again:
+        assert again.schema_version == SCHEMA_VERSION
+
+
+def test_newer_store_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "future.db"
+    sqlite3.connect(path).execute(f"PRAGMA user_version = {SCHEMA_VERSION + 5}").connection.close()
+    with pytest.raises(StoreError, match="upgrade Parallax"):
+        Store(path)
+
+
+def test_not_a_database(tmp_path: Path) -> None:
+    path = tmp_path / "junk.db"
+    path.write_bytes(b"this is not sqlite" * 100)
+    with pytest.raises(StoreError, match="cannot open"):
+        Store(path)
+
+
+def test_article_round_trip_and_prefix(tmp_path: Path) -> None:
+    text = "A short article about a river accord."
+    article = Article(id=article_id(text), text=text, title="Accord", outlet="Example", metadata={"k": [1]})
+    with Store(memory=True) as store:
+        with store.transaction():
+            raw_id = store.add_raw(b"raw bytes", name="x", media_type="text/plain")
+            store.add_article(article, raw_id=raw_id)
+        loaded = store.article(article.id[:6])
+        assert loaded.text == text and loaded.metadata == {"k": [1]}
+        assert store.raw(article.id) == (b"raw bytes", "text/plain")
+        with pytest.raises(NotFoundError, match="parallax articles"):
+            store.article("ffffffff")
+
+
+def test_transaction_rolls_back(tmp_path: Path) -> None:
+    text = "Rolled back."
+    with Store(memory=True) as store:
+        with pytest.raises(RuntimeError), store.transaction():
+            store.add_article(Article(id=article_id(text), text=text))
+            raise RuntimeError("boom")
+        assert store.count_articles() == 0
+
+
+def test_identity_ignores_typography() -> None:
+    assert article_id("“Hello”  world\n") == article_id('"hello" World')
+    assert article_id("Hello world") != article_id("Hello there world")
