@@ -21,10 +21,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.corpus import RealArticle, data_root, real_articles  # noqa: E402
-from parallax.ingest import ingest  # noqa: E402
-from parallax.ingest.language import detect_language  # noqa: E402
-from parallax.store import Store  # noqa: E402
+from benchmarks.corpus import RealArticle, data_root, real_articles
+from parallax.ingest import ingest
+from parallax.ingest.language import detect_language
+from parallax.store import Store
 
 TARGETS = {"text": 500.0, "jsonl": 500.0, "html": 50.0}
 

@@ -97,8 +97,8 @@ def test_encoding_option_reads_legacy_text(store: Store, tmp_path: Path) -> None
 
 def test_jsonl_with_broken_line(store: Store, tmp_path: Path) -> None:
     path = tmp_path / "batch.jsonl"
-    good = [{"title": f"Story {n}", "text": f"{BODY} Story number {n} of the batch.", "outlet": "Example Wire",
-             "published": "2026-04-14T10:00:00Z"} for n in range(3)]
+    good = [{"title": f"Story {n}", "text": f"{BODY} Story number {n} of the batch.",
+             "outlet": "Example Wire", "published": "2026-04-14T10:00:00Z"} for n in range(3)]
     lines = [json.dumps(good[0]), json.dumps(good[1])[:-9], json.dumps(good[2])]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     report = ingest([str(path)], store=store)
@@ -165,7 +165,7 @@ def test_flags_and_registry_fill_metadata(store: Store, tmp_path: Path) -> None:
     other = tmp_path / "b.json"
     other.write_text(json.dumps({"text": BODY + " More."}), encoding="utf-8")
     ingest([str(other)], store=store, outlet="Lakeside Post", country="ca", language="en")
-    flagged = [a for a in store.articles() if a.outlet == "Lakeside Post"][0]
+    flagged = next(a for a in store.articles() if a.outlet == "Lakeside Post")
     assert (flagged.country, flagged.language) == ("CA", "en")
 
 

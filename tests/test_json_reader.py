@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -28,7 +28,7 @@ def test_fields_and_unknown_metadata() -> None:
     assert isinstance(draft, Draft)
     assert draft.title == "Dam deal signed"
     assert draft.text == "First paragraph.\n\nSecond paragraph."
-    assert draft.published == datetime(2026, 4, 14, 7, 30, tzinfo=timezone.utc)
+    assert draft.published == datetime(2026, 4, 14, 7, 30, tzinfo=UTC)
     assert draft.outlet == "Example Wire"
     assert draft.byline == "A. Writer"
     assert draft.metadata == {"section": "World"}

@@ -19,6 +19,7 @@ from rich.console import Console
 from rich.table import Table
 
 from parallax.errors import ParallaxError
+from parallax.render.terminal import short_time
 from parallax.text import clip
 
 app = typer.Typer(
@@ -29,7 +30,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 out = Console(soft_wrap=True)
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -155,13 +156,20 @@ def articles(
     if format == "json":
         _print_json([a.summary() for a in found])
         return
-    table = Table("id", "outlet", "cc", "lang", "published", "title", "chars", title=f"{len(found)} articles")
+    table = Table(title=f"{len(found)} articles")
+    table.add_column("id", no_wrap=True)
+    table.add_column("outlet")
+    table.add_column("cc")
+    table.add_column("lang")
+    table.add_column("published", no_wrap=True)
+    table.add_column("title", ratio=1)
+    table.add_column("chars", justify="right")
     for a in found:
         title = a.title or clip(a.text, 60)
         if a.syndicated_of:
             title = f"{title} [dim](copy of {a.syndicated_of[:8]})[/]"
-        table.add_row(a.id, a.outlet or "", a.country or "", a.language or "",
-                      a.published.isoformat() if a.published else "", clip(title, 70), str(a.chars))
+        table.add_row(a.id[:10], a.outlet or "", a.country or "", a.language or "",
+                      short_time(a.published), clip(title, 90), str(a.chars))
     out.print(table)
 
 

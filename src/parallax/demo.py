@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from parallax.ingest import ingest
+from parallax.render.terminal import short_time
 from parallax.store import Store
 
 
@@ -42,10 +43,14 @@ def run_demo(out_dir: Path, *, console: Console | None = None) -> DemoResult:
             f"{report.quarantined} quarantined"
         )
         found = store.articles()
-    table = Table("outlet", "cc", "published", "title", title="Sample articles")
+    table = Table(title="Sample articles")
+    table.add_column("outlet")
+    table.add_column("cc")
+    table.add_column("published", no_wrap=True)
+    table.add_column("title", ratio=1)
     for a in found:
         note = f" (syndicated copy of {a.syndicated_of[:8]})" if a.syndicated_of else ""
-        table.add_row(a.outlet or "", a.country or "", a.published.isoformat() if a.published else "",
+        table.add_row(a.outlet or "", a.country or "", short_time(a.published),
                       (a.title or "(no headline)") + note)
     console.print(table)
     articles_json = out_dir / "articles.json"

@@ -25,6 +25,8 @@ _KOREAN_STAMP = re.compile(
 )
 _BRACKET_LINE = re.compile(r"^[ \t]*\[([A-Z][A-Za-z\-]*(?: [A-Za-z\-]+){0,3})\][ \t]*$", re.MULTILINE)
 _KOREA = ZoneInfo("Asia/Seoul")
+# Punctuation that may stand alone inside a headline: dashes, colons, apostrophes, symbols.
+_CAPS_PUNCTUATION = "-\u2013\u2014:,'\u2019&%$./"
 
 
 @cache
@@ -55,7 +57,7 @@ class DatedText:
 def _is_caps_token(token: str) -> bool:
     letters = [c for c in token if c.isalpha()]
     if not letters:
-        return bool(token) and all(c.isdigit() or c in "-–—:,'’&%$./" for c in token)
+        return bool(token) and all(c.isdigit() or c in _CAPS_PUNCTUATION for c in token)
     return all(not c.islower() for c in letters) and any(c.isupper() for c in letters)
 
 

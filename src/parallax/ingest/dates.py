@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Any
 
 _DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -20,7 +20,7 @@ def parse_when(value: Any) -> date | None:
     if isinstance(value, datetime | date):
         return value
     if isinstance(value, int | float):
-        return datetime.fromtimestamp(value, tz=timezone.utc)
+        return datetime.fromtimestamp(value, tz=UTC)
     text = str(value).strip()
     if _DATE_ONLY.match(text):
         return date.fromisoformat(text)
@@ -31,6 +31,7 @@ def parse_when(value: Any) -> date | None:
     from dateutil import parser
 
     try:
-        return parser.parse(text)
+        parsed: datetime = parser.parse(text)
     except (ValueError, OverflowError) as exc:
         raise ValueError(f"{text!r}") from exc
+    return parsed

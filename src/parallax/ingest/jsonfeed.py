@@ -13,7 +13,8 @@ import json
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from parallax.ingest.base import Draft, InputError, Item, Rejected, Source, decode
+from parallax.errors import InputError
+from parallax.ingest.base import Draft, Item, Rejected, Source, decode
 from parallax.ingest.dates import parse_when
 from parallax.text import normalize_paragraphs
 

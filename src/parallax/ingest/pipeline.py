@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import date, datetime
 from itertools import islice
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -292,14 +292,14 @@ def _container_name(path: Path) -> bool:
                           ".rss", ".atom", ".xml"))
 
 
-def _localize(value: object, zone: str | None) -> datetime | None:  # type: ignore[return]
+def _localize(value: date | None, zone: str | None) -> date | None:
     """Attach the outlet's time zone to a naive time; leave aware times and bare dates alone."""
     if isinstance(value, datetime) and value.tzinfo is None and zone:
         try:
             return value.replace(tzinfo=ZoneInfo(zone))
         except ZoneInfoNotFoundError:
             return value
-    return value  # type: ignore[return-value]
+    return value
 
 
 def _plain(exc: Exception) -> str:

@@ -14,7 +14,7 @@ import sqlite3
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -40,7 +40,7 @@ def sort_key(value: date | None) -> str | None:
     if value is None:
         return None
     if isinstance(value, datetime) and value.tzinfo is not None:
-        return value.astimezone(timezone.utc).replace(tzinfo=None).isoformat()
+        return value.astimezone(UTC).replace(tzinfo=None).isoformat()
     return value.isoformat()
 
 
@@ -54,7 +54,9 @@ class Store:
         else:
             self.path = Path(path) if path is not None else default_db_path()
             if self.path.parent and not self.path.parent.exists():
-                raise StoreError(f"folder {self.path.parent} does not exist; create it or choose another --db")
+                raise StoreError(
+                    f"folder {self.path.parent} does not exist; create it or choose another --db"
+                )
             target = str(self.path)
         try:
             # Autocommit mode: transactions are opened explicitly with BEGIN IMMEDIATE.
@@ -162,7 +164,7 @@ class Store:
         """Record that an exact duplicate of a stored article was seen elsewhere. True if new."""
         cursor = self._db.execute(
             "INSERT OR IGNORE INTO sightings (article_id, source, outlet, url, seen) VALUES (?, ?, ?, ?, ?)",
-            (article_id, source, outlet, url, iso(datetime.now(timezone.utc).replace(microsecond=0))),
+            (article_id, source, outlet, url, iso(datetime.now(UTC).replace(microsecond=0))),
         )
         return cursor.rowcount > 0
 
@@ -198,7 +200,8 @@ class Store:
         self, *, ids: Sequence[str] | None = None, outlet: str | None = None, limit: int | None = None
     ) -> list[Article]:
         """Articles in publication order (undated last), optionally filtered."""
-        clauses, params = [], []
+        clauses: list[str] = []
+        params: list[Any] = []
         if ids is not None:
             clauses.append(f"id IN ({','.join('?' * len(ids))})")
             params.extend(ids)

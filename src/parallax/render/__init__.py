@@ -1,0 +1,1 @@
+"""Render: turning stored results into what people read (terminal tables, JSON, reports)."""

@@ -1,0 +1,80 @@
+"""The command line, run as a user would, and its documentation."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import typer.main
+from typer.testing import CliRunner
+
+from parallax.cli import app
+
+ROOT = Path(__file__).resolve().parents[1]
+runner = CliRunner()
+
+
+def command_names() -> list[str]:
+    group = typer.main.get_command(app)
+    return sorted(group.commands)  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("doc", ["README.md", "docs/cli.md"])
+def test_every_command_is_documented(doc: str) -> None:
+    text = (ROOT / doc).read_text(encoding="utf-8")
+    missing = [name for name in command_names() if not re.search(rf"parallax {name}\b", text)]
+    assert not missing, f"{doc} does not document: {missing}"
+
+
+def test_ingest_list_show_and_quarantine(tmp_path: Path, seeds: Path) -> None:
+    db = str(tmp_path / "cli.db")
+    result = runner.invoke(app, ["ingest", str(seeds), "--manifest", str(seeds / "manifest.csv"), "--db", db])
+    assert result.exit_code == 0, result.output
+    assert "2 stored" in result.output
+
+    listed = runner.invoke(app, ["articles", "--db", db, "--format", "json"])
+    articles = json.loads(listed.stdout)
+    assert {a["outlet"] for a in articles} == {"KBS World News", "Kyodo News (via The Japan Times)"}
+    for key in ("id", "outlet", "country", "language", "published", "title", "url", "chars"):
+        assert all(key in a for a in articles)
+    kbs = next(a for a in articles if a["country"] == "KR")
+    assert kbs["published"] == "2021-05-06T16:03:00+09:00"
+
+    shown = runner.invoke(app, ["article", kbs["id"][:8], "--db", db, "--format", "json"])
+    detail = json.loads(shown.stdout)
+    assert detail["modified"] == "2021-05-06T16:45:00+09:00"
+    assert detail["metadata"]["programme"] == "News Today"
+    assert "[Pkg]" not in detail["text"]
+
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"text": "fine line of text here."}\n{"text": \n', encoding="utf-8")
+    result = runner.invoke(app, ["ingest", str(bad), "--db", db])
+    assert result.exit_code == 1
+    entries = json.loads(runner.invoke(app, ["quarantine", "--db", db, "--format", "json"]).stdout)
+    assert [e["input"] for e in entries] == [f"{bad}:2"]
+    assert set(entries[0]) == {"input", "reason", "time"}
+
+
+def test_errors_are_one_clear_line(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["article", "nope", "--db", str(tmp_path / "x.db")])
+    assert result.exit_code == 2
+    assert "no article 'nope'" in result.output
+    result = runner.invoke(app, ["ingest", str(tmp_path / "missing.txt"), "--db", str(tmp_path / "x.db")])
+    assert result.exit_code == 2
+    assert "no such file" in result.output
+
+
+def test_demo_runs_end_to_end(tmp_path: Path) -> None:
+    out = tmp_path / "demo"
+    result = subprocess.run([sys.executable, "-m", "parallax.cli", "demo", "--out", str(out)],
+                            capture_output=True, text=True, check=True)
+    assert "0 quarantined" in result.stdout
+    assert str(out / "parallax.db") in result.stdout
+    articles = json.loads((out / "articles.json").read_text(encoding="utf-8"))
+    countries = {a["country"] for a in articles}
+    assert {"GB", "ZA", "IN", "BR", "JP"} <= countries
+    assert any(a["syndicated_of"] for a in articles)
