@@ -21,7 +21,16 @@ _EXPORTS = {
     "ParallaxError": "parallax.errors",
 }
 
-__all__ = sorted(_EXPORTS)
+__all__ = [
+    "Article",
+    "IngestReport",
+    "Outlet",
+    "OutletRegistry",
+    "ParallaxError",
+    "QuarantineEntry",
+    "Store",
+    "ingest",
+]
 
 if TYPE_CHECKING:
     from parallax.errors import ParallaxError
