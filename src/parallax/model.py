@@ -202,3 +202,94 @@ class IngestReport:
                 for i in self.items
             ],
         }
+
+
+# -- enrichment ------------------------------------------------------------------------------
+# Every enrichment record points back at the article text by character offsets [start, end).
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    index: int
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A named thing in the text. ``canonical`` is the entity it refers to (a full name)."""
+
+    text: str
+    label: str  # PERSON, ORG, GPE, NORP, LOC, DATE, CARDINAL ... (spaCy's labels)
+    start: int
+    end: int
+    canonical: str | None = None
+    entity_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Voice:
+    """Someone quoted (``direct``) or paraphrased (``reported``): who, what, with which verb."""
+
+    speaker: str | None
+    text: str
+    verb: str
+    mode: str  # "direct" | "reported"
+    start: int
+    end: int
+    speaker_text: str | None = None  # the words naming the speaker in this sentence
+    speaker_entity: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CitedSource:
+    """Whom an article credits for information: "according to the foreign ministry"."""
+
+    name: str
+    kind: str  # news_agency | government | anonymous | document | other
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class TimeRef:
+    """A time expression resolved against the publication date.
+
+    ``value`` is a TimeML/ISO value: ``2021-05-05`` (day), ``2021-05`` (month), ``2020`` (year),
+    ``2021-W18`` (week), ``2021-05-05T14:00`` (time), ``P20M``-style for durations.
+    """
+
+    expression: str
+    value: str | None
+    precision: str  # day | month | year | week | decade | time | duration | set | unknown
+    start: int
+    end: int
+    kind: str = "date"  # date | time | duration | set
+
+
+@dataclass(frozen=True, slots=True)
+class Quantity:
+    """A number with its unit and what it counts, normalised (``20 minutes`` -> 20, minute)."""
+
+    text: str
+    value: float
+    unit: str | None
+    counts: str | None
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Enrichment:
+    """All that enrichment knows of one article."""
+
+    article_id: str
+    sentences: tuple[Sentence, ...] = ()
+    mentions: tuple[Mention, ...] = ()
+    voices: tuple[Voice, ...] = ()
+    sources: tuple[CitedSource, ...] = ()
+    times: tuple[TimeRef, ...] = ()
+    quantities: tuple[Quantity, ...] = ()
+    sentence_times: tuple[str | None, ...] = ()  # each sentence's own event date, when it has one
