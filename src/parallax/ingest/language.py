@@ -6,7 +6,7 @@ from functools import cache
 from typing import Any
 
 # Enough text to be sure; classifying a whole long article costs time and adds nothing.
-_SAMPLE_CHARS = 2000
+_SAMPLE_CHARS = 500
 
 
 @cache

@@ -11,7 +11,6 @@ import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
-from itertools import islice
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -23,6 +22,7 @@ from parallax.ingest.language import detect_language
 from parallax.model import Article, IngestReport, ItemResult, Outcome, QuarantineEntry, article_id
 from parallax.outlets import OutletRegistry
 from parallax.store import Store
+from parallax.store.sqlite import Batch
 
 log = logging.getLogger(__name__)
 
@@ -136,27 +136,23 @@ class Ingestor:
         progress: ProgressCallback | None = None,
     ) -> IngestReport:
         report = IngestReport(skipped=dict(skipped or {}))
-        for ref in refs:
-            self.ingest_one(ref, report)
-            if progress is not None:
-                progress(ref, report)
+        with self.store.batch(every=self.options.commit_every) as batch:
+            for ref in refs:
+                self.ingest_one(ref, report, batch)
+                if progress is not None:
+                    progress(ref, report)
         return report
 
     # -- one input -----------------------------------------------------------------------------
 
-    def ingest_one(self, ref: InputRef, report: IngestReport) -> None:
+    def ingest_one(self, ref: InputRef, report: IngestReport, batch: Batch) -> None:
         hints = self.options.hints
         if ref.path is not None and self.options.manifest is not None:
             hints = self.options.manifest.hints_for(ref.path).over(hints)
         try:
-            items = self._items(ref, hints)
-            while True:
-                chunk = list(islice(items, self.options.commit_every))
-                if not chunk:
-                    break
-                with self.store.transaction():
-                    for item in chunk:
-                        self._record(item, hints, report)
+            for item in self._items(ref, hints):
+                self._record(item, hints, report)
+                batch.tick()
         except InputError as exc:
             self._quarantine(ref.name, _plain(exc), report)
         except Exception as exc:  # a parser bug must not stop the batch; the input is kept aside
@@ -281,8 +277,7 @@ class Ingestor:
         )
 
     def _quarantine(self, name: str, reason: str, report: IngestReport) -> None:
-        with self.store.transaction():
-            self.store.add_quarantine(QuarantineEntry(input=name, reason=reason))
+        self.store.add_quarantine(QuarantineEntry(input=name, reason=reason))
         report.add(ItemResult(name, Outcome.QUARANTINED, reason=reason))
 
 
