@@ -10,6 +10,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
+from parallax.errors import ParallaxError
 from parallax.ingest import ingest
 from parallax.render.terminal import short_time
 from parallax.store import Store
@@ -43,6 +44,10 @@ def run_demo(out_dir: Path, *, console: Console | None = None) -> DemoResult:
             f"{report.quarantined} quarantined"
         )
         found = store.articles()
+        problems = store.quarantine()
+    if problems:
+        details = "; ".join(f"{p.input}: {p.reason}" for p in problems)
+        raise ParallaxError(f"the demo could not read its own sample ({details}); reinstall with `make demo`")
     table = Table(title="Sample articles")
     table.add_column("outlet")
     table.add_column("cc")

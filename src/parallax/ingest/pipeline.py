@@ -136,6 +136,9 @@ class Ingestor:
         progress: ProgressCallback | None = None,
     ) -> IngestReport:
         report = IngestReport(skipped=dict(skipped or {}))
+        # Load the readers up front: a broken installation is an error to report once, not a
+        # reason to quarantine every input.
+        _ = self.readers
         with self.store.batch(every=self.options.commit_every) as batch:
             for ref in refs:
                 self.ingest_one(ref, report, batch)
