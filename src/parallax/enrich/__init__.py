@@ -1,0 +1,1 @@
+"""Enrich: sentences, entities, voices, sources, times, quantities and vectors for each article."""

