@@ -1,0 +1,374 @@
+"""Entities and their identity within an article.
+
+spaCy finds the names; this module decides what each mention refers to: a surname alone
+("Motegi") is the full name met earlier; a role phrase ("the South Korean diplomat", "his Japanese
+counterpart") is the person introduced with that nationality and role; a capital or a country
+adjective used as an actor ("Seoul must present...", "South Korean") is the country's government;
+"he" is the last person mentioned. Resolution is by rules over the parse, so it is predictable and
+explainable; the tables of countries and roles are data files.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from parallax.model import Mention
+
+PERSON_PRONOUNS = {"he", "him", "his", "she", "her", "hers"}
+#: Entity labels kept as mentions; numbers and times are handled by their own stages.
+NAME_LABELS = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "PRODUCT", "LAW", "WORK_OF_ART"}
+VALUE_LABELS = {"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"}
+#: Roles that fit any titled person ("the diplomat" can be the foreign minister).
+GENERIC_ROLES = {"diplomat", "counterpart", "official", "leader", "chief"}
+LOCATIVE_PREPOSITIONS = {"in", "at", "to", "from", "near", "across", "outside", "inside", "into", "via"}
+
+
+@dataclass(frozen=True, slots=True)
+class Geography:
+    """Country names, adjectives and capitals, each mapped to the country's name."""
+
+    demonyms: dict[str, str]
+    capitals: dict[str, str]
+    names: dict[str, str]
+
+    def country_of(self, text: str) -> str | None:
+        key = _bare(text).casefold()
+        return self.names.get(key) or self.demonyms.get(key) or self.capitals.get(key)
+
+
+@cache
+def geography() -> Geography:
+    demonyms: dict[str, str] = {}
+    capitals: dict[str, str] = {}
+    names: dict[str, str] = {}
+    text = resources.files("parallax.data").joinpath("countries.tsv").read_text(encoding="utf-8")
+    for line in text.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        country, adjectives, cities, *rest = (line.split("\t") + ["", "", ""])[:4]
+        names[country.casefold()] = country
+        for alias in (rest[0].split(",") if rest and rest[0] else []):
+            names[_bare(alias).casefold()] = country
+        for adjective in adjectives.split(","):
+            if adjective:
+                demonyms[adjective.casefold()] = country
+        for city in cities.split(","):
+            if city:
+                capitals[_bare(city).casefold()] = country
+    return Geography(demonyms, capitals, names)
+
+
+@cache
+def role_phrases() -> tuple[str, ...]:
+    text = resources.files("parallax.data").joinpath("roles.txt").read_text(encoding="utf-8")
+    roles = [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
+    return tuple(sorted(roles, key=len, reverse=True))
+
+
+@cache
+def _role_words() -> frozenset[str]:
+    return frozenset(word for role in role_phrases() for word in role.split())
+
+
+def _bare(text: str) -> str:
+    """Text without a leading article and a trailing possessive."""
+    text = text.strip()
+    for suffix in ("'s", "\u2019s", "'", "\u2019"):
+        if text.endswith(suffix):
+            text = text[: -len(suffix)]
+            break
+    if text.lower().startswith("the "):
+        text = text[4:]
+    return text.strip()
+
+
+def entity_id(label: str, canonical: str) -> str:
+    """Stable id of an entity across the corpus: its kind and its canonical name."""
+    kind = "PERSON" if label == "PERSON" else "ORG" if label == "ORG" else "PLACE"
+    return hashlib.sha256(f"{kind}:{canonical.casefold()}".encode()).hexdigest()[:12]
+
+
+@dataclass(slots=True)
+class Entity:
+    canonical: str
+    label: str
+    first: int
+    aliases: set[str] = field(default_factory=set)
+    roles: set[str] = field(default_factory=set)
+    nationality: str | None = None
+
+
+@dataclass(slots=True)
+class EntityResolution:
+    """What every mention in one article refers to."""
+
+    entities: dict[str, Entity]
+    mentions: list[Mention]
+    _people: list[Mention] = field(default_factory=list)
+
+    def at(self, start: int, end: int) -> Mention | None:
+        """The mention overlapping [start, end), preferring people and then the longest."""
+        found = [m for m in self.mentions if m.start < end and start < m.end]
+        if not found:
+            return None
+        found.sort(key=lambda m: (m.label != "PERSON", -(m.end - m.start)))
+        return found[0]
+
+    def person_before(self, offset: int) -> Mention | None:
+        """The last person mentioned before ``offset`` (for pronouns)."""
+        before = [m for m in self._people if m.end <= offset and m.canonical]
+        return before[-1] if before else None
+
+    def entity_for_span(self, span: Any) -> tuple[str | None, str | None]:
+        """Canonical name and label of what a noun phrase (a spaCy Span) refers to."""
+        root = span.root
+        if root.lower_ in PERSON_PRONOUNS and len(span) <= 2:
+            person = self.person_before(span.start_char)
+            return (person.canonical, "PERSON") if person else (None, None)
+        mention = self.at(span.start_char, span.end_char)
+        if mention is None or not mention.canonical:
+            return None, None
+        return mention.canonical, mention.label
+
+    def entity_of(self, mention: Mention) -> Entity | None:
+        return self.entities.get((mention.canonical or "").casefold())
+
+
+def resolve_entities(doc: Any) -> EntityResolution:
+    """Find and resolve the mentions of one spaCy ``Doc``."""
+    geo = geography()
+    entities: dict[str, Entity] = {}
+    people_tokens: dict[str, list[str]] = {}
+    title_tokens: set[int] = set()
+
+    # 1. Full names introduce people, with the title or role written around them.
+    for ent in doc.ents:
+        if ent.label_ != "PERSON":
+            continue
+        name = _bare(ent.text)
+        if len(name.split()) < 2:
+            continue
+        key = name.casefold()
+        entity = entities.get(key)
+        if entity is None:
+            entity = entities[key] = Entity(canonical=name, label="PERSON", first=ent.start_char)
+            people_tokens[key] = [w.casefold() for w in name.replace("-", " ").split()] + [
+                w.casefold() for w in name.split()
+            ]
+        entity.aliases.add(ent.text)
+        title_tokens.update(t.i for t in _title_tokens(doc, ent, geo))
+        nationality, roles = _title_around(doc, ent, geo)
+        entity.roles.update(roles)
+        entity.nationality = entity.nationality or nationality
+    _share_counterpart_roles(doc, entities)
+
+    mentions: list[Mention] = []
+    covered: set[int] = set()
+
+    def single_name_owner(word: str) -> Entity | None:
+        owners = [entities[k] for k, tokens in people_tokens.items() if word.casefold() in tokens]
+        return owners[0] if len(owners) == 1 else None
+
+    # 2. Named mentions: people by full name or surname, places and groups as countries.
+    for ent in doc.ents:
+        if ent.label_ not in NAME_LABELS:
+            continue
+        if ent.label_ == "ORG" and all(t.i in title_tokens for t in ent):
+            continue  # "State" in "Secretary of State Antony Blinken" is part of a title
+        bare = _bare(ent.text)
+        label = ent.label_
+        canonical: str | None = bare
+        owner = entities.get(bare.casefold()) if label == "PERSON" else None
+        if owner is None and len(bare.split()) == 1:
+            owner = single_name_owner(bare)
+            if owner is not None and label not in {"PERSON", "GPE", "ORG", "NORP"}:
+                owner = None
+        if owner is not None:
+            label, canonical = "PERSON", owner.canonical
+            owner.aliases.add(bare)
+        elif label in {"GPE", "NORP", "LOC"}:
+            country = geo.names.get(bare.casefold()) or geo.demonyms.get(bare.casefold())
+            if country is None and bare.casefold() in geo.capitals and not _is_place_use(ent):
+                country = geo.capitals[bare.casefold()]
+            canonical = country or bare
+        mentions.append(Mention(ent.text, label, ent.start_char, ent.end_char, canonical))
+        covered.update(range(ent.start, ent.end))
+        if canonical and label != "PERSON":
+            entities.setdefault(canonical.casefold(), Entity(canonical, label, ent.start_char)).aliases.add(
+                ent.text
+            )
+
+    # 3. Role phrases that stand for a person named earlier.
+    for chunk in doc.noun_chunks:
+        if any(t.i in covered and t.ent_type_ == "PERSON" for t in chunk):
+            continue
+        if chunk.root.tag_ in {"NNS", "NNPS"}:
+            continue  # "officials" are not one person
+        resolved = _introduced_by(doc, chunk, entities) or _role_reference(chunk, entities, geo)
+        if resolved is not None:
+            mentions.append(Mention(chunk.text, "PERSON", chunk.start_char, chunk.end_char, resolved.canonical))
+
+    # 4. Values (dates, numbers) are kept as mentions without identity.
+    for ent in doc.ents:
+        if ent.label_ in VALUE_LABELS:
+            mentions.append(Mention(ent.text, ent.label_, ent.start_char, ent.end_char, None))
+
+    mentions.sort(key=lambda m: (m.start, -m.end))
+    mentions = [
+        Mention(m.text, m.label, m.start, m.end, m.canonical,
+                entity_id(m.label, m.canonical) if m.canonical and m.label in NAME_LABELS else None)
+        for m in mentions
+    ]
+    people = [m for m in mentions if m.label == "PERSON" and m.canonical]
+    return EntityResolution(entities=entities, mentions=mentions, _people=people)
+
+
+def _is_place_use(ent: Any) -> bool:
+    """True when a capital names the place ("met in London"), not its government."""
+    head = ent.root
+    return head.dep_ == "pobj" and head.head.lower_ in LOCATIVE_PREPOSITIONS
+
+
+def _title_tokens(doc: Any, ent: Any, geo: Geography) -> list[Any]:
+    """The tokens of a title written before a name: "U.S. Secretary of State" Antony Blinken."""
+    role_words = _role_words()
+    words: list[Any] = []
+    i = ent.start - 1
+    if i >= 0 and doc[i].text == ",":
+        i -= 1
+    while i >= 0 and doc[i].sent == ent.sent:
+        token = doc[i]
+        lower = token.lower_
+        if lower in role_words or lower == "of" or geo.country_of(token.text) or (
+            token.is_title and token.pos_ in {"PROPN", "ADJ", "NOUN"} and token.ent_type_ != "PERSON"
+        ) or (lower in {"'s", "\u2019s"} and i > 0):
+            words.insert(0, token)
+            i -= 1
+            continue
+        break
+    return words
+
+
+def _title_around(doc: Any, ent: Any, geo: Geography) -> tuple[str | None, set[str]]:
+    """Nationality and roles written next to a name: "South Korean Foreign Minister X",
+    "his Japanese counterpart, X", "X, Japan's foreign minister,"."""
+    role_words = _role_words()
+    words = _title_tokens(doc, ent, geo)
+    # An apposition after the name: "X, Japan's foreign minister, said".
+    j = ent.end
+    if j < len(doc) and doc[j].text == ",":
+        k = j + 1
+        tail: list[Any] = []
+        while k < len(doc) and doc[k].text not in {",", ".", ";"} and k - j < 8:
+            tail.append(doc[k])
+            k += 1
+        if (
+            tail
+            and any(t.lower_ in role_words for t in tail)
+            and not any(t.ent_type_ == "PERSON" for t in tail)
+            and tail[0].pos_ not in {"ADP", "VERB", "AUX", "SCONJ", "CCONJ"}
+        ):
+            words.extend(tail)
+    return _nationality_and_roles(" ".join(t.text for t in words), geo)
+
+
+def _nationality_and_roles(phrase: str, geo: Geography) -> tuple[str | None, set[str]]:
+    nationality = None
+    lowered = phrase.lower()
+    # Longest country adjective first, so "South Korean" beats "Korean".
+    candidates = sorted({**geo.demonyms, **geo.names}.items(), key=lambda kv: len(kv[0]), reverse=True)
+    for key, country in candidates:
+        if f" {key} " in f" {lowered} " or f" {key} 's " in f" {lowered} ":
+            nationality = country
+            break
+    roles = set()
+    remaining = f" {lowered} "
+    for role in role_phrases():
+        if f" {role} " in remaining:
+            roles.add(role)
+            remaining = remaining.replace(f" {role} ", " ")
+    return nationality, roles
+
+
+def _share_counterpart_roles(doc: Any, entities: dict[str, Entity]) -> None:
+    """"X and his counterpart Y": Y holds X's office in another country."""
+    by_sentence: dict[int, list[Entity]] = {}
+    for ent in doc.ents:
+        entity = entities.get(_bare(ent.text).casefold())
+        if entity is not None:
+            by_sentence.setdefault(ent.sent.start, []).append(entity)
+    for group in by_sentence.values():
+        for index, entity in enumerate(group):
+            if "counterpart" not in entity.roles or entity.roles - GENERIC_ROLES:
+                continue
+            # The counterpart's office is that of the nearest titled person named before it,
+            # or, failing that, the nearest after it ("Motegi and his counterpart, Chung").
+            others = group[:index][::-1] + group[index + 1:]
+            for other in others:
+                offices = other.roles - GENERIC_ROLES
+                if offices:
+                    entity.roles.update(offices)
+                    break
+
+
+def _introduced_by(doc: Any, chunk: Any, entities: dict[str, Entity]) -> Entity | None:
+    """A role phrase right before a name introduces that name: "his counterpart, Chung Eui-yong"."""
+    if not _nationality_and_roles(chunk.text, geography())[1]:
+        return None
+    i = chunk.end
+    if i < len(doc) and doc[i].text == ",":
+        i += 1
+    if i < len(doc) and doc[i].ent_type_ == "PERSON" and doc[i].ent_iob_ == "B":
+        for ent in doc.ents:
+            if ent.start == i:
+                return entities.get(_bare(ent.text).casefold())
+    return None
+
+
+def _role_reference(chunk: Any, entities: dict[str, Entity], geo: Geography) -> Entity | None:
+    """The one person a role phrase such as "the South Korean diplomat" can refer to."""
+    nationality, roles = _nationality_and_roles(chunk.text, geo)
+    if not roles:
+        return None
+    first = chunk[0].lower_
+    if first not in {"the", "his", "her", "their", "its"} and nationality is None:
+        return None
+    specific = roles - GENERIC_ROLES
+    best: tuple[int, int, Entity] | None = None
+    for entity in entities.values():
+        if entity.label != "PERSON" or entity.first >= chunk.start_char or not entity.roles:
+            continue
+        score = 0
+        if nationality is not None:
+            if entity.nationality is not None and entity.nationality != nationality:
+                continue
+            score += 2 if entity.nationality == nationality else 0
+        if specific:
+            if not specific & entity.roles:
+                continue
+            score += 2
+        candidate = (score, entity.first, entity)
+        if best is None or candidate[:2] > best[:2]:
+            best = candidate
+    if best is None:
+        return None
+    # Refuse a guess between equally good people: a wrong speaker is worse than none.
+    ties = [e for e in entities.values() if e is not best[2] and e.label == "PERSON" and e.roles
+            and e.first < chunk.start_char and _compatible(e, nationality, specific)
+            and _score(e, nationality, specific) == best[0]]
+    return None if ties and best[0] < 2 else best[2]
+
+
+def _compatible(entity: Entity, nationality: str | None, specific: set[str]) -> bool:
+    if nationality is not None and entity.nationality is not None and entity.nationality != nationality:
+        return False
+    return not specific or bool(specific & entity.roles)
+
+
+def _score(entity: Entity, nationality: str | None, specific: set[str]) -> int:
+    score = 2 if nationality is not None and entity.nationality == nationality else 0
+    return score + (2 if specific and specific & entity.roles else 0)
