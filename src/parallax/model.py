@@ -293,3 +293,68 @@ class Enrichment:
     times: tuple[TimeRef, ...] = ()
     quantities: tuple[Quantity, ...] = ()
     sentence_times: tuple[str | None, ...] = ()  # each sentence's own event date, when it has one
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON form of ``parallax analyze`` (and of the store)."""
+        return {
+            "article": self.article_id,
+            "sentences": [{"text": s.text, "start": s.start, "end": s.end} for s in self.sentences],
+            "entities": [
+                {"text": m.text, "label": m.label, "canonical": m.canonical, "start": m.start, "end": m.end,
+                 "entity_id": m.entity_id}
+                for m in self.mentions
+            ],
+            "voices": [
+                {"speaker": v.speaker, "text": v.text, "verb": v.verb, "mode": v.mode, "start": v.start,
+                 "end": v.end, "speaker_text": v.speaker_text, "speaker_entity": v.speaker_entity}
+                for v in self.voices
+            ],
+            "sources": [
+                {"name": s.name, "kind": s.kind, "text": s.text, "start": s.start, "end": s.end}
+                for s in self.sources
+            ],
+            "times": [
+                {"expression": t.expression, "value": t.value, "precision": t.precision, "start": t.start,
+                 "end": t.end, "kind": t.kind}
+                for t in self.times
+            ],
+            "quantities": [
+                {"text": q.text, "value": q.value, "unit": q.unit, "counts": q.counts, "start": q.start,
+                 "end": q.end}
+                for q in self.quantities
+            ],
+            "sentence_times": list(self.sentence_times),
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Enrichment:
+        return cls(
+            article_id=data["article"],
+            sentences=tuple(
+                Sentence(index=i, start=s["start"], end=s["end"], text=s["text"])
+                for i, s in enumerate(data.get("sentences", []))
+            ),
+            mentions=tuple(
+                Mention(m["text"], m["label"], m["start"], m["end"], m.get("canonical"), m.get("entity_id"))
+                for m in data.get("entities", [])
+            ),
+            voices=tuple(
+                Voice(v["speaker"], v["text"], v["verb"], v["mode"], v["start"], v["end"],
+                      v.get("speaker_text"), v.get("speaker_entity"))
+                for v in data.get("voices", [])
+            ),
+            sources=tuple(
+                CitedSource(s["name"], s["kind"], s["text"], s["start"], s["end"])
+                for s in data.get("sources", [])
+            ),
+            times=tuple(
+                TimeRef(t["expression"], t["value"], t["precision"], t["start"], t["end"],
+                        t.get("kind", "date"))
+                for t in data.get("times", [])
+            ),
+            quantities=tuple(
+                Quantity(q["text"], q["value"], q["unit"], q["counts"], q["start"], q["end"])
+                for q in data.get("quantities", [])
+            ),
+            sentence_times=tuple(data.get("sentence_times", [])),
+        )

@@ -49,9 +49,9 @@ def geography() -> Geography:
     for line in text.splitlines():
         if not line.strip() or line.startswith("#"):
             continue
-        country, adjectives, cities, *rest = (line.split("\t") + ["", "", ""])[:4]
+        country, adjectives, cities, *rest = [*line.split("\t"), "", "", ""][:4]
         names[country.casefold()] = country
-        for alias in (rest[0].split(",") if rest and rest[0] else []):
+        for alias in rest[0].split(",") if rest and rest[0] else []:
             names[_bare(alias).casefold()] = country
         for adjective in adjectives.split(","):
             if adjective:
@@ -210,7 +210,9 @@ def resolve_entities(doc: Any) -> EntityResolution:
             continue  # "officials" are not one person
         resolved = _introduced_by(doc, chunk, entities) or _role_reference(chunk, entities, geo)
         if resolved is not None:
-            mentions.append(Mention(chunk.text, "PERSON", chunk.start_char, chunk.end_char, resolved.canonical))
+            mentions.append(
+                Mention(chunk.text, "PERSON", chunk.start_char, chunk.end_char, resolved.canonical)
+            )
 
     # 4. Values (dates, numbers) are kept as mentions without identity.
     for ent in doc.ents:
@@ -219,8 +221,14 @@ def resolve_entities(doc: Any) -> EntityResolution:
 
     mentions.sort(key=lambda m: (m.start, -m.end))
     mentions = [
-        Mention(m.text, m.label, m.start, m.end, m.canonical,
-                entity_id(m.label, m.canonical) if m.canonical and m.label in NAME_LABELS else None)
+        Mention(
+            m.text,
+            m.label,
+            m.start,
+            m.end,
+            m.canonical,
+            entity_id(m.label, m.canonical) if m.canonical and m.label in NAME_LABELS else None,
+        )
         for m in mentions
     ]
     people = [m for m in mentions if m.label == "PERSON" and m.canonical]
@@ -243,9 +251,13 @@ def _title_tokens(doc: Any, ent: Any, geo: Geography) -> list[Any]:
     while i >= 0 and doc[i].sent == ent.sent:
         token = doc[i]
         lower = token.lower_
-        if lower in role_words or lower == "of" or geo.country_of(token.text) or (
-            token.is_title and token.pos_ in {"PROPN", "ADJ", "NOUN"} and token.ent_type_ != "PERSON"
-        ) or (lower in {"'s", "\u2019s"} and i > 0):
+        if (
+            lower in role_words
+            or lower == "of"
+            or geo.country_of(token.text)
+            or (token.is_title and token.pos_ in {"PROPN", "ADJ", "NOUN"} and token.ent_type_ != "PERSON")
+            or (lower in {"'s", "\u2019s"} and i > 0)
+        ):
             words.insert(0, token)
             i -= 1
             continue
@@ -295,7 +307,7 @@ def _nationality_and_roles(phrase: str, geo: Geography) -> tuple[str | None, set
 
 
 def _share_counterpart_roles(doc: Any, entities: dict[str, Entity]) -> None:
-    """"X and his counterpart Y": Y holds X's office in another country."""
+    """ "X and his counterpart Y": Y holds X's office in another country."""
     by_sentence: dict[int, list[Entity]] = {}
     for ent in doc.ents:
         entity = entities.get(_bare(ent.text).casefold())
@@ -307,7 +319,7 @@ def _share_counterpart_roles(doc: Any, entities: dict[str, Entity]) -> None:
                 continue
             # The counterpart's office is that of the nearest titled person named before it,
             # or, failing that, the nearest after it ("Motegi and his counterpart, Chung").
-            others = group[:index][::-1] + group[index + 1:]
+            others = group[:index][::-1] + group[index + 1 :]
             for other in others:
                 offices = other.roles - GENERIC_ROLES
                 if offices:
@@ -357,9 +369,16 @@ def _role_reference(chunk: Any, entities: dict[str, Entity], geo: Geography) -> 
     if best is None:
         return None
     # Refuse a guess between equally good people: a wrong speaker is worse than none.
-    ties = [e for e in entities.values() if e is not best[2] and e.label == "PERSON" and e.roles
-            and e.first < chunk.start_char and _compatible(e, nationality, specific)
-            and _score(e, nationality, specific) == best[0]]
+    ties = [
+        e
+        for e in entities.values()
+        if e is not best[2]
+        and e.label == "PERSON"
+        and e.roles
+        and e.first < chunk.start_char
+        and _compatible(e, nationality, specific)
+        and _score(e, nationality, specific) == best[0]
+    ]
     return None if ties and best[0] < 2 else best[2]
 
 

@@ -64,4 +64,39 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX minhash_bands_key ON minhash_bands(band_key);
     """,
+    # 2: enrichment results, vectors, and the corpus-wide entity registry
+    """
+    CREATE TABLE enrichments (
+        article_id TEXT PRIMARY KEY REFERENCES articles(id),
+        version INTEGER NOT NULL,       -- enrichment version; older ones are redone by `parallax enrich`
+        data TEXT NOT NULL,             -- JSON of parallax.model.Enrichment
+        created TEXT NOT NULL
+    );
+    CREATE TABLE vectors (
+        article_id TEXT NOT NULL REFERENCES articles(id),
+        kind TEXT NOT NULL,             -- 'article' (one row) or 'sentences' (one row per sentence)
+        model TEXT NOT NULL,
+        dim INTEGER NOT NULL,
+        data BLOB NOT NULL,             -- float32 little-endian, rows of dim values
+        PRIMARY KEY (article_id, kind)
+    );
+    CREATE TABLE entities (
+        id TEXT PRIMARY KEY,
+        canonical TEXT NOT NULL,
+        label TEXT NOT NULL,
+        aliases TEXT NOT NULL DEFAULT '[]',
+        roles TEXT NOT NULL DEFAULT '[]',
+        nationality TEXT
+    );
+    CREATE INDEX entities_canonical ON entities(canonical COLLATE NOCASE);
+    CREATE TABLE entity_mentions (
+        entity_id TEXT NOT NULL REFERENCES entities(id),
+        article_id TEXT NOT NULL REFERENCES articles(id),
+        start INTEGER NOT NULL,
+        end INTEGER NOT NULL,
+        text TEXT NOT NULL,
+        PRIMARY KEY (article_id, start, end)
+    );
+    CREATE INDEX entity_mentions_entity ON entity_mentions(entity_id);
+    """,
 ]

