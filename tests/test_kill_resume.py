@@ -35,7 +35,8 @@ def test_kill_during_ingest_then_resume(tmp_path: Path) -> None:
                     f"for roads, schools and {n % 97} new parks, officials said.")
             handle.write(json.dumps({"title": f"Item {n}", "text": text, "outlet": "Example Wire"}) + "\n")
     db = tmp_path / "kill.db"
-    command = [sys.executable, "-m", "parallax.cli", "ingest", str(feed), "--db", str(db), "--format", "json"]
+    command = [sys.executable, "-m", "parallax.cli", "ingest", str(feed), "--db", str(db), "--format", "json",
+               "--no-enrich"]
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 120
     while _count(db) < 400 and process.poll() is None and time.monotonic() < deadline:

@@ -90,10 +90,9 @@ def ingest(
         bool, typer.Option(help="Allow fetching from private and loopback addresses.")
     ] = False,
     format: Annotated[str, typer.Option("--format", help="Summary as text or json.")] = "text",
+    enrich: Annotated[bool, typer.Option(help="Enrich the new articles (entities, voices, times).")] = True,
 ) -> None:
     """Read articles from files, folders, feeds, archives and URLs into the store."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
     from parallax.ingest import ingest as run_ingest
     from parallax.outlets import OutletRegistry
 
@@ -104,11 +103,7 @@ def ingest(
     except ValueError as exc:
         raise typer.BadParameter("give a size such as 5MB or 800KB", param_hint="--max-size") from exc
     registry = OutletRegistry.load(outlets)
-    with _store(db) as store, Progress(
-        TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(),
-        TextColumn("{task.fields[counts]}"), TimeElapsedColumn(),
-        console=err, disable=format == "json", transient=False,
-    ) as progress:
+    with _store(db) as store, _progress(disable=format == "json") as progress:
         task = progress.add_task("ingest", total=None, counts="")
 
         def advance(ref: Any, report: Any) -> None:
@@ -122,6 +117,10 @@ def ingest(
             allow_private=allow_private, encoding=encoding, progress=advance,
             on_inputs=lambda n: progress.update(task, total=n),
         )
+        new_ids = [item.article_id for item in report.items
+                   if item.outcome.value == "stored" and item.article_id]
+        if enrich and new_ids:
+            _run_enrichment(store, progress, ids=new_ids)
     if format == "json":
         _print_json(report.to_json())
     else:
@@ -140,6 +139,100 @@ def ingest(
             out.print("See them again with `parallax quarantine`; fix the inputs and ingest again.")
     if report.quarantined:
         raise typer.Exit(1)
+
+
+def _run_enrichment(store: Any, progress: Any, *, ids: list[str] | None = None, force: bool = False) -> Any:
+    from parallax.enrich import enrich_store
+
+    task = progress.add_task("enrich", total=None, counts="")
+    return enrich_store(
+        store, ids=ids, force=force,
+        progress=lambda n: progress.update(task, advance=n),
+        on_total=lambda n: progress.update(task, total=n),
+    )
+
+
+def _progress(disable: bool = False) -> Any:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    return Progress(
+        TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(),
+        TextColumn("{task.fields[counts]}"), TimeElapsedColumn(), console=err, disable=disable,
+    )
+
+
+@app.command()
+@friendly
+def enrich(
+    db: DbOption = None,
+    force: Annotated[bool, typer.Option(help="Redo every article, not only those not yet enriched.")] = False,
+) -> None:
+    """Enrich stored articles (after an upgrade, or after `ingest --no-enrich`); resumable."""
+    with _store(db) as store, _progress() as progress:
+        report = _run_enrichment(store, progress, force=force)
+    out.print(f"enriched {report.enriched} articles")
+
+
+@app.command()
+@friendly
+def analyze(
+    target: Annotated[str, typer.Argument(help="A file to read (not stored) or a stored article id.")],
+    db: DbOption = None,
+    format: Annotated[str, typer.Option("--format", help="json or text.")] = "text",
+) -> None:
+    """Show what enrichment finds in one article: entities, voices, sources, times, quantities."""
+    from parallax.enrich import Enricher
+    from parallax.ingest import ingest as run_ingest
+    from parallax.store import Store
+
+    if Path(target).exists():
+        with Store(memory=True) as scratch:
+            report = run_ingest([target], store=scratch)
+            found = scratch.articles()
+            if not found:
+                reasons = "; ".join(f"{i.input}: {i.reason}" for i in report.items if i.reason)
+                raise typer.BadParameter(f"no article could be read from {target} ({reasons})")
+            enricher = Enricher(vectors=False)
+            results = [(a, enricher.analyze(a).enrichment) for a in found]
+    else:
+        with _store(db) as store:
+            article_found = store.article(target)
+            stored = store.enrichment(article_found.id)
+            enricher = Enricher(vectors=False, store=store)
+            results = [(article_found, stored or enricher.analyze(article_found).enrichment)]
+    if format == "json":
+        payload = [dict(article=a.summary(), **{k: v for k, v in e.to_json().items() if k != "article"})
+                   for a, e in results]
+        _print_json(payload[0] if len(payload) == 1 else payload)
+        return
+    for a, e in results:
+        _print_analysis(a, e)
+
+
+def _print_analysis(article: Any, enrichment: Any) -> None:
+    out.rule(f"{article.outlet or 'unknown outlet'} · {short_time(article.published)} · "
+             f"{article.title or clip(article.text, 60)}")
+    people = Table("mention", "label", "refers to", title="Entities", title_justify="left")
+    for m in enrichment.mentions:
+        if m.canonical:
+            people.add_row(m.text, m.label, m.canonical if m.canonical != m.text else "")
+    out.print(people)
+    voices = Table("speaker", "verb", "mode", "says", title="Voices", title_justify="left")
+    for v in enrichment.voices:
+        voices.add_row(v.speaker or "?", v.verb, v.mode, clip(v.text, 90))
+    out.print(voices)
+    sources = Table("source", "kind", "as written", title="Cited sources", title_justify="left")
+    for s in enrichment.sources:
+        sources.add_row(s.name, s.kind, s.text)
+    out.print(sources)
+    times = Table("expression", "value", "precision", title="Times", title_justify="left")
+    for t in enrichment.times:
+        times.add_row(t.expression, t.value or "", t.precision)
+    out.print(times)
+    amounts = Table("quantity", "value", "unit", "counts", title="Quantities", title_justify="left")
+    for q in enrichment.quantities:
+        amounts.add_row(q.text, f"{q.value:g}", q.unit or "", q.counts or "")
+    out.print(amounts)
 
 
 @app.command()

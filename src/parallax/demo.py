@@ -10,6 +10,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
+from parallax.enrich import enrich_store
 from parallax.errors import ParallaxError
 from parallax.ingest import ingest
 from parallax.render.terminal import short_time
@@ -39,9 +40,10 @@ def run_demo(out_dir: Path, *, console: Console | None = None) -> DemoResult:
     samples = sample_dir()
     with Store(db) as store:
         report = ingest([], store=store, manifest=samples / "manifest.csv")
+        enriched = enrich_store(store)
         console.print(
             f"Ingested the sample story: {report.stored} stored, {report.duplicates} duplicates, "
-            f"{report.quarantined} quarantined"
+            f"{report.quarantined} quarantined; {enriched.enriched} enriched"
         )
         found = store.articles()
         problems = store.quarantine()

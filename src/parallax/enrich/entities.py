@@ -129,7 +129,9 @@ class EntityResolution:
         if root.lower_ in PERSON_PRONOUNS and len(span) <= 2:
             person = self.person_before(span.start_char)
             return (person.canonical, "PERSON") if person else (None, None)
-        mention = self.at(span.start_char, span.end_char)
+        # The phrase's head decides: "Foreign ministers of South Korea and Japan" are ministers,
+        # not South Korea, though the phrase mentions it.
+        mention = self.at(root.idx, root.idx + len(root.text))
         if mention is None or not mention.canonical:
             return None, None
         return mention.canonical, mention.label

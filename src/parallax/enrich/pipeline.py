@@ -186,7 +186,6 @@ def save_analysis(store: Store, analysis: Analysis, *, model: str) -> None:
     from parallax.enrich.entities import entity_id
 
     enrichment = analysis.enrichment
-    store.save_enrichment(enrichment, version=ENRICHMENT_VERSION)
     for mention in enrichment.mentions:
         if mention.entity_id and mention.canonical:
             store.upsert_entity(
@@ -204,6 +203,8 @@ def save_analysis(store: Store, analysis: Analysis, *, model: str) -> None:
             roles=person.roles,
             nationality=person.nationality,
         )
+    # Mentions point at registry entries, so the entries go first.
+    store.save_enrichment(enrichment, version=ENRICHMENT_VERSION)
     if analysis.article_vector is not None:
         store.save_vectors(enrichment.article_id, "article", model, analysis.article_vector)
         store.save_vectors(enrichment.article_id, "sentences", model, analysis.sentence_vectors)

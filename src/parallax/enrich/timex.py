@@ -1,0 +1,1580 @@
+"""Time expressions in English news: find them and resolve them against the publication date.
+
+``find_times`` returns one :class:`~parallax.model.TimeRef` per expression with a TimeML (TIMEX3)
+value, so "Wednesday" in an article of Wednesday 5 May 2021 becomes ``2021-05-05``, "February last
+year" ``2020-02``, "20 minutes" the duration ``PT20M`` and "every week" the set ``P1W``.
+
+How it works: every rule below is a regular expression built from the vocabularies at the top of
+the module. All rules run over the whole text; where matches overlap the longest wins (ties go to
+the rule listed first), which is how "February last year" beats "last year" and "Friday, Oct. 23"
+beats "Friday". The chosen matches are then resolved in reading order, because some expressions
+("a year earlier", "the quarter", "that day") take their value from the last date mentioned.
+
+Expressions that name no calendar position on their own (a weekday, a month without a year, a
+quarter) are placed before or after the publication date by the tense of the nearest verb: news
+reports mostly look back, so the past is the default.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from parallax.model import TimeRef
+
+# -- vocabularies ------------------------------------------------------------------------------
+
+MONTHS: dict[str, int] = {
+    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
+    "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9,
+    "oct": 10, "nov": 11, "dec": 12,
+}
+FULL_MONTH_NAMES = frozenset(name for name in MONTHS if name not in ("jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"))
+#: Month names that are also common words or first names: alone, they count only after a word
+#: that introduces a date ("in May", "since March").
+AMBIGUOUS_MONTHS = frozenset({"may", "march", "april", "june", "august", "jan", "mar", "dec"})
+#: Words that, right before a bare month name, show it is the month.
+MONTH_CUES = frozenset({
+    "in", "since", "until", "till", "by", "during", "through", "from", "to", "of", "before", "after",
+    "early", "late", "mid", "last", "this", "next", "between", "and", "or", "on", "for", "throughout",
+    "around", "about", "as", "past", "coming", "each", "every", "that", "a", "an", "the", "late-",
+    "mid-", "early-", "its", "their", "his", "her",
+})
+
+WEEKDAYS: dict[str, int] = {
+    "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5,
+    "sunday": 6,
+}
+
+SMALL_NUMBERS: dict[str, int] = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
+    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
+}
+TENS: dict[str, int] = {
+    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
+    "ninety": 90,
+}
+#: Counting phrases that stand for a number ("a year", "a couple of weeks").
+NUMBER_PHRASES: dict[str, float] = {
+    "a": 1, "an": 1, "one": 1, "a single": 1, "a couple of": 2, "a couple": 2, "couple of": 2,
+    "a dozen": 12, "dozen": 12, "half a dozen": 6, "a half": 0.5, "half a": 0.5, "half an": 0.5,
+    "a hundred": 100, "hundred": 100, "a thousand": 1000,
+}
+#: Amounts that say "some number of": their durations get an ``X`` ("several years" -> PXY).
+VAGUE_AMOUNTS = frozenset({
+    "several", "a few", "few", "some", "many", "a number of", "numerous", "countless", "a couple",
+    "the next few", "dozens of", "hundreds of", "thousands of",
+})
+
+ORDINALS: dict[str, int] = {
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
+    "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13,
+    "fourteenth": 14, "fifteenth": 15, "sixteenth": 16, "seventeenth": 17, "eighteenth": 18,
+    "nineteenth": 19, "twentieth": 20, "twenty-first": 21, "twenty-second": 22, "twenty-third": 23,
+    "twenty-fourth": 24, "twenty-fifth": 25, "twenty-sixth": 26, "twenty-seventh": 27,
+    "twenty-eighth": 28, "twenty-ninth": 29, "thirtieth": 30, "thirty-first": 31,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """A unit of time as TimeML writes it: ``letter`` after ``P`` (or ``PT`` for clock units)."""
+
+    letter: str
+    clock: bool = False
+    years: int = 0  # decades and centuries are written in years when counted ("two decades" P20Y)
+    vague_letter: str = ""  # ... but with their own letter when not ("decades" PXE)
+    precision: str = "day"  # the precision of a date reached by counting these ("two weeks ago")
+
+
+UNITS: dict[str, Unit] = {
+    "second": Unit("S", clock=True, precision="time"),
+    "minute": Unit("M", clock=True, precision="time"),
+    "hour": Unit("H", clock=True, precision="time"),
+    "day": Unit("D", precision="day"),
+    "night": Unit("D", precision="day"),
+    "week": Unit("W", precision="week"),
+    "fortnight": Unit("W", precision="week"),
+    "month": Unit("M", precision="month"),
+    "quarter": Unit("Q", precision="quarter"),
+    "year": Unit("Y", precision="year"),
+    "decade": Unit("Y", years=10, vague_letter="E", precision="year"),
+    "century": Unit("Y", years=100, vague_letter="C", precision="year"),
+    "millennium": Unit("Y", years=1000, vague_letter="L", precision="year"),
+}
+#: Plural and variant spellings of the unit names.
+UNIT_FORMS: dict[str, str] = {
+    **{name: name for name in UNITS},
+    **{name + "s": name for name in UNITS},
+    "centuries": "century", "millennia": "millennium", "millenniums": "millennium", "yr": "year",
+    "yrs": "year", "mins": "minute", "min": "minute", "hrs": "hour", "hr": "hour", "secs": "second",
+}
+#: The next smaller unit, for writing halves ("2 1/2 years" -> P2Y6M).
+FINER_UNIT: dict[str, tuple[str, int]] = {
+    "year": ("month", 12), "month": ("day", 30), "week": ("day", 7), "day": ("hour", 24),
+    "hour": ("minute", 60), "minute": ("second", 60),
+}
+
+#: Seasons and the months they cover (winter runs into the next year; Jan and Feb belong to the
+#: winter that began in the previous December).
+SEASONS: dict[str, str] = {"spring": "SP", "summer": "SU", "autumn": "FA", "fall": "FA", "winter": "WI"}
+SEASON_ORDER = ("SP", "SU", "FA", "WI")
+SEASON_OF_MONTH = {3: 0, 4: 0, 5: 0, 6: 1, 7: 1, 8: 1, 9: 2, 10: 2, 11: 2, 12: 3, 1: 3, 2: 3}
+
+#: Parts of the day, as TimeML writes them after ``T``.
+DAY_PARTS: dict[str, str] = {
+    "morning": "MO", "afternoon": "AF", "evening": "EV", "night": "NI", "overnight": "NI",
+    "mid-afternoon": "AF", "midafternoon": "AF", "mid-morning": "MO", "midmorning": "MO",
+}
+
+TIME_ZONES = (
+    "EST", "EDT", "CST", "CDT", "MST", "MDT", "PST", "PDT", "GMT", "UTC", "BST", "CET", "CEST",
+    "JST", "KST", "IST", "AEST", "AEDT", "ET", "PT", "MSK", "HKT", "SGT",
+)
+
+#: Adverbs and set phrases that denote a recurrence.
+SET_WORDS: dict[str, str] = {
+    "daily": "P1D", "nightly": "P1D", "weekly": "P1W", "biweekly": "P2W", "monthly": "P1M",
+    "bimonthly": "P2M", "quarterly": "P3M", "annually": "P1Y", "yearly": "P1Y", "hourly": "PT1H",
+    "semiannually": "P6M", "biannually": "P6M", "year-round": "P1Y",
+}
+
+#: Words in -s before "a day", "a year" that are not counted things, so the phrase is no rate.
+NOT_COUNTED_NOUNS = frozenset({
+    "was", "has", "this", "its", "his", "as", "less", "across", "thus", "perhaps", "always", "plus",
+    "unless", "takes", "lasts", "needs", "gets", "spends", "gives", "does", "goes", "comes", "seems",
+    "means", "remains", "becomes", "makes", "is", "whereas", "besides", "towards", "afterwards",
+})
+
+#: Vague references to the present, past and future (TimeML's ``*_REF`` values).
+REF_WORDS: dict[str, str] = {
+    "now": "PRESENT_REF", "right now": "PRESENT_REF", "currently": "PRESENT_REF",
+    "current": "PRESENT_REF", "nowadays": "PRESENT_REF", "these days": "PRESENT_REF",
+    "at present": "PRESENT_REF", "presently": "PRESENT_REF", "the present": "PRESENT_REF",
+    "at the moment": "PRESENT_REF",
+    "recently": "PAST_REF", "recent": "PAST_REF", "lately": "PAST_REF", "the past": "PAST_REF", "once upon a time": "PAST_REF",
+    "more recently": "PAST_REF", "until recently": "PAST_REF", "most recently": "PAST_REF",
+    "the future": "FUTURE_REF", "future": "FUTURE_REF", "soon": "FUTURE_REF",
+    "the near future": "FUTURE_REF", "the near term": "FUTURE_REF", "the short term": "FUTURE_REF",
+    "the long term": "FUTURE_REF", "the long run": "FUTURE_REF", "the short run": "FUTURE_REF",
+    "near-term": "FUTURE_REF", "someday": "FUTURE_REF", "a later date": "FUTURE_REF",
+    "as soon as possible": "FUTURE_REF", "the foreseeable future": "FUTURE_REF",
+}
+#: References that help compare reports but that TimeML corpora leave unmarked, because they qualify
+#: a role or order two events rather than place one in time ("the former minister", "previously
+#: announced"); ``find_times(..., timeml=True)`` leaves them out.
+EXTENSION_REF_WORDS: dict[str, str] = {"former": "PAST_REF", "formerly": "PAST_REF", "previously": "PAST_REF"}
+
+#: Fixed-date and movable holidays: name -> the day in a given year.
+def _nth_weekday(year: int, month: int, weekday: int, n: int) -> date:
+    """The n-th given weekday of a month (n = -1 for the last one)."""
+    if n > 0:
+        first = date(year, month, 1)
+        return first + timedelta(days=(weekday - first.weekday()) % 7 + 7 * (n - 1))
+    last = date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)
+    return last - timedelta(days=(last.weekday() - weekday) % 7)
+
+
+def _easter(year: int) -> date:
+    """Western Easter Sunday (the anonymous Gregorian computus)."""
+    a, b, c = year % 19, year // 100, year % 100
+    d, e = b // 4, b % 4
+    g = (8 * b + 13) // 25
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = c // 4, c % 4
+    lx = (32 + 2 * e + 2 * i - h - k) % 7
+    m = (a + 11 * h + 19 * lx) // 433
+    month = (h + lx - 7 * m + 90) // 25
+    return date(year, month, (h + lx - 7 * m + 33 * month + 19) % 32)
+
+
+HOLIDAYS: dict[str, Callable[[int], date]] = {
+    "New Year's Day": lambda y: date(y, 1, 1),
+    "New Year's Eve": lambda y: date(y, 12, 31),
+    "Christmas Day": lambda y: date(y, 12, 25),
+    "Christmas Eve": lambda y: date(y, 12, 24),
+    "Christmas": lambda y: date(y, 12, 25),
+    "Boxing Day": lambda y: date(y, 12, 26),
+    "Valentine's Day": lambda y: date(y, 2, 14),
+    "Halloween": lambda y: date(y, 10, 31),
+    "Independence Day": lambda y: date(y, 7, 4),
+    "Bastille Day": lambda y: date(y, 7, 14),
+    "Veterans Day": lambda y: date(y, 11, 11),
+    "Armistice Day": lambda y: date(y, 11, 11),
+    "Thanksgiving Day": lambda y: _nth_weekday(y, 11, 3, 4),
+    "Thanksgiving": lambda y: _nth_weekday(y, 11, 3, 4),
+    "Labor Day": lambda y: _nth_weekday(y, 9, 0, 1),
+    "Memorial Day": lambda y: _nth_weekday(y, 5, 0, -1),
+    "Martin Luther King Day": lambda y: _nth_weekday(y, 1, 0, 3),
+    "Election Day": lambda y: _nth_weekday(y, 11, 0, 1) + timedelta(days=1),
+    "Easter Sunday": _easter,
+    "Easter": _easter,
+    "Good Friday": lambda y: _easter(y) - timedelta(days=2),
+    "Easter Monday": lambda y: _easter(y) + timedelta(days=1),
+}
+
+#: Words near an expression that show the tense of its clause. Future cues are tried first, so a
+#: participle such as "scheduled" is not taken for a past tense.
+FUTURE_CUES = (
+    r"will", r"won't", r"wo\s+n't", r"'ll", r"shall", r"would", r"upcoming", r"payable", r"effective",
+    r"scheduled", r"slated", r"meets", r"meet", r"begins", r"starts", r"opens", r"arrives", r"leaves",
+    r"visits", r"resumes", r"convenes", r"testifies",
+    r"(?:(?:is|are|was|were|am|be)\s+)?(?:scheduled|slated|due|expected|set|planning|going|poised|"
+    r"about|likely|supposed|ready)\s+to",
+    r"(?:is|are|was|were)\s+to", r"to\s+be", r"plans?\s+to", r"intends?\s+to", r"aims?\s+to",
+    r"hopes?\s+to", r"agreed\s+to", r"expects?\s+to", r"wants?\s+to", r"seeks?\s+to",
+    r"decided\s+to", r"voted\s+to",
+)
+#: Plans that had been overtaken by the time of writing: these speak of the past.
+PAST_PLAN_CUES = (
+    r"had\s+been\s+(?:scheduled|slated|due|expected|set|supposed|planned|intended)(?:\s+to)?",
+    r"(?:was|were)\s+about\s+to",
+)
+#: A preposition right before the expression settles its direction ("since May", "by May").
+TENSE_PREPOSITIONS: dict[str, int] = {
+    "since": -1, "by": 1, "until": 1, "till": 1, "through": 1, "as soon as": 1, "as early as": 1,
+}
+#: ... unless the clause is in the past perfect ("had filed reports by Wednesday").
+_PAST_PERFECT = re.compile(r"\bhad\b|\w'd\b", re.IGNORECASE)
+PAST_IRREGULAR = (
+    "said", "told", "was", "were", "had", "did", "met", "began", "came", "went", "took", "made",
+    "gave", "held", "left", "won", "lost", "fell", "rose", "sent", "spoke", "wrote", "found", "got",
+    "paid", "sold", "bought", "brought", "thought", "kept", "became", "ran", "struck", "shot", "saw",
+    "knew", "led", "stood", "broke", "chose", "drew", "drove", "flew", "hung", "laid", "meant",
+    "quit", "rode", "sat", "shook", "spent", "stole", "swore", "taught", "threw", "understood",
+    "woke", "withdrew", "fought", "sought", "felt", "heard", "ago", "earlier", "overtook", "forgot",
+    "grew", "slid", "sank", "spread", "fled", "arose", "dealt", "bore", "wept",
+)
+#: Words ending in -ed that are not past tenses.
+NOT_PAST = frozenset({
+    "need", "indeed", "speed", "seed", "feed", "bed", "shed", "red", "hundred", "proceed",
+    "succeed", "exceed", "breed", "greed", "deed", "weed", "bleed", "steed", "naked", "wicked",
+    "sacred", "kindred", "scheduled", "expected", "planned", "slated", "proposed", "based",
+    "related", "united", "limited", "so-called", "detailed", "advanced", "skilled", "ed",
+})
+
+# -- regular-expression building blocks ---------------------------------------------------------
+
+
+def _alt(words: Iterable[str]) -> str:
+    """An alternation, longest first so that "Christmas Eve" is tried before "Christmas"."""
+    escaped = (re.escape(w).replace(r"\ ", " ").replace(" ", r"\s+") for w in words)
+    return "|".join(sorted(set(escaped), key=len, reverse=True))
+
+
+def _proper(words: Iterable[str]) -> str:
+    """Names that must be written as names (capitalised or upper case), in a case-blind pattern."""
+    forms = {f for w in words for f in (w[:1].upper() + w[1:], w.upper())}
+    return "(?-i:" + _alt(forms) + ")"
+
+
+_NUMBER_WORDS = {**SMALL_NUMBERS, **TENS}
+
+FRAGMENTS: dict[str, str] = {
+    "MONTH": "(?:" + _proper(k for k in MONTHS if len(k) > 4) + "|" + _proper(k for k in MONTHS if len(k) <= 4)
+    + r"(?![A-Za-z])\.?)(?![A-Za-z])",
+    "WEEKDAY": _proper(WEEKDAYS) + r"(?![A-Za-z])",
+    "DAY": r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?(?!\d|[:.,]\d|%)|" + _alt(ORDINALS),
+    "DAYNUM": r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?(?!\d|[:.,]\d|%)",
+    "YEAR4": r"(?:1[0-9]\d\d|20\d\d)(?![\d%]|,\d|-\d|\.\d)",
+    "SPOKEN_YEAR": r"(?:nineteen|twenty)[\s-]+(?:" + _alt(TENS) + r")(?:[\s-]+(?:"
+    + _alt(k for k, v in SMALL_NUMBERS.items() if 0 < v < 10) + r"))?"
+    + r"|(?:nineteen|twenty)[\s-]+(?:" + _alt(k for k, v in SMALL_NUMBERS.items() if v >= 10) + r")"
+    + r"|(?:the\s+year\s+)?two\s+thousand(?:\s+and)?(?:[\s-]+(?:"
+    + _alt(k for k, v in SMALL_NUMBERS.items() if v > 0) + r"))?",
+    "NUM": r"\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?|(?:" + _alt(TENS) + r")(?:[\s-]+(?:"
+    + _alt(k for k, v in SMALL_NUMBERS.items() if 0 < v < 10) + r"))?|" + _alt(SMALL_NUMBERS)
+    + "|" + _alt(NUMBER_PHRASES),
+    "VAGUE": _alt(VAGUE_AMOUNTS),
+    "UNIT": _alt(UNIT_FORMS),
+    "UNITS1": _alt(UNITS),  # singular only, for adjectives ("a two-year term")
+    "HALF": r"(?:\s+and\s+a\s+half|\s+1/2|\s*\u00bd)",
+    "QMOD": _alt((
+        "about", "around", "approximately", "roughly", "nearly", "almost", "more than", "less than",
+        "fewer than", "at least", "at most", "up to", "no more than", "no less than", "as many as",
+        "as much as", "as long as", "as little as", "well over", "just over", "just under",
+        "some", "over", "under", "barely", "only", "a full", "an estimated", "close to",
+    )),
+    "DATEMOD": _alt((
+        "early", "late", "mid", "middle", "the end of", "the beginning of", "the start of",
+        "the middle of", "the close of", "the turn of", "the rest of", "the remainder of",
+        "the early", "the late", "the mid", "around", "about", "approximately", "as early as",
+        "as late as", "the first half of", "the second half of", "the latter half of",
+        "the last half of", "the spring of", "the summer of", "the fall of", "the autumn of",
+        "the winter of", "end-", "year-end",
+    )),
+    "TZ": _proper(TIME_ZONES) + r"(?![A-Za-z])",
+    "HOLIDAY": _proper(HOLIDAYS) + r"(?![A-Za-z])",
+    "SEASON": _alt(SEASONS),
+    "DAYPART": _alt(DAY_PARTS),
+    "SETWORD": "(?-i:" + _alt(SET_WORDS) + ")",
+    "REF": _alt(REF_WORDS),
+    "EXTREF": _alt(EXTENSION_REF_WORDS),
+    "DECADEWORD": _alt(("twenties", "thirties", "forties", "fifties", "sixties", "seventies",
+                        "eighties", "nineties")),
+}
+
+
+def _expand(template: str) -> str:
+    """Fill ``{NAME}`` placeholders from FRAGMENTS; other braces (``{0,3}``) are left alone."""
+    return re.sub(r"\{([A-Z][A-Z0-9_]*)\}", lambda m: "(?:" + FRAGMENTS[m.group(1)] + ")", template)
+
+
+#: The rules, in priority order for matches of equal length: (name, pattern). Group names inside
+#: a pattern tell the resolver what was matched.
+RULE_PATTERNS: tuple[tuple[str, str], ...] = (
+    ("iso", r"(?<![\w-])(?P<y>\d{4})-(?P<m>\d\d)-(?P<d>\d\d)(?:T(?P<H>\d\d):(?P<M>\d\d))?(?![\w-])"),
+    ("numeric", r"(?<![\w/.$-])(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?P<y>\d{4}|\d{2})(?![\w/])"),
+    ("clock",
+     r"(?:(?P<approx>around|about|approximately|roughly|shortly\s+(?:before|after)|just\s+(?:before|"
+     r"after)|exactly|precisely)\s+)?"
+     r"(?:(?P<h>\d{1,2})(?:[:.](?P<min>[0-5]\d))?\s*(?P<ampm>[ap])\.?\s?m\b\.?"
+     r"|(?P<h24>[01]?\d|2[0-3]):(?P<min24>[0-5]\d)(?=\s*(?:{TZ}|local\s+time|hours\b))"
+     r"|(?<![\w-])(?P<named>noon|midnight|midday)"
+     r"|(?P<wh>\d{1,2}|" + _alt(k for k, v in SMALL_NUMBERS.items() if 0 < v <= 12) + r")"
+     r"(?:\s+o'clock)?\s+(?P<pod>in\s+the\s+(?:morning|afternoon|evening)|at\s+night)"
+     r"|(?P<oc>\d{1,2}|" + _alt(k for k, v in SMALL_NUMBERS.items() if 0 < v <= 12) + r")\s+o'clock)"
+     r"(?:\s+(?P<tz>{TZ}))?"
+     r"(?:,?\s+(?:on\s+)?(?P<dayref>{WEEKDAY}(?:,?\s+{MONTH}\s+{DAYNUM})?|today|tonight|yesterday|"
+     r"tomorrow|{MONTH}\s+{DAYNUM}(?:,\s+{YEAR4})?))?"),
+    ("month_day",
+     r"(?:(?P<week>the\s+week\s+of)\s+)?(?:(?P<wd>{WEEKDAY}),?\s+)?(?:(?P<mod>around|about|approximately|"
+     r"early|late|mid|as\s+early\s+as|as\s+late\s+as)\s+)?(?:(?P<rel>last|this|next|this\s+past|"
+     r"this\s+coming)\s+)?(?P<mon>{MONTH})\s+(?P<day>{DAY})"
+     r"(?:,?\s+(?P<year>{YEAR4}|{SPOKEN_YEAR}))?"),
+    ("day_month",
+     r"(?:(?P<wd>{WEEKDAY}),?\s+)?(?:the\s+(?P<day2>{DAY})\s+of|(?P<day>{DAYNUM})(?:\s+of)?)\s+"
+     r"(?P<mon>{MONTH})(?:,?\s+(?P<year>{YEAR4}|{SPOKEN_YEAR}))?"),
+    ("month_year", r"(?:(?P<mod>{DATEMOD})[\s-]+)?(?P<mon>{MONTH}),?\s+(?:of\s+)?(?P<year>{YEAR4}|{SPOKEN_YEAR})"),
+    ("month_rel",
+     r"(?:(?P<mod>{DATEMOD})[\s-]+)?(?P<mon>{MONTH})\s+(?:of\s+)?(?P<rel>last|this|next|the\s+previous|"
+     r"the\s+following|the\s+same)\s+year"),
+    ("month",
+     r"(?:(?P<mod>{DATEMOD})[\s-]+)?(?:(?P<rel>last|this|next|this\s+past|this\s+coming|"
+     r"the\s+previous|the\s+following|coming|past)\s+)?(?P<mon>{MONTH})(?!\s*\d)"),
+    ("holiday", r"(?:(?P<rel>last|this|next|this\s+past|this\s+coming)\s+)?(?P<name>{HOLIDAY})"
+                r"(?:\s+(?P<year>{YEAR4}))?"),
+    ("decade",
+     r"(?:the\s+)?(?:(?P<mod>early|late|mid|middle)[\s-]+)?(?:(?P<d4>1\d\d0|20\d0)'?s"
+     r"|['\u2019](?P<d2>\d0)'?s|(?P<word>{DECADEWORD}))(?![\w-])"),
+    ("century",
+     r"(?:the\s+)?(?:(?P<mod>early|late|mid)[\s-]+)?(?:(?P<ord>" + _alt(ORDINALS)
+     + r"|\d{1,2}(?:st|nd|rd|th))[\s-]+century|(?P<rel>this|last|next|the\s+last|the\s+next|"
+     r"the\s+previous|the\s+current)\s+century)(?![\w-])"),
+    ("quarter",
+     r"(?:(?P<det>the|its|their|his|her|our|a|this\s+year's|last\s+year's|next\s+year's|"
+     r"(?:the\s+)?current\s+year's)\s+)?"
+     r"(?P<pre>(?:(?:{YEAR4}|fiscal|year-earlier|year-ago|year\s+earlier|year\s+ago|latest|comparable|"
+     r"same|corresponding|flat|current|calendar|weak|strong|disappointing|final|fiscal-first|"
+     r"fiscal-second|fiscal-third|fiscal-fourth)[\s-]+){0,3})"
+     r"(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th|final)[\s-]+(?:fiscal[\s-]+)?"
+     r"(?:quarter|period)(?!s|\s+of\s+(?:a|an|the|its|their|this|that|one)\b)"
+     r"(?:\s+(?:of|in)\s+(?:(?:fiscal\s+(?:year\s+)?)?(?P<year>{YEAR4})|(?P<rel>last|this|next)\s+"
+     r"(?:fiscal\s+)?year|the\s+(?P<ana>year|previous\s+year|prior\s+year|current\s+year|"
+     r"fiscal\s+year)))?"),
+    ("quarter_rel",
+     r"(?:(?P<det>the|its|their|this|last|next|that)\s+)?"
+     r"(?P<pre>(?:(?:latest|current|past|previous|prior|recent|year-earlier|year-ago|year\s+earlier|"
+     r"comparable|same|corresponding|{YEAR4}|fiscal|just-ended|just\s+ended|most\s+recent|coming|"
+     r"next|following|second-half)[\s-]+){0,3})(?P<what>quarter|period)(?![\w-]|\s+of\b)"),
+    ("half",
+     r"(?:(?P<det>the|its|their|this\s+year's|last\s+year's)\s+)?(?:(?P<pre>{YEAR4}|fiscal)[\s-]+)?"
+     r"(?P<ord>first|second|latter|last)[\s-]+half"
+     r"(?:\s+of\s+(?:(?:fiscal\s+)?(?P<year>{YEAR4})|(?P<rel>last|this|next)\s+year|the\s+year)"
+     r"|(?!\s+of\b))"),
+    ("season",
+     r"(?:(?P<mod>early|late|mid|the\s+early|the\s+late)[\s-]+)?(?:(?P<det>the|this|last|next|"
+     r"this\s+past|this\s+coming|that|past|coming)\s+)?(?:(?P<mod2>early|late|mid)[\s-]+)?"
+     r"(?P<season>{SEASON})(?:\s+(?:of\s+)?(?P<year>{YEAR4}|{SPOKEN_YEAR}))?(?![\w-])"),
+    ("year",
+     r"(?:(?P<mod>{DATEMOD})[\s-]*)?(?:(?P<fiscal>fiscal(?:\s+year)?|calendar(?:\s+year)?|"
+     r"the\s+year|model\s+year|pre-|post-)\s*)?(?P<year>{YEAR4}|{SPOKEN_YEAR})(?![\w-]|\s*(?:%|percent))"),
+    ("relday",
+     r"(?:(?P<mod>earlier|later|early|late|mid-?)[\s-]+)?(?:(?P<pod0>{DAYPART})\s+)?"
+     r"(?P<rel>today|tonight|yesterday|tomorrow|the\s+day\s+before\s+yesterday|"
+     r"the\s+day\s+after\s+tomorrow)(?:\s+(?P<pod>morning|afternoon|evening|night))?(?![\w-])"),
+    ("relpod",
+     r"(?:(?P<mod>earlier|later|early|late)\s+)?(?P<rel>this|last|tomorrow|yesterday)\s+"
+     r"(?P<pod>morning|afternoon|evening|night)"),
+    ("weekday",
+     r"(?:(?P<mod>early|late|earlier|later|mid-?)[\s-]+)?(?:(?P<rel>last|next|this|this\s+past|"
+     r"this\s+coming|coming|past|the\s+previous|the\s+following|the\s+next|that)\s+)?"
+     r"(?P<wd>{WEEKDAY})(?!s)(?:\s+(?P<pod>{DAYPART}))?(?![\w-])"),
+    ("weekday_set", r"(?:(?P<every>every|each)\s+(?P<wd1>{WEEKDAY})|(?P<wd2>{WEEKDAY})s)"
+                    r"(?:\s+(?P<pod>mornings|afternoons|evenings|nights))?(?![\w-])"),
+    ("the_year",
+     r"(?:the|its|their)\s+(?P<adj>(?:(?:latest|current|full|fiscal|entire|whole|calendar|same|past|"
+     r"previous|prior|first|last)\s+){0,2})year(?P<ended>(?=\s+(?:ended|ending|through|to\s+date)\b))?"),
+    ("rel_unit",
+     r"(?:(?P<mod>earlier|later|early|late|(?:the\s+)?(?:end|beginning|start|middle|close|rest|"
+     r"remainder)\s+of)\s+)?(?P<rel>last|this|next|the\s+past|the\s+last|the\s+coming|the\s+current|"
+     r"the\s+previous|the\s+following|the\s+next|this\s+past|this\s+coming|past|coming|previous|"
+     r"current|that|the\s+same|the\s+prior|prior)\s+(?P<unit>week|month|year|fiscal\s+year|"
+     r"calendar\s+year|decade|day|morning)(?![\w-])"),
+    ("weekend",
+     r"(?:(?P<mod>early|late)\s+)?(?P<rel>the|this|last|next|that|this\s+past|this\s+coming|"
+     r"the\s+past|the\s+coming)\s+weekend"),
+    ("in_the_unit", r"(?P<mod>earlier|later|early|late)\s+in\s+the\s+(?P<unit>week|month|year|day)"),
+    ("unit_end",
+     r"(?:the\s+)?(?:(?P<unit1>year|month|week|quarter)[\s-]+end|(?P<unit2>year|month|week)'s\s+end"
+     r"|end\s+of\s+the\s+(?P<unit3>year|month|week|quarter|day)|(?P<unit4>year|month)-ago|"
+     r"end-of-(?P<unit5>year|month|quarter))(?![\w-])"),
+    ("ago",
+     r"(?:(?P<qmod>{QMOD})\s+)?(?P<num>{NUM}|{VAGUE})(?P<half>{HALF})?[\s-]+(?P<unit>{UNIT})"
+     r"(?P<half2>\s+and\s+a\s+half)?(?:\s+or\s+so)?\s+(?P<dir>ago|earlier|later|from\s+now|hence|before|"
+     r"after|back)"
+     r"(?!\s+(?:the|a|an|his|her|its|their|our|this|that|he|she|it|they|we|i|you)\b)"),
+    ("anaphor",
+     r"(?P<phrase>that\s+(?:same\s+)?day|the\s+same\s+day|the\s+(?:previous|next|following|prior)\s+"
+     r"(?:day|morning|evening|night)|the\s+day\s+(?:before|after)|(?:earlier|later)\s+that\s+"
+     r"(?:day|week|month|year)|that\s+(?:week|month|year)|the\s+same\s+(?:week|month|year)|"
+     r"the\s+(?:following|previous|prior|next)\s+(?:week|month|year))(?![\w-])"),
+    ("year_ago",
+     r"(?:the\s+)?(?:(?:comparable|same|corresponding)\s+)?(?P<w>year-earlier|year-ago|"
+     r"year\s+earlier|year\s+ago)(?:\s+(?P<what>period|quarter))?(?![\w-])"),
+    ("set",
+     r"(?P<every>every|each|per|a|an)\s+(?:(?P<other>other)\s+)?(?:(?P<num>{NUM})\s+)?"
+     r"(?P<unit>{UNIT}|{MONTH}|{SEASON}|morning|afternoon|evening|night|weekend)(?![\w-])"),
+    ("times_per", r"(?P<times>once|twice|thrice|(?:{NUM})\s+times)\s+(?:a|an|per|every|each)\s+(?P<unit>{UNIT})"),
+    ("setword", r"(?<![\w-])(?P<word>{SETWORD})(?![\w-])"),
+    ("adj_duration",
+     r"(?:(?P<det>the|a|an)\s+(?=\S+-\S+\s+(?:period|span|term|stretch|window|interval|spell|phase|"
+     r"cycle|hiatus|gap|break|stint)\b))?(?:(?P<qmod>{QMOD})\s+)?(?:(?P<num>{NUM}|several|few|multi)"
+     r"(?P<half>-and-a-half|\s+1/2)?-(?P<unit>{UNITS1})|(?P<plural>years|decades|months|weeks|days|"
+     r"hours|centuries)(?=-long))(?P<long>-long)?"
+     r"(?:\s+(?P<noun>period|span|term|stretch|window|interval|spell|phase|cycle|hiatus|gap|break|"
+     r"stint))?(?![\w-]|\s*-?\s*old\b)"),
+    ("duration",
+     r"(?:(?:(?P<qmod1>{QMOD})\s+)?(?P<det>the|its|their|his|her|our|each\s+of\s+the|all|for\s+the)\s+"
+     r"|(?P<qmod2>{QMOD})\s+)?"
+     r"(?:(?P<adj>past|last|next|first|coming|previous|latest|final|following|remaining|initial|"
+     r"ensuing|preceding|prior|full|entire|whole|same|year-earlier|additional|other|recent|"
+     r"intervening)\s+)?"
+     r"(?P<num>{NUM}|{VAGUE})(?P<half>{HALF})?(?:\s+(?:more|additional|full|straight|consecutive|"
+     r"long|trading|business|working|calendar|fiscal|extra|further|subsequent))?\s+(?P<unit>{UNIT})"
+     r"(?P<half2>\s+and\s+a\s+half)?"
+     r"(?P<compound>,?\s+(?:and\s+)?(?P<num2>{NUM})\s+(?P<unit2>{UNIT}))?"
+     r"(?:\s+(?P<orso>or\s+so|or\s+more|running|in\s+a\s+row))?"
+     r"(?![\w-]|\s*-?\s*old\b|\s+of\s+age\b)"),
+    ("vague_units",
+     r"(?:(?P<det>the)\s+)?(?:(?P<adj>recent|coming|past|next|last|ensuing|following|"
+     r"early|final|previous|intervening|preceding|subsequent|few|many|several)\s+)?"
+     r"(?P<unit>years|months|weeks|days|decades|centuries|hours|minutes)(?![\w-]|\s*-?\s*old\b)"),
+    ("ref", r"(?<![\w-])(?P<word>{REF})(?![\w-])"),
+    ("extref", r"(?<![\w-])(?P<word>{EXTREF})(?![\w-])"),
+)
+
+_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (name, re.compile(_expand(pattern), re.IGNORECASE)) for name, pattern in RULE_PATTERNS
+)
+#: Rules whose expressions TimeML does not mark.
+EXTENSION_RULES = frozenset({"extref"})
+
+_FUTURE_RE = re.compile(r"(?<![\w'])(?:" + "|".join(FUTURE_CUES) + r")(?![\w'])", re.IGNORECASE)
+_PAST_PLAN_RE = re.compile(r"(?<![\w'])(?:" + "|".join(PAST_PLAN_CUES) + r")(?![\w'])", re.IGNORECASE)
+_PASSIVE_BEFORE = re.compile(r"(?:\b(?:be|been|being|is|are|am)|'s)\s+$", re.IGNORECASE)
+_PAST_RE = re.compile(
+    r"(?<![\w'-])(?:" + "|".join(PAST_IRREGULAR) + r"|[a-z]{2,}ed)(?![\w'-])", re.IGNORECASE
+)
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"'\u201d\u2019)\]]*\s+(?=[\"'\u201c\u2018(\[]?[A-Z])|\n")
+_ABBREVIATIONS = frozenset({
+    "mr", "mrs", "ms", "dr", "st", "gen", "sen", "rep", "gov", "lt", "col", "sgt", "capt", "corp",
+    "inc", "co", "ltd", "jr", "sr", "no", "vs", "u.s", "u.n", "u.k", "a.m", "p.m", "prof", "rev",
+    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "mt", "ft",
+})
+
+# -- values ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Norm:
+    value: str | None
+    precision: str
+    kind: str = "date"
+    anchors: bool = True  # whether later anaphora may take their value from this one
+    end: int | None = None  # where the expression ends, when the match runs past it
+
+
+def _day_value(d: date) -> str:
+    return d.isoformat()
+
+
+def _month_value(year: int, month: int) -> str:
+    return f"{year:04d}-{month:02d}"
+
+
+def _week_value(d: date) -> str:
+    iso = d.isocalendar()
+    return f"{iso[0]:04d}-W{iso[1]:02d}"
+
+
+def _quarter_of(d: date) -> int:
+    return (d.month - 1) // 3 + 1
+
+
+def _add_months(year: int, month: int, delta: int) -> tuple[int, int]:
+    index = year * 12 + (month - 1) + delta
+    return index // 12, index % 12 + 1
+
+
+def _safe_date(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _shift_day(d: date, amount: int, unit: str) -> date:
+    """``d`` moved by ``amount`` units (negative: back); months clamp to the month's last day."""
+    if unit in ("day", "night"):
+        return d + timedelta(days=amount)
+    if unit == "week":
+        return d + timedelta(weeks=amount)
+    if unit == "fortnight":
+        return d + timedelta(weeks=2 * amount)
+    months = {"month": 1, "quarter": 3, "year": 12, "decade": 120, "century": 1200,
+              "millennium": 12000}.get(unit, 0) * amount
+    year, month = _add_months(d.year, d.month, months)
+    for day in (d.day, 30, 29, 28):
+        moved = _safe_date(year, month, day)
+        if moved:
+            return moved
+    return d  # unreachable: day 28 exists in every month
+
+
+def _value_at(d: date, precision: str) -> str:
+    """The value of the period of the given precision that contains ``d``."""
+    if precision == "week":
+        return _week_value(d)
+    if precision == "month":
+        return _month_value(d.year, d.month)
+    if precision == "quarter":
+        return f"{d.year:04d}-Q{_quarter_of(d)}"
+    if precision == "year":
+        return f"{d.year:04d}"
+    return _day_value(d)
+
+
+_VALUE_SHAPE = re.compile(
+    r"^(?P<y>\d{4})(?:-(?P<m>\d\d)(?:-(?P<d>\d\d))?|-Q(?P<q>[1-4])|-H(?P<h>[12])|-W(?P<w>\d\d)"
+    r"|-(?P<s>SP|SU|FA|WI))?(?P<rest>T.*)?$"
+)
+
+
+def _shift_value(value: str, amount: int, unit: str) -> str | None:
+    """A TimeML date value moved by whole units, keeping its precision when it is finer."""
+    m = _VALUE_SHAPE.match(value)
+    if not m:
+        return None
+    year = int(m["y"])
+    if m["d"]:
+        return _day_value(_shift_day(date(year, int(m["m"]), int(m["d"])), amount, unit))
+    if unit in ("year", "decade", "century"):
+        years = amount * (UNITS[unit].years or 1)
+        return f"{year + years:04d}" + value[4:]
+    if m["m"] and unit in ("month", "quarter"):
+        y, mo = _add_months(year, int(m["m"]), amount * (3 if unit == "quarter" else 1))
+        return _month_value(y, mo)
+    if m["q"] and unit in ("quarter", "month") and (unit == "quarter" or amount % 3 == 0):
+        quarters = amount if unit == "quarter" else amount // 3
+        index = year * 4 + int(m["q"]) - 1 + quarters
+        return f"{index // 4:04d}-Q{index % 4 + 1}"
+    return None
+
+
+def _number(text: str) -> float | None:
+    """The number written in ``text`` (digits, words or a counting phrase); None if vague."""
+    words = " ".join(text.lower().replace("-", " ").split())
+    if words in NUMBER_PHRASES:
+        return NUMBER_PHRASES[words]
+    digits = words.replace(",", "")
+    if re.fullmatch(r"\d+(?:\.\d+)?", digits):
+        return float(digits)
+    total = 0
+    for word in words.split():
+        if word in _NUMBER_WORDS:
+            total += _NUMBER_WORDS[word]
+        elif word in ("hundred", "thousand") and total:
+            total *= 100 if word == "hundred" else 1000
+        elif word != "and":
+            return None
+    return float(total) if words else None
+
+
+def _spoken_year(text: str) -> int | None:
+    """'nineteen ninety-seven' -> 1997, 'the year two thousand' -> 2000, digits -> themselves."""
+    words = " ".join(text.lower().replace("-", " ").split())
+    if words.isdigit():
+        return int(words)
+    words = words.removeprefix("the year ")
+    parts = words.split()
+    if parts[:2] == ["two", "thousand"]:
+        rest = [w for w in parts[2:] if w != "and"]
+        return 2000 + int(_number(" ".join(rest)) or 0) if rest else 2000
+    if parts and parts[0] in ("nineteen", "twenty"):
+        rest = _number(" ".join(parts[1:]))
+        if rest is None:
+            return None
+        return (1900 if parts[0] == "nineteen" else 2000) + int(rest)
+    return None
+
+
+def _duration_value(amount: float | None, unit_name: str) -> str:
+    """TimeML duration: ``P3Y``, ``PT20M``, ``P2Y6M``; ``PXY`` when the amount is vague."""
+    unit = UNITS[unit_name]
+    prefix = "PT" if unit.clock else "P"
+    if amount is None:
+        return f"{prefix}X{unit.vague_letter or unit.letter}"
+    if unit_name == "fortnight":
+        amount *= 2
+    if unit.years:
+        amount *= unit.years
+    whole = int(amount)
+    fraction = amount - whole
+    if fraction == 0:
+        return f"{prefix}{whole}{unit.letter}"
+    finer = FINER_UNIT.get(unit_name if not unit.years else "year")
+    if finer is not None:
+        finer_unit, per = finer
+        part = round(fraction * per)
+        if part and abs(fraction * per - part) < 1e-6:
+            head = f"{whole}{unit.letter}" if whole else ""
+            tail_unit = UNITS[finer_unit]
+            if tail_unit.clock and not unit.clock:
+                return f"P{head}T{part}{tail_unit.letter}"
+            return f"{prefix}{head}{part}{tail_unit.letter}"
+    return f"{prefix}{amount:g}{unit.letter}"
+
+
+def _unit(text: str) -> str:
+    return UNIT_FORMS.get(text.lower(), text.lower())
+
+
+def _words(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+# -- resolution --------------------------------------------------------------------------------
+
+
+class _Resolver:
+    """Resolves matches of one text, in reading order, against its publication date."""
+
+    def __init__(self, text: str, published: date | None) -> None:
+        self.text = text
+        self.pub = date(published.year, published.month, published.day) if published else None
+        self.anchor: tuple[str, str, int] | None = None  # value, precision, end offset
+        self._tenses: dict[tuple[int, int], int] = {}
+        self._bounds = [0] + [m.end() for m in _SENTENCE_END.finditer(text) if self._real_end(m)]
+
+    def _real_end(self, m: re.Match[str]) -> bool:
+        """A sentence end unless the full stop ends an abbreviation ("Oct. 5", "U.S. officials")."""
+        if m.group(0) == "\n":
+            return True
+        before = self.text[max(0, m.start() - 6) : m.start() - 1]
+        word = re.split(r"[\s(\"']", before)[-1].lower()
+        return word not in _ABBREVIATIONS and not re.fullmatch(r"[a-z]", word)
+
+    # context ------------------------------------------------------------------------------
+
+    def sentence(self, start: int) -> tuple[int, int]:
+        i = bisect_right(self._bounds, start) - 1
+        begin = self._bounds[max(i, 0)]
+        end = self._bounds[i + 1] if i + 1 < len(self._bounds) else len(self.text)
+        return begin, end
+
+    def tense(self, start: int, end: int) -> int:
+        """+1 when the clause around [start, end) speaks of the future, -1 of the past, 0 unknown.
+
+        The nearest tense cue in the sentence decides: in "said on Monday that talks will resume"
+        "said" is nearer to "Monday" than "will" is.
+        """
+        cached = self._tenses.get((start, end))
+        if cached is not None:
+            return cached
+        begin, finish = self.sentence(start)
+        before = " ".join(self.text[max(begin, start - 16) : start].lower().split())
+        for phrase, sign in TENSE_PREPOSITIONS.items():
+            if before == phrase or before.endswith(" " + phrase):
+                if sign > 0 and _PAST_PERFECT.search(self.text, begin, finish):
+                    sign = -1
+                self._tenses[(start, end)] = sign
+                return sign
+        best: tuple[int, int] | None = None
+        # On equal distance the earlier regex wins: a lapsed plan over a future cue over a past one.
+        for regex, sign in ((_PAST_PLAN_RE, -1), (_FUTURE_RE, 1), (_PAST_RE, -1)):
+            for m in regex.finditer(self.text, begin, finish):
+                if start <= m.start() < end:
+                    continue
+                word = m.group(0)
+                if regex is _PAST_RE:
+                    if word.lower() in NOT_PAST:
+                        continue
+                    if word[:1].isupper() and m.start() != begin:
+                        continue  # a capitalised -ed word mid-sentence is a name ("United")
+                    if word.lower().endswith("ed") and _PASSIVE_BEFORE.search(self.text, begin, m.start()):
+                        continue  # a passive participle takes its tense from the auxiliary
+                distance = start - m.end() if m.end() <= start else m.start() - end
+                # A cue before the expression governs it more often than one after it.
+                distance = distance if m.end() <= start else distance + 8
+                if best is None or distance < best[0]:
+                    best = (distance, sign)
+        result = best[1] if best else 0
+        self._tenses[(start, end)] = result
+        return result
+
+    def sentence_day(self, start: int) -> date | None:
+        """The day last mentioned in this sentence or the one before, for clock times without one."""
+        recent = self.recent_anchor(start)
+        if recent is not None and recent[1] in ("day", "time") and recent[0][:1].isdigit():
+            return date.fromisoformat(recent[0][:10])
+        return self.pub
+
+    def recent_anchor(self, start: int) -> tuple[str, str, int] | None:
+        """The last anchor if it is in this sentence or the one before."""
+        if self.anchor is None:
+            return None
+        begin, _ = self.sentence(start)
+        previous, _ = self.sentence(max(begin - 1, 0))
+        return self.anchor if self.anchor[2] >= previous else None
+
+    # calendar helpers ---------------------------------------------------------------------
+
+    def weekday_date(self, wd: int, rel: str, start: int, end: int) -> date | None:
+        pub = self.pub
+        if pub is None:
+            return None
+        ahead = (wd - pub.weekday()) % 7
+        behind = (pub.weekday() - wd) % 7
+        if rel in ("next", "this coming", "coming", "the next", "the following"):
+            return pub + timedelta(days=ahead or 7)
+        if rel in ("last", "this past", "past", "the previous"):
+            return pub - timedelta(days=behind or 7)
+        if ahead == 0:
+            return pub
+        if self.tense(start, end) > 0:
+            return pub + timedelta(days=ahead)
+        return pub - timedelta(days=behind)
+
+    def month_year_of(self, month: int, rel: str, start: int, end: int) -> int | None:
+        pub = self.pub
+        if pub is None:
+            return None
+        if rel in ("last", "this past", "past", "the previous"):
+            return pub.year if month < pub.month else pub.year - 1
+        if rel in ("next", "this coming", "coming", "the following"):
+            return pub.year if month > pub.month else pub.year + 1
+        if rel == "this":
+            return pub.year
+        if month == pub.month:
+            return pub.year
+        tense = self.tense(start, end)
+        following = pub.month % 12 + 1
+        if tense > 0 or (month == following and self.text[max(0, start - 6) : start].lower().strip() != "since"):
+            return pub.year if month > pub.month else pub.year + 1
+        return pub.year if month < pub.month else pub.year - 1
+
+    def day_without_year(self, month: int, day: int, start: int, end: int) -> date | None:
+        """The year of "Aug. 7": the nearest such day, on the side the tense points to if any."""
+        pub = self.pub
+        if pub is None:
+            return None
+        candidates = [d for y in (pub.year - 1, pub.year, pub.year + 1) if (d := _safe_date(y, month, day))]
+        if not candidates:
+            return None
+        nearest = min(candidates, key=lambda d: abs((d - pub).days))
+        if abs((nearest - pub).days) <= 90:
+            return nearest
+        tense = self.tense(start, end)
+        slack = timedelta(days=2)
+        if tense > 0:
+            return min(d for d in candidates if d >= pub - slack)
+        if tense < 0:
+            return max(d for d in candidates if d <= pub + slack)
+        return nearest
+
+    def last_quarter(self) -> tuple[int, int] | None:
+        """The last quarter that has ended: what "the latest quarter" reports on."""
+        if self.pub is None:
+            return None
+        index = self.pub.year * 4 + _quarter_of(self.pub) - 2
+        return index // 4, index % 4 + 1
+
+    def day_ref(self, phrase: str, start: int, end: int) -> date | None:
+        """The day named by a short phrase attached to a clock time ("Tuesday", "Nov. 6")."""
+        words = _words(phrase)
+        offsets = {"today": 0, "tonight": 0, "yesterday": -1, "tomorrow": 1}
+        if words in offsets:
+            return self.pub + timedelta(days=offsets[words]) if self.pub else None
+        m = re.search(_expand(r"(?P<mon>{MONTH})\s+(?P<day>{DAYNUM})(?:,\s+(?P<year>{YEAR4}))?"), phrase)
+        if m:
+            month, day = MONTHS[m["mon"].lower().rstrip(".")], int(re.sub(r"\D", "", m["day"]))
+            if m["year"]:
+                return _safe_date(int(m["year"]), month, day)
+            return self.day_without_year(month, day, start, end)
+        first = words.split()[0].rstrip(",")
+        if first in WEEKDAYS:
+            return self.weekday_date(WEEKDAYS[first], "", start, end)
+        return None
+
+    # rules --------------------------------------------------------------------------------
+
+    def rule_iso(self, m: re.Match[str]) -> _Norm | None:
+        d = _safe_date(int(m["y"]), int(m["m"]), int(m["d"]))
+        if d is None:
+            return None
+        if m["H"]:
+            return _Norm(f"{_day_value(d)}T{m['H']}:{m['M']}", "time", "time")
+        return _Norm(_day_value(d), "day")
+
+    def rule_numeric(self, m: re.Match[str]) -> _Norm | None:
+        first, second, year = int(m["a"]), int(m["b"]), int(m["y"])
+        # US order (month/day) unless the first number cannot be a month.
+        month, day = (first, second) if first <= 12 else (second, first)
+        if year < 100:
+            century = (self.pub.year // 100 * 100) if self.pub else 2000
+            year += century
+            if self.pub and year > self.pub.year + 10:
+                year -= 100
+        d = _safe_date(year, month, day)
+        return _Norm(_day_value(d), "day") if d else None
+
+    def rule_clock(self, m: re.Match[str]) -> _Norm | None:
+        minute = 0
+        if m["ampm"]:
+            hour, minute = int(m["h"]), int(m["min"] or 0)
+            if not 1 <= hour <= 12:
+                return None
+            hour = hour % 12 + (12 if m["ampm"].lower() == "p" else 0)
+        elif m["h24"]:
+            hour, minute = int(m["h24"]), int(m["min24"])
+        elif m["named"]:
+            hour = {"noon": 12, "midday": 12, "midnight": 24}[m["named"].lower()]
+        else:
+            spoken = m["wh"] or m["oc"]
+            hour = int(spoken) if spoken.isdigit() else SMALL_NUMBERS[spoken.lower()]
+            if not 1 <= hour <= 12:
+                return None
+            if m["pod"] and not _words(m["pod"]).endswith("morning") and hour < 12:
+                hour += 12
+        day = self.day_ref(m["dayref"], m.start(), m.end()) if m["dayref"] else self.sentence_day(m.start())
+        clock = f"T{hour:02d}:{minute:02d}"
+        return _Norm(f"{_day_value(day)}{clock}" if day else f"XXXX-XX-XX{clock}", "time", "time")
+
+    def _month_day_norm(self, m: re.Match[str], day_text: str) -> _Norm | None:
+        month = MONTHS[m["mon"].lower().rstrip(".")]
+        day_words = day_text.lower()
+        day = ORDINALS[day_words] if day_words in ORDINALS else int(re.sub(r"\D", "", day_words))
+        groups = m.groupdict()
+        rel = _words(groups.get("rel") or "")
+        if m["year"]:
+            year = _spoken_year(m["year"])
+            d = _safe_date(year, month, day) if year else None
+        elif rel and self.pub is not None:
+            pub = self.pub
+            options = [d for y in (pub.year - 1, pub.year, pub.year + 1) if (d := _safe_date(y, month, day))]
+            if rel in ("last", "this past"):
+                d = max((o for o in options if o < pub), default=None)
+            elif rel in ("next", "this coming"):
+                d = min((o for o in options if o > pub), default=None)
+            else:
+                d = _safe_date(pub.year, month, day)
+        else:
+            d = self.day_without_year(month, day, m.start(), m.end())
+            if d is None:
+                return _Norm(f"XXXX-{month:02d}-{day:02d}", "day") if _safe_date(2000, month, day) else None
+        if d is None:
+            return None
+        if groups.get("week"):
+            return _Norm(_week_value(d), "week")
+        return _Norm(_day_value(d), "day")
+
+    def rule_month_day(self, m: re.Match[str]) -> _Norm | None:
+        return self._month_day_norm(m, m["day"])
+
+    def rule_day_month(self, m: re.Match[str]) -> _Norm | None:
+        return self._month_day_norm(m, m["day"] or m["day2"])
+
+    def rule_month_year(self, m: re.Match[str]) -> _Norm | None:
+        year = _spoken_year(m["year"])
+        if year is None:
+            return None
+        return _Norm(_month_value(year, MONTHS[m["mon"].lower().rstrip(".")]), "month")
+
+    def rule_month_rel(self, m: re.Match[str]) -> _Norm | None:
+        month = MONTHS[m["mon"].lower().rstrip(".")]
+        rel = _words(m["rel"])
+        if rel in ("the previous", "the following", "the same"):
+            base = self.anchor_year()
+            if base is None:
+                return None
+            year = base + {"the previous": -1, "the following": 1, "the same": 0}[rel]
+        else:
+            if self.pub is None:
+                return None
+            year = self.pub.year + {"last": -1, "this": 0, "next": 1}[rel]
+        return _Norm(_month_value(year, month), "month")
+
+    def rule_month(self, m: re.Match[str]) -> _Norm | None:
+        name = m["mon"].lower().rstrip(".")
+        month = MONTHS[name]
+        rel = _words(m["rel"] or "")
+        if not rel and not m["mod"]:
+            before = self.text[max(0, m.start() - 12) : m.start()].lower().split()
+            cued = bool(before) and before[-1] in MONTH_CUES
+            if name not in FULL_MONTH_NAMES and not m["mon"].endswith("."):
+                return None  # "Jan Kavan": an abbreviation needs its full stop or a day after it
+            if name in AMBIGUOUS_MONTHS and not cued:
+                return None
+            if not cued and re.match(r"\s+[A-Z][a-z]", self.text[m.end() : m.end() + 3]):
+                return None  # "April Glaspie"
+        if rel in ("the previous", "the following"):
+            base = self.anchor_year()
+            return _Norm(_month_value(base, month), "month") if base else None
+        year = self.month_year_of(month, rel, m.start(), m.end())
+        if year is None:
+            return _Norm(f"XXXX-{month:02d}", "month")
+        return _Norm(_month_value(year, month), "month")
+
+    def rule_holiday(self, m: re.Match[str]) -> _Norm | None:
+        name = next((h for h in HOLIDAYS if _words(h) == _words(m["name"])), None)
+        if name is None:
+            return None
+        rule = HOLIDAYS[name]
+        if m["year"]:
+            return _Norm(_day_value(rule(int(m["year"]))), "day")
+        if self.pub is None:
+            return None
+        pub = self.pub
+        this_year = rule(pub.year)
+        rel = _words(m["rel"] or "")
+        if rel in ("last", "this past"):
+            d = this_year if this_year < pub else rule(pub.year - 1)
+        elif rel in ("next", "this coming"):
+            d = this_year if this_year > pub else rule(pub.year + 1)
+        elif self.tense(m.start(), m.end()) > 0:
+            d = this_year if this_year >= pub else rule(pub.year + 1)
+        elif abs((this_year - pub).days) <= 60 or this_year <= pub:
+            d = this_year
+        else:
+            d = rule(pub.year - 1)
+        return _Norm(_day_value(d), "day")
+
+    def rule_decade(self, m: re.Match[str]) -> _Norm | None:
+        if m["d4"]:
+            return _Norm(m["d4"][:3], "decade")
+        if m["d2"]:
+            century = self.pub.year // 100 if self.pub else 19
+            if self.pub and int(m["d2"]) > self.pub.year % 100:
+                century -= 1
+            return _Norm(f"{century:02d}{m['d2'][0]}", "decade")
+        words = ("twenties", "thirties", "forties", "fifties", "sixties", "seventies", "eighties",
+                 "nineties")
+        tens = words.index(m["word"].lower()) + 2
+        # Without a century the decade is the last such one before now ("the nineties").
+        century = 19
+        if self.pub and self.pub.year >= 2000 + tens * 10 + 10:
+            century = 20
+        return _Norm(f"{century:02d}{tens}", "decade")
+
+    def rule_century(self, m: re.Match[str]) -> _Norm | None:
+        if m["ord"]:
+            words = m["ord"].lower()
+            number = ORDINALS.get(words) or int(re.sub(r"\D", "", words) or 0)
+            return _Norm(f"{number - 1:02d}", "decade") if number else None
+        if self.pub is None:
+            return None
+        current = self.pub.year // 100
+        shift = {"last": -1, "the last": -1, "the previous": -1, "next": 1, "the next": 1}.get(
+            _words(m["rel"]), 0
+        )
+        return _Norm(f"{current + shift:02d}", "decade")
+
+    def rule_quarter(self, m: re.Match[str]) -> _Norm | None:
+        ordinal = m["ord"].lower()
+        number = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4,
+                  "4th": 4, "final": 4}[ordinal]
+        whole = _words(m.group(0))
+        pre = _words(m["pre"] or "")
+        det = _words(m["det"] or "")
+        year_in_pre = re.search(r"\d{4}", pre)
+        if m["year"]:
+            year = int(m["year"])
+        elif year_in_pre:
+            year = int(year_in_pre.group(0))
+        elif m["rel"] or det.endswith("year's"):
+            if self.pub is None:
+                return None
+            rel = _words(m["rel"] or det.split()[-2] if det.endswith("year's") else m["rel"] or "")
+            year = self.pub.year + {"last": -1, "next": 1}.get(rel.split()[0] if rel else "", 0)
+        elif "year-earlier" in whole or "year-ago" in whole or "year earlier" in whole or m["ana"]:
+            base = self.anchor_year()
+            if base is None:
+                return None
+            year = base - 1 if ("year" in pre or (m["ana"] and "previous" in m["ana"])) else base
+        else:
+            if self.pub is None:
+                return _Norm(f"XXXX-Q{number}", "quarter")
+            year = self.pub.year
+            current = _quarter_of(self.pub)
+            if number > current and self.tense(m.start(), m.end()) < 0:
+                year -= 1
+        return _Norm(f"{year:04d}-Q{number}", "quarter")
+
+    def rule_quarter_rel(self, m: re.Match[str]) -> _Norm | None:
+        det = _words(m["det"] or "")
+        pre = _words(m["pre"] or "")
+        what = m["what"].lower()
+        if not det and not pre:
+            return None
+        if what == "period" and not re.search(r"latest|year|\d{4}|comparable|corresponding|same", pre):
+            return None
+        if self.pub is None:
+            return None
+        current = (self.pub.year, _quarter_of(self.pub))
+        latest = self.last_quarter() or current
+        anchor_q = self.anchor_quarter()
+        year_in_pre = re.search(r"\d{4}", pre)
+        if "year-earlier" in pre or "year-ago" in pre or "year earlier" in pre:
+            base = anchor_q or latest
+            return _Norm(f"{base[0] - 1:04d}-Q{base[1]}", "quarter", anchors=False)
+        if year_in_pre:
+            base = anchor_q or latest
+            return _Norm(f"{year_in_pre.group(0)}-Q{base[1]}", "quarter", anchors=False)
+        if "current" in pre or det == "this" or "coming" in pre:
+            y, q = current
+        elif det == "next" or "next" in pre or "following" in pre:
+            index = current[0] * 4 + current[1]
+            y, q = index // 4, index % 4 + 1
+        elif det == "last" or re.search(r"latest|past|previous|prior|recent|just", pre):
+            y, q = latest
+        elif anchor_q is not None:
+            return _Norm(f"{anchor_q[0]:04d}-Q{anchor_q[1]}", "quarter", anchors=False)
+        else:
+            y, q = latest
+        return _Norm(f"{y:04d}-Q{q}", "quarter")
+
+    def rule_half(self, m: re.Match[str]) -> _Norm | None:
+        number = 1 if m["ord"].lower() == "first" else 2
+        det = _words(m["det"] or "")
+        if m["year"] or (m["pre"] and m["pre"].isdigit()):
+            year = int(m["year"] or m["pre"])
+        elif self.pub is None:
+            return None
+        elif m["rel"] or det.endswith("year's"):
+            rel = _words(m["rel"] or det.split()[0])
+            year = self.pub.year + {"last": -1, "next": 1}.get(rel, 0)
+        else:
+            year = self.pub.year
+            if number == 2 and self.pub.month <= 6 and self.tense(m.start(), m.end()) < 0:
+                year -= 1
+        return _Norm(f"{year:04d}-H{number}", "quarter")
+
+    def rule_season(self, m: re.Match[str]) -> _Norm | None:
+        code = SEASONS[m["season"].lower()]
+        index = SEASON_ORDER.index(code)
+        if m["year"]:
+            year = _spoken_year(m["year"])
+            return _Norm(f"{year:04d}-{code}", "season") if year else None
+        det = _words(m["det"] or "")
+        if m["season"].lower() == "fall" and not det and not m["mod"] and not m["mod2"]:
+            return None
+        if not det and not m["mod"] and not m["mod2"]:
+            before = self.text[max(0, m.start() - 12) : m.start()].lower().split()
+            if not before or before[-1] not in MONTH_CUES:
+                return None
+        if self.pub is None:
+            return _Norm(f"XXXX-{code}", "season")
+        pub = self.pub
+        current_year = pub.year - (1 if pub.month <= 2 else 0)
+        now = current_year * 4 + SEASON_OF_MONTH[pub.month]
+        same = current_year * 4 + index
+        if det in ("last", "this past", "past"):
+            target = same if same < now else same - 4
+        elif det in ("next", "this coming", "coming"):
+            target = same if same > now else same + 4
+        elif det == "that":
+            return None
+        else:
+            tense = self.tense(m.start(), m.end())
+            if same == now or det == "this":
+                target = same
+            elif tense > 0:
+                target = same if same > now else same + 4
+            elif tense < 0:
+                target = same if same < now else same - 4
+            else:
+                target = same
+        return _Norm(f"{target // 4:04d}-{SEASON_ORDER[target % 4]}", "season")
+
+    def rule_year(self, m: re.Match[str]) -> _Norm | None:
+        year = _spoken_year(m["year"])
+        if year is None:
+            return None
+        if m["year"].isdigit() and not self.plausible_year(m):
+            return None
+        return _Norm(f"{year:04d}", "year")
+
+    def plausible_year(self, m: re.Match[str]) -> bool:
+        """A four-digit number is a year unless it is plainly an amount or a label."""
+        year = int(m["year"])
+        start = m.start("year")
+        before = self.text[max(0, start - 12) : start]
+        after = self.text[m.end() : m.end() + 20]
+        if re.search(r"[$#\u00a3\u20ac]\s*$|(?:No|Nos|Flight|Route|Room|number|model|Boeing|Airbus)"
+                     r"\.?\s*$", before, re.IGNORECASE):
+            return False
+        if re.match(r"-\d|\s*(?:shares|people|points?|miles|feet|meters|metres|tons|"
+                    r"tonnes|pounds|kilograms|kg|km|acres|barrels|units|cars|troops|soldiers|"
+                    r"workers|employees|jobs|students|votes|delegates|members|residents|copies|"
+                    r"rooms|homes|houses|words|pages|yards|degrees|cases|deaths|dead|people|"
+                    r"men|women|children|planes|ships|boats|vehicles|seats)\b", after,
+                    re.IGNORECASE):
+            return False
+        if m["mod"] or m["fiscal"]:
+            return True
+        if 1900 <= year <= 2099:
+            return True
+        words = before.lower().split()
+        return bool(words) and words[-1] in MONTH_CUES
+
+    def rule_relday(self, m: re.Match[str]) -> _Norm | None:
+        rel = _words(m["rel"])
+        offset = {"today": 0, "tonight": 0, "yesterday": -1, "tomorrow": 1,
+                  "the day before yesterday": -2, "the day after tomorrow": 2}[rel]
+        part = m["pod"] or m["pod0"]
+        if rel == "tonight":
+            part = part or "night"
+        if self.pub is None:
+            return _Norm("PRESENT_REF", "unknown") if rel == "today" else None
+        day = _day_value(self.pub + timedelta(days=offset))
+        if part:
+            return _Norm(day + "T" + DAY_PARTS[part.lower()], "time", "time")
+        return _Norm(day, "day")
+
+    def rule_relpod(self, m: re.Match[str]) -> _Norm | None:
+        if self.pub is None:
+            return None
+        rel = m["rel"].lower()
+        part = m["pod"].lower()
+        offset = {"this": 0, "tomorrow": 1, "yesterday": -1, "last": -1}[rel]
+        if rel == "last" and part != "night":
+            return None  # "last morning" is not an expression; "last evening" is rare and vague
+        day = self.pub + timedelta(days=offset)
+        return _Norm(_day_value(day) + "T" + DAY_PARTS[part], "time", "time")
+
+    def rule_weekday(self, m: re.Match[str]) -> _Norm | None:
+        wd = WEEKDAYS[m["wd"].lower()]
+        rel = _words(m["rel"] or "")
+        if rel == "that":
+            return None
+        if self.pub is None:
+            return _Norm(f"XXXX-WXX-{wd + 1}", "day")
+        if rel in ("the previous", "the following", "the next") and self.anchor and self.anchor[1] == "day":
+            base = date.fromisoformat(self.anchor[0][:10])
+            if rel == "the previous":
+                d = base - timedelta(days=(base.weekday() - wd) % 7 or 7)
+            else:
+                d = base + timedelta(days=(wd - base.weekday()) % 7 or 7)
+        elif not rel and self.text.startswith(("'s", "\u2019s"), m.end()):
+            # "Wednesday's ruling" names an event that has taken place.
+            d = self.pub - timedelta(days=(self.pub.weekday() - wd) % 7)
+        else:
+            resolved = self.weekday_date(wd, rel, m.start(), m.end())
+            if resolved is None:
+                return None
+            d = resolved
+        if m["pod"]:
+            return _Norm(_day_value(d) + "T" + DAY_PARTS[m["pod"].lower()], "time", "time")
+        return _Norm(_day_value(d), "day")
+
+    def rule_weekday_set(self, m: re.Match[str]) -> _Norm | None:
+        wd = WEEKDAYS[(m["wd1"] or m["wd2"]).lower()]
+        value = f"XXXX-WXX-{wd + 1}"
+        if m["pod"]:
+            value += "T" + DAY_PARTS[m["pod"].lower().rstrip("s")]
+        return _Norm(value, "set", "set", anchors=False)
+
+    def rule_rel_unit(self, m: re.Match[str]) -> _Norm | None:
+        rel = _words(m["rel"])
+        unit = _words(m["unit"]).replace("fiscal ", "").replace("calendar ", "")
+        shifts = {"last": -1, "this": 0, "next": 1, "the past": -1, "the last": -1, "the coming": 1,
+                  "the current": 0, "the previous": -1, "the following": 1, "the next": 1,
+                  "this past": -1, "this coming": 1, "past": -1, "coming": 1, "previous": -1,
+                  "current": 0, "that": 0, "the same": 0, "the prior": -1, "prior": -1}
+        shift = shifts[rel]
+        anaphoric = rel in ("that", "the same", "the previous", "the following", "the prior", "prior")
+        if unit in ("day", "morning"):
+            if not anaphoric or rel == "that" and unit == "morning":
+                return None  # "the next day" is handled as an anaphor; "this day" is rarely a date
+            return None
+        if unit == "decade":
+            if shift < 0 and rel in ("the past", "past", "this past"):
+                return _Norm("P10Y", "duration", "duration", anchors=False)
+            if self.pub is None:
+                return None
+            return _Norm(f"{self.pub.year // 10 + shift:03d}", "decade")
+        if anaphoric:
+            if self.anchor is None:
+                base_value = _value_at(self.pub, unit) if self.pub else None
+            else:
+                base_value = self.anchor[0]
+            if base_value is None:
+                return None
+            shifted = _shift_value(base_value, shift, unit) if shift else base_value
+            if shifted is None:
+                return None
+            precision = unit if unit in ("week", "month", "year") else "year"
+            return _Norm(self._coarsen(shifted, precision), precision, anchors=False)
+        if self.pub is None:
+            return None
+        if rel in ("the past", "the last") and unit == "week":
+            pass
+        day = _shift_day(self.pub, shift, unit)
+        return _Norm(_value_at(day, unit), unit)
+
+    @staticmethod
+    def _coarsen(value: str, precision: str) -> str:
+        m = _VALUE_SHAPE.match(value)
+        if not m:
+            return value
+        if precision == "year":
+            return m["y"]
+        if precision == "month" and m["m"]:
+            return f"{m['y']}-{m['m']}"
+        if precision == "week" and m["d"]:
+            return _week_value(date(int(m["y"]), int(m["m"]), int(m["d"])))
+        return value
+
+    def rule_the_year(self, m: re.Match[str]) -> _Norm | None:
+        adj = _words(m["adj"])
+        if m["ended"] is not None:
+            return _Norm("P1Y", "duration", "duration", anchors=False)  # "the year ended Sept. 30"
+        if not adj or self.pub is None or re.search(r"same|past|previous|prior|first|last\b", adj):
+            return None  # bare "the year" is as often a duration as a date; the rest are anaphors
+        year = self.pub.year - (1 if "latest" in adj else 0)
+        return _Norm(f"{year:04d}", "year")
+
+    def rule_weekend(self, m: re.Match[str]) -> _Norm | None:
+        if self.pub is None:
+            return None
+        rel = _words(m["rel"])
+        pub = self.pub
+        on_weekend = pub.weekday() >= 5
+        if rel == "that":
+            return None
+        if rel in ("last", "this past", "the past"):
+            d = pub - timedelta(days=7 if on_weekend else pub.weekday() + 1)
+        elif rel in ("next", "this coming", "the coming"):
+            d = pub + timedelta(days=7 if on_weekend else 5 - pub.weekday())
+        elif on_weekend:
+            d = pub
+        elif self.tense(m.start(), m.end()) > 0 or (rel == "this" and self.tense(m.start(), m.end()) == 0):
+            d = pub + timedelta(days=5 - pub.weekday())
+        else:
+            d = pub - timedelta(days=pub.weekday() + 1)
+        return _Norm(_week_value(d) + "-WE", "week")
+
+    def rule_in_the_unit(self, m: re.Match[str]) -> _Norm | None:
+        if self.pub is None:
+            return None
+        unit = m["unit"].lower()
+        return _Norm(_value_at(self.pub, unit), unit)
+
+    def rule_unit_end(self, m: re.Match[str]) -> _Norm | None:
+        if self.pub is None:
+            return None
+        if m["unit4"]:
+            return None  # "year-ago" is handled with its noun by the year_ago rule
+        unit = (m["unit1"] or m["unit2"] or m["unit3"] or m["unit5"]).lower()
+        if unit == "quarter":
+            return _Norm(f"{self.pub.year:04d}-Q{_quarter_of(self.pub)}", "quarter")
+        return _Norm(_value_at(self.pub, unit), unit)
+
+    def rule_ago(self, m: re.Match[str]) -> _Norm | None:
+        unit = _unit(m["unit"])
+        direction = _words(m["dir"])
+        if direction in ("before", "after", "back") and direction != "back":
+            return None  # "two days before the vote": the span is a duration, the anchor an event
+        amount = _number(m["num"])
+        if amount is not None and (m["half"] or m["half2"]):
+            amount += 0.5
+        backwards = direction in ("ago", "earlier", "back")
+        precision = UNITS[unit].precision
+        if direction in ("earlier", "later") and precision in ("time", "day"):
+            # "three days later" counts from an event, not a date: report the duration it gives.
+            end = m.start("dir")
+            while self.text[end - 1].isspace():
+                end -= 1
+            return _Norm(_duration_value(amount, unit), "duration", "duration", anchors=False, end=end)
+        if amount is None or amount != int(amount):
+            ref = "PAST_REF" if backwards else "FUTURE_REF"
+            return _Norm(ref, "unknown", anchors=False)
+        count = int(amount) * (-1 if backwards else 1)
+        if direction in ("earlier", "later"):
+            if self.anchor is not None:
+                shifted = _shift_value(self.anchor[0], count, unit)
+                if shifted is not None:
+                    return _Norm(shifted, self._precision_of(shifted), anchors=False)
+        elif direction == "ago" and unit == "year" and abs(count) == 1:
+            # "a year ago" in a report on a quarter or a month compares like with like.
+            recent = self.recent_anchor(m.start())
+            if recent is not None and recent[1] in ("quarter", "month"):
+                shifted = _shift_value(recent[0], count, unit)
+                if shifted is not None:
+                    return _Norm(shifted, recent[1], anchors=False)
+        if self.pub is None:
+            return None
+        if precision == "time":
+            return _Norm(_day_value(self.pub), "day")
+        day = _shift_day(self.pub, count, unit)
+        return _Norm(_value_at(day, precision), precision)
+
+    @staticmethod
+    def _precision_of(value: str) -> str:
+        m = _VALUE_SHAPE.match(value)
+        if not m:
+            return "unknown"
+        if m["rest"]:
+            return "time"
+        if m["d"]:
+            return "day"
+        if m["m"]:
+            return "month"
+        if m["q"] or m["h"]:
+            return "quarter"
+        if m["w"]:
+            return "week"
+        if m["s"]:
+            return "season"
+        return "year"
+
+    def anchor_year(self) -> int | None:
+        if self.anchor is not None:
+            return int(self.anchor[0][:4])
+        return self.pub.year if self.pub else None
+
+    def anchor_quarter(self) -> tuple[int, int] | None:
+        if self.anchor is None:
+            return None
+        m = _VALUE_SHAPE.match(self.anchor[0])
+        if m and m["q"]:
+            return int(m["y"]), int(m["q"])
+        return None
+
+    def rule_anaphor(self, m: re.Match[str]) -> _Norm | None:
+        words = _words(m["phrase"])
+        unit = words.split()[-1]
+        if unit in ("morning", "evening", "night"):
+            unit = "day"
+        shift = -1 if re.search(r"previous|prior|before", words) else 1 if re.search(
+            r"next|following|after", words) else 0
+        if self.anchor is not None and (unit != "day" or self.anchor[1] in ("day", "time")):
+            base = self.anchor[0]
+        elif self.pub is not None:
+            base = _value_at(self.pub, unit)
+        else:
+            return None
+        shifted = _shift_value(base, shift, unit) if shift else base
+        if shifted is None:
+            return None
+        return _Norm(self._coarsen(shifted, unit), unit if unit != "day" else "day", anchors=False)
+
+    def rule_year_ago(self, m: re.Match[str]) -> _Norm | None:
+        if self.pub is None:
+            return None
+        recent = self.recent_anchor(m.start())
+        what = (m["what"] or "").lower()
+        if recent is not None and recent[1] in ("quarter", "month", "day", "year"):
+            shifted = _shift_value(recent[0], -1, "year")
+            if shifted is not None:
+                return _Norm(shifted, self._precision_of(shifted), anchors=False)
+        if what in ("quarter", "period"):
+            latest = self.last_quarter()
+            if latest:
+                return _Norm(f"{latest[0] - 1:04d}-Q{latest[1]}", "quarter", anchors=False)
+        return _Norm(f"{self.pub.year - 1:04d}", "year", anchors=False)
+
+    def rule_set(self, m: re.Match[str]) -> _Norm | None:
+        every = m["every"].lower()
+        unit_text = m["unit"]
+        if every in ("a", "an"):
+            # "$5 a day", "three times a week": a rate, so a set; otherwise "a day" is a duration.
+            before = self.text[max(0, m.start() - 25) : m.start()]
+            rate = re.search(r"(?:\d|million|billion|thousand|percent|%|cents?|dollars?|times|once|"
+                             r"twice|hours?|minutes?|miles|pounds|tons|barrels|shares|points?)\W*$",
+                             before, re.IGNORECASE)
+            counted = re.search(r"\b([a-z]{3,}s)\s+$", before)
+            if not rate and not (counted and counted.group(1) not in NOT_COUNTED_NOUNS):
+                return None
+            if m["num"] or m["other"]:
+                return None
+        low = unit_text.lower().rstrip(".")
+        if low in UNIT_FORMS:
+            unit = UNIT_FORMS[low]
+            amount = (_number(m["num"]) if m["num"] else 1) or 1
+            if m["other"]:
+                amount *= 2
+            return _Norm(_duration_value(amount, unit), "set", "set", anchors=False)
+        if low in MONTHS and unit_text[:1].isupper():
+            return _Norm(f"XXXX-{MONTHS[low]:02d}", "set", "set", anchors=False)
+        if low in SEASONS:
+            return _Norm(f"XXXX-{SEASONS[low]}", "set", "set", anchors=False)
+        if low in DAY_PARTS:
+            return _Norm("XXXX-XX-XXT" + DAY_PARTS[low], "set", "set", anchors=False)
+        if low == "weekend":
+            return _Norm("XXXX-WXX-WE", "set", "set", anchors=False)
+        return None
+
+    def rule_times_per(self, m: re.Match[str]) -> _Norm | None:
+        return _Norm(_duration_value(1, _unit(m["unit"])), "set", "set", anchors=False)
+
+    def rule_setword(self, m: re.Match[str]) -> _Norm | None:
+        return _Norm(SET_WORDS[m["word"].lower()], "set", "set", anchors=False)
+
+    def rule_adj_duration(self, m: re.Match[str]) -> _Norm | None:
+        if m["plural"]:
+            return _Norm(_duration_value(None, _unit(m["plural"])), "duration", "duration", anchors=False)
+        unit = _unit(m["unit"])
+        num = m["num"].lower()
+        if unit == "second" and num in ("a", "one"):
+            return None
+        amount = None if num in ("several", "few", "multi") else _number(num)
+        if amount is not None and m["half"]:
+            amount += 0.5
+        return _Norm(_duration_value(amount, unit), "duration", "duration", anchors=False)
+
+    def rule_duration(self, m: re.Match[str]) -> _Norm | None:
+        unit = _unit(m["unit"])
+        num = _words(m["num"])
+        if unit == "second" and num in ("a", "an"):
+            return None  # "a second term"
+        if unit == "quarter" and re.match(r"\s+of\b", self.text[m.end():]):
+            return None  # "three quarters of the vote"
+        amount = None if num in VAGUE_AMOUNTS else _number(num)
+        if amount is not None and (m["half"] or m["half2"]):
+            amount += 0.5
+        value = _duration_value(amount, unit)
+        if m["compound"] and amount is not None:
+            second = _number(m["num2"])
+            unit2 = _unit(m["unit2"])
+            if second is not None and second == int(second):
+                tail = _duration_value(second, unit2)
+                head = value
+                if UNITS[unit2].clock and not UNITS[unit].clock:
+                    value = head + "T" + tail[2:]
+                else:
+                    value = head + tail[len("PT") if UNITS[unit2].clock else 1 :]
+        return _Norm(value, "duration", "duration", anchors=False)
+
+    def rule_vague_units(self, m: re.Match[str]) -> _Norm | None:
+        unit = _unit(m["unit"])
+        adj = _words(m["adj"] or "")
+        before = self.text[max(0, m.start() - 12) : m.start()].lower().split()
+        if not adj and not m["det"] and before and before[-1] in ("these", "those", "all", "the"):
+            return None
+        if adj == "recent" and unit == "year":
+            return _Norm("PAST_REF", "unknown", anchors=False)  # "in recent years" places, not measures
+        return _Norm(_duration_value(None, unit), "duration", "duration", anchors=False)
+
+    def rule_ref(self, m: re.Match[str]) -> _Norm | None:
+        words = _words(m["word"])
+        value = REF_WORDS.get(words)
+        if value is None:
+            return None
+        if words == "current":
+            after = self.text[m.end() : m.end() + 20].lower()
+            if re.match(r"\s+(?:account|assets|liabilities|dollars|prices|affairs|events|"
+                        r"quarter|year|month|week|period|fiscal|state|level|rate|crisis)", after):
+                return None
+        if words == "future" and re.match(r"\s*(?:s\b|contracts|tense)", self.text[m.end() : m.end() + 12]):
+            return None
+        if words == "soon":
+            before = self.text[max(0, m.start() - 4) : m.start()].lower()
+            after = self.text[m.end() : m.end() + 14].lower()
+            if (before.endswith("as ") and not after.startswith(" as possible")) or re.match(
+                r"\s+(?:after|afterwards?|thereafter|before)\b", after
+            ):
+                return None  # "as soon as", "soon after": a conjunction, not a time
+        return _Norm(value, "unknown", anchors=False)
+
+    def rule_extref(self, m: re.Match[str]) -> _Norm | None:
+        return _Norm(EXTENSION_REF_WORDS[_words(m["word"])], "unknown", anchors=False)
+
+
+_Handler = Callable[[_Resolver, re.Match[str]], _Norm | None]
+_HANDLERS: dict[str, _Handler] = {name: getattr(_Resolver, "rule_" + name) for name, _ in RULE_PATTERNS}
+
+
+def _choose(resolver: _Resolver, timeml: bool) -> list[tuple[int, int, int, re.Match[str]]]:
+    """Non-overlapping matches of all rules: longest first, then the rule listed first.
+
+    A match is kept only if its rule accepts it, so that a longer match a rule turns down ("a
+    five" read as a rate) does not hide a shorter one that is an expression.
+    """
+    found: list[tuple[int, int, int, re.Match[str]]] = []
+    for index, (name, pattern) in enumerate(_RULES):
+        if timeml and name in EXTENSION_RULES:
+            continue
+        for m in pattern.finditer(resolver.text):
+            if m.end() > m.start():
+                found.append((m.start(), m.end(), index, m))
+    found.sort(key=lambda c: (c[0] - c[1], c[2], c[0]))
+    taken = bytearray(len(resolver.text))
+    chosen: list[tuple[int, int, int, re.Match[str]]] = []
+    for start, end, index, m in found:
+        if any(taken[start:end]):
+            continue
+        if _HANDLERS[_RULES[index][0]](resolver, m) is None:
+            continue
+        taken[start:end] = b"\x01" * (end - start)
+        chosen.append((start, end, index, m))
+    chosen.sort(key=lambda c: c[0])
+    return chosen
+
+
+def find_times(text: str, published: date | None, *, timeml: bool = False) -> list[TimeRef]:
+    """Time expressions in ``text``, sorted and non-overlapping, resolved against ``published``.
+
+    Without a publication date, expressions that need one get an underspecified value
+    (``XXXX-05``) or none. ``timeml=True`` keeps only what the TIMEX3 guidelines mark, leaving out
+    extensions such as "former".
+    """
+    resolver = _Resolver(text, published)
+    found: list[TimeRef] = []
+    for start, end, index, m in _choose(resolver, timeml):
+        name = _RULES[index][0]
+        norm = _HANDLERS[name](resolver, m)
+        if norm is None:
+            continue
+        end = norm.end or end
+        found.append(TimeRef(text[start:end], norm.value, norm.precision, start, end, norm.kind))
+        if norm.anchors and norm.kind in ("date", "time") and norm.value and norm.value[:1].isdigit():
+            resolver.anchor = (norm.value, norm.precision, end)
+    return found
+
+
+#: Precisions from finest to coarsest, for choosing a sentence's own date.
+_PRECISION_RANK = ("time", "day", "week", "month", "season", "quarter", "year", "decade")
+
+
+def sentence_event_date(times_in_sentence: Sequence[TimeRef]) -> str | None:
+    """The date a sentence is about: its first date or time of the finest precision present.
+
+    Durations, sets and vague references (``PAST_REF``) do not date an event, nor do values that
+    are not calendar positions (``XXXX-05``).
+    """
+    best: tuple[int, str] | None = None
+    for ref in times_in_sentence:
+        if ref.kind not in ("date", "time") or not ref.value or not ref.value[:1].isdigit():
+            continue
+        rank = _PRECISION_RANK.index(ref.precision) if ref.precision in _PRECISION_RANK else len(_PRECISION_RANK)
+        rank = max(rank, 1)  # a clock time and a day count the same: the first one wins
+        if best is None or rank < best[0]:
+            best = (rank, ref.value)
+    return best[1] if best else None

@@ -1,0 +1,811 @@
+"""Voices: who is quoted or paraphrased in an article, saying what, with which verb.
+
+Two kinds of evidence are read off the spaCy parse of one article:
+
+* direct quotes: the words between quotation marks, attributed to the subject of the speech verb
+  nearest to them outside the marks in the same sentence ("...," X said / X said: "..." /
+  "...," said X). A quote with no verb of its own that runs on from, or into, an attributed quote
+  in the next sentence or paragraph is the same speaker's;
+* reported speech: a speech verb whose clausal complement, object, infinitive or prepositional
+  object carries what was said ("said (that) ...", "voiced opposition", "pledged to ...",
+  "called for ..."), and light verbs with a speech noun ("raised concerns about ...").
+
+The speaker is the verb's grammatical subject, found through coordinated and subordinate verbs
+("expressed ... and voiced", "responded by saying ...", "was quoted as saying"), and resolved to a
+canonical name through the article's entity resolution. ``Voice.verb`` is always the surface form
+of the verb that introduces the words ("expressed", "saying", "called for"), so that a reader sees
+the word the outlet chose; lemmatise it to compare outlets.
+
+A news outlet or news agency is never a speaker: in "Kyodo News reported that the minister pledged
+to ...", the voice is the minister's and Kyodo News is a cited source (see :mod:`sources`).
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from parallax.enrich.sources import ANONYMOUS_NOUNS, DOCUMENT_NOUNS, NEWS_AGENCY, source_kind
+from parallax.model import Voice
+
+#: spaCy objects are untyped (spaCy is checked with ``ignore_missing_imports``); these aliases
+#: only document which one a function expects.
+Doc = Any
+Span = Any
+Token = Any
+
+
+class EntityLookup(Protocol):
+    """What voices need from entity resolution: the entity a noun phrase refers to."""
+
+    def entity_for_span(self, span: Any) -> tuple[str | None, str | None]: ...
+
+
+# -- data: the cues ---------------------------------------------------------------------------
+
+#: Speech verbs by lemma (phrasal verbs as "lemma particle"), with the arguments that carry what
+#: was said, tried in this order:
+#:   clause      a that-clause or a bare clause: "said (that) ...", "asked whether ..."
+#:   object      the direct object: "voiced opposition", "denied the report"
+#:   infinitive  "pledged to ...", "urged Japan to ..." (with the object when there is one)
+#:   naming      an object with its predicate: "called the plan a disgrace"
+#:   <preposition>  the object of that preposition: "called for an inquiry", "warned of ..."
+#: Every verb here also attributes a direct quote in its sentence.
+SPEECH_VERBS: dict[str, tuple[str, ...]] = {
+    "say": ("clause",),
+    "tell": ("clause",),
+    "add": ("clause",),
+    "state": ("clause",),
+    "declare": ("clause", "object"),
+    "announce": ("clause", "object"),
+    "report": ("clause",),
+    "write": ("clause",),
+    "tweet": ("clause",),
+    "post": ("clause",),
+    "explain": ("clause",),
+    "note": ("clause",),
+    "observe": ("clause",),
+    "remark": ("clause",),
+    "comment": ("clause", "on"),
+    "recall": ("clause",),
+    "reply": ("clause",),
+    "respond": ("clause",),
+    "answer": ("clause",),
+    "ask": ("clause", "infinitive", "for"),
+    "stress": ("clause", "object"),
+    "emphasize": ("clause", "object"),
+    "emphasise": ("clause", "object"),
+    "underline": ("clause", "object"),
+    "insist": ("clause", "on"),
+    "argue": ("clause", "for", "against"),
+    "contend": ("clause",),
+    "maintain": ("clause",),
+    "assert": ("clause",),
+    "claim": ("clause", "object"),
+    "allege": ("clause",),
+    "suggest": ("clause", "object"),
+    "predict": ("clause", "object"),
+    "believe": ("clause",),
+    "acknowledge": ("clause", "object"),
+    "admit": ("clause", "object"),
+    "concede": ("clause",),
+    "confirm": ("clause", "object"),
+    "deny": ("clause", "object"),
+    "reject": ("object",),
+    "dismiss": ("object",),
+    "warn": ("clause", "of", "against", "about"),
+    "caution": ("clause", "against"),
+    "urge": ("infinitive", "clause", "object"),
+    "demand": ("clause", "object"),
+    "call": ("for", "on", "naming"),
+    "vow": ("infinitive", "clause", "object"),
+    "pledge": ("infinitive", "clause", "object"),
+    "promise": ("infinitive", "clause", "object"),
+    "threaten": ("infinitive", "object"),
+    "propose": ("clause", "infinitive", "object"),
+    "recommend": ("clause", "object"),
+    "express": ("object",),
+    "voice": ("object",),
+    "reiterate": ("clause", "object"),
+    "reaffirm": ("clause", "object"),
+    "repeat": ("clause", "object"),
+    "convey": ("object",),
+    "criticize": ("object",),
+    "criticise": ("object",),
+    "condemn": ("object",),
+    "denounce": ("object",),
+    "praise": ("object",),
+    "welcome": ("object",),
+    "accuse": ("object", "of"),
+    "describe": ("object", "as"),
+    "characterize": ("object", "as"),
+    "complain": ("clause", "about", "of"),
+    "hope": ("clause", "for"),
+    "question": ("clause", "object"),
+    "wonder": ("clause",),
+    "find": ("clause",),
+    "conclude": ("clause",),
+    "show": ("clause",),
+    "indicate": ("clause",),
+    "estimate": ("clause",),
+    "point out": ("clause",),
+    "quote": (),
+}
+
+#: Verbs that carry speech only with one of :data:`SPEECH_NOUNS` as object: "raised concerns".
+LIGHT_VERBS = frozenset({"raise", "share", "offer", "extend", "issue", "lodge", "air", "register", "make"})
+
+#: Nouns that name what was said or felt aloud: with a light verb they make a voice ("raised
+#: concerns about ..."); an object of "express", "voice" or "reiterate" is content whatever it is.
+SPEECH_NOUNS = frozenset(
+    {
+        "regret", "hope", "concern", "opposition", "stance", "view", "position", "belief", "support",
+        "doubt", "confidence", "criticism", "objection", "protest", "condolence", "gratitude",
+        "appreciation", "frustration", "anger", "dismay", "disappointment", "satisfaction",
+        "willingness", "intention", "commitment", "fear", "worry", "assurance", "warning", "claim",
+        "argument", "demand", "call", "request", "proposal", "complaint", "apology", "condemnation",
+        "determination", "desire", "wish", "readiness", "point", "case", "accusation", "allegation",
+    }
+)  # fmt: skip
+
+#: Passive verbs whose grammatical subject is the speaker: "X was quoted as saying ...".
+SPEAKER_PASSIVES = frozenset({"quote", "cite"})
+
+#: Quotes shorter than this with no speech verb near them are scare quotes or titles
+#: (these "students"), not someone's words.
+MIN_UNATTRIBUTED_WORDS = 4
+
+# Common nouns for people and groups who can be heard: "a group of lawmakers saying ...".
+_PEOPLE_NOUNS = ANONYMOUS_NOUNS | {"spokesman", "spokeswoman", "spokesperson", "group", "lawmaker", "leader"}
+_RELATIVE_PRONOUNS = frozenset({"who", "that", "which", "whom"})
+_PERSONAL_PRONOUNS = frozenset({"he", "she", "they", "we", "i", "it", "you"})
+# Dependencies through which a verb shares the subject of the verb it hangs from.
+_SHARES_SUBJECT = frozenset({"conj", "xcomp", "advcl", "pcomp", "prep"})
+# Short post-modifiers kept in a speaker's description: "a spokesman for the ministry".
+_NAME_PREPOSITIONS = frozenset({"of", "for", "at", "from", "with", "in", "to", "on"})
+_LEADING_DETERMINERS = frozenset({"the", "a", "an"})
+_DATELINE_DASHES = frozenset({"\u2014", "\u2013", "--", "-"})
+
+
+# -- quotation marks ----------------------------------------------------------------------------
+
+_BLOCK = re.compile(r"\n[ \t]*\n")
+_OPENING = "\u201c\u201e\u00ab"  # “ „ «
+_CLOSING = "\u201d\u00bb"  # ” »
+_OPEN_CONTEXT = " \t\n([{\u2014\u2013-/:;,"
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    """The text between one pair of quotation marks: [start, end) excludes the marks."""
+
+    start: int
+    end: int
+
+
+def find_quotes(text: str) -> list[Quote]:
+    """Quoted stretches of ``text``, curly or straight, within one paragraph each.
+
+    A quote still open at the end of a paragraph ends there: news style leaves a quote that runs
+    on into the next paragraph unclosed and reopens it there.
+    """
+    quotes: list[Quote] = []
+    blocks = [0, *(m.end() for m in _BLOCK.finditer(text))]
+    for index, block_start in enumerate(blocks):
+        block_end = blocks[index + 1] if index + 1 < len(blocks) else len(text)
+        opened: int | None = None
+        seen = False  # a quotation mark met earlier in this paragraph
+        for i in range(block_start, block_end):
+            char = text[i]
+            if char in _OPENING or (char == '"' and opened is None and _opens(text, i, block_start)):
+                if opened is not None:
+                    _add_quote(quotes, text, opened, i)  # a quote left open, then a new one
+                opened = i + 1
+                seen = True
+            elif char in _CLOSING or char == '"':
+                if opened is not None:
+                    _add_quote(quotes, text, opened, i)
+                elif not seen:
+                    # A paragraph that closes a quote it never opened ends one begun paragraphs
+                    # before, whose writer did not reopen it here.
+                    _add_quote(quotes, text, block_start, i)
+                opened = None
+                seen = True
+        if opened is not None:
+            _add_quote(quotes, text, opened, block_end)
+    return quotes
+
+
+def _opens(text: str, i: int, block_start: int) -> bool:
+    """A straight quote opens when it follows a space, an opening bracket or a paragraph start."""
+    return i == block_start or text[i - 1] in _OPEN_CONTEXT
+
+
+def _add_quote(quotes: list[Quote], text: str, start: int, end: int) -> None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end > start and any(c.isalnum() for c in text[start:end]):
+        quotes.append(Quote(start, end))
+
+
+# -- grammar helpers (shared with sources) -------------------------------------------------------
+
+
+def cue_key(token: Token) -> str | None:
+    """The :data:`SPEECH_VERBS` key of a verb token, phrasal verbs first ("point out")."""
+    if token.pos_ not in {"VERB", "AUX"} and not (token.pos_ == "NOUN" and token.tag_.startswith("VB")):
+        return None
+    lemmas = _lemmas(token)
+    for child in token.children:
+        if child.dep_ == "prt":
+            for lemma in lemmas:
+                phrasal = f"{lemma} {child.lower_}"
+                if phrasal in SPEECH_VERBS:
+                    return phrasal
+    for lemma in lemmas:
+        if lemma in SPEECH_VERBS:
+            return lemma
+    return None
+
+
+def _lemmas(token: Token) -> tuple[str, ...]:
+    """The lemma, then plain suffix-stripped forms: the lemmatiser misreads some speech verbs
+    ("hopes" -> "hop"), and only forms found in the cue table count, so guesses are harmless."""
+    lower = token.lower_
+    forms = [token.lemma_.lower()]
+    for suffix in ("s", "es", "d", "ed"):
+        if lower.endswith(suffix) and len(lower) > len(suffix) + 2:
+            forms.append(lower[: -len(suffix)])
+    return tuple(forms)
+
+
+def subject_of(verb: Token) -> Token | None:
+    """The token naming who performs ``verb``: its subject, or that of the verb it depends on.
+
+    "X expressed ... and voiced ..." (conj), "X responded by saying ..." (pcomp of a preposition),
+    "X ..., saying ..." (advcl) share X; "X was quoted as saying" takes the passive subject of
+    "quoted"; "a statement saying ..." is said by the statement; "X, who said ..." by X.
+    """
+    token = verb
+    if _is_participial(verb):
+        # "X expressed hope that ..., saying ...": the participle is X's even when the parser
+        # hangs it on a verb inside X's words; the nearest speech verb above it is X's.
+        for ancestor in verb.ancestors:
+            if _is_speech(ancestor):
+                token = ancestor
+                break
+    for _ in range(8):
+        subjects = [
+            child for child in token.children
+            if child.dep_ in {"nsubj", "csubj"}
+            or (child.dep_ == "nsubjpass" and token.lemma_.lower() in SPEAKER_PASSIVES)
+        ]
+        if subjects:
+            # The nearest one: a dateline ("DES MOINES - Clinton urged") can parse as a subject too.
+            child = min(subjects, key=lambda c: abs(c.i - token.i))
+            if child.lower_ in _RELATIVE_PRONOUNS and token.dep_ == "relcl":
+                return token.head  # type: ignore[no-any-return]
+            return child  # type: ignore[no-any-return]
+        for child in token.children:
+            if child.dep_ == "agent":  # "was announced by the ministry"
+                objects = [c for c in child.children if c.dep_ == "pobj"]
+                if objects:
+                    return objects[0]  # type: ignore[no-any-return]
+        if token.dep_ == "acl" and _can_speak(token.head):
+            return token.head  # type: ignore[no-any-return]
+        if token.dep_ in _SHARES_SUBJECT and token.head is not token:
+            token = token.head
+            continue
+        return None
+    return None
+
+
+def _can_speak(noun: Token) -> bool:
+    """A noun that can say something: a document ("a statement saying") or a named party, not
+    an occasion ("a press conference announcing")."""
+    if noun.lemma_.lower() in DOCUMENT_NOUNS:
+        return True
+    return bool(noun.ent_type_ in {"PERSON", "ORG", "NORP", "GPE"} or noun.lemma_.lower() in _PEOPLE_NOUNS)
+
+
+def _is_participial(token: Token) -> bool:
+    """A clause like ", saying ...", ", adding ..." that continues a sentence's main speech."""
+    return bool(token.tag_ == "VBG" and token.dep_ == "advcl" and token.i > 0
+                and token.doc[token.i - 1].text in {",", "\u2014", "-", "--"})
+
+
+def _clause_edge(doc: Doc, start: int, i: int) -> int:
+    """Where the words before a following coordinated or participial clause at ``i`` end."""
+    while i > start and (doc[i - 1].dep_ == "cc" or doc[i - 1].is_punct or doc[i - 1].dep_ in {"aux", "neg"}):
+        i -= 1
+    return i
+
+
+def _is_speech(token: Token) -> bool:
+    """A speech verb, or a light verb with a speech noun ("raised concerns")."""
+    if cue_key(token) is not None:
+        return True
+    return bool(token.pos_ == "VERB" and token.lemma_.lower() in LIGHT_VERBS and any(
+        c.dep_ == "dobj" and c.lemma_.lower() in SPEECH_NOUNS for c in token.children))
+
+
+def name_token(token: Token) -> Token:
+    """The token to describe a speaker by: a named apposition beats a bare role noun.
+
+    "A spokesman for the committee, Brad Woodhouse, said" is Brad Woodhouse speaking.
+    """
+    if token.ent_type_ == "PERSON" or token.pos_ == "PROPN":
+        return token
+    for child in token.children:
+        if child.dep_ == "appos" and (child.ent_type_ == "PERSON" or any(
+            t.ent_type_ == "PERSON" for t in child.subtree
+        )):
+            return child
+    return token
+
+
+def phrase_bounds(token: Token, *, modifiers: bool = True) -> tuple[int, int]:
+    """Token bounds [start, end) of the noun phrase headed by ``token``.
+
+    Left modifiers and the named entity around the head are always in; short prepositional and
+    adjectival post-modifiers ("officials in Tokyo", "sources familiar with the talks") only
+    with ``modifiers``. Relative clauses and appositions are left out.
+    """
+    doc = token.doc
+    start = token.left_edge.i
+    for i in range(start, token.i):
+        if doc[i].text in _DATELINE_DASHES:
+            start = i + 1  # "WASHINGTON — AARP said": the dateline is no part of the name
+    end = token.i + 1
+    if token.ent_iob_ in {"B", "I"}:
+        # Extend over the rest of the entity: "Ministry of Foreign Affairs".
+        i = token.i + 1
+        while i < len(doc) and doc[i].ent_iob_ == "I":
+            i += 1
+        end = max(end, i)
+    for child in token.rights:
+        if child.i < end:
+            continue
+        if child.dep_ in {"compound", "flat", "nummod", "case"} and child.i == end:
+            end = child.right_edge.i + 1
+            continue
+        if not modifiers or child.i != end:
+            break
+        words = list(child.subtree)
+        short = len(words) <= 7 and not any(w.text in {",", ";", "(", "\u2014"} for w in words)
+        verbless = not any(w.pos_ in {"VERB", "AUX"} for w in words[1:])
+        if (
+            short
+            and verbless
+            and (
+                (child.dep_ == "prep" and child.lower_ in _NAME_PREPOSITIONS)
+                or (child.dep_ in {"amod", "acl"} and child.lower_ in {"familiar", "close", "knowledgeable"})
+            )
+        ):
+            end = child.right_edge.i + 1
+            continue
+        break
+    return start, end
+
+
+def strip_determiner(text: str) -> str:
+    first, _, rest = text.partition(" ")
+    return rest if rest and first.lower() in _LEADING_DETERMINERS else text
+
+
+@dataclass(frozen=True, slots=True)
+class Speaker:
+    name: str
+    text: str
+    entity: str | None
+    kind: str | None  # the cited-source kind of the phrase, when it is one
+
+
+def speaker_of(token: Token, entities: EntityLookup | None) -> Speaker:
+    """Who ``token`` (a subject) names: the canonical entity when it is known, else the words."""
+    doc = token.doc
+    head = name_token(token)
+    core_start, core_end = phrase_bounds(head, modifiers=False)
+    start, end = phrase_bounds(head)
+    core = doc[core_start:core_end]
+    text = doc[start:end].text
+    canonical, label = entities.entity_for_span(core) if entities is not None else (None, None)
+    if canonical and not _accept_entity(core, label):
+        canonical, label = None, None
+    kind = None if label == "PERSON" or head.ent_type_ == "PERSON" else source_kind(doc[start:end], label)
+    if canonical:
+        return Speaker(canonical, text, canonical, kind)
+    return Speaker(text, text, None, kind)
+
+
+def _accept_entity(span: Span, label: str | None) -> bool:
+    """Trust a resolved entity for a whole phrase only when it names the whole phrase.
+
+    A person (including "he" and "the South Korean diplomat") is always right; a place or an
+    organisation only when the phrase is nothing but that name, so that "South Korea's Ministry
+    of Foreign Affairs" does not become "South Korea".
+    """
+    if label == "PERSON":
+        return True
+    words = [t for t in span if t.lower_ not in _LEADING_DETERMINERS]
+    if not words or any(not t.ent_type_ for t in words):
+        return False
+    return len({_entity_start(t) for t in words}) == 1
+
+
+def _entity_start(token: Token) -> int:
+    """Index of the first token of the named entity ``token`` is part of."""
+    doc = token.doc
+    i = token.i
+    while i > 0 and doc[i].ent_iob_ == "I":
+        i -= 1
+    return int(i)
+
+
+# -- voices ---------------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Context:
+    doc: Doc
+    text: str  # ``Doc.text`` joins every token on each access
+    entities: EntityLookup | None
+    quotes: list[Quote]
+    in_quote: bytearray  # 1 for every character inside quotation marks
+    sentences: list[Span]
+    sentence_of: list[int]  # token index -> index in ``sentences``
+    starts: list[int]  # token index -> character offset
+
+    def token_at(self, offset: int) -> Token | None:
+        """The token holding character ``offset`` (or the last token before it)."""
+        i = bisect_right(self.starts, offset) - 1
+        return self.doc[i] if 0 <= i < len(self.doc) else None
+
+    def sentence(self, token_index: int) -> Span:
+        """The sentence of a token (``Token.sent`` walks the whole document on every call)."""
+        return self.sentences[self.sentence_of[token_index]]
+
+    def token_quoted(self, token: Token) -> bool:
+        return bool(self.in_quote[token.idx]) if token.idx < len(self.in_quote) else False
+
+    def mostly_quoted(self, span: Span) -> bool:
+        """The span opens inside a quote (its marks aside) and lies mostly inside quotes."""
+        words = [t for t in span if not t.is_quote and not t.is_punct]
+        if not words:
+            return False
+        start, end = words[0].idx, words[-1].idx + len(words[-1].text)
+        return bool(self.in_quote[start]) and sum(self.in_quote[start:end]) > 0.8 * (end - start)
+
+
+def find_voices(doc: Doc, entities: EntityLookup | None) -> list[Voice]:
+    """Everyone quoted or paraphrased in ``doc``, in text order."""
+    text = doc.text
+    quotes = find_quotes(text)
+    in_quote = bytearray(len(text))
+    for quote in quotes:
+        in_quote[quote.start : quote.end] = b"\x01" * (quote.end - quote.start)
+    sentences = list(doc.sents)
+    sentence_of = [0] * len(doc)
+    for index, sentence in enumerate(sentences):
+        sentence_of[sentence.start : sentence.end] = [index] * (sentence.end - sentence.start)
+    starts = [token.idx for token in doc]
+    context = _Context(doc, text, entities, quotes, in_quote, sentences, sentence_of, starts)
+    voices = _direct_voices(context) + _reported_voices(context)
+    seen: set[tuple[int, int, str | None]] = set()
+    unique: list[Voice] = []
+    for voice in sorted(voices, key=lambda v: (v.start, v.end, v.mode)):
+        key = (voice.start, voice.end, voice.speaker)
+        if key not in seen:
+            seen.add(key)
+            unique.append(voice)
+    return unique
+
+
+# direct quotes
+
+
+@dataclass(slots=True)
+class _Attribution:
+    speaker: Speaker | None
+    verb: str
+
+
+def _direct_voices(context: _Context) -> list[Voice]:
+    doc = context.doc
+    found: list[tuple[Quote, _Attribution | None, int, int]] = []
+    for quote in context.quotes:
+        first = context.token_at(quote.start)
+        last = context.token_at(quote.end - 1)
+        if first is None or last is None:
+            continue
+        first_sent, last_sent = context.sentence(first.i), context.sentence(last.i)
+        attribution = _attribute(context, quote, first_sent, last_sent)
+        found.append((quote, attribution, first_sent.start, last_sent.end))
+    # A quote with no speech verb of its own continues the quote before it (the same speaker
+    # speaking on, often in the next sentence or paragraph) or leads into the one after it.
+    for index, (quote, attribution, sent_start, sent_end) in enumerate(found):
+        if attribution is not None:
+            continue
+        neighbours = []
+        if index > 0:
+            neighbours.append((found[index - 1], sent_start))
+        if index + 1 < len(found):
+            neighbours.append((found[index + 1], sent_end))
+        for (other, other_attribution, other_start, other_end), boundary in neighbours:
+            if other_attribution is None or other_attribution.speaker is None:
+                continue
+            adjacent = (other_end >= _previous_sentence_start(context, sent_start)) if other.start < quote.start \
+                else (other_start <= _next_sentence_end(context, sent_end))
+            if adjacent:
+                found[index] = (quote, other_attribution, sent_start, sent_end)
+                break
+    voices = []
+    for quote, attribution, _, _ in found:
+        start, end = _trim_quote(context.text, quote.start, quote.end)
+        words = context.text[start:end]
+        if attribution is None or attribution.speaker is None:
+            if len(words.split()) < MIN_UNATTRIBUTED_WORDS:
+                continue
+            voices.append(Voice(None, words, attribution.verb if attribution else "", "direct",
+                                start, end))
+            continue
+        speaker = attribution.speaker
+        voices.append(Voice(speaker.name, words, attribution.verb, "direct", start, end,
+                            speaker.text, speaker.entity))
+    return voices
+
+
+def _trim_quote(text: str, start: int, end: int) -> tuple[int, int]:
+    """Drop the comma that ends a quote before its attribution: "We will," she said."""
+    while end > start and text[end - 1] in ", \u2014-":
+        end -= 1
+    return start, end
+
+
+def _previous_sentence_start(context: _Context, token_index: int) -> int:
+    """Token index where the sentence before the one starting at ``token_index`` starts."""
+    if token_index <= 0:
+        return 0
+    return int(context.sentence(token_index - 1).start)
+
+
+def _next_sentence_end(context: _Context, token_index: int) -> int:
+    """Token index where the sentence after the one ending at ``token_index`` ends."""
+    if token_index >= len(context.doc):
+        return len(context.doc)
+    return int(context.sentence(token_index).end)
+
+
+def _attribute(context: _Context, quote: Quote, first_sent: Span, last_sent: Span) -> _Attribution | None:
+    """The speech verb outside the quote in its sentences, and who speaks through it."""
+    doc = context.doc
+    start, end = first_sent.start, last_sent.end
+    # "X said:" closing the sentence before a quote introduces it.
+    if first_sent.start > 0 and _starts_at(doc, first_sent, quote):
+        previous = context.sentence(first_sent.start - 1)
+        if previous[-1].text == ":" or (len(previous) > 1 and previous[-2].text == ":"):
+            start = previous.start
+    # '"...," X said.' parsed as its own sentence right after the quote.
+    if end < len(doc) and _ends_at(doc, last_sent, quote):
+        following = context.sentence(end)
+        if len(following) <= 12 and not any(context.token_quoted(t) for t in following):
+            end = following.end
+    candidates: list[tuple[tuple[int, int], _Attribution]] = []
+    quote_tokens = {t.i for t in doc[start:end] if quote.start <= t.idx < quote.end}
+    for token in doc[start:end]:
+        if context.token_quoted(token):
+            continue
+        if token.lower_ == "according" and token.i + 1 < len(doc) and doc[token.i + 1].lower_ == "to":
+            objects = [c for c in doc[token.i + 1].children if c.dep_ == "pobj"]
+            if objects and not context.token_quoted(objects[0]):
+                speaker = speaker_of(objects[0], context.entities)
+                candidates.append(((1, _distance(token, quote)), _Attribution(speaker, "according to")))
+            continue
+        if cue_key(token) is None:
+            continue
+        subject = subject_of(token)
+        if subject is None or context.token_quoted(subject):
+            continue
+        speaker = speaker_of(subject, context.entities)
+        if speaker.kind == NEWS_AGENCY:
+            continue
+        linked = _linked(token, quote_tokens)
+        candidates.append(((0 if linked else 1, _distance(token, quote)), _Attribution(speaker, token.text)))
+    if not candidates:
+        return None
+    return min(candidates, key=lambda c: c[0])[1]
+
+
+def _starts_at(doc: Doc, sent: Span, quote: Quote) -> bool:
+    """The sentence opens with the quote (its first word, or the mark before it)."""
+    return sent.start_char >= quote.start - 2  # type: ignore[no-any-return]
+
+
+def _ends_at(doc: Doc, sent: Span, quote: Quote) -> bool:
+    return sent.end_char <= quote.end + 3  # type: ignore[no-any-return]
+
+
+def _distance(token: Token, quote: Quote) -> int:
+    if token.idx >= quote.end:
+        return int(token.idx - quote.end)
+    return int(max(0, quote.start - token.idx - len(token.text)))
+
+
+def _linked(verb: Token, quote_tokens: set[int]) -> bool:
+    """True when the parse joins the verb and the quote: it governs the quote or hangs from it."""
+    if not quote_tokens:
+        return False
+    for i in quote_tokens:
+        token = verb.doc[i]
+        if token.head.i == verb.i or (verb.head.i == token.i and verb.dep_ in {"parataxis", "ccomp", "advcl"}):
+            return True
+    return any(ancestor.i == verb.i for ancestor in verb.doc[min(quote_tokens)].ancestors)
+
+
+# reported speech
+
+
+def _reported_voices(context: _Context) -> list[Voice]:
+    doc = context.doc
+    voices: list[Voice] = []
+    for token in doc:
+        if context.token_quoted(token):
+            continue  # a speech verb inside a quote is the speaker's own narration
+        if token.lower_ == "according":
+            voice = _according_voice(context, token)
+            if voice is not None:
+                voices.append(voice)
+            continue
+        key = cue_key(token)
+        verb_text = token.text
+        if key is not None:
+            kinds = SPEECH_VERBS[key]
+        elif _is_speech(token):
+            kinds = ("object",)
+        else:
+            continue
+        content = _content(token, kinds)
+        if content is None:
+            continue
+        start, end, particle = content
+        if particle:
+            verb_text = f"{token.text} {particle}"
+        subject = subject_of(token)
+        if subject is None or context.token_quoted(subject):
+            continue
+        speaker = speaker_of(subject, context.entities)
+        if speaker.kind == NEWS_AGENCY:
+            continue  # an outlet reporting: its source, not its speaker (see the module docstring)
+        span = _trim(doc[start:end])
+        if span is None:
+            continue
+        # '"...," X said': the clause is the quote itself, already a direct voice.
+        if context.mostly_quoted(span):
+            continue
+        voices.append(Voice(speaker.name, span.text, verb_text, "reported", span.start_char, span.end_char,
+                            speaker.text, speaker.entity))
+    return voices
+
+
+def _content(verb: Token, kinds: tuple[str, ...]) -> tuple[int, int, str] | None:
+    """Token bounds of what ``verb`` says, by the first argument kind it has, and its particle."""
+    children = list(verb.children)
+    objects = [c for c in children if c.dep_ == "dobj"]
+    for kind in kinds:
+        parts: list[Token] = []
+        particle = ""
+        if kind == "clause":
+            parts = [c for c in children if c.dep_ == "ccomp"]
+            if not parts:
+                # "asked whether ...", "said ... ; zero-that clauses hanging as advcl with a mark
+                parts = [c for c in children if c.dep_ == "advcl" and any(
+                    m.dep_ == "mark" and m.lower_ in {"whether", "if"} for m in c.children)]
+        elif kind == "object":
+            parts = [c for c in objects if c.pos_ != "PRON" or c.lower_ in {"what", "this"}]
+        elif kind == "infinitive":
+            parts = [c for c in children if c.dep_ == "xcomp" and c.pos_ in {"VERB", "AUX"}]
+            if parts:
+                parts = objects + parts
+        elif kind == "naming":
+            predicates = [c for c in children if c.dep_ == "oprd"]
+            if predicates:
+                parts = objects + predicates
+        else:
+            for child in children:
+                if child.dep_ in {"prep", "dative"} and child.lower_ == kind:
+                    pieces = [c for c in child.children if c.dep_ in {"pobj", "pcomp"}]
+                    if pieces:
+                        parts = [*pieces, *(objects if kind in {"of", "as"} else [])]
+                        particle = kind
+                        break
+        if not parts:
+            continue
+        start = min(p.left_edge.i for p in parts)
+        end = max(p.right_edge.i for p in parts) + 1
+        if start <= verb.i < end:
+            # Arguments on both sides of the verb (an inverted clause): keep the longest one.
+            best = max(parts, key=lambda p: p.right_edge.i - p.left_edge.i)
+            start, end = best.left_edge.i, best.right_edge.i + 1
+            if start <= verb.i < end:
+                continue
+        for token in verb.doc[start:end]:
+            # ", saying ..." and "... and called for ..." are voices of their own.
+            if token.i > start and (
+                (_is_participial(token) and cue_key(token) is not None)
+                or (token.dep_ == "conj" and start <= token.head.i < end and _is_speech(token))
+            ):
+                end = _clause_edge(verb.doc, start, token.i)
+                break
+        return start, end, particle
+    return None
+
+
+_EDGE_WORDS = frozenset({"that", "to"})
+
+
+def _trim(span: Span) -> Span | None:
+    """The content without a leading "that"/"to" and without edge punctuation."""
+    doc = span.doc
+    start, end = span.start, span.end
+    while start < end and (doc[start].is_punct or doc[start].is_space or (
+        doc[start].lower_ in _EDGE_WORDS and doc[start].dep_ in {"mark", "aux"}
+    )):
+        if doc[start].is_quote:
+            break  # an opening quote mark belongs to the quoted words
+        start += 1
+    while end > start and (doc[end - 1].is_punct or doc[end - 1].is_space) and not (
+        doc[end - 1].is_quote and _has_opening_quote(doc[start:end - 1])
+    ):
+        end -= 1
+    if end <= start:
+        return None
+    content = doc[start:end]
+    if not any(t.is_alpha and t.lower_ not in _PERSONAL_PRONOUNS for t in content):
+        return None
+    return content
+
+
+def _has_opening_quote(span: Span) -> bool:
+    return any(t.is_quote and t.is_left_punct for t in span) or '"' in span.text
+
+
+def _according_voice(context: _Context, token: Token) -> Voice | None:
+    """"according to X, ..." is X's voice when X is a person; the voice is the rest of the sentence."""
+    doc = context.doc
+    if token.i + 1 >= len(doc) or doc[token.i + 1].lower_ != "to":
+        return None
+    objects = [c for c in doc[token.i + 1].children if c.dep_ == "pobj"]
+    if not objects:
+        return None
+    head = objects[0]
+    core_start, core_end = phrase_bounds(name_token(head), modifiers=False)
+    canonical, label = (
+        context.entities.entity_for_span(doc[core_start:core_end]) if context.entities else (None, None)
+    )
+    if label != "PERSON" and head.ent_type_ != "PERSON" and head.lower_ not in {"him", "her", "them"}:
+        return None
+    speaker = speaker_of(head, context.entities)
+    sent = context.sentence(token.i)
+    phrase_end = max(token.i + 2, head.right_edge.i + 1)
+    if token.i - sent.start <= 1:
+        span = _trim(doc[phrase_end : sent.end])
+    elif phrase_end >= sent.end - 1:
+        span = _trim(doc[sent.start : token.i])
+    else:
+        span = _trim(sent)
+    if span is None:
+        return None
+    return Voice(speaker.name, span.text, "according to", "reported", span.start_char, span.end_char,
+                 speaker.text, speaker.entity or canonical)
+
+
+def iter_cues(doc: Doc) -> Iterator[Token]:
+    """Speech-verb tokens of ``doc`` (inside quotes or not)."""
+    for token in doc:
+        if cue_key(token) is not None:
+            yield token

@@ -1,0 +1,1 @@
+"""Evaluation: readers for labelled corpora and scorers that measure each stage against them."""

@@ -1,0 +1,255 @@
+"""Score time-expression recognition and normalisation against TimeML (TempEval-3) files.
+
+A TimeML file holds one document: a ``DCT`` element whose ``TIMEX3`` (``functionInDocument=
+"CREATION_TIME"``) is the publication date, and a ``TEXT`` element whose ``TIMEX3`` tags mark the
+gold time expressions among other inline tags (``EVENT``, ``SIGNAL``). The reader strips the tags
+and keeps character offsets into the plain text, which is what :func:`find_times` sees.
+
+Scoring follows TempEval-3: *strict* counts exact span matches, *relaxed* counts overlapping
+spans, and the value score counts relaxed matches whose normalised value is also right, divided by
+the system's expressions (precision) and by the gold expressions (recall). The creation time
+itself is never scored; it is only the reference date.
+"""
+
+from __future__ import annotations
+
+import time
+import xml.etree.ElementTree as ET
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from parallax.enrich.timex import find_times
+from parallax.model import TimeRef
+
+#: Published results on the TempEval-3 platinum test set, for comparison (HeidelTime, task A).
+ANCHORS = {"heideltime_relaxed_f1": 0.903, "heideltime_value_f1": 0.776}
+TARGETS = {"value_f1": 0.80}
+
+_CREATION = "CREATION_TIME"
+
+
+@dataclass(frozen=True, slots=True)
+class GoldTimex:
+    start: int
+    end: int
+    type: str  # DATE | TIME | DURATION | SET
+    value: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class TimeMLDocument:
+    doc_id: str
+    path: Path
+    text: str
+    dct: date | None
+    timexes: tuple[GoldTimex, ...]
+
+
+def _parse_dct(value: str | None) -> date | None:
+    """The day of a creation time; TimeML values may carry a time (``1998-02-13T14:35:00``)."""
+    if not value or len(value) < 10:
+        return None
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+def read_timeml(path: Path) -> TimeMLDocument:
+    """One TimeML document: plain text of ``TEXT``, its creation date and its gold expressions."""
+    root = ET.parse(path).getroot()
+    dct: date | None = None
+    for timex in root.iter("TIMEX3"):
+        if timex.get("functionInDocument") == _CREATION:
+            dct = _parse_dct(timex.get("value"))
+            break
+    text_el = root.find("TEXT")
+    pieces: list[str] = []
+    gold: list[GoldTimex] = []
+    length = 0
+
+    def walk(element: ET.Element) -> None:
+        # Offsets are counted while the text is rebuilt, so they point into the stripped text.
+        nonlocal length
+        start = length
+        if element.text:
+            pieces.append(element.text)
+            length += len(element.text)
+        for child in element:
+            walk(child)
+            if child.tail:
+                pieces.append(child.tail)
+                length += len(child.tail)
+        if element.tag == "TIMEX3" and element.get("functionInDocument") != _CREATION:
+            # The surface text is filled in once the whole text is known.
+            gold.append(GoldTimex(start, length, element.get("type", ""), element.get("value", ""), ""))
+
+    if text_el is not None:
+        walk(text_el)
+    text = "".join(pieces)
+    timexes = tuple(
+        GoldTimex(g.start, g.end, g.type, g.value, text[g.start : g.end]) for g in gold
+    )
+    doc_id = (root.findtext("DOCID") or path.stem).strip()
+    return TimeMLDocument(doc_id=doc_id, path=path, text=text, dct=dct, timexes=timexes)
+
+
+def iter_timeml(folder: Path) -> Iterator[TimeMLDocument]:
+    """Every ``*.tml`` under ``folder`` (recursively), each document once even if copied twice."""
+    seen: set[str] = set()
+    for path in sorted(folder.rglob("*.tml")):
+        document = read_timeml(path)
+        if document.doc_id in seen:
+            continue
+        seen.add(document.doc_id)
+        yield document
+
+
+@dataclass(slots=True)
+class TimexCounts:
+    """Match counts summed over documents; the metrics are ratios of these."""
+
+    gold: int = 0
+    system: int = 0
+    strict: int = 0
+    relaxed: int = 0
+    value: int = 0
+    type: int = 0
+    documents: int = 0
+    errors: list[dict[str, Any]] = field(default_factory=list)
+
+    def add(self, other: TimexCounts) -> None:
+        self.gold += other.gold
+        self.system += other.system
+        self.strict += other.strict
+        self.relaxed += other.relaxed
+        self.value += other.value
+        self.type += other.type
+        self.documents += other.documents
+        self.errors.extend(other.errors)
+
+    def metrics(self) -> dict[str, float]:
+        strict_p, strict_r = _ratio(self.strict, self.system), _ratio(self.strict, self.gold)
+        relaxed_p, relaxed_r = _ratio(self.relaxed, self.system), _ratio(self.relaxed, self.gold)
+        value_p, value_r = _ratio(self.value, self.system), _ratio(self.value, self.gold)
+        return {
+            "strict_f1": _f1(strict_p, strict_r),
+            "strict_precision": round(strict_p, 4),
+            "strict_recall": round(strict_r, 4),
+            "relaxed_f1": _f1(relaxed_p, relaxed_r),
+            "relaxed_precision": round(relaxed_p, 4),
+            "relaxed_recall": round(relaxed_r, 4),
+            "value_f1": _f1(value_p, value_r),
+            "type_accuracy": round(_ratio(self.type, self.relaxed), 4),
+        }
+
+
+def _ratio(part: int, whole: int) -> float:
+    return part / whole if whole else 0.0
+
+
+def _f1(precision: float, recall: float) -> float:
+    return round(2 * precision * recall / (precision + recall), 4) if precision + recall else 0.0
+
+
+def _overlap(a_start: int, a_end: int, b_start: int, b_end: int) -> int:
+    return max(0, min(a_end, b_end) - max(a_start, b_start))
+
+
+def score_document(
+    document: TimeMLDocument, predicted: Sequence[TimeRef], keep_errors: bool = False
+) -> TimexCounts:
+    """Counts for one document. Each gold expression pairs with at most one system expression.
+
+    Pairs are taken largest overlap first, so a system span that covers two gold spans is credited
+    once, which is what a reader of the output would see.
+    """
+    counts = TimexCounts(gold=len(document.timexes), system=len(predicted), documents=1)
+    candidates = [
+        (_overlap(g.start, g.end, p.start, p.end), gi, pi)
+        for gi, g in enumerate(document.timexes)
+        for pi, p in enumerate(predicted)
+        if _overlap(g.start, g.end, p.start, p.end) > 0
+    ]
+    candidates.sort(key=lambda c: (-c[0], c[1], c[2]))
+    used_gold: set[int] = set()
+    used_pred: set[int] = set()
+    pairs: list[tuple[GoldTimex, TimeRef]] = []
+    for _, gi, pi in candidates:
+        if gi in used_gold or pi in used_pred:
+            continue
+        used_gold.add(gi)
+        used_pred.add(pi)
+        pairs.append((document.timexes[gi], predicted[pi]))
+    for g, p in pairs:
+        counts.relaxed += 1
+        counts.strict += g.start == p.start and g.end == p.end
+        counts.value += g.value == (p.value or "")
+        counts.type += g.type == p.kind.upper()
+        if keep_errors and g.value != (p.value or ""):
+            counts.errors.append(
+                {"doc": document.doc_id, "dct": str(document.dct), "kind": "value", "gold": g.text,
+                 "gold_value": g.value, "gold_type": g.type, "system": p.expression,
+                 "system_value": p.value, "system_type": p.kind.upper()}
+            )
+    if keep_errors:
+        for gi, g in enumerate(document.timexes):
+            if gi not in used_gold:
+                counts.errors.append(
+                    {"doc": document.doc_id, "dct": str(document.dct), "kind": "missed", "gold": g.text,
+                     "gold_value": g.value, "gold_type": g.type,
+                     "context": document.text[max(0, g.start - 60) : g.end + 60]}
+                )
+        for pi, p in enumerate(predicted):
+            if pi not in used_pred:
+                counts.errors.append(
+                    {"doc": document.doc_id, "dct": str(document.dct), "kind": "spurious",
+                     "system": p.expression, "system_value": p.value,
+                     "context": document.text[max(0, p.start - 60) : p.end + 60]}
+                )
+    return counts
+
+
+Extractor = Callable[[str, date | None], list[TimeRef]]
+
+
+def _timeml_extractor(text: str, published: date | None) -> list[TimeRef]:
+    return find_times(text, published, timeml=True)
+
+
+def score_documents(
+    documents: Iterable[TimeMLDocument],
+    extractor: Extractor = _timeml_extractor,
+    keep_errors: bool = False,
+) -> TimexCounts:
+    total = TimexCounts()
+    for document in documents:
+        total.add(score_document(document, extractor(document.text, document.dct), keep_errors))
+    return total
+
+
+def evaluate_timex(folder: Path) -> dict[str, Any]:
+    """Score :func:`find_times` on every TimeML file under ``folder``.
+
+    Expressions that :func:`find_times` reports beyond the TIMEX3 guidelines (``former``) are left
+    out here, since TimeML does not mark them and counting them would only measure the mismatch.
+    """
+    documents = list(iter_timeml(Path(folder)))
+    began = time.perf_counter()
+    counts = score_documents(documents)
+    seconds = time.perf_counter() - began
+    return {
+        "task": "timex",
+        "dataset": "tempeval3",
+        "n": counts.documents,
+        "metrics": counts.metrics(),
+        "counts": {"gold": counts.gold, "system": counts.system, "relaxed": counts.relaxed,
+                   "strict": counts.strict, "value": counts.value},
+        "docs_per_second": round(counts.documents / seconds, 1) if seconds > 0 else None,
+        "anchors": dict(ANCHORS),
+        "targets": dict(TARGETS),
+    }

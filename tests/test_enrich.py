@@ -1,0 +1,125 @@
+"""Enrichment of the founding seeds, end to end, as `parallax analyze` shows it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from parallax.cli import app
+from parallax.enrich import Enricher, enrich_store
+from parallax.ingest import ingest
+from parallax.store import Store
+
+KBS = "000_486bc6c6c952522f.txt"
+KYODO = "001_c1ce6ce2203ff664.txt"
+runner = CliRunner()
+
+
+def analyze(path: Path) -> dict[str, Any]:
+    result = runner.invoke(app, ["analyze", str(path), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    data: dict[str, Any] = json.loads(result.stdout)
+    return data
+
+
+@pytest.fixture(scope="module")
+def kyodo(data_dir: Path) -> dict[str, Any]:
+    return analyze(data_dir / "seeds" / KYODO)
+
+
+@pytest.fixture(scope="module")
+def kbs(data_dir: Path) -> dict[str, Any]:
+    return analyze(data_dir / "seeds" / KBS)
+
+
+def _time(result: dict[str, Any], expression: str) -> dict[str, Any]:
+    matches = [t for t in result["times"] if expression.lower() in t["expression"].lower()]
+    assert matches, f"no time expression {expression!r} in {[t['expression'] for t in result['times']]}"
+    return matches[0]
+
+
+def _voices(result: dict[str, Any], words: str) -> list[dict[str, Any]]:
+    return [v for v in result["voices"] if words in v["text"]]
+
+
+def test_kyodo_times_resolve_against_publication(kyodo: dict[str, Any]) -> None:
+    assert kyodo["article"]["published"] == "2021-05-05"
+    assert _time(kyodo, "Wednesday")["value"] == "2021-05-05"
+    assert _time(kyodo, "Monday")["value"] == "2021-05-03"
+    assert _time(kyodo, "February last year")["value"] == "2020-02"
+    assert _time(kyodo, "January")["value"] == "2021-01"
+
+
+def test_kyodo_sources_and_voices(kyodo: dict[str, Any]) -> None:
+    ministry = [s for s in kyodo["sources"] if "Foreign Ministry" in s["name"]]
+    assert ministry and all(s["kind"] == "government" for s in ministry)
+    assert any(s["kind"] == "anonymous" and "diplomatic sources" in s["text"] for s in kyodo["sources"])
+    hope = _voices(kyodo, "North Korea will return to negotiations")
+    assert hope and hope[0]["speaker"] == "Antony Blinken"
+
+
+def test_kbs_voices_have_resolved_speakers(kbs: dict[str, Any]) -> None:
+    for words in ("deep regret", "correct recognition of history"):
+        found = _voices(kbs, words)
+        assert found, f"no voice with {words!r}"
+        assert found[0]["speaker"] == "Chung Eui-yong", found
+    viable = _voices(kbs, "viable solution")
+    assert viable and viable[0]["speaker"] == "Toshimitsu Motegi"
+    assert any(s["name"] == "Kyodo News" and s["kind"] == "news_agency" for s in kbs["sources"])
+    people = {e["canonical"] for e in kbs["entities"] if e["label"] == "PERSON"}
+    assert {"Chung Eui-yong", "Toshimitsu Motegi", "Antony Blinken"} <= people
+    # Role phrases point at the person they stand for.
+    roles = {e["text"]: e["canonical"] for e in kbs["entities"] if e["label"] == "PERSON"}
+    assert roles["The South Korean diplomat"] == "Chung Eui-yong"
+    assert roles["the Japanese foreign minister"] == "Toshimitsu Motegi"
+    # Capitals used for governments are the governments.
+    governments = {e["canonical"] for e in kbs["entities"] if e["text"] in {"Seoul", "Tokyo"}}
+    assert governments == {"South Korea", "Japan"}
+
+
+def test_kbs_quantities_and_durations(kbs: dict[str, Any]) -> None:
+    minutes = [q for q in kbs["quantities"] if q["unit"] == "minute"]
+    assert minutes and minutes[0]["value"] == 20
+    durations = [t for t in kbs["times"] if "20 minutes" in t["expression"]]
+    assert durations and durations[0]["kind"] == "duration"
+
+
+def test_offsets_point_into_the_text(data_dir: Path, kbs: dict[str, Any]) -> None:
+    with Store(memory=True) as store:
+        ingest([str(data_dir / "seeds" / KBS)], store=store)
+        text = store.articles()[0].text
+    for key in ("sentences", "voices"):
+        for item in kbs[key]:
+            assert text[item["start"]:item["end"]] == item["text"]
+    for entity in kbs["entities"]:
+        assert text[entity["start"]:entity["end"]] == entity["text"]
+
+
+def test_store_enrichment_registry_and_resume(tmp_path: Path, seeds: Path) -> None:
+    surname_only = tmp_path / "other.json"
+    surname_only.write_text(json.dumps({
+        "title": "Ministers meet", "outlet": "Example Daily",
+        "text": "Japan's foreign minister Motegi met reporters in Tokyo on Thursday. "
+                "Motegi said the talks were useful.",
+        "published": "2021-05-06"}), encoding="utf-8")
+    with Store(tmp_path / "e.db") as store:
+        ingest([str(seeds)], store=store, manifest=seeds / "manifest.csv")
+        report = enrich_store(store, enricher=Enricher(vectors=True, store=store))
+        assert report.enriched == 2
+        assert enrich_store(store).enriched == 0  # nothing left to do
+        ingest([str(surname_only)], store=store)
+        assert enrich_store(store).enriched == 1
+        other = next(a for a in store.articles() if a.outlet == "Example Daily")
+        enrichment = store.enrichment(other.id)
+        assert enrichment is not None
+        named = {m.canonical for m in enrichment.mentions if m.text == "Motegi"}
+        assert named == {"Toshimitsu Motegi"}
+        people = {e["canonical"]: e for e in store.entities("PERSON")}
+        assert "foreign minister" in people["Chung Eui-yong"]["roles"]
+        assert people["Toshimitsu Motegi"]["mentions"] >= 3
+        vectors = store.vectors(other.id, "sentences")
+        assert vectors is not None and vectors.shape == (len(enrichment.sentences), 384)
