@@ -26,7 +26,7 @@ from parallax.ingest import ingest
 from parallax.ingest.language import detect_language
 from parallax.store import Store
 
-TARGETS = {"text": 500.0, "jsonl": 500.0, "html": 50.0}
+TARGETS = {"text": 500.0, "jsonl": 500.0, "html": 50.0, "enrich": 20.0}
 
 
 def machine() -> str:
@@ -109,10 +109,44 @@ def bench_ingest(articles: list[RealArticle], html_sample: int) -> list[dict[str
     return rows
 
 
+def bench_enrich(articles: list[RealArticle], count: int) -> list[dict[str, object]]:
+    """Enrichment with everything on (parse, entities, voices, sources, times, quantities, vectors)
+    on articles of about 600 words."""
+    from parallax.enrich import Enricher, enrich_store
+
+    chosen = [a for a in articles if 450 <= len(a.text.split()) <= 750]
+    chosen = random.Random(11).sample(chosen, min(count, len(chosen)))
+    words = sum(len(a.text.split()) for a in chosen) / len(chosen)
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "in"
+        folder.mkdir()
+        with Store(Path(tmp) / "bench.db") as store:
+            ingest(write_jsonl(chosen, folder), store=store)
+            enricher = Enricher(store=store)
+            warm = store.articles(limit=1)
+            list(enricher.analyze_many(warm))  # load the models before timing
+            started = time.perf_counter()
+            report = enrich_store(store, enricher=enricher, force=True)
+            seconds = time.perf_counter() - started
+            sentences = store.execute("SELECT SUM(json_array_length(data, '$.sentences')) FROM enrichments")
+    rate = report.enriched / seconds
+    sentence_rate = float(sentences[0][0] or 0) / seconds
+    print(f"  enrich {report.enriched:5d} articles ({words:.0f} words) in {seconds:6.2f} s: {rate:6.1f}/s, "
+          f"{sentence_rate:.0f} sentences/s (target >= {TARGETS['enrich']:.0f} articles/s)", file=sys.stderr)
+    return [{
+        "benchmark": f"enrich (~{words:.0f} words, all on)", "items": report.enriched, "stored": report.enriched,
+        "duplicates": 0, "quarantined": 0, "seconds": round(seconds, 2), "per_second": round(rate, 1),
+        "sentences_per_second": round(sentence_rate, 1), "target": TARGETS["enrich"],
+        "meets_target": rate >= TARGETS["enrich"],
+    }]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--html-sample", type=int, default=1000, help="articles for the HTML reader")
     parser.add_argument("--limit", type=int, default=None, help="use at most this many articles")
+    parser.add_argument("--enrich-sample", type=int, default=200, help="articles for the enrichment run")
+    parser.add_argument("--only", choices=["ingest", "enrich"], default=None, help="run one part")
     args = parser.parse_args()
     root = data_root()
     if not (root / "fnc1").is_dir():
@@ -123,7 +157,11 @@ def main() -> None:
     words = sum(len(a.text.split()) for a in articles) / len(articles)
     print(f"{len(articles)} real articles (AllSides, BASIL, ECB+, FNC-1), {words:.0f} words on average",
           file=sys.stderr)
-    rows = bench_ingest(articles, args.html_sample)
+    rows: list[dict[str, object]] = []
+    if args.only in (None, "ingest"):
+        rows += bench_ingest(articles, args.html_sample)
+    if args.only in (None, "enrich"):
+        rows += bench_enrich(articles, args.enrich_sample)
     stamp = {"date": date.today().isoformat(), "machine": machine(), "results": rows}
     out = Path(".bench")
     out.mkdir(exist_ok=True)

@@ -78,3 +78,17 @@ def test_demo_runs_end_to_end(tmp_path: Path) -> None:
     countries = {a["country"] for a in articles}
     assert {"GB", "ZA", "IN", "BR", "JP"} <= countries
     assert any(a["syndicated_of"] for a in articles)
+
+
+def test_eval_timex_prints_metrics_beside_anchors(data_dir: Path) -> None:
+    subset = data_dir / "tempeval3" / "TBAQ-cleaned" / "TimeBank"
+    result = runner.invoke(app, ["eval", "timex", str(subset), "--dataset", "tempeval3", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["task"] == "timex" and data["dataset"] == "tempeval3" and data["n"] > 100
+    assert set(data["metrics"]) >= {"strict_f1", "relaxed_f1", "value_f1"}
+    assert data["anchors"]["heideltime_value_f1"] == 0.776
+    table = runner.invoke(app, ["eval", "timex", str(subset)])
+    assert "value_f1" in table.output and "0.776" in table.output
+    wrong = runner.invoke(app, ["eval", "timex", str(subset), "--dataset", "basil"])
+    assert wrong.exit_code != 0

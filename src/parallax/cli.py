@@ -335,6 +335,69 @@ def demo(
     out.print(f"Explore:  parallax articles --db {result.db}")
 
 
+eval_app = typer.Typer(
+    help="Measure quality on labelled data; figures print beside the published anchors.",
+    no_args_is_help=True,
+)
+app.add_typer(eval_app, name="eval")
+
+DatasetDir = Annotated[Path, typer.Argument(help="The dataset's folder or file.", exists=True)]
+EvalFormat = Annotated[str, typer.Option("--format", help="table or json.")]
+
+
+def _print_evaluation(result: dict[str, Any], format: str) -> None:
+    """One table: each metric beside its target and anchor (JSON with --format json)."""
+    if format == "json":
+        _print_json(result)
+        return
+    table = Table("metric", "value", "target", "anchor",
+                  title=f"{result['task']} on {result['dataset']} (n = {result['n']})", title_justify="left")
+    targets = result.get("targets", {})
+    anchors = result.get("anchors", {})
+    for name, value in result["metrics"].items():
+        anchor = next((f"{v:g} ({k})" for k, v in anchors.items() if k.endswith(name)), "")
+        target = targets.get(name)
+        shown = f"{value:.3f}" if isinstance(value, float) else str(value)
+        table.add_row(name, shown, f">= {target:g}" if target is not None else "", anchor)
+    out.print(table)
+    for key, value in anchors.items():
+        if not any(key.endswith(name) for name in result["metrics"]):
+            out.print(f"anchor {key}: {value}")
+
+
+def _check_dataset(dataset: str, expected: str) -> None:
+    if dataset != expected:
+        raise typer.BadParameter(f"only {expected!r} is supported here", param_hint="--dataset")
+
+
+@eval_app.command("timex")
+@friendly
+def eval_timex(
+    directory: DatasetDir,
+    dataset: Annotated[str, typer.Option(help="Dataset layout.")] = "tempeval3",
+    format: EvalFormat = "table",
+) -> None:
+    """Time expressions in TimeML files: detection F1 (strict, relaxed) and normalised value F1."""
+    from parallax.evaluation.timex import evaluate_timex
+
+    _check_dataset(dataset, "tempeval3")
+    _print_evaluation(evaluate_timex(directory), format)
+
+
+@eval_app.command("quotes")
+@friendly
+def eval_quotes(
+    directory: DatasetDir,
+    dataset: Annotated[str, typer.Option(help="Dataset layout.")] = "basil",
+    format: EvalFormat = "table",
+) -> None:
+    """Recall of BASIL's annotated quote spans found inside a voice."""
+    from parallax.evaluation.quotes import evaluate_quotes
+
+    _check_dataset(dataset, "basil")
+    _print_evaluation(evaluate_quotes(directory), format)
+
+
 def main() -> None:
     # Typer's own terminal-width detection misbehaves in pipes; rich handles width itself.
     shutil.get_terminal_size()
