@@ -11,8 +11,9 @@ explainable; the tables of countries and roles are data files.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -267,7 +268,7 @@ def _title_tokens(doc: Any, ent: Any, geo: Geography) -> list[Any]:
     return words
 
 
-def _title_around(doc: Any, ent: Any, geo: Geography) -> tuple[str | None, set[str]]:
+def _title_around(doc: Any, ent: Any, geo: Geography) -> tuple[str | None, frozenset[str]]:
     """Nationality and roles written next to a name: "South Korean Foreign Minister X",
     "his Japanese counterpart, X", "X, Japan's foreign minister,"."""
     role_words = _role_words()
@@ -290,22 +291,33 @@ def _title_around(doc: Any, ent: Any, geo: Geography) -> tuple[str | None, set[s
     return _nationality_and_roles(" ".join(t.text for t in words), geo)
 
 
-def _nationality_and_roles(phrase: str, geo: Geography) -> tuple[str | None, set[str]]:
+@cache
+def _country_pattern() -> re.Pattern[str]:
+    """Country names and adjectives, longest first so "South Korean" wins over "Korean"."""
+    geo = geography()
+    keys = sorted({*geo.demonyms, *geo.names}, key=len, reverse=True)
+    return re.compile(r"(?<![\w.])(" + "|".join(re.escape(k) for k in keys) + r")(?:'s|\u2019s)?(?![\w])")
+
+
+def _nationality_and_roles(phrase: str, geo: Geography) -> tuple[str | None, frozenset[str]]:
+    return _phrase_facts(phrase.lower())
+
+
+@lru_cache(maxsize=65536)
+def _phrase_facts(lowered: str) -> tuple[str | None, frozenset[str]]:
+    geo = geography()
     nationality = None
-    lowered = phrase.lower()
-    # Longest country adjective first, so "South Korean" beats "Korean".
-    candidates = sorted({**geo.demonyms, **geo.names}.items(), key=lambda kv: len(kv[0]), reverse=True)
-    for key, country in candidates:
-        if f" {key} " in f" {lowered} " or f" {key} 's " in f" {lowered} ":
-            nationality = country
-            break
+    match = _country_pattern().search(lowered)
+    if match is not None:
+        key = match.group(1)
+        nationality = geo.demonyms.get(key) or geo.names.get(key)
     roles = set()
     remaining = f" {lowered} "
     for role in role_phrases():
         if f" {role} " in remaining:
             roles.add(role)
             remaining = remaining.replace(f" {role} ", " ")
-    return nationality, roles
+    return nationality, frozenset(roles)
 
 
 def _share_counterpart_roles(doc: Any, entities: dict[str, Entity]) -> None:
@@ -384,12 +396,12 @@ def _role_reference(chunk: Any, entities: dict[str, Entity], geo: Geography) -> 
     return None if ties and best[0] < 2 else best[2]
 
 
-def _compatible(entity: Entity, nationality: str | None, specific: set[str]) -> bool:
+def _compatible(entity: Entity, nationality: str | None, specific: frozenset[str]) -> bool:
     if nationality is not None and entity.nationality is not None and entity.nationality != nationality:
         return False
     return not specific or bool(specific & entity.roles)
 
 
-def _score(entity: Entity, nationality: str | None, specific: set[str]) -> int:
+def _score(entity: Entity, nationality: str | None, specific: frozenset[str]) -> int:
     score = 2 if nationality is not None and entity.nationality == nationality else 0
     return score + (2 if specific and specific & entity.roles else 0)
