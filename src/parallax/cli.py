@@ -398,6 +398,19 @@ def eval_quotes(
     _print_evaluation(evaluate_quotes(directory), format)
 
 
+def _register_stage_commands() -> None:
+    from importlib import import_module
+    from pkgutil import iter_modules
+
+    import parallax.commands
+
+    for module in iter_modules(parallax.commands.__path__):
+        import_module(f"parallax.commands.{module.name}").register(app, eval_app)
+
+
+_register_stage_commands()
+
+
 def main() -> None:
     # Typer's own terminal-width detection misbehaves in pipes; rich handles width itself.
     shutil.get_terminal_size()
