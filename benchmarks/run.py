@@ -134,7 +134,8 @@ def bench_enrich(articles: list[RealArticle], count: int) -> list[dict[str, obje
     print(f"  enrich {report.enriched:5d} articles ({words:.0f} words) in {seconds:6.2f} s: {rate:6.1f}/s, "
           f"{sentence_rate:.0f} sentences/s (target >= {TARGETS['enrich']:.0f} articles/s)", file=sys.stderr)
     return [{
-        "benchmark": f"enrich (~{words:.0f} words, all on)", "items": report.enriched, "stored": report.enriched,
+        "benchmark": f"enrich (~{words:.0f} words, all on)", "items": report.enriched,
+        "stored": report.enriched,
         "duplicates": 0, "quarantined": 0, "seconds": round(seconds, 2), "per_second": round(rate, 1),
         "sentences_per_second": round(sentence_rate, 1), "target": TARGETS["enrich"],
         "meets_target": rate >= TARGETS["enrich"],

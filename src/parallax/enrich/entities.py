@@ -234,8 +234,26 @@ def resolve_entities(doc: Any) -> EntityResolution:
         )
         for m in mentions
     ]
-    people = [m for m in mentions if m.label == "PERSON" and m.canonical]
+    # Pronouns point at people the article has named in full, outside quotations: a lone word
+    # the tagger took for a name ("Fukushima") or a name inside a quote is a poor antecedent.
+    quoted = _quoted_ranges(doc.text)
+    people = [
+        m for m in mentions
+        if m.label == "PERSON" and m.canonical and m.canonical.casefold() in entities
+        and not any(a <= m.start < b for a, b in quoted)
+    ]
     return EntityResolution(entities=entities, mentions=mentions, _people=people)
+
+
+_QUOTE_PAIRS = {"\u201c": "\u201d", '"': '"'}
+
+
+def _quoted_ranges(text: str) -> list[tuple[int, int]]:
+    """Character ranges inside double quotation marks, paired within a paragraph."""
+    ranges: list[tuple[int, int]] = []
+    for match in re.finditer(r"\u201c[^\u201d\n]*\u201d|\"[^\"\n]*\"", text):
+        ranges.append((match.start(), match.end()))
+    return ranges
 
 
 def _is_place_use(ent: Any) -> bool:

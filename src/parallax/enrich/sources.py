@@ -68,7 +68,8 @@ DOCUMENT_NOUNS = frozenset(
     {"statement", "report", "study", "filing", "document", "communique", "communiqu\u00e9", "memo",
      "memorandum", "letter", "survey", "poll", "analysis", "assessment", "release", "readout",
      "transcript", "paper", "audit", "review", "complaint", "lawsuit", "ruling", "indictment",
-     "affidavit", "records", "record", "data", "figures", "estimate", "estimates", "projection", "forecast", "notice", "minutes",
+     "affidavit", "records", "record", "data", "figures", "estimate", "estimates", "projection",
+     "forecast", "notice", "minutes",
      "declaration", "guidelines", "order", "bulletin", "dossier", "briefing", "cable"}
 )  # fmt: skip
 

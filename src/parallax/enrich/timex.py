@@ -21,7 +21,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from parallax.model import TimeRef
 
@@ -30,13 +30,15 @@ from parallax.model import TimeRef
 MONTHS: dict[str, int] = {
     "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
     "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
+}
+MONTH_ABBREVIATIONS: dict[str, int] = {
     "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9,
     "oct": 10, "nov": 11, "dec": 12,
 }
-FULL_MONTH_NAMES = frozenset(name for name in MONTHS if name not in ("jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"))
+MONTH_NUMBERS: dict[str, int] = {**MONTHS, **MONTH_ABBREVIATIONS}
 #: Month names that are also common words or first names: alone, they count only after a word
 #: that introduces a date ("in May", "since March").
-AMBIGUOUS_MONTHS = frozenset({"may", "march", "april", "june", "august", "jan", "mar", "dec"})
+AMBIGUOUS_MONTHS = frozenset({"may", "march", "april", "june", "august"})
 #: Words that, right before a bare month name, show it is the month.
 MONTH_CUES = frozenset({
     "in", "since", "until", "till", "by", "during", "through", "from", "to", "of", "before", "after",
@@ -151,13 +153,20 @@ NOT_COUNTED_NOUNS = frozenset({
     "means", "remains", "becomes", "makes", "is", "whereas", "besides", "towards", "afterwards",
 })
 
+#: Nouns that "daily", "quarterly" ... qualify as the period a figure is counted over.
+RATE_NOUNS = (
+    "dividends?", "results?", "reports?", "earnings", "profits?", "loss(?:es)?", "payments?", "rates?",
+    "sales", "volume", "turnover", "distributions?", "averages?", "figures?", "output", "revenues?",
+)
+
 #: Vague references to the present, past and future (TimeML's ``*_REF`` values).
 REF_WORDS: dict[str, str] = {
     "now": "PRESENT_REF", "right now": "PRESENT_REF", "currently": "PRESENT_REF",
     "current": "PRESENT_REF", "nowadays": "PRESENT_REF", "these days": "PRESENT_REF",
     "at present": "PRESENT_REF", "presently": "PRESENT_REF", "the present": "PRESENT_REF",
     "at the moment": "PRESENT_REF",
-    "recently": "PAST_REF", "recent": "PAST_REF", "lately": "PAST_REF", "the past": "PAST_REF", "once upon a time": "PAST_REF",
+    "recently": "PAST_REF", "recent": "PAST_REF", "lately": "PAST_REF", "the past": "PAST_REF",
+    "once upon a time": "PAST_REF",
     "more recently": "PAST_REF", "until recently": "PAST_REF", "most recently": "PAST_REF",
     "the future": "FUTURE_REF", "future": "FUTURE_REF", "soon": "FUTURE_REF",
     "the near future": "FUTURE_REF", "the near term": "FUTURE_REF", "the short term": "FUTURE_REF",
@@ -222,7 +231,7 @@ HOLIDAYS: dict[str, Callable[[int], date]] = {
 #: participle such as "scheduled" is not taken for a past tense.
 FUTURE_CUES = (
     r"will", r"won't", r"wo\s+n't", r"'ll", r"shall", r"would", r"upcoming", r"payable", r"effective",
-    r"scheduled", r"slated", r"meets", r"meet", r"begins", r"starts", r"opens", r"arrives", r"leaves",
+    r"scheduled", r"slated", r"meets", r"begins", r"starts", r"opens", r"arrives", r"leaves",
     r"visits", r"resumes", r"convenes", r"testifies",
     r"(?:(?:is|are|was|were|am|be)\s+)?(?:scheduled|slated|due|expected|set|planning|going|poised|"
     r"about|likely|supposed|ready)\s+to",
@@ -237,7 +246,7 @@ PAST_PLAN_CUES = (
 )
 #: A preposition right before the expression settles its direction ("since May", "by May").
 TENSE_PREPOSITIONS: dict[str, int] = {
-    "since": -1, "by": 1, "until": 1, "till": 1, "through": 1, "as soon as": 1, "as early as": 1,
+    "since": -1, "by": 1, "until": 1, "till": 1, "as soon as": 1, "as early as": 1,
 }
 #: ... unless the clause is in the past perfect ("had filed reports by Wednesday").
 _PAST_PERFECT = re.compile(r"\bhad\b|\w'd\b", re.IGNORECASE)
@@ -274,10 +283,14 @@ def _proper(words: Iterable[str]) -> str:
 
 
 _NUMBER_WORDS = {**SMALL_NUMBERS, **TENS}
+#: Words written with a capital in any position of an expression.
+_NAME_WORDS = frozenset(
+    set(MONTH_NUMBERS) | set(WEEKDAYS) | {w.lower() for h in HOLIDAYS for w in h.split()} | {"i"}
+)
 
 FRAGMENTS: dict[str, str] = {
-    "MONTH": "(?:" + _proper(k for k in MONTHS if len(k) > 4) + "|" + _proper(k for k in MONTHS if len(k) <= 4)
-    + r"(?![A-Za-z])\.?)(?![A-Za-z])",
+    # An abbreviation may carry its full stop ("Sept."); a full name never does.
+    "MONTH": "(?:" + _proper(MONTHS) + "|" + _proper(MONTH_ABBREVIATIONS) + r"(?![A-Za-z])\.?)(?![A-Za-z])",
     "WEEKDAY": _proper(WEEKDAYS) + r"(?![A-Za-z])",
     "DAY": r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?(?!\d|[:.,]\d|%)|" + _alt(ORDINALS),
     "DAYNUM": r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?(?!\d|[:.,]\d|%)",
@@ -294,19 +307,26 @@ FRAGMENTS: dict[str, str] = {
     "UNIT": _alt(UNIT_FORMS),
     "UNITS1": _alt(UNITS),  # singular only, for adjectives ("a two-year term")
     "HALF": r"(?:\s+and\s+a\s+half|\s+1/2|\s*\u00bd)",
+    # Modifiers that are part of a duration ("more than four hours"); focus words such as "only"
+    # or "just" are not.
     "QMOD": _alt((
         "about", "around", "approximately", "roughly", "nearly", "almost", "more than", "less than",
-        "fewer than", "at least", "at most", "up to", "no more than", "no less than", "as many as",
-        "as much as", "as long as", "as little as", "well over", "just over", "just under",
-        "some", "over", "under", "barely", "only", "a full", "an estimated", "close to",
+        "fewer than", "at least", "at most", "up to", "no more than", "no less than", "some", "over",
+        "under",
+    )),
+    # Modifiers that may precede a determiner ("at least the past 18 months"); "over the past two
+    # weeks" and the like are prepositions, which TimeML leaves out.
+    "DETMOD": _alt((
+        "about", "around", "approximately", "roughly", "nearly", "almost", "more than", "less than",
+        "at least", "at most", "up to", "no more than", "no less than", "well over", "just over",
+        "close to",
     )),
     "DATEMOD": _alt((
         "early", "late", "mid", "middle", "the end of", "the beginning of", "the start of",
         "the middle of", "the close of", "the turn of", "the rest of", "the remainder of",
         "the early", "the late", "the mid", "around", "about", "approximately", "as early as",
         "as late as", "the first half of", "the second half of", "the latter half of",
-        "the last half of", "the spring of", "the summer of", "the fall of", "the autumn of",
-        "the winter of", "end-", "year-end",
+        "the last half of", "end-", "year-end",
     )),
     "TZ": _proper(TIME_ZONES) + r"(?![A-Za-z])",
     "HOLIDAY": _proper(HOLIDAYS) + r"(?![A-Za-z])",
@@ -328,14 +348,16 @@ def _expand(template: str) -> str:
 #: The rules, in priority order for matches of equal length: (name, pattern). Group names inside
 #: a pattern tell the resolver what was matched.
 RULE_PATTERNS: tuple[tuple[str, str], ...] = (
-    ("iso", r"(?<![\w-])(?P<y>\d{4})-(?P<m>\d\d)-(?P<d>\d\d)(?:T(?P<H>\d\d):(?P<M>\d\d))?(?![\w-])"),
+    # 2021-05-05 (ISO), also 2021.05.05 and 2021/05/05 as East Asian outlets write it.
+    ("iso", r"(?<![\w./-])(?P<y>\d{4})(?P<sep>[-./])(?P<m>\d\d)(?P=sep)(?P<d>\d\d)"
+            r"(?:T(?P<H>\d\d):(?P<M>\d\d))?(?![\w-]|[./]\d)"),
     ("numeric", r"(?<![\w/.$-])(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?P<y>\d{4}|\d{2})(?![\w/])"),
     ("clock",
      r"(?:(?P<approx>around|about|approximately|roughly|shortly\s+(?:before|after)|just\s+(?:before|"
      r"after)|exactly|precisely)\s+)?"
      r"(?:(?P<h>\d{1,2})(?:[:.](?P<min>[0-5]\d))?\s*(?P<ampm>[ap])\.?\s?m\b\.?"
      r"|(?P<h24>[01]?\d|2[0-3]):(?P<min24>[0-5]\d)(?=\s*(?:{TZ}|local\s+time|hours\b))"
-     r"|(?<![\w-])(?P<named>noon|midnight|midday)"
+     r"|(?<![\w-])(?<!high\s)(?P<named>noon|midnight|midday)"
      r"|(?P<wh>\d{1,2}|" + _alt(k for k, v in SMALL_NUMBERS.items() if 0 < v <= 12) + r")"
      r"(?:\s+o'clock)?\s+(?P<pod>in\s+the\s+(?:morning|afternoon|evening)|at\s+night)"
      r"|(?P<oc>\d{1,2}|" + _alt(k for k, v in SMALL_NUMBERS.items() if 0 < v <= 12) + r")\s+o'clock)"
@@ -350,7 +372,8 @@ RULE_PATTERNS: tuple[tuple[str, str], ...] = (
     ("day_month",
      r"(?:(?P<wd>{WEEKDAY}),?\s+)?(?:the\s+(?P<day2>{DAY})\s+of|(?P<day>{DAYNUM})(?:\s+of)?)\s+"
      r"(?P<mon>{MONTH})(?:,?\s+(?P<year>{YEAR4}|{SPOKEN_YEAR}))?"),
-    ("month_year", r"(?:(?P<mod>{DATEMOD})[\s-]+)?(?P<mon>{MONTH}),?\s+(?:of\s+)?(?P<year>{YEAR4}|{SPOKEN_YEAR})"),
+    ("month_year",
+     r"(?:(?P<mod>{DATEMOD})[\s-]+)?(?P<mon>{MONTH}),?\s+(?:of\s+)?(?P<year>{YEAR4}|{SPOKEN_YEAR})"),
     ("month_rel",
      r"(?:(?P<mod>{DATEMOD})[\s-]+)?(?P<mon>{MONTH})\s+(?:of\s+)?(?P<rel>last|this|next|the\s+previous|"
      r"the\s+following|the\s+same)\s+year"),
@@ -367,13 +390,14 @@ RULE_PATTERNS: tuple[tuple[str, str], ...] = (
      + r"|\d{1,2}(?:st|nd|rd|th))[\s-]+century|(?P<rel>this|last|next|the\s+last|the\s+next|"
      r"the\s+previous|the\s+current)\s+century)(?![\w-])"),
     ("quarter",
-     r"(?:(?P<det>the|its|their|his|her|our|a|this\s+year's|last\s+year's|next\s+year's|"
-     r"(?:the\s+)?current\s+year's)\s+)?"
+     # A determiner belongs to "the third quarter" but not to the adjective in "a third-quarter loss".
+     r"(?:(?P<det>the|a|this\s+year's|last\s+year's|next\s+year's|(?:the\s+)?current\s+year's)\s+"
+     r"(?!(?:first|second|third|fourth)-(?:quarter|period)))?"
      r"(?P<pre>(?:(?:{YEAR4}|fiscal|year-earlier|year-ago|year\s+earlier|year\s+ago|latest|comparable|"
      r"same|corresponding|flat|current|calendar|weak|strong|disappointing|final|fiscal-first|"
      r"fiscal-second|fiscal-third|fiscal-fourth)[\s-]+){0,3})"
      r"(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th|final)[\s-]+(?:fiscal[\s-]+)?"
-     r"(?:quarter|period)(?!s|\s+of\s+(?:a|an|the|its|their|this|that|one)\b)"
+     r"(?:quarter|period)(?![\w-]|\s+of\s+(?:a|an|the|its|their|this|that|one)\b)"
      r"(?:\s+(?:of|in)\s+(?:(?:fiscal\s+(?:year\s+)?)?(?P<year>{YEAR4})|(?P<rel>last|this|next)\s+"
      r"(?:fiscal\s+)?year|the\s+(?P<ana>year|previous\s+year|prior\s+year|current\s+year|"
      r"fiscal\s+year)))?"),
@@ -415,7 +439,7 @@ RULE_PATTERNS: tuple[tuple[str, str], ...] = (
      r"remainder)\s+of)\s+)?(?P<rel>last|this|next|the\s+past|the\s+last|the\s+coming|the\s+current|"
      r"the\s+previous|the\s+following|the\s+next|this\s+past|this\s+coming|past|coming|previous|"
      r"current|that|the\s+same|the\s+prior|prior)\s+(?P<unit>week|month|year|fiscal\s+year|"
-     r"calendar\s+year|decade|day|morning)(?![\w-])"),
+     r"calendar\s+year|decade)(?![\w-])"),
     ("weekend",
      r"(?:(?P<mod>early|late)\s+)?(?P<rel>the|this|last|next|that|this\s+past|this\s+coming|"
      r"the\s+past|the\s+coming)\s+weekend"),
@@ -426,21 +450,20 @@ RULE_PATTERNS: tuple[tuple[str, str], ...] = (
      r"end-of-(?P<unit5>year|month|quarter))(?![\w-])"),
     ("ago",
      r"(?:(?P<qmod>{QMOD})\s+)?(?P<num>{NUM}|{VAGUE})(?P<half>{HALF})?[\s-]+(?P<unit>{UNIT})"
-     r"(?P<half2>\s+and\s+a\s+half)?(?:\s+or\s+so)?\s+(?P<dir>ago|earlier|later|from\s+now|hence|before|"
-     r"after|back)"
-     r"(?!\s+(?:the|a|an|his|her|its|their|our|this|that|he|she|it|they|we|i|you)\b)"),
+     r"(?P<half2>\s+and\s+a\s+half)?(?:\s+or\s+so)?\s+(?P<dir>ago|earlier|later|from\s+now|hence|back)"),
     ("anaphor",
      r"(?P<phrase>that\s+(?:same\s+)?day|the\s+same\s+day|the\s+(?:previous|next|following|prior)\s+"
      r"(?:day|morning|evening|night)|the\s+day\s+(?:before|after)|(?:earlier|later)\s+that\s+"
      r"(?:day|week|month|year)|that\s+(?:week|month|year)|the\s+same\s+(?:week|month|year)|"
      r"the\s+(?:following|previous|prior|next)\s+(?:week|month|year))(?![\w-])"),
     ("year_ago",
-     r"(?:the\s+)?(?:(?:comparable|same|corresponding)\s+)?(?P<w>year-earlier|year-ago|"
-     r"year\s+earlier|year\s+ago)(?:\s+(?P<what>period|quarter))?(?![\w-])"),
+     r"(?:the\s+)?(?:(?:comparable|same|corresponding)\s+)?(?P<w>year-earlier|year-ago)"
+     r"(?:\s+(?P<what>period|quarter))?(?![\w-])"),
     ("set",
-     r"(?P<every>every|each|per|a|an)\s+(?:(?P<other>other)\s+)?(?:(?P<num>{NUM})\s+)?"
+     r"(?<![\w'-])(?P<every>every|each|per|a|an)\s+(?:(?P<other>other)\s+)?(?:(?P<num>{NUM})\s+)?"
      r"(?P<unit>{UNIT}|{MONTH}|{SEASON}|morning|afternoon|evening|night|weekend)(?![\w-])"),
-    ("times_per", r"(?P<times>once|twice|thrice|(?:{NUM})\s+times)\s+(?:a|an|per|every|each)\s+(?P<unit>{UNIT})"),
+    ("times_per",
+     r"(?P<times>once|twice|thrice|(?:{NUM})\s+times)\s+(?:a|an|per|every|each)\s+(?P<unit>{UNIT})"),
     ("setword", r"(?<![\w-])(?P<word>{SETWORD})(?![\w-])"),
     ("adj_duration",
      r"(?:(?P<det>the|a|an)\s+(?=\S+-\S+\s+(?:period|span|term|stretch|window|interval|spell|phase|"
@@ -450,7 +473,7 @@ RULE_PATTERNS: tuple[tuple[str, str], ...] = (
      r"(?:\s+(?P<noun>period|span|term|stretch|window|interval|spell|phase|cycle|hiatus|gap|break|"
      r"stint))?(?![\w-]|\s*-?\s*old\b)"),
     ("duration",
-     r"(?:(?:(?P<qmod1>{QMOD})\s+)?(?P<det>the|its|their|his|her|our|each\s+of\s+the|all|for\s+the)\s+"
+     r"(?:(?:(?P<qmod1>{DETMOD})\s+)?(?P<det>the|its|their|his|her|our|each\s+of\s+the|all)\s+"
      r"|(?P<qmod2>{QMOD})\s+)?"
      r"(?:(?P<adj>past|last|next|first|coming|previous|latest|final|following|remaining|initial|"
      r"ensuing|preceding|prior|full|entire|whole|same|year-earlier|additional|other|recent|"
@@ -458,26 +481,37 @@ RULE_PATTERNS: tuple[tuple[str, str], ...] = (
      r"(?P<num>{NUM}|{VAGUE})(?P<half>{HALF})?(?:\s+(?:more|additional|full|straight|consecutive|"
      r"long|trading|business|working|calendar|fiscal|extra|further|subsequent))?\s+(?P<unit>{UNIT})"
      r"(?P<half2>\s+and\s+a\s+half)?"
-     r"(?P<compound>,?\s+(?:and\s+)?(?P<num2>{NUM})\s+(?P<unit2>{UNIT}))?"
+     r"(?P<compound>,?\s+and\s+(?P<num2>{NUM})\s+(?P<unit2>{UNIT}))?"
      r"(?:\s+(?P<orso>or\s+so|or\s+more|running|in\s+a\s+row))?"
      r"(?![\w-]|\s*-?\s*old\b|\s+of\s+age\b)"),
     ("vague_units",
-     r"(?:(?P<det>the)\s+)?(?:(?P<adj>recent|coming|past|next|last|ensuing|following|"
+     r"(?:(?P<adj>recent|coming|past|next|last|ensuing|following|"
      r"early|final|previous|intervening|preceding|subsequent|few|many|several)\s+)?"
      r"(?P<unit>years|months|weeks|days|decades|centuries|hours|minutes)(?![\w-]|\s*-?\s*old\b)"),
     ("ref", r"(?<![\w-])(?P<word>{REF})(?![\w-])"),
     ("extref", r"(?<![\w-])(?P<word>{EXTREF})(?![\w-])"),
 )
 
+#: Every expression starts at the start of a word; saying so first lets the matcher skip the
+#: middle of words at once instead of trying every alternative there.
 _RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (name, re.compile(_expand(pattern), re.IGNORECASE)) for name, pattern in RULE_PATTERNS
+    (name, re.compile(r"(?<![\w])(?:" + _expand(pattern) + ")", re.IGNORECASE))
+    for name, pattern in RULE_PATTERNS
 )
+_RATE_NOUN_AFTER = re.compile(r"\s+(?:\w+\s+)?(?:" + "|".join(RATE_NOUNS) + r")\b")
+_AFTER_FULL_STOP = re.compile(r"[.!?:][\"'\u201d\u2019)]*\s+[\"'`(\u201c\u2018]*$")
+_MONTH_DAY = re.compile(_expand(r"(?P<mon>{MONTH})\s+(?P<day>{DAYNUM})(?:,\s+(?P<year>{YEAR4}))?"))
 #: Rules whose expressions TimeML does not mark.
 EXTENSION_RULES = frozenset({"extref"})
 
 _FUTURE_RE = re.compile(r"(?<![\w'])(?:" + "|".join(FUTURE_CUES) + r")(?![\w'])", re.IGNORECASE)
 _PAST_PLAN_RE = re.compile(r"(?<![\w'])(?:" + "|".join(PAST_PLAN_CUES) + r")(?![\w'])", re.IGNORECASE)
-_PASSIVE_BEFORE = re.compile(r"(?:\b(?:be|been|being|is|are|am)|'s)\s+$", re.IGNORECASE)
+_AUXILIARIES = frozenset({"was", "were", "had", "did"})
+_NOT_FINITE_BEFORE = re.compile(
+    r"(?:\b(?:be|been|being|is|are|am|a|an|the|still|very|more|most|its|their|his|her|our|this|these|"
+    r"those|some|any|no|so|too|well|fully|newly)|'s)\s+$",
+    re.IGNORECASE,
+)
 _PAST_RE = re.compile(
     r"(?<![\w'-])(?:" + "|".join(PAST_IRREGULAR) + r"|[a-z]{2,}ed)(?![\w'-])", re.IGNORECASE
 )
@@ -614,13 +648,13 @@ def _spoken_year(text: str) -> int | None:
     words = words.removeprefix("the year ")
     parts = words.split()
     if parts[:2] == ["two", "thousand"]:
-        rest = [w for w in parts[2:] if w != "and"]
-        return 2000 + int(_number(" ".join(rest)) or 0) if rest else 2000
+        units = [w for w in parts[2:] if w != "and"]
+        return 2000 + int(_number(" ".join(units)) or 0) if units else 2000
     if parts and parts[0] in ("nineteen", "twenty"):
-        rest = _number(" ".join(parts[1:]))
-        if rest is None:
+        within = _number(" ".join(parts[1:]))
+        if within is None:
             return None
-        return (1900 if parts[0] == "nineteen" else 2000) + int(rest)
+        return (1900 if parts[0] == "nineteen" else 2000) + int(within)
     return None
 
 
@@ -699,9 +733,15 @@ class _Resolver:
             return cached
         begin, finish = self.sentence(start)
         before = " ".join(self.text[max(begin, start - 16) : start].lower().split())
+        # "since" may stand a few words off: "since shortly after the Oct. 23 slaying".
+        if re.search(r"\bsince\s+(?:shortly\s+|soon\s+|just\s+)?(?:after|before)?\s*(?:the\s+)?$",
+                     self.text[max(begin, start - 30) : start], re.IGNORECASE):
+            self._tenses[(start, end)] = -1
+            return -1
         for phrase, sign in TENSE_PREPOSITIONS.items():
             if before == phrase or before.endswith(" " + phrase):
-                if sign > 0 and _PAST_PERFECT.search(self.text, begin, finish):
+                window = max(begin, start - 60), min(finish, end + 60)
+                if sign > 0 and _PAST_PERFECT.search(self.text, *window):
                     sign = -1
                 self._tenses[(start, end)] = sign
                 return sign
@@ -717,8 +757,11 @@ class _Resolver:
                         continue
                     if word[:1].isupper() and m.start() != begin:
                         continue  # a capitalised -ed word mid-sentence is a name ("United")
-                    if word.lower().endswith("ed") and _PASSIVE_BEFORE.search(self.text, begin, m.start()):
-                        continue  # a passive participle takes its tense from the auxiliary
+                    lower = word.lower()
+                    if lower not in _AUXILIARIES and _NOT_FINITE_BEFORE.search(self.text, begin, m.start()):
+                        continue  # a passive participle or an adjective ("the unspecified date")
+                    if word.lower().startswith("un") and word.lower().endswith("ed"):
+                        continue  # "unexpected", "undisclosed" are adjectives
                 distance = start - m.end() if m.end() <= start else m.start() - end
                 # A cue before the expression governs it more often than one after it.
                 distance = distance if m.end() <= start else distance + 8
@@ -742,6 +785,32 @@ class _Resolver:
         begin, _ = self.sentence(start)
         previous, _ = self.sentence(max(begin - 1, 0))
         return self.anchor if self.anchor[2] >= previous else None
+
+    def looks_like_title(self, start: int, end: int) -> bool:
+        """Whether a match sits in a capitalised name ("This Week", "60 Minutes", "High Noon").
+
+        Capitals are expected on names of months, days and holidays and at the start of a
+        sentence; anywhere else a capitalised word marks the title of a show or a work.
+        """
+        text = self.text
+        words = list(re.finditer(r"[A-Za-z][\w'.]*", text[start:end]))
+        if not words:
+            return False
+        if text[start:end].isupper():
+            return False  # a headline in capitals
+        begin, _ = self.sentence(start)
+        for i, word in enumerate(words):
+            w = word.group(0)
+            name = re.sub(r"(?:'s|\u2019s|\.)$", "", w.lower())
+            if not w[0].isupper() or w.isupper() or name in _NAME_WORDS:
+                continue
+            at_sentence_start = i == 0 and (
+                not text[begin:start].strip(" \t\n\"'`(\u201c\u2018")
+                or _AFTER_FULL_STOP.search(text, max(0, start - 8), start) is not None
+            )
+            if not at_sentence_start:
+                return True
+        return False
 
     # calendar helpers ---------------------------------------------------------------------
 
@@ -775,7 +844,10 @@ class _Resolver:
             return pub.year
         tense = self.tense(start, end)
         following = pub.month % 12 + 1
-        if tense > 0 or (month == following and self.text[max(0, start - 6) : start].lower().strip() != "since"):
+        ahead = (month - pub.month) % 12
+        since = self.text[max(0, start - 6) : start].lower().strip() == "since"
+        # News rarely looks back to "November" from late October: next month is the coming one.
+        if tense > 0 or (tense == 0 and ahead <= 2) or (month == following and not since):
             return pub.year if month > pub.month else pub.year + 1
         return pub.year if month < pub.month else pub.year - 1
 
@@ -811,9 +883,9 @@ class _Resolver:
         offsets = {"today": 0, "tonight": 0, "yesterday": -1, "tomorrow": 1}
         if words in offsets:
             return self.pub + timedelta(days=offsets[words]) if self.pub else None
-        m = re.search(_expand(r"(?P<mon>{MONTH})\s+(?P<day>{DAYNUM})(?:,\s+(?P<year>{YEAR4}))?"), phrase)
+        m = _MONTH_DAY.search(phrase)
         if m:
-            month, day = MONTHS[m["mon"].lower().rstrip(".")], int(re.sub(r"\D", "", m["day"]))
+            month, day = MONTH_NUMBERS[m["mon"].lower().rstrip(".")], int(re.sub(r"\D", "", m["day"]))
             if m["year"]:
                 return _safe_date(int(m["year"]), month, day)
             return self.day_without_year(month, day, start, end)
@@ -867,7 +939,7 @@ class _Resolver:
         return _Norm(f"{_day_value(day)}{clock}" if day else f"XXXX-XX-XX{clock}", "time", "time")
 
     def _month_day_norm(self, m: re.Match[str], day_text: str) -> _Norm | None:
-        month = MONTHS[m["mon"].lower().rstrip(".")]
+        month = MONTH_NUMBERS[m["mon"].lower().rstrip(".")]
         day_words = day_text.lower()
         day = ORDINALS[day_words] if day_words in ORDINALS else int(re.sub(r"\D", "", day_words))
         groups = m.groupdict()
@@ -904,10 +976,10 @@ class _Resolver:
         year = _spoken_year(m["year"])
         if year is None:
             return None
-        return _Norm(_month_value(year, MONTHS[m["mon"].lower().rstrip(".")]), "month")
+        return _Norm(_month_value(year, MONTH_NUMBERS[m["mon"].lower().rstrip(".")]), "month")
 
     def rule_month_rel(self, m: re.Match[str]) -> _Norm | None:
-        month = MONTHS[m["mon"].lower().rstrip(".")]
+        month = MONTH_NUMBERS[m["mon"].lower().rstrip(".")]
         rel = _words(m["rel"])
         if rel in ("the previous", "the following", "the same"):
             base = self.anchor_year()
@@ -922,12 +994,12 @@ class _Resolver:
 
     def rule_month(self, m: re.Match[str]) -> _Norm | None:
         name = m["mon"].lower().rstrip(".")
-        month = MONTHS[name]
+        month = MONTH_NUMBERS[name]
         rel = _words(m["rel"] or "")
         if not rel and not m["mod"]:
             before = self.text[max(0, m.start() - 12) : m.start()].lower().split()
             cued = bool(before) and before[-1] in MONTH_CUES
-            if name not in FULL_MONTH_NAMES and not m["mon"].endswith("."):
+            if name not in MONTHS and not m["mon"].endswith("."):
                 return None  # "Jan Kavan": an abbreviation needs its full stop or a day after it
             if name in AMBIGUOUS_MONTHS and not cued:
                 return None
@@ -1010,8 +1082,9 @@ class _Resolver:
         elif m["rel"] or det.endswith("year's"):
             if self.pub is None:
                 return None
-            rel = _words(m["rel"] or det.split()[-2] if det.endswith("year's") else m["rel"] or "")
-            year = self.pub.year + {"last": -1, "next": 1}.get(rel.split()[0] if rel else "", 0)
+            # "of last year", "last year's": the word before "year" says which.
+            word = _words(m["rel"]) if m["rel"] else det.removeprefix("the ").split()[0]
+            year = self.pub.year + {"last": -1, "next": 1}.get(word, 0)
         elif "year-earlier" in whole or "year-ago" in whole or "year earlier" in whole or m["ana"]:
             base = self.anchor_year()
             if base is None:
@@ -1138,6 +1211,14 @@ class _Resolver:
             return False
         if m["mod"] or m["fiscal"]:
             return True
+        previous = re.search(r"([A-Za-z']+)\s+$", before)
+        if (
+            previous
+            and previous.group(1)[0].isupper()
+            and previous.group(1).lower() not in MONTH_CUES
+            and not previous.group(1).endswith("'s")
+        ):
+            return False  # "Orion 1980": part of a name
         if 1900 <= year <= 2099:
             return True
         words = before.lower().split()
@@ -1173,8 +1254,8 @@ class _Resolver:
         rel = _words(m["rel"] or "")
         if rel == "that":
             return None
-        if self.pub is None:
-            return _Norm(f"XXXX-WXX-{wd + 1}", "day")
+        if self.pub is None or re.search(r"\ban?\s+$", self.text[max(0, m.start() - 4) : m.start()], re.I):
+            return _Norm(f"XXXX-WXX-{wd + 1}", "day")  # no date to count from, or "on a Friday"
         if rel in ("the previous", "the following", "the next") and self.anchor and self.anchor[1] == "day":
             base = date.fromisoformat(self.anchor[0][:10])
             if rel == "the previous":
@@ -1209,10 +1290,6 @@ class _Resolver:
                   "current": 0, "that": 0, "the same": 0, "the prior": -1, "prior": -1}
         shift = shifts[rel]
         anaphoric = rel in ("that", "the same", "the previous", "the following", "the prior", "prior")
-        if unit in ("day", "morning"):
-            if not anaphoric or rel == "that" and unit == "morning":
-                return None  # "the next day" is handled as an anaphor; "this day" is rarely a date
-            return None
         if unit == "decade":
             if shift < 0 and rel in ("the past", "past", "this past"):
                 return _Norm("P10Y", "duration", "duration", anchors=False)
@@ -1233,8 +1310,6 @@ class _Resolver:
             return _Norm(self._coarsen(shifted, precision), precision, anchors=False)
         if self.pub is None:
             return None
-        if rel in ("the past", "the last") and unit == "week":
-            pass
         day = _shift_day(self.pub, shift, unit)
         return _Norm(_value_at(day, unit), unit)
 
@@ -1299,8 +1374,6 @@ class _Resolver:
     def rule_ago(self, m: re.Match[str]) -> _Norm | None:
         unit = _unit(m["unit"])
         direction = _words(m["dir"])
-        if direction in ("before", "after", "back") and direction != "back":
-            return None  # "two days before the vote": the span is a duration, the anchor an event
         amount = _number(m["num"])
         if amount is not None and (m["half"] or m["half2"]):
             amount += 0.5
@@ -1316,18 +1389,14 @@ class _Resolver:
             ref = "PAST_REF" if backwards else "FUTURE_REF"
             return _Norm(ref, "unknown", anchors=False)
         count = int(amount) * (-1 if backwards else 1)
-        if direction in ("earlier", "later"):
-            if self.anchor is not None:
-                shifted = _shift_value(self.anchor[0], count, unit)
-                if shifted is not None:
-                    return _Norm(shifted, self._precision_of(shifted), anchors=False)
-        elif direction == "ago" and unit == "year" and abs(count) == 1:
-            # "a year ago" in a report on a quarter or a month compares like with like.
-            recent = self.recent_anchor(m.start())
-            if recent is not None and recent[1] in ("quarter", "month"):
-                shifted = _shift_value(recent[0], count, unit)
-                if shifted is not None:
-                    return _Norm(shifted, recent[1], anchors=False)
+        if unit == "year" and count == -1 and direction in ("ago", "earlier"):
+            compared = self.year_before_anchor(m.start())
+            if compared is not None:
+                return compared
+        elif direction in ("earlier", "later") and self.anchor is not None:
+            shifted = _shift_value(self.anchor[0], count, unit)
+            if shifted is not None:
+                return _Norm(shifted, self._precision_of(shifted), anchors=False)
         if self.pub is None:
             return None
         if precision == "time":
@@ -1353,6 +1422,19 @@ class _Resolver:
         if m["s"]:
             return "season"
         return "year"
+
+    def year_before_anchor(self, start: int) -> _Norm | None:
+        """For "a year ago", "year-earlier": the period a year before the one just reported.
+
+        Reports compare like with like, so right after "the third quarter" a year ago is the third
+        quarter of the year before. Only quarters and months set up such a comparison; otherwise
+        the caller counts back from the publication date.
+        """
+        anchor = self.recent_anchor(start)
+        if anchor is None or self.pub is None or anchor[1] not in ("quarter", "month"):
+            return None
+        shifted = _shift_value(anchor[0], -1, "year")
+        return _Norm(shifted, anchor[1], anchors=False) if shifted else None
 
     def anchor_year(self) -> int | None:
         if self.anchor is not None:
@@ -1388,12 +1470,10 @@ class _Resolver:
     def rule_year_ago(self, m: re.Match[str]) -> _Norm | None:
         if self.pub is None:
             return None
-        recent = self.recent_anchor(m.start())
         what = (m["what"] or "").lower()
-        if recent is not None and recent[1] in ("quarter", "month", "day", "year"):
-            shifted = _shift_value(recent[0], -1, "year")
-            if shifted is not None:
-                return _Norm(shifted, self._precision_of(shifted), anchors=False)
+        compared = self.year_before_anchor(m.start())
+        if compared is not None:
+            return compared
         if what in ("quarter", "period"):
             latest = self.last_quarter()
             if latest:
@@ -1407,7 +1487,7 @@ class _Resolver:
             # "$5 a day", "three times a week": a rate, so a set; otherwise "a day" is a duration.
             before = self.text[max(0, m.start() - 25) : m.start()]
             rate = re.search(r"(?:\d|million|billion|thousand|percent|%|cents?|dollars?|times|once|"
-                             r"twice|hours?|minutes?|miles|pounds|tons|barrels|shares|points?)\W*$",
+                             r"twice|hours?|minutes?|miles|pounds|tons|barrels|shares|points?)[^\S\n]*$",
                              before, re.IGNORECASE)
             counted = re.search(r"\b([a-z]{3,}s)\s+$", before)
             if not rate and not (counted and counted.group(1) not in NOT_COUNTED_NOUNS):
@@ -1421,8 +1501,8 @@ class _Resolver:
             if m["other"]:
                 amount *= 2
             return _Norm(_duration_value(amount, unit), "set", "set", anchors=False)
-        if low in MONTHS and unit_text[:1].isupper():
-            return _Norm(f"XXXX-{MONTHS[low]:02d}", "set", "set", anchors=False)
+        if low in MONTH_NUMBERS and unit_text[:1].isupper():
+            return _Norm(f"XXXX-{MONTH_NUMBERS[low]:02d}", "set", "set", anchors=False)
         if low in SEASONS:
             return _Norm(f"XXXX-{SEASONS[low]}", "set", "set", anchors=False)
         if low in DAY_PARTS:
@@ -1435,6 +1515,10 @@ class _Resolver:
         return _Norm(_duration_value(1, _unit(m["unit"])), "set", "set", anchors=False)
 
     def rule_setword(self, m: re.Match[str]) -> _Norm | None:
+        after = self.text[m.end() : m.end() + 30].lower()
+        before = self.text[max(0, m.start() - 10) : m.start()].lower()
+        if _RATE_NOUN_AFTER.match(after) or before.endswith("average "):
+            return None  # "quarterly dividend", "average daily volume": a measure, not a recurrence
         return _Norm(SET_WORDS[m["word"].lower()], "set", "set", anchors=False)
 
     def rule_adj_duration(self, m: re.Match[str]) -> _Norm | None:
@@ -1476,7 +1560,7 @@ class _Resolver:
         unit = _unit(m["unit"])
         adj = _words(m["adj"] or "")
         before = self.text[max(0, m.start() - 12) : m.start()].lower().split()
-        if not adj and not m["det"] and before and before[-1] in ("these", "those", "all", "the"):
+        if not adj and before and before[-1] in ("these", "those", "all"):
             return None
         if adj == "recent" and unit == "year":
             return _Norm("PAST_REF", "unknown", anchors=False)  # "in recent years" places, not measures
@@ -1530,6 +1614,8 @@ def _choose(resolver: _Resolver, timeml: bool) -> list[tuple[int, int, int, re.M
     for start, end, index, m in found:
         if any(taken[start:end]):
             continue
+        if resolver.looks_like_title(start, end):
+            continue
         if _HANDLERS[_RULES[index][0]](resolver, m) is None:
             continue
         taken[start:end] = b"\x01" * (end - start)
@@ -1573,7 +1659,8 @@ def sentence_event_date(times_in_sentence: Sequence[TimeRef]) -> str | None:
     for ref in times_in_sentence:
         if ref.kind not in ("date", "time") or not ref.value or not ref.value[:1].isdigit():
             continue
-        rank = _PRECISION_RANK.index(ref.precision) if ref.precision in _PRECISION_RANK else len(_PRECISION_RANK)
+        ranks = _PRECISION_RANK
+        rank = ranks.index(ref.precision) if ref.precision in ranks else len(ranks)
         rank = max(rank, 1)  # a clock time and a day count the same: the first one wins
         if best is None or rank < best[0]:
             best = (rank, ref.value)

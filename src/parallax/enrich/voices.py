@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -175,7 +174,7 @@ _DATELINE_DASHES = frozenset({"\u2014", "\u2013", "--", "-"})
 _BLOCK = re.compile(r"\n[ \t]*\n")
 _OPENING = "\u201c\u201e\u00ab"  # “ „ «
 _CLOSING = "\u201d\u00bb"  # ” »
-_OPEN_CONTEXT = " \t\n([{\u2014\u2013-/:;,"
+_OPEN_CONTEXT = " \t\n([{\u2014\u2013-/:"
 
 
 @dataclass(frozen=True, slots=True)
@@ -289,15 +288,19 @@ def subject_of(verb: Token) -> Token | None:
             # The nearest one: a dateline ("DES MOINES - Clinton urged") can parse as a subject too.
             child = min(subjects, key=lambda c: abs(c.i - token.i))
             if child.lower_ in _RELATIVE_PRONOUNS and token.dep_ == "relcl":
-                return token.head  # type: ignore[no-any-return]
-            return child  # type: ignore[no-any-return]
+                return token.head
+            return child
         for child in token.children:
             if child.dep_ == "agent":  # "was announced by the ministry"
                 objects = [c for c in child.children if c.dep_ == "pobj"]
                 if objects:
-                    return objects[0]  # type: ignore[no-any-return]
+                    return objects[0]
         if token.dep_ == "acl" and _can_speak(token.head):
-            return token.head  # type: ignore[no-any-return]
+            noun = token.head
+            if noun.dep_ == "dobj" and noun.lemma_.lower() in DOCUMENT_NOUNS:
+                token = noun.head  # "X released a statement saying ...": X speaks through it
+                continue
+            return noun
         if token.dep_ in _SHARES_SUBJECT and token.head is not token:
             token = token.head
             continue
@@ -361,6 +364,8 @@ def phrase_bounds(token: Token, *, modifiers: bool = True) -> tuple[int, int]:
     for i in range(start, token.i):
         if doc[i].text in _DATELINE_DASHES:
             start = i + 1  # "WASHINGTON — AARP said": the dateline is no part of the name
+    while start < token.i and (doc[start].is_punct or doc[start].is_space):
+        start += 1
     end = token.i + 1
     if token.ent_iob_ in {"B", "I"}:
         # Extend over the rest of the entity: "Ministry of Foreign Affairs".
@@ -509,14 +514,14 @@ def find_voices(doc: Doc, entities: EntityLookup | None) -> list[Voice]:
 # direct quotes
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class _Attribution:
-    speaker: Speaker | None
+    speaker: Speaker
     verb: str
 
 
 def _direct_voices(context: _Context) -> list[Voice]:
-    doc = context.doc
+    # (quote, its attribution, token bounds of the sentences it spans)
     found: list[tuple[Quote, _Attribution | None, int, int]] = []
     for quote in context.quotes:
         first = context.token_at(quote.start)
@@ -527,36 +532,27 @@ def _direct_voices(context: _Context) -> list[Voice]:
         attribution = _attribute(context, quote, first_sent, last_sent)
         found.append((quote, attribution, first_sent.start, last_sent.end))
     # A quote with no speech verb of its own continues the quote before it (the same speaker
-    # speaking on, often in the next sentence or paragraph) or leads into the one after it.
+    # speaking on, in the next sentence or paragraph) or leads into the one right after it.
     for index, (quote, attribution, sent_start, sent_end) in enumerate(found):
         if attribution is not None:
             continue
-        neighbours = []
-        if index > 0:
-            neighbours.append((found[index - 1], sent_start))
-        if index + 1 < len(found):
-            neighbours.append((found[index + 1], sent_end))
-        for (other, other_attribution, other_start, other_end), boundary in neighbours:
-            if other_attribution is None or other_attribution.speaker is None:
-                continue
-            adjacent = (other_end >= _previous_sentence_start(context, sent_start)) if other.start < quote.start \
-                else (other_start <= _next_sentence_end(context, sent_end))
-            if adjacent:
-                found[index] = (quote, other_attribution, sent_start, sent_end)
-                break
+        before = found[index - 1] if index > 0 else None
+        after = found[index + 1] if index + 1 < len(found) else None
+        if before is not None and before[1] is not None and before[3] >= _previous_sentence_start(
+            context, sent_start
+        ):
+            found[index] = (quote, before[1], sent_start, sent_end)
+        elif after is not None and after[1] is not None and after[2] <= _next_sentence_end(context, sent_end):
+            found[index] = (quote, after[1], sent_start, sent_end)
     voices = []
     for quote, attribution, _, _ in found:
         start, end = _trim_quote(context.text, quote.start, quote.end)
         words = context.text[start:end]
-        if attribution is None or attribution.speaker is None:
-            if len(words.split()) < MIN_UNATTRIBUTED_WORDS:
-                continue
-            voices.append(Voice(None, words, attribution.verb if attribution else "", "direct",
-                                start, end))
-            continue
-        speaker = attribution.speaker
-        voices.append(Voice(speaker.name, words, attribution.verb, "direct", start, end,
-                            speaker.text, speaker.entity))
+        if attribution is not None:
+            who, verb = attribution.speaker, attribution.verb
+            voices.append(Voice(who.name, words, verb, "direct", start, end, who.text, who.entity))
+        elif len(words.split()) >= MIN_UNATTRIBUTED_WORDS:
+            voices.append(Voice(None, words, "", "direct", start, end))
     return voices
 
 
@@ -586,12 +582,12 @@ def _attribute(context: _Context, quote: Quote, first_sent: Span, last_sent: Spa
     doc = context.doc
     start, end = first_sent.start, last_sent.end
     # "X said:" closing the sentence before a quote introduces it.
-    if first_sent.start > 0 and _starts_at(doc, first_sent, quote):
+    if first_sent.start > 0 and _starts_at(first_sent, quote):
         previous = context.sentence(first_sent.start - 1)
         if previous[-1].text == ":" or (len(previous) > 1 and previous[-2].text == ":"):
             start = previous.start
     # '"...," X said.' parsed as its own sentence right after the quote.
-    if end < len(doc) and _ends_at(doc, last_sent, quote):
+    if end < len(doc) and _ends_at(last_sent, quote):
         following = context.sentence(end)
         if len(following) <= 12 and not any(context.token_quoted(t) for t in following):
             end = following.end
@@ -621,13 +617,14 @@ def _attribute(context: _Context, quote: Quote, first_sent: Span, last_sent: Spa
     return min(candidates, key=lambda c: c[0])[1]
 
 
-def _starts_at(doc: Doc, sent: Span, quote: Quote) -> bool:
+def _starts_at(sent: Span, quote: Quote) -> bool:
     """The sentence opens with the quote (its first word, or the mark before it)."""
-    return sent.start_char >= quote.start - 2  # type: ignore[no-any-return]
+    return int(sent.start_char) >= quote.start - 2
 
 
-def _ends_at(doc: Doc, sent: Span, quote: Quote) -> bool:
-    return sent.end_char <= quote.end + 3  # type: ignore[no-any-return]
+def _ends_at(sent: Span, quote: Quote) -> bool:
+    """The sentence ends with the quote (its closing mark, a comma, a full stop)."""
+    return int(sent.end_char) <= quote.end + 3
 
 
 def _distance(token: Token, quote: Quote) -> int:
@@ -636,13 +633,17 @@ def _distance(token: Token, quote: Quote) -> int:
     return int(max(0, quote.start - token.idx - len(token.text)))
 
 
+# How a speech verb hangs from the quote's own verb: '"We will win," he said' (parataxis).
+_HANGS_FROM_QUOTE = frozenset({"parataxis", "ccomp", "advcl"})
+
+
 def _linked(verb: Token, quote_tokens: set[int]) -> bool:
     """True when the parse joins the verb and the quote: it governs the quote or hangs from it."""
     if not quote_tokens:
         return False
     for i in quote_tokens:
         token = verb.doc[i]
-        if token.head.i == verb.i or (verb.head.i == token.i and verb.dep_ in {"parataxis", "ccomp", "advcl"}):
+        if token.head.i == verb.i or (verb.head.i == token.i and verb.dep_ in _HANGS_FROM_QUOTE):
             return True
     return any(ancestor.i == verb.i for ancestor in verb.doc[min(quote_tokens)].ancestors)
 
@@ -803,9 +804,3 @@ def _according_voice(context: _Context, token: Token) -> Voice | None:
     return Voice(speaker.name, span.text, "according to", "reported", span.start_char, span.end_char,
                  speaker.text, speaker.entity or canonical)
 
-
-def iter_cues(doc: Doc) -> Iterator[Token]:
-    """Speech-verb tokens of ``doc`` (inside quotes or not)."""
-    for token in doc:
-        if cue_key(token) is not None:
-            yield token

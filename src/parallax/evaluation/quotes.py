@@ -10,6 +10,8 @@ a space and paragraphs with a blank line.
 Recall is the share of quote spans that a voice found by :func:`find_voices` covers: the span
 lies inside the voice's text, or at least half of it overlaps. BASIL marks only biased quotes,
 not every quote, so there is no precision; the voice counts per article say how much is found.
+Where BASIL names the speaker of a found span as a person ("Michael_Steele", not "other_anti"),
+``speaker_agreement`` is the share whose voice's speaker (or speaker words) holds that surname.
 """
 
 from __future__ import annotations
@@ -73,9 +75,8 @@ def read_article(article_path: Path, annotation_path: Path, event: str = "") -> 
         # The offsets are relative to the sentence holding the span; the words say which one.
         for sentence_start, sentence in sentences:
             if sentence[start:end] == words:
-                quotes.append(
-                    QuoteSpan(sentence_start + start, sentence_start + end, words, str(entry.get("speaker", "")))
-                )
+                speaker = str(entry.get("speaker", ""))
+                quotes.append(QuoteSpan(sentence_start + start, sentence_start + end, words, speaker))
                 break
     return BasilArticle(event, article_path, text, tuple(quotes))
 
@@ -95,14 +96,27 @@ def read_basil(root: Path, events: int | None = None) -> list[BasilArticle]:
     return [read_article(a, b, event) for event in chosen for a, b in pairs[event]]
 
 
-def covered(span: QuoteSpan, voices: Iterable[Voice]) -> bool:
-    """True when some voice holds the span, or at least half of it."""
+def covering(span: QuoteSpan, voices: Iterable[Voice]) -> list[Voice]:
+    """The voices that hold the span, or at least half of it."""
     length = max(1, span.end - span.start)
-    for voice in voices:
-        overlap = min(span.end, voice.end) - max(span.start, voice.start)
-        if overlap >= MIN_OVERLAP * length:
-            return True
-    return False
+    return [v for v in voices if min(span.end, v.end) - max(span.start, v.start) >= MIN_OVERLAP * length]
+
+
+def covered(span: QuoteSpan, voices: Iterable[Voice]) -> bool:
+    return bool(covering(span, voices))
+
+
+def named_speaker(span: QuoteSpan) -> str | None:
+    """The surname of a span's annotated speaker when BASIL names one ("Michael_Steele" ->
+    "steele"); None for groups of the kind "other_anti" and for blanks."""
+    name = span.speaker.strip()
+    if not name or name.lower().startswith("other") or "_" not in name:
+        return None
+    return name.rsplit("_", 1)[1].lower()
+
+
+def speaker_agrees(surname: str, voices: Iterable[Voice]) -> bool:
+    return any(surname in f"{v.speaker or ''} {v.speaker_text or ''}".lower() for v in voices)
 
 
 def _entity_resolver() -> Callable[[Any], Any] | None:
@@ -125,6 +139,7 @@ def evaluate_quotes(root: Path, events: int | None = None, nlp: Any = None) -> d
     spans = hits = direct_hits = 0
     voice_count = direct = reported = attributed = 0
     words = 0
+    named = agreed = 0  # found spans whose annotated speaker is a named person; speaker matches
     for article, doc in zip(articles, nlp.pipe(a.text for a in articles), strict=True):
         entities = resolve(doc) if resolve is not None else None
         voices = find_voices(doc, entities)
@@ -135,8 +150,13 @@ def evaluate_quotes(root: Path, events: int | None = None, nlp: Any = None) -> d
         attributed += sum(1 for v in voices if v.speaker)
         for span in article.quotes:
             spans += 1
-            if covered(span, voices):
+            found = covering(span, voices)
+            if found:
                 hits += 1
+                surname = named_speaker(span)
+                if surname is not None:
+                    named += 1
+                    agreed += speaker_agrees(surname, found)
             if covered(span, (v for v in voices if v.mode == "direct")):
                 direct_hits += 1
     seconds = time.perf_counter() - began
@@ -153,6 +173,8 @@ def evaluate_quotes(root: Path, events: int | None = None, nlp: Any = None) -> d
             "direct_voices": direct,
             "reported_voices": reported,
             "with_speaker": round(attributed / voice_count, 4) if voice_count else 0.0,
+            "named_speaker_spans": named,
+            "speaker_agreement": round(agreed / named, 4) if named else 0.0,
             "entity_resolution": resolve is not None,
             "seconds": round(seconds, 2),
             "words_per_second": round(words / seconds) if seconds else 0,
