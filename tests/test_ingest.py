@@ -196,3 +196,53 @@ def test_glob_and_gzip_warc_name(store: Store, tmp_path: Path) -> None:
     bad.write_bytes(gzip.compress(b"not a warc at all"))
     report = ingest([str(bad)], store=store)
     assert report.quarantined == 1
+
+
+def test_directory_of_bad_files_exits_non_zero(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from parallax.cli import app
+
+    folder = tmp_path / "mixed"
+    folder.mkdir()
+    (folder / "good.txt").write_text(f" date 2026-04-14 DAM ACCORD SIGNED {BODY}", encoding="utf-8")
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "binary.txt").write_bytes(bytes(range(256)) * 4)
+    (folder / "big.txt").write_text("word " * 300_000, encoding="utf-8")
+    result = CliRunner().invoke(app, ["ingest", str(folder), "--db", str(tmp_path / "m.db"),
+                                      "--max-size", "1MB", "--no-enrich", "--format", "json"])
+    assert result.exit_code == 1
+    report = json.loads(result.stdout)
+    assert (report["stored"], report["quarantined"]) == (1, 3)
+    reasons = {Path(i["input"]).name: i["reason"] for i in report["items"] if i["outcome"] == "quarantined"}
+    assert set(reasons) == {"empty.txt", "binary.txt", "big.txt"}
+    assert all(reasons.values())
+
+
+def test_feed_from_a_url(store: Store, tmp_path: Path) -> None:
+    import http.server
+    import threading
+    from functools import partial
+
+    items = "".join(
+        f"<item><title>Story {n}</title><link>http://127.0.0.1/{n}</link>"
+        f"<pubDate>Tue, 14 Apr 2026 0{n}:00:00 GMT</pubDate><description>{BODY} Item {n}.</description></item>"
+        for n in range(3)
+    )
+    (tmp_path / "feed.xml").write_text(
+        f'<?xml version="1.0"?><rss version="2.0"><channel><title>Loopback Wire</title>{items}</channel></rss>',
+        encoding="utf-8",
+    )
+    handler = partial(http.server.SimpleHTTPRequestHandler, directory=str(tmp_path))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/feed.xml"
+        refused = ingest([url], store=store)
+        assert refused.quarantined == 1 and "--allow-private" in (refused.items[0].reason or "")
+        report = ingest([url], store=store, allow_private=True)
+    finally:
+        server.shutdown()
+    assert report.stored == 3
+    assert {a.outlet for a in store.articles()} == {"Loopback Wire"}

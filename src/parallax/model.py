@@ -358,3 +358,40 @@ class Enrichment:
             ),
             sentence_times=tuple(data.get("sentence_times", [])),
         )
+
+
+# -- comparison ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """One statement of fact in one article: an exact span of its text."""
+
+    article: str
+    text: str
+    start: int
+    end: int
+    sentence: int
+
+
+@dataclass(frozen=True, slots=True)
+class Conflict:
+    kind: str  # number | date | polarity | participant | place
+    detail: str
+    articles: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    """Claims from one or more articles that state the same thing, and how coverage of it differs."""
+
+    id: str
+    status: str  # consensus | partial | unique | conflict
+    claims: tuple[Claim, ...]
+    conflicts: tuple[Conflict, ...] = ()
+    extra_detail: tuple[dict[str, Any], ...] = ()
+    emphasis: tuple[dict[str, Any], ...] = ()
+
+    @property
+    def articles(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(c.article for c in self.claims))
