@@ -226,11 +226,13 @@ def test_feed_from_a_url(store: Store, tmp_path: Path) -> None:
 
     items = "".join(
         f"<item><title>Story {n}</title><link>http://127.0.0.1/{n}</link>"
-        f"<pubDate>Tue, 14 Apr 2026 0{n}:00:00 GMT</pubDate><description>{BODY} Item {n}.</description></item>"
+        f"<pubDate>Tue, 14 Apr 2026 0{n}:00:00 GMT</pubDate>"
+        f"<description>{BODY} Item {n}.</description></item>"
         for n in range(3)
     )
     (tmp_path / "feed.xml").write_text(
-        f'<?xml version="1.0"?><rss version="2.0"><channel><title>Loopback Wire</title>{items}</channel></rss>',
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>Loopback Wire</title>'
+        f"{items}</channel></rss>",
         encoding="utf-8",
     )
     handler = partial(http.server.SimpleHTTPRequestHandler, directory=str(tmp_path))

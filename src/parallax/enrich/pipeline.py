@@ -94,7 +94,8 @@ class Enricher:
             for article, enrichment, _ in analysed:
                 lead = " ".join(s.text for s in enrichment.sentences[:LEAD_SENTENCES])
                 first = len(texts)
-                texts.append(f"{article.title}. {lead}".strip(". ") if article.title else lead or article.text)
+                headline = f"{article.title}. {lead}".strip(". ") if article.title else lead
+                texts.append(headline or article.text)
                 texts.extend(s.text for s in enrichment.sentences)
                 bounds.append((first, len(texts)))
             matrix = self.embedder.embed(texts)
