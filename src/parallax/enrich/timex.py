@@ -179,7 +179,6 @@ REF_WORDS: dict[str, str] = {
 #: announced"); ``find_times(..., timeml=True)`` leaves them out.
 EXTENSION_REF_WORDS: dict[str, str] = {"former": "PAST_REF", "formerly": "PAST_REF", "previously": "PAST_REF"}
 
-#: Fixed-date and movable holidays: name -> the day in a given year.
 def _nth_weekday(year: int, month: int, weekday: int, n: int) -> date:
     """The n-th given weekday of a month (n = -1 for the last one)."""
     if n > 0:
@@ -202,6 +201,7 @@ def _easter(year: int) -> date:
     return date(year, month, (h + lx - 7 * m + 33 * month + 19) % 32)
 
 
+#: Fixed-date and movable holidays: name -> the day in a given year.
 HOLIDAYS: dict[str, Callable[[int], date]] = {
     "New Year's Day": lambda y: date(y, 1, 1),
     "New Year's Eve": lambda y: date(y, 12, 31),
@@ -227,8 +227,8 @@ HOLIDAYS: dict[str, Callable[[int], date]] = {
     "Easter Monday": lambda y: _easter(y) + timedelta(days=1),
 }
 
-#: Words near an expression that show the tense of its clause. Future cues are tried first, so a
-#: participle such as "scheduled" is not taken for a past tense.
+#: Words near an expression that show the tense of its clause. The nearest cue decides; on a tie a
+#: future cue wins over a past one, so that "is scheduled" is not taken for a past tense.
 FUTURE_CUES = (
     r"will", r"won't", r"wo\s+n't", r"'ll", r"shall", r"would", r"upcoming", r"payable", r"effective",
     r"scheduled", r"slated", r"meets", r"begins", r"starts", r"opens", r"arrives", r"leaves",
@@ -578,7 +578,7 @@ def _shift_day(d: date, amount: int, unit: str) -> date:
         moved = _safe_date(year, month, day)
         if moved:
             return moved
-    return d  # unreachable: day 28 exists in every month
+    raise OverflowError(f"{year}-{month} is outside the calendar")  # day 28 exists in every month
 
 
 def _value_at(d: date, precision: str) -> str:
@@ -1191,6 +1191,9 @@ class _Resolver:
             return None
         if m["year"].isdigit() and not self.plausible_year(m):
             return None
+        spoken = _words(m.group(0))
+        if spoken.startswith("two thousand") and re.match(r"\s+[a-z]", self.text[m.end() : m.end() + 2]):
+            return None  # "two thousand years", "two thousand people": a number, not the year 2000
         return _Norm(f"{year:04d}", "year")
 
     def plausible_year(self, m: re.Match[str]) -> bool:
@@ -1595,6 +1598,15 @@ _Handler = Callable[[_Resolver, re.Match[str]], _Norm | None]
 _HANDLERS: dict[str, _Handler] = {name: getattr(_Resolver, "rule_" + name) for name, _ in RULE_PATTERNS}
 
 
+def _resolve(resolver: _Resolver, name: str, m: re.Match[str]) -> _Norm | None:
+    try:
+        return _HANDLERS[name](resolver, m)
+    except (OverflowError, ValueError):
+        # Counting past the calendar's ends (a publication date in year 1 or 9999): the expression
+        # is still one, its value just cannot be written.
+        return _Norm(None, "unknown", anchors=False)
+
+
 def _choose(resolver: _Resolver, timeml: bool) -> list[tuple[int, int, int, re.Match[str]]]:
     """Non-overlapping matches of all rules: longest first, then the rule listed first.
 
@@ -1616,7 +1628,7 @@ def _choose(resolver: _Resolver, timeml: bool) -> list[tuple[int, int, int, re.M
             continue
         if resolver.looks_like_title(start, end):
             continue
-        if _HANDLERS[_RULES[index][0]](resolver, m) is None:
+        if _resolve(resolver, _RULES[index][0], m) is None:
             continue
         taken[start:end] = b"\x01" * (end - start)
         chosen.append((start, end, index, m))
@@ -1628,14 +1640,14 @@ def find_times(text: str, published: date | None, *, timeml: bool = False) -> li
     """Time expressions in ``text``, sorted and non-overlapping, resolved against ``published``.
 
     Without a publication date, expressions that need one get an underspecified value
-    (``XXXX-05``) or none. ``timeml=True`` keeps only what the TIMEX3 guidelines mark, leaving out
-    extensions such as "former".
+    (``XXXX-05``) or none. ``timeml=True`` keeps only what TimeML corpora mark, leaving out
+    "former" and "previously". Precision ``quarter`` also covers halves (``2021-H1``) and
+    ``decade`` also centuries (``19``).
     """
     resolver = _Resolver(text, published)
     found: list[TimeRef] = []
     for start, end, index, m in _choose(resolver, timeml):
-        name = _RULES[index][0]
-        norm = _HANDLERS[name](resolver, m)
+        norm = _resolve(resolver, _RULES[index][0], m)
         if norm is None:
             continue
         end = norm.end or end

@@ -1,0 +1,280 @@
+"""Time expressions: recognition, resolution against the publication date, and the TimeML scorer."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from parallax.enrich.timex import WEEKDAYS, find_times, sentence_event_date
+from parallax.evaluation.timex import evaluate_timex, read_timeml, score_document
+from parallax.model import TimeRef
+
+WEDNESDAY = date(2021, 5, 5)  # the founding articles' publication day
+
+
+def only(text: str, published: date | None = WEDNESDAY, **options: bool) -> TimeRef:
+    found = find_times(text, published, **options)
+    assert len(found) == 1, found
+    return found[0]
+
+
+def by_expression(text: str, published: date | None = WEDNESDAY) -> dict[str, TimeRef]:
+    return {ref.expression: ref for ref in find_times(text, published)}
+
+
+# -- the founding examples --------------------------------------------------------------------
+
+
+def test_weekday_of_publication_is_that_day() -> None:
+    ref = only("The two foreign ministers met Wednesday in London to mend ties.")
+    assert (ref.expression, ref.value, ref.precision, ref.kind) == ("Wednesday", "2021-05-05", "day", "date")
+
+
+def test_past_weekday_is_the_most_recent_one() -> None:
+    ref = only("On Monday, Blinken expressed hope that the North would return to talks.")
+    assert (ref.expression, ref.value) == ("Monday", "2021-05-03")
+
+
+def test_month_of_last_year_keeps_month_precision() -> None:
+    ref = only("It was the first such meeting since February last year.")
+    assert (ref.expression, ref.value, ref.precision) == ("February last year", "2020-02", "month")
+
+
+def test_bare_month_is_the_most_recent_one() -> None:
+    ref = only("It is the first gathering since the launch of the new administration in January.")
+    assert (ref.expression, ref.value, ref.precision) == ("January", "2021-01", "month")
+
+
+def test_duration_is_not_a_date() -> None:
+    ref = only("The ministers later held talks that lasted 20 minutes.")
+    assert (ref.expression, ref.value) == ("20 minutes", "PT20M")
+    assert (ref.precision, ref.kind) == ("duration", "duration")
+
+
+# -- other expressions ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expression", "value", "precision"),
+    [
+        ("It was signed on May 5, 2021 in Seoul.", "May 5, 2021", "2021-05-05", "day"),
+        ("It was signed on 5 May 2021 in Seoul.", "5 May 2021", "2021-05-05", "day"),
+        ("The filing is dated 2021-05-05.", "2021-05-05", "2021-05-05", "day"),
+        ("The filing is dated 05/05/2021.", "05/05/2021", "2021-05-05", "day"),
+        ("Prices rose in May 2021.", "May 2021", "2021-05", "month"),
+        ("The law passed in 2019.", "2019", "2019", "year"),
+        ("Growth slowed in the 1990s.", "the 1990s", "199", "decade"),
+        ("The plant closed in mid-1998.", "mid-1998", "1998", "year"),
+        ("The minister arrived yesterday.", "yesterday", "2021-05-04", "day"),
+        ("The vote is tomorrow.", "tomorrow", "2021-05-06", "day"),
+        ("She will speak tonight.", "tonight", "2021-05-05TNI", "time"),
+        ("He spoke this morning.", "this morning", "2021-05-05TMO", "time"),
+        ("Exports fell last year.", "last year", "2020", "year"),
+        ("Talks resume next week.", "next week", "2021-W19", "week"),
+        ("Output rose this year.", "this year", "2021", "year"),
+        ("Rates were cut earlier this month.", "earlier this month", "2021-05", "month"),
+        ("Rents were lower a year ago.", "a year ago", "2020", "year"),
+        ("Sales fell last month.", "last month", "2021-04", "month"),
+        ("Profit should recover in the third quarter.", "the third quarter", "2021-Q3", "quarter"),
+        # In May the third quarter that profit already rose in can only be last year's.
+        ("Profit rose in the third quarter.", "the third quarter", "2020-Q3", "quarter"),
+        ("Trade slumped last summer.", "last summer", "2020-SU", "season"),
+        ("The summit opens at 3 p.m.", "3 p.m.", "2021-05-05T15:00", "time"),
+        ("Prices are now falling.", "now", "PRESENT_REF", "unknown"),
+        ("The policy is currently under review.", "currently", "PRESENT_REF", "unknown"),
+        ("The firm recently cut jobs.", "recently", "PAST_REF", "unknown"),
+        ("Nobody can predict the future.", "the future", "FUTURE_REF", "unknown"),
+        ("Shops were busy on Christmas Eve.", "Christmas Eve", "2020-12-24", "day"),
+        ("The market is closed on a Sunday.", "Sunday", "XXXX-WXX-7", "day"),
+    ],
+)
+def test_dates_and_times(text: str, expression: str, value: str, precision: str) -> None:
+    ref = only(text)
+    assert (ref.expression, ref.value, ref.precision) == (expression, value, precision)
+
+
+@pytest.mark.parametrize(
+    ("text", "expression", "value"),
+    [
+        ("The war lasted three years.", "three years", "P3Y"),
+        ("The strike lasted two weeks.", "two weeks", "P2W"),
+        ("The inspection took five days.", "five days", "P5D"),
+        ("The dispute went on for several years.", "several years", "PXY"),
+        ("The debate ran for 2 1/2 hours.", "2 1/2 hours", "PT2H30M"),
+        ("It signed a two-year contract.", "two-year", "P2Y"),
+    ],
+)
+def test_durations(text: str, expression: str, value: str) -> None:
+    ref = only(text)
+    assert (ref.expression, ref.value, ref.kind, ref.precision) == (expression, value, "duration", "duration")
+
+
+def test_sets_are_recurrences() -> None:
+    ref = only("The committee meets every week.")
+    assert (ref.expression, ref.value, ref.kind, ref.precision) == ("every week", "P1W", "set", "set")
+    ref = only("Pumps move 5,000 barrels a day.")
+    assert (ref.expression, ref.value, ref.kind) == ("a day", "P1D", "set")
+
+
+def test_future_tense_moves_weekdays_and_months_forward() -> None:
+    assert only("The ministers will meet on Friday.").value == "2021-05-07"
+    assert only("They meet again next Friday.").value == "2021-05-07"
+    assert only("The ministers met on Friday.").value == "2021-04-30"
+    assert only("The rules will take effect in January.").value == "2022-01"
+    assert only("Elections are scheduled for the spring of 2022.").value == "2022-SP"
+
+
+def test_anaphora_take_the_last_date() -> None:
+    times = by_expression("Profit rose in the third quarter of 2020. A year earlier it had fallen.")
+    assert times["the third quarter of 2020"].value == "2020-Q3"
+    assert times["A year earlier"].value == "2019-Q3"
+    times = by_expression("The deal was signed on March 3, 2020. The next day the shares fell.")
+    assert times["The next day"].value == "2020-03-04"
+
+
+def test_former_is_a_past_reference_outside_timeml() -> None:
+    text = "The former minister objected."
+    assert only(text).value == "PAST_REF"
+    assert find_times(text, WEDNESDAY, timeml=True) == []
+
+
+def test_names_are_not_times() -> None:
+    assert find_times("She appeared on ABC's This Week program.", WEDNESDAY) == []
+    assert find_times("Students may leave early.", WEDNESDAY) == []
+    assert find_times("The fighting was heavy in Eastern Europe.", WEDNESDAY) == []
+
+
+def test_without_publication_date_relative_values_are_underspecified() -> None:
+    assert only("The vote took place on Friday.", None).value == "XXXX-WXX-5"
+    assert only("Prices rose in January.", None).value == "XXXX-01"
+    assert only("It was signed on May 5, 2021.", None).value == "2021-05-05"
+
+
+def test_publication_datetime_is_accepted() -> None:
+    from datetime import datetime
+
+    assert only("The minister arrived yesterday.", datetime(2021, 5, 5, 23, 30)).value == "2021-05-04"
+
+
+@pytest.mark.parametrize("published", [date.min, date.max])
+def test_calendar_ends_give_no_value_rather_than_an_error(published: date) -> None:
+    found = find_times("He left yesterday and returns tomorrow, a year ago and next week.", published)
+    assert len(found) == 4
+    assert None in {ref.value for ref in found}
+
+
+def test_sentence_event_date_prefers_the_finest_date() -> None:
+    times = find_times("Last year, on Monday, talks lasting 20 minutes were held.", WEDNESDAY)
+    assert sentence_event_date(times) == "2021-05-03"
+    assert sentence_event_date(find_times("Growth has slowed in recent years and now.", WEDNESDAY)) is None
+    assert sentence_event_date(find_times("It happened in March or in 2020.", WEDNESDAY)) == "2021-03"
+    assert sentence_event_date([]) is None
+
+
+# -- properties ---------------------------------------------------------------------------------
+
+TENSES = ("met on", "will meet on", "meets", "", "said last")
+publication_days = st.dates(min_value=date(1950, 1, 1), max_value=date(2100, 12, 31))
+FRAGMENTS = (
+    "The minister met Wednesday in London.", "On Monday, talks resumed.", "It will end next Friday.",
+    "Trade fell last year.", "Profits rose in the third quarter.", "The talks lasted 20 minutes.",
+    "A year ago, prices were lower.", "Officials said Sept. 30 was the deadline.", "He left yesterday.",
+    "Rates rise every month.", "The dispute began in the 1990s.", "It opens at 3 p.m. on Tuesday.",
+    "now", "ok", "  ", "\n", "May", "2021", "Friday's vote", "since February last year", "12/25/2020",
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(publication_days)
+def test_yesterday_is_the_day_before_publication(published: date) -> None:
+    ref = only("The minister arrived yesterday.", published)
+    assert ref.value == (published - timedelta(days=1)).isoformat()
+
+
+@settings(max_examples=200, deadline=None)
+@given(publication_days, st.sampled_from(sorted(WEEKDAYS)), st.sampled_from(TENSES))
+def test_weekdays_land_within_a_week(published: date, weekday: str, verb: str) -> None:
+    ref = only(f"The ministers {verb} {weekday.capitalize()} in London.", published)
+    assert ref.value is not None
+    resolved = date.fromisoformat(ref.value)
+    assert resolved.weekday() == WEEKDAYS[weekday]
+    assert abs((resolved - published).days) <= 7
+
+
+@settings(max_examples=200, deadline=None)
+@given(publication_days | st.none(), st.lists(st.sampled_from(FRAGMENTS), max_size=12))
+def test_offsets_point_at_the_expressions(published: date | None, pieces: list[str]) -> None:
+    text = " ".join(pieces)
+    found = find_times(text, published)
+    for ref in found:
+        assert text[ref.start : ref.end] == ref.expression
+        assert ref.kind in ("date", "time", "duration", "set")
+    assert all(a.end <= b.start for a, b in itertools.pairwise(found))
+
+
+# -- the TimeML reader and scorer ---------------------------------------------------------------
+
+SAMPLE_TML = """<?xml version="1.0" ?>
+<TimeML>
+<DOCID>sample_1</DOCID>
+<DCT><TIMEX3 tid="t0" type="DATE" value="2021-05-05" functionInDocument="CREATION_TIME">05/05/21</TIMEX3>\
+</DCT>
+<TEXT>
+The ministers <EVENT eid="e1">met</EVENT> <TIMEX3 tid="t1" type="DATE" value="2021-05-05">Wednesday</TIMEX3> \
+for <TIMEX3 tid="t2" type="DURATION" value="PT20M">20 minutes</TIMEX3> &amp; agreed to meet \
+<TIMEX3 tid="t3" type="DATE" value="2021-W19">next week</TIMEX3>. Trade fell \
+<TIMEX3 tid="t4" type="DATE" value="2020">in 2020</TIMEX3>.
+</TEXT>
+</TimeML>
+"""
+
+
+def test_reader_strips_tags_and_keeps_offsets(tmp_path: Path) -> None:
+    path = tmp_path / "sample.tml"
+    path.write_text(SAMPLE_TML, encoding="utf-8")
+    document = read_timeml(path)
+    assert document.doc_id == "sample_1"
+    assert document.dct == WEDNESDAY
+    assert "<" not in document.text and "&" in document.text
+    assert [document.text[g.start : g.end] for g in document.timexes] == [
+        "Wednesday", "20 minutes", "next week", "in 2020",
+    ]
+    assert [g.value for g in document.timexes] == ["2021-05-05", "PT20M", "2021-W19", "2020"]
+
+
+def test_scorer_counts_strict_relaxed_and_value_matches(tmp_path: Path) -> None:
+    path = tmp_path / "sample.tml"
+    path.write_text(SAMPLE_TML, encoding="utf-8")
+    document = read_timeml(path)
+    counts = score_document(document, find_times(document.text, document.dct, timeml=True))
+    assert (counts.gold, counts.system) == (4, 4)
+    assert counts.relaxed == 4
+    assert counts.strict == 3  # "2020" overlaps the gold "in 2020" but does not equal it
+    assert counts.value == 4
+    result = evaluate_timex(tmp_path)
+    assert result["n"] == 1
+    assert result["metrics"]["relaxed_f1"] == 1.0
+    assert result["metrics"]["strict_f1"] == 0.75
+    assert result["metrics"]["value_f1"] == 1.0
+
+
+# -- quality on TempEval-3 -----------------------------------------------------------------------
+
+#: Measured on TempEval-3 TimeBank + AQUAINT (256 documents); the floor sits 0.02 below.
+MEASURED_VALUE_F1 = 0.812
+MEASURED_RELAXED_F1 = 0.941
+
+
+def test_quality_floor_on_tempeval3(data_dir: Path) -> None:
+    folder = data_dir / "tempeval3"
+    if not folder.is_dir():
+        pytest.fail(f"TempEval-3 data missing under {data_dir}")
+    result = evaluate_timex(folder)
+    assert result["n"] == 256
+    assert result["metrics"]["value_f1"] >= MEASURED_VALUE_F1 - 0.02, result["metrics"]
+    assert result["metrics"]["relaxed_f1"] >= MEASURED_RELAXED_F1 - 0.02, result["metrics"]
