@@ -14,6 +14,8 @@ from parallax.model import Claim, Enrichment
 #: Where one claim ends and the next begins: ", but they", "; ", ", while ", ", whereas ".
 _BOUNDARY = re.compile(r",?\s+but\s+(?=[a-z]+\s)|;\s+|,\s+while\s+|,\s+whereas\s+|,\s+although\s+")
 _MIN_WORDS = 4
+#: A sentence that opens with a concession ("Although X, Y") holds two claims, cut at the comma.
+_OPENING = re.compile(r"^(although|though|while|whereas|despite)\b[^,]{10,}?,\s+", re.IGNORECASE)
 
 
 def split_claims(text: str, enrichment: Enrichment) -> list[Claim]:
@@ -21,10 +23,14 @@ def split_claims(text: str, enrichment: Enrichment) -> list[Claim]:
     for sentence in enrichment.sentences:
         pieces: list[tuple[int, int]] = []
         cursor = sentence.start
-        body = text[sentence.start:sentence.end]
+        body = text[sentence.start : sentence.end]
+        opening = _OPENING.match(body)
+        if opening is not None:
+            pieces.append((cursor, sentence.start + opening.end() - 2))
+            cursor = sentence.start + opening.end()
         for match in _BOUNDARY.finditer(body):
             cut = sentence.start + match.start()
-            if len(text[cursor:cut].split()) >= _MIN_WORDS and len(body[match.end():].split()) >= _MIN_WORDS:
+            if len(text[cursor:cut].split()) >= _MIN_WORDS and len(body[match.end() :].split()) >= _MIN_WORDS:
                 pieces.append((cursor, cut))
                 cursor = sentence.start + match.end()
         pieces.append((cursor, sentence.end))

@@ -119,6 +119,9 @@ UNITS = {
 _NUMBER = re.compile(r"^\d[\d,]*(\.\d+)?$")
 #: Entity types that hold quantities; DATEs are handled as times, ORDINALs are ranks.
 QUANTITY_LABELS = {"CARDINAL", "MONEY", "PERCENT", "QUANTITY", "TIME", "DATE"}
+#: Numbers inside names ("Group of Seven", "G7", "Fukushima No. 1") and dates are not amounts.
+_NOT_AMOUNTS = {"DATE", "ORDINAL", "ORG", "PERSON", "GPE", "FAC", "EVENT", "WORK_OF_ART", "LAW", "PRODUCT",
+                "NORP", "LOC"}
 
 
 def parse_number(words: list[str]) -> float | None:
@@ -165,7 +168,7 @@ def find_quantities(doc: Any) -> list[Quantity]:
             found.append(quantity)
             used.update(range(ent.start, ent.end))
     for token in doc:
-        if token.i in used or not token.like_num or token.ent_type_ in {"DATE", "ORDINAL"}:
+        if token.i in used or not token.like_num or token.ent_type_ in _NOT_AMOUNTS:
             continue
         quantity = _from_tokens(doc, [token], token.idx, token.idx + len(token.text))
         if quantity is not None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime
+from typing import Any
 
 
 def short_time(value: date | None) -> str:
@@ -14,3 +16,77 @@ def short_time(value: date | None) -> str:
         offset = f"{offset[:3]}:{offset[3:]}" if offset else ""
         return value.strftime("%Y-%m-%d %H:%M") + offset
     return value.isoformat()
+
+
+STATUS_STYLE = {"consensus": "green", "partial": "yellow", "unique": "cyan", "conflict": "bold red"}
+
+
+def print_comparison(console: Any, comparison: Mapping[str, Any]) -> None:
+    """The comparison side by side: one row per fact, one column per outlet."""
+    from rich.table import Table
+
+    articles = comparison["articles"]
+    names = {a["id"]: f"{a.get('outlet') or a['id'][:8]} ({a.get('country') or '?'})" for a in articles}
+    table = Table(title="Coverage, fact by fact", show_lines=True, expand=True)
+    table.add_column("fact", no_wrap=True)
+    for a in articles:
+        table.add_column(names[a["id"]], ratio=1)
+    for fact in comparison["facts"]:
+        cells = []
+        for a in articles:
+            texts = [c["text"] for c in fact["claims"] if c["article"] == a["id"]]
+            cells.append("\n".join(_escape(t) for t in texts) if texts else "[dim]not reported[/]")
+        status = fact["status"]
+        label = f"[{STATUS_STYLE.get(status, 'white')}]{status}[/]"
+        for conflict in fact.get("conflicts", []):
+            label += f"\n[red]{_escape(conflict['detail'])}[/]"
+        table.add_row(label, *cells)
+    console.print(table)
+
+    voices = Table("outlet", "speaker", "verb", "says", title="Voices", expand=True)
+    for v in comparison.get("voices", []):
+        flag = " [magenta](only here)[/]" if v.get("unique") else ""
+        voices.add_row(
+            names.get(v["article"], ""),
+            _escape(v.get("speaker") or "?") + flag,
+            v["verb"],
+            _escape(_short(v["text"])),
+        )
+    console.print(voices)
+    sources = Table("outlet", "source", "kind", "as written", title="Cited sources", expand=True)
+    for s in comparison.get("sources", []):
+        sources.add_row(names.get(s["article"], ""), _escape(s["name"]), s["kind"], _escape(s["text"]))
+    console.print(sources)
+    framing = Table(
+        "referent",
+        *[names[a["id"]] for a in articles],
+        title="Framing: words for the same thing",
+        expand=True,
+    )
+    for item in comparison.get("framing", []):
+        labels = {label["article"]: label["label"] for label in item["labels"]}
+        framing.add_row(_escape(item["referent"]), *[_escape(labels.get(a["id"], "")) for a in articles])
+    console.print(framing)
+    loaded = comparison.get("loaded_words", [])
+    if loaded:
+        console.print(
+            "Loaded words: "
+            + "; ".join(f"{names.get(w['article'], '')}: {_escape(w['word'])}" for w in loaded)
+        )
+    timeline = Table("date", "expression", "outlet", "sentence", title="Timeline", expand=True)
+    for t in comparison.get("timeline", []):
+        timeline.add_row(
+            t["date"], _escape(t["expression"]), names.get(t["article"], ""), _escape(_short(t["text"]))
+        )
+    console.print(timeline)
+
+
+def _short(text: str, limit: int = 110) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "\u2026"
+
+
+def _escape(text: str) -> str:
+    from rich.markup import escape
+
+    return escape(text)

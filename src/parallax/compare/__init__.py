@@ -1,0 +1,1 @@
+"""Compare: fact-by-fact coverage of one event across outlets."""

@@ -1,0 +1,265 @@
+"""Deciding whether two claims state the same fact.
+
+Two signals: the cosine of the claims' sentence vectors, and the overlap of their content words
+weighted by rarity (a shared "sidelines" or "information" says more than a shared "minister").
+A logistic model combines them; its weights are fitted on MRPC's training pairs
+(``python -m parallax.compare.fit``) and shipped as a versioned JSON file.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import numpy as np
+
+MODEL_FILE = "align_model_v1.json"
+_WORD = re.compile(r"[A-Za-z][A-Za-z\-']+|\d[\d,.]*")
+#: Words that carry no fact of their own: function words and reporting verbs.
+STOP = frozenset(
+    [
+        "a",
+        "about",
+        "above",
+        "after",
+        "again",
+        "against",
+        "all",
+        "also",
+        "am",
+        "an",
+        "and",
+        "any",
+        "are",
+        "as",
+        "at",
+        "be",
+        "because",
+        "been",
+        "before",
+        "being",
+        "below",
+        "between",
+        "both",
+        "but",
+        "by",
+        "can",
+        "could",
+        "did",
+        "do",
+        "does",
+        "doing",
+        "down",
+        "during",
+        "each",
+        "few",
+        "for",
+        "from",
+        "further",
+        "had",
+        "has",
+        "have",
+        "having",
+        "he",
+        "her",
+        "here",
+        "hers",
+        "herself",
+        "him",
+        "himself",
+        "his",
+        "how",
+        "i",
+        "if",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "itself",
+        "just",
+        "me",
+        "more",
+        "most",
+        "my",
+        "myself",
+        "no",
+        "nor",
+        "not",
+        "now",
+        "of",
+        "off",
+        "on",
+        "once",
+        "only",
+        "or",
+        "other",
+        "our",
+        "ours",
+        "ourselves",
+        "out",
+        "over",
+        "own",
+        "same",
+        "she",
+        "should",
+        "so",
+        "some",
+        "such",
+        "than",
+        "that",
+        "the",
+        "their",
+        "theirs",
+        "them",
+        "themselves",
+        "then",
+        "there",
+        "these",
+        "they",
+        "this",
+        "those",
+        "through",
+        "to",
+        "too",
+        "under",
+        "until",
+        "up",
+        "very",
+        "was",
+        "we",
+        "were",
+        "what",
+        "when",
+        "where",
+        "which",
+        "while",
+        "who",
+        "whom",
+        "why",
+        "will",
+        "with",
+        "would",
+        "you",
+        "your",
+        "yours",
+        "yourself",
+        "yourselves",
+        "said",
+        "says",
+        "say",
+        "saying",
+        "told",
+        "according",
+        "reported",
+        "reports",
+        "added",
+        "also",
+        "mr",
+        "ms",
+        "mrs",
+        "s",
+        "t",
+    ]
+)
+_SUFFIXES = ("ing", "ed", "es", "s")
+
+
+def stem(word: str) -> str:
+    """A crude, predictable stem so "talks"/"talk" and "agreed"/"agree" meet."""
+    word = word.lower().strip("'-")
+    for suffix in _SUFFIXES:
+        if len(word) > len(suffix) + 3 and word.endswith(suffix):
+            return word[: -len(suffix)]
+    return word
+
+
+def content_terms(text: str) -> set[str]:
+    return {stem(w) for w in _WORD.findall(text) if w.lower() not in STOP}
+
+
+@dataclass(frozen=True, slots=True)
+class AlignModel:
+    """Logistic weights over (cosine, weighted overlap) and the decision threshold."""
+
+    version: int
+    bias: float
+    w_cosine: float
+    w_overlap: float
+    threshold: float
+    trained_on: str
+    fact_threshold: float = 0.5
+    fact_recall: float = 0.0
+
+    def probability(self, cosine: float, overlap: float) -> float:
+        z = self.bias + self.w_cosine * cosine + self.w_overlap * overlap
+        return 1.0 / (1.0 + math.exp(-z))
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "version": self.version,
+            "bias": self.bias,
+            "w_cosine": self.w_cosine,
+            "w_overlap": self.w_overlap,
+            "threshold": self.threshold,
+            "trained_on": self.trained_on,
+            "fact_threshold": self.fact_threshold,
+            "fact_recall": self.fact_recall,
+        }
+
+
+@cache
+def load_model() -> AlignModel:
+    data = json.loads(resources.files("parallax.compare").joinpath(MODEL_FILE).read_text(encoding="utf-8"))
+    return AlignModel(**data)
+
+
+class TermWeights:
+    """Inverse document frequency of terms over a set of claims (the story being compared)."""
+
+    def __init__(self, documents: Iterable[set[str]]) -> None:
+        counts: Counter[str] = Counter()
+        total = 0
+        for terms in documents:
+            counts.update(terms)
+            total += 1
+        self._idf = {t: math.log((1 + total) / (1 + c)) + 1.0 for t, c in counts.items()}
+        self._default = math.log(1 + total) + 1.0
+
+    def weight(self, term: str) -> float:
+        return self._idf.get(term, self._default)
+
+    def overlap(self, a: set[str], b: set[str]) -> float:
+        """Weighted Jaccard: shared weight over the weight of the smaller side, so a short claim
+        fully contained in a longer one still counts as the same fact."""
+        if not a or not b:
+            return 0.0
+        shared = sum(self.weight(t) for t in a & b)
+        smaller = min(sum(self.weight(t) for t in a), sum(self.weight(t) for t in b))
+        return shared / smaller if smaller else 0.0
+
+
+def pair_features(
+    vectors_a: np.ndarray,
+    vectors_b: np.ndarray,
+    terms_a: Sequence[set[str]],
+    terms_b: Sequence[set[str]],
+    weights: TermWeights,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Cosine and overlap matrices between two lists of claims."""
+    cosine = vectors_a @ vectors_b.T
+    overlap = np.array([[weights.overlap(a, b) for b in terms_b] for a in terms_a], dtype=np.float32)
+    return cosine, overlap.reshape(len(terms_a), len(terms_b))
+
+
+def probabilities(cosine: np.ndarray, overlap: np.ndarray, model: AlignModel | None = None) -> np.ndarray:
+    model = model or load_model()
+    z = model.bias + model.w_cosine * cosine + model.w_overlap * overlap
+    return np.asarray(1.0 / (1.0 + np.exp(-z)))

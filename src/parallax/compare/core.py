@@ -1,0 +1,419 @@
+"""The comparison of one event's coverage across articles.
+
+Claims from different articles are aligned into facts (see ``align``); each fact gets a status
+(consensus, partial, unique or conflict), its conflicts in words, the extra detail one outlet adds,
+and where each outlet placed it. Voices, sources, framing and a merged timeline come from the
+enrichment of each article.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from parallax.compare.align import TermWeights, content_terms, load_model, probabilities
+from parallax.compare.claims import split_claims
+from parallax.compare.framing import find_framing, find_loaded_words
+from parallax.model import Article, Claim, Conflict, Enrichment, Fact, iso
+
+SCHEMA = "parallax.comparison/1"
+_NEGATION = re.compile(r"\b(not|never|no|n't|neither|nor|denied|refused)\b", re.IGNORECASE)
+#: Above this alignment probability, a negation in one claim only is a contradiction, not noise.
+POLARITY_CONFIDENCE = 0.8
+LEAD_SENTENCES = 2
+
+
+@dataclass(slots=True)
+class Comparison:
+    articles: list[Article]
+    facts: list[Fact]
+    voices: list[dict[str, Any]] = field(default_factory=list)
+    sources: list[dict[str, Any]] = field(default_factory=list)
+    framing: list[dict[str, Any]] = field(default_factory=list)
+    loaded_words: list[dict[str, Any]] = field(default_factory=list)
+    timeline: list[dict[str, Any]] = field(default_factory=list)
+    outlets: list[dict[str, Any]] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "schema": SCHEMA,
+            "articles": [
+                {
+                    "id": a.id,
+                    "outlet": a.outlet,
+                    "country": a.country,
+                    "language": a.language,
+                    "published": iso(a.published),
+                    "title": a.title,
+                    "url": a.url,
+                    "text": a.text,
+                }
+                for a in self.articles
+            ],
+            "facts": [
+                {
+                    "id": f.id,
+                    "status": f.status,
+                    "summary": _summary(f),
+                    "claims": [
+                        {
+                            "article": c.article,
+                            "text": c.text,
+                            "start": c.start,
+                            "end": c.end,
+                            "sentence": c.sentence,
+                        }
+                        for c in f.claims
+                    ],
+                    "conflicts": [
+                        {"kind": c.kind, "detail": c.detail, "articles": list(c.articles)}
+                        for c in f.conflicts
+                    ],
+                    "extra_detail": list(f.extra_detail),
+                    "emphasis": list(f.emphasis),
+                }
+                for f in self.facts
+            ],
+            "voices": self.voices,
+            "sources": self.sources,
+            "framing": self.framing,
+            "loaded_words": self.loaded_words,
+            "timeline": self.timeline,
+            "outlets": self.outlets,
+        }
+
+
+def _summary(fact: Fact) -> str:
+    text = fact.claims[0].text
+    return text if len(text) <= 140 else text[:139] + "\u2026"
+
+
+def compare(
+    articles: Sequence[Article],
+    enrichments: Mapping[str, Enrichment],
+    *,
+    embedder: Any | None = None,
+    nlp: Any | None = None,
+) -> Comparison:
+    """Compare articles about one event. ``enrichments`` maps article id to its enrichment."""
+    if len(articles) < 1:
+        raise ValueError("nothing to compare: give at least one article")
+    if embedder is None:
+        from parallax.enrich.embed import get_embedder
+
+        embedder = get_embedder()
+    if nlp is None:
+        from parallax.enrich.nlp import load_nlp
+
+        nlp = load_nlp()
+    articles = list(articles)
+    by_id = {a.id: a for a in articles}
+    claims = [c for a in articles for c in split_claims(a.text, enrichments[a.id])]
+    vectors = embedder.embed([c.text for c in claims]) if claims else np.zeros((0, 1))
+    terms = [content_terms(c.text) for c in claims]
+    weights = TermWeights(terms)
+    groups, confidence = _align(claims, vectors, terms, weights, by_id)
+
+    outlet_of = {a.id: _outlet_key(a, by_id) for a in articles}
+    all_outlets = set(outlet_of.values())
+    sentence_counts = {a.id: max(1, len(enrichments[a.id].sentences)) for a in articles}
+    facts: list[Fact] = []
+    for members in groups:
+        fact_claims = tuple(
+            sorted((claims[i] for i in members), key=lambda c: (_order(articles, c), c.start))
+        )
+        conflicts = tuple(_conflicts(fact_claims, enrichments, confidence))
+        outlets = {outlet_of[c.article] for c in fact_claims}
+        if conflicts:
+            status = "conflict"
+        elif len(outlets) == 1:
+            status = "unique"
+        elif outlets == all_outlets:
+            status = "consensus"
+        else:
+            status = "partial"
+        facts.append(
+            Fact(
+                id=_fact_id(fact_claims),
+                status=status,
+                claims=fact_claims,
+                conflicts=conflicts,
+                extra_detail=tuple(_extra_detail(fact_claims, enrichments, by_id)),
+                emphasis=tuple(_emphasis(fact_claims, sentence_counts)),
+            )
+        )
+    rank = {"consensus": 0, "conflict": 1, "partial": 2, "unique": 3}
+    facts.sort(key=lambda f: (rank[f.status], _order(articles, f.claims[0]), f.claims[0].start))
+
+    docs = dict(zip([a.id for a in articles], nlp.pipe(a.text for a in articles), strict=True))
+    comparison = Comparison(articles=articles, facts=facts)
+    comparison.voices = _voices(articles, enrichments, outlet_of)
+    comparison.sources = [
+        {"article": a.id, "name": s.name, "kind": s.kind, "text": s.text, "start": s.start, "end": s.end}
+        for a in articles
+        for s in enrichments[a.id].sources
+    ]
+    comparison.framing = find_framing(articles, docs, embedder)
+    comparison.loaded_words = [w for a in articles for w in find_loaded_words(a)]
+    comparison.timeline = _timeline(articles, enrichments)
+    comparison.outlets = _outlet_shares(articles, facts)
+    return comparison
+
+
+def _outlet_key(article: Article, by_id: Mapping[str, Article]) -> str:
+    """Syndicated copies speak with the original's voice: they are not independent coverage."""
+    original = by_id.get(article.syndicated_of or "")
+    return (original or article).outlet or (original or article).id
+
+
+def _order(articles: Sequence[Article], claim: Claim) -> int:
+    return next(i for i, a in enumerate(articles) if a.id == claim.article)
+
+
+def _fact_id(claims: Sequence[Claim]) -> str:
+    key = "|".join(f"{c.article}:{c.start}:{c.end}" for c in claims)
+    return "f" + hashlib.sha256(key.encode()).hexdigest()[:10]
+
+
+def _align(
+    claims: Sequence[Claim],
+    vectors: np.ndarray,
+    terms: Sequence[set[str]],
+    weights: TermWeights,
+    by_id: Mapping[str, Article],
+) -> tuple[list[list[int]], dict[tuple[ClaimKey, ClaimKey], float]]:
+    """Groups of claim indices stating one fact: pairs above the model's threshold that are each
+    other's best match (or one's best and close to the other's), joined transitively."""
+    model = load_model()
+    parent = list(range(len(claims)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    confidence: dict[tuple[int, int], float] = {}
+    by_article: dict[str, list[int]] = defaultdict(list)
+    for index, claim in enumerate(claims):
+        by_article[claim.article].append(index)
+    ids = list(by_article)
+    for x, first in enumerate(ids):
+        for second in ids[x + 1 :]:
+            rows, cols = by_article[first], by_article[second]
+            cosine = vectors[rows] @ vectors[cols].T
+            overlap = np.array([[weights.overlap(terms[r], terms[c]) for c in cols] for r in rows])
+            prob = probabilities(cosine, overlap, model)
+            for i, row in enumerate(rows):
+                for j, col in enumerate(cols):
+                    p = float(prob[i, j])
+                    if p < model.fact_threshold:
+                        continue
+                    best_in_row = p >= float(prob[i].max())
+                    best_in_col = p >= float(prob[:, j].max())
+                    if best_in_row or best_in_col:
+                        confidence[(row, col)] = p
+                        parent[find(row)] = find(col)
+    groups: dict[int, list[int]] = defaultdict(list)
+    for index in range(len(claims)):
+        groups[find(index)].append(index)
+    keyed = {(_key(claims[a]), _key(claims[b])): p for (a, b), p in confidence.items()}
+    return list(groups.values()), keyed
+
+
+ClaimKey = tuple[str, int]
+
+
+def _key(claim: Claim) -> ClaimKey:
+    return claim.article, claim.start
+
+
+def _spans_in(items: Sequence[Any], claim: Claim) -> list[Any]:
+    return [item for item in items if claim.start <= item.start and item.end <= claim.end]
+
+
+def _conflicts(
+    claims: Sequence[Claim],
+    enrichments: Mapping[str, Enrichment],
+    confidence: Mapping[tuple[ClaimKey, ClaimKey], float],
+) -> list[Conflict]:
+    """Different numbers for the same unit, different dates at one precision, or opposite polarity."""
+    found: list[Conflict] = []
+    seen: set[tuple[str, str]] = set()
+    for i, first in enumerate(claims):
+        for second in claims[i + 1 :]:
+            if first.article == second.article:
+                continue
+            a_q = _spans_in(enrichments[first.article].quantities, first)
+            b_q = _spans_in(enrichments[second.article].quantities, second)
+            for qa in a_q:
+                for qb in b_q:
+                    key_a, key_b = qa.unit or qa.counts, qb.unit or qb.counts
+                    if key_a and key_a == key_b and qa.value != qb.value:
+                        detail = f"{qa.text} vs {qb.text}"
+                        if ("number", detail) not in seen:
+                            seen.add(("number", detail))
+                            found.append(
+                                Conflict(
+                                    "number",
+                                    _two_sides(first, qa.text, second, qb.text),
+                                    (first.article, second.article),
+                                )
+                            )
+            a_t = [
+                t for t in _spans_in(enrichments[first.article].times, first) if t.kind == "date" and t.value
+            ]
+            b_t = [
+                t
+                for t in _spans_in(enrichments[second.article].times, second)
+                if t.kind == "date" and t.value
+            ]
+            for ta in a_t:
+                for tb in b_t:
+                    if ta.precision == tb.precision == "day" and ta.value != tb.value:
+                        detail = f"{ta.value} vs {tb.value}"
+                        if ("date", detail) not in seen:
+                            seen.add(("date", detail))
+                            found.append(
+                                Conflict(
+                                    "date",
+                                    _two_sides(
+                                        first,
+                                        f"{ta.expression} ({ta.value})",
+                                        second,
+                                        f"{tb.expression} ({tb.value})",
+                                    ),
+                                    (first.article, second.article),
+                                )
+                            )
+            negated = bool(_NEGATION.search(first.text)), bool(_NEGATION.search(second.text))
+            if negated[0] != negated[1]:
+                pair = (_key(first), _key(second))
+                p = confidence.get(pair, confidence.get((pair[1], pair[0]), 0.0))
+                if p >= POLARITY_CONFIDENCE:
+                    found.append(
+                        Conflict(
+                            "polarity",
+                            _two_sides(first, first.text, second, second.text),
+                            (first.article, second.article),
+                        )
+                    )
+    return found
+
+
+def _two_sides(first: Claim, a: str, second: Claim, b: str) -> str:
+    return f"{first.article}: {a}; {second.article}: {b}"
+
+
+def _extra_detail(
+    claims: Sequence[Claim], enrichments: Mapping[str, Enrichment], by_id: Mapping[str, Article]
+) -> list[dict[str, Any]]:
+    """Specifics one article's version of a shared fact has and the others' lack."""
+    if len({c.article for c in claims}) < 2:
+        return []
+    details: list[dict[str, Any]] = []
+    per_article: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for claim in claims:
+        e = enrichments[claim.article]
+        for q in _spans_in(e.quantities, claim):
+            per_article[claim.article]["number"].add(q.text)
+        for m in _spans_in(e.mentions, claim):
+            if m.label == "PERSON" and m.canonical:
+                per_article[claim.article]["name"].add(m.canonical)
+        for v in _spans_in(e.voices, claim):
+            if v.mode == "direct":
+                per_article[claim.article]["quote"].add(v.text)
+    for article, kinds in per_article.items():
+        others = [k for a, k in per_article.items() if a != article]
+        for kind, values in kinds.items():
+            for value in sorted(values):
+                if kind == "number":
+                    if any(value in o.get("number", set()) for o in others):
+                        continue
+                elif any(value in o.get(kind, set()) for o in others):
+                    continue
+                details.append({"article": article, "kind": kind, "detail": value})
+    return details
+
+
+def _emphasis(claims: Sequence[Claim], sentence_counts: Mapping[str, int]) -> list[dict[str, Any]]:
+    placements = []
+    for claim in claims:
+        position = claim.sentence / sentence_counts[claim.article]
+        placement = "lead" if claim.sentence < LEAD_SENTENCES else "buried" if position >= 0.6 else "body"
+        placements.append(
+            {
+                "article": claim.article,
+                "sentence": claim.sentence,
+                "position": round(position, 3),
+                "placement": placement,
+            }
+        )
+    return placements
+
+
+def _voices(
+    articles: Sequence[Article], enrichments: Mapping[str, Enrichment], outlet_of: Mapping[str, str]
+) -> list[dict[str, Any]]:
+    speakers: dict[str, set[str]] = defaultdict(set)
+    for a in articles:
+        for v in enrichments[a.id].voices:
+            if v.speaker:
+                speakers[v.speaker].add(outlet_of[a.id])
+    many = len(set(outlet_of.values())) > 1
+    return [
+        {
+            "article": a.id,
+            "speaker": v.speaker,
+            "text": v.text,
+            "verb": v.verb,
+            "mode": v.mode,
+            "start": v.start,
+            "end": v.end,
+            "unique": many and len(speakers.get(v.speaker or "", set())) == 1,
+        }
+        for a in articles
+        for v in enrichments[a.id].voices
+    ]
+
+
+def _timeline(articles: Sequence[Article], enrichments: Mapping[str, Enrichment]) -> list[dict[str, Any]]:
+    items = []
+    for a in articles:
+        e = enrichments[a.id]
+        for t in e.times:
+            if t.kind != "date" or not t.value or not t.value[:4].isdigit():
+                continue
+            if t.precision not in {"day", "month", "year", "week", "quarter", "season", "time"}:
+                continue
+            sentence = next((s for s in e.sentences if s.start <= t.start < s.end), None)
+            items.append(
+                {
+                    "date": t.value,
+                    "precision": t.precision,
+                    "expression": t.expression,
+                    "article": a.id,
+                    "text": sentence.text if sentence else t.expression,
+                }
+            )
+    items.sort(key=lambda i: (i["date"], i["article"]))
+    return items
+
+
+def _outlet_shares(articles: Sequence[Article], facts: Sequence[Fact]) -> list[dict[str, Any]]:
+    shares = []
+    for a in articles:
+        total = max(1, len(a.text))
+        share = {}
+        for fact in facts:
+            chars = sum(c.end - c.start for c in fact.claims if c.article == a.id)
+            if chars:
+                share[fact.id] = round(chars / total, 3)
+        shares.append({"outlet": a.outlet, "articles": [a.id], "share": share})
+    return shares

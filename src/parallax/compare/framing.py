@@ -1,0 +1,140 @@
+"""Framing: the words each outlet chooses for the same thing.
+
+Candidate labels are the noun phrases of each article (a noun with its modifiers, prepositional
+phrases and relative clauses). Two outlets' phrases name the same referent when their vectors are
+close and each is the other's best match; a pair that differs only in typography is no framing.
+Loaded words come from a small lexicon of evaluative terms (data file ``loaded_words.txt``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import numpy as np
+
+from parallax.model import Article, identity_text
+
+#: Cosine above which two noun phrases from different outlets are taken to name one referent.
+SAME_REFERENT = 0.72
+MAX_PHRASE_TOKENS = 12
+
+
+def noun_phrases(doc: Any) -> list[tuple[str, int, int, str]]:
+    """(text, start, end, head lemma) of descriptive noun phrases in a spaCy ``Doc``."""
+    found: dict[tuple[int, int], tuple[str, int, int, str]] = {}
+    for chunk in doc.noun_chunks:
+        root = chunk.root
+        if root.pos_ != "NOUN":
+            continue  # names are entities, handled by identity, not framing
+        left = chunk.start
+        while (left < chunk.end and doc[left].pos_ in {"DET", "PRON"}) or (
+            left < chunk.end and doc[left].is_punct
+        ):
+            left += 1
+        right = max(t.i for t in root.subtree) + 1
+        if right - left > MAX_PHRASE_TOKENS:
+            right = chunk.end
+        while right > left and (doc[right - 1].is_punct or doc[right - 1].pos_ in {"CCONJ", "ADP"}):
+            right -= 1
+        if right - left < 2:
+            continue
+        span = doc[left:right]
+        found[(span.start_char, span.end_char)] = (
+            span.text,
+            span.start_char,
+            span.end_char,
+            root.lemma_.lower(),
+        )
+    return list(found.values())
+
+
+def find_framing(articles: Sequence[Article], docs: Mapping[str, Any], embedder: Any) -> list[dict[str, Any]]:
+    """Referents named differently by different outlets, with each outlet's label."""
+    phrases = {a.id: noun_phrases(docs[a.id]) for a in articles}
+    vectors = {
+        aid: embedder.embed([p[0] for p in items]) if items else np.zeros((0, 1))
+        for aid, items in phrases.items()
+    }
+    outlet = {a.id: a.outlet or a.id for a in articles}
+    groups: list[dict[str, str]] = []  # referent group: article id -> label
+    for i, first in enumerate(articles):
+        for second in articles[i + 1 :]:
+            if outlet[first.id] == outlet[second.id] or not phrases[first.id] or not phrases[second.id]:
+                continue
+            similarity = vectors[first.id] @ vectors[second.id].T
+            for row in range(similarity.shape[0]):
+                col = int(similarity[row].argmax())
+                if similarity[row, col] < SAME_REFERENT or int(similarity[:, col].argmax()) != row:
+                    continue
+                label_a, label_b = phrases[first.id][row][0], phrases[second.id][col][0]
+                if _same_words(label_a, label_b):
+                    continue
+                _merge(groups, {first.id: label_a, second.id: label_b})
+    return [
+        {
+            "referent": _referent_name(group),
+            "labels": [{"article": aid, "label": label} for aid, label in group.items()],
+            "note": "",
+        }
+        for group in groups
+    ]
+
+
+def _same_words(a: str, b: str) -> bool:
+    return _normal(a) == _normal(b)
+
+
+def _normal(text: str) -> str:
+    text = identity_text(text)
+    text = re.sub(r"'s\b|[^\w\s]", " ", text)
+    return " ".join(w for w in text.split() if w not in {"the", "a", "an", "its", "their"})
+
+
+def _merge(groups: list[dict[str, str]], pair: dict[str, str]) -> None:
+    for group in groups:
+        if any(group.get(aid) == label for aid, label in pair.items()):
+            for aid, label in pair.items():
+                group.setdefault(aid, label)
+            return
+    groups.append(dict(pair))
+
+
+def _referent_name(group: Mapping[str, str]) -> str:
+    """The words all labels share, else the shortest label."""
+    word_sets = [set(_normal(label).split()) for label in group.values()]
+    shared = set.intersection(*word_sets) if word_sets else set()
+    shortest = min(group.values(), key=len)
+    ordered = [w for w in _normal(shortest).split() if w in shared]
+    return " ".join(ordered) if ordered else shortest
+
+
+@cache
+def loaded_lexicon() -> frozenset[str]:
+    text = resources.files("parallax.data").joinpath("loaded_words.txt").read_text(encoding="utf-8")
+    return frozenset(
+        line.strip().lower() for line in text.splitlines() if line.strip() and not line.startswith("#")
+    )
+
+
+def find_loaded_words(article: Article) -> list[dict[str, Any]]:
+    lexicon = loaded_lexicon()
+    found = []
+    for match in re.finditer(r"[A-Za-z][A-Za-z\-]+", article.text):
+        word = match.group().lower()
+        if word in lexicon:
+            start = max(0, article.text.rfind(".", 0, match.start()) + 1)
+            end = article.text.find(".", match.end())
+            found.append(
+                {
+                    "article": article.id,
+                    "word": match.group(),
+                    "start": match.start(),
+                    "end": match.end(),
+                    "text": article.text[start : end + 1 if end >= 0 else len(article.text)].strip(),
+                }
+            )
+    return found

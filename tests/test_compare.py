@@ -1,0 +1,109 @@
+"""`parallax compare` on the founding seeds: what a reader must see at a glance."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from parallax.cli import app
+from parallax.compare.claims import split_claims
+from parallax.model import Enrichment, Sentence
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def comparison(data_dir: Path) -> dict[str, Any]:
+    seeds = data_dir / "seeds"
+    result = runner.invoke(
+        app, ["compare", str(seeds), "--manifest", str(seeds / "manifest.csv"), "--format", "json"]
+    )
+    assert result.exit_code == 0, result.output
+    data: dict[str, Any] = json.loads(result.stdout)
+    return data
+
+
+def _outlet(comparison: dict[str, Any], country: str) -> str:
+    return str(next(a["id"] for a in comparison["articles"] if a["country"] == country))
+
+
+def _facts_with(comparison: dict[str, Any], words: str) -> list[dict[str, Any]]:
+    return [f for f in comparison["facts"] if any(words in c["text"] for c in f["claims"])]
+
+
+def test_schema_and_exact_spans(comparison: dict[str, Any]) -> None:
+    assert comparison["schema"] == "parallax.comparison/1"
+    assert {a["country"] for a in comparison["articles"]} == {"KR", "JP"}
+    texts = {a["id"]: a["text"] for a in comparison["articles"]}
+    for fact in comparison["facts"]:
+        assert fact["status"] in {"consensus", "partial", "unique", "conflict"}
+        for claim in fact["claims"]:
+            assert texts[claim["article"]][claim["start"] : claim["end"]] == claim["text"]
+    for key in ("voices", "sources", "framing", "timeline"):
+        assert isinstance(comparison[key], list)
+
+
+def test_shared_meeting_on_g7_sidelines(comparison: dict[str, Any]) -> None:
+    [fact] = _facts_with(comparison, "sidelines of the G7")
+    assert fact["status"] == "consensus"
+    assert len({c["article"] for c in fact["claims"]}) == 2
+
+
+def test_only_one_outlet_reports(comparison: dict[str, Any]) -> None:
+    kbs, kyodo = _outlet(comparison, "KR"), _outlet(comparison, "JP")
+    for words, article in (
+        ("lasted 20 minutes", kbs),
+        ("stiff looks", kbs),
+        ("correct recognition of history", kbs),
+        ("exchange views on China", kyodo),
+        ("initiated by the United States", kyodo),
+    ):
+        [fact] = _facts_with(comparison, words)
+        assert fact["status"] == "unique", words
+        assert {c["article"] for c in fact["claims"]} == {article}, words
+
+
+def test_sources_per_outlet(comparison: dict[str, Any]) -> None:
+    kbs, kyodo = _outlet(comparison, "KR"), _outlet(comparison, "JP")
+    cited = {(s["article"], s["kind"], s["name"]) for s in comparison["sources"]}
+    assert (kbs, "news_agency", "Kyodo News") in cited
+    assert any(a == kbs and k == "government" and "Ministry of Foreign Affairs" in n for a, k, n in cited)
+    assert any(a == kyodo and k == "government" and "Foreign Ministry" in n for a, k, n in cited)
+    assert any(a == kyodo and k == "anonymous" for a, k, _ in cited)
+
+
+def test_framing_of_wartime_sexual_slavery(comparison: dict[str, Any]) -> None:
+    kbs, kyodo = _outlet(comparison, "KR"), _outlet(comparison, "JP")
+    pairs = [{label["article"]: label["label"] for label in item["labels"]} for item in comparison["framing"]]
+    assert any("sexual slavery" in p.get(kbs, "") and "military brothels" in p.get(kyodo, "") for p in pairs)
+
+
+def test_timeline(comparison: dict[str, Any]) -> None:
+    dates = {item["date"] for item in comparison["timeline"]}
+    assert {"2021-05-03", "2021-05-05", "2020-02", "2021-01"} <= dates
+
+
+def test_claims_split_at_contrast() -> None:
+    text = (
+        "The two ministers agreed on the importance of dialogue, but they remained apart over key "
+        "issues. Although they met for an hour, they failed to narrow differences."
+    )
+    first_end = text.index("issues.") + len("issues.")
+    enrichment = Enrichment(
+        article_id="a",
+        sentences=(
+            Sentence(0, 0, first_end, text[:first_end]),
+            Sentence(1, first_end + 1, len(text), text[first_end + 1 :]),
+        ),
+    )
+    claims = [c.text for c in split_claims(text, enrichment)]
+    assert claims == [
+        "The two ministers agreed on the importance of dialogue",
+        "they remained apart over key issues.",
+        "Although they met for an hour",
+        "they failed to narrow differences.",
+    ]
