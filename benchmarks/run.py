@@ -26,7 +26,7 @@ from parallax.ingest import ingest
 from parallax.ingest.language import detect_language
 from parallax.store import Store
 
-TARGETS = {"text": 500.0, "jsonl": 500.0, "html": 50.0, "enrich": 20.0}
+TARGETS = {"text": 500.0, "jsonl": 500.0, "html": 50.0, "enrich": 20.0, "cluster": 500.0}
 
 
 def machine() -> str:
@@ -142,12 +142,92 @@ def bench_enrich(articles: list[RealArticle], count: int) -> list[dict[str, obje
     }]
 
 
+def bench_cluster(sizes: tuple[int, ...] = (1_000, 10_000, 100_000)) -> list[dict[str, object]]:
+    """Story clustering with the embeddings already computed, at growing sizes.
+
+    The stream is the AllSides articles in date order; larger streams repeat it with fresh ids,
+    each repetition dated after the previous one (a corpus spanning more time, as a growing
+    archive does), so that the number of open stories stays that of a real stream.
+    """
+    import dataclasses
+    import math
+
+    from parallax.cluster import load_model, rebuild_stories
+    from parallax.cluster.incremental import StoryClusterer
+    from parallax.cluster.signals import EmbeddingCache, signals_for
+    from parallax.enrich.embed import get_embedder
+    from parallax.evaluation.clustering import read_allsides
+
+    embedder = get_embedder()
+    items = read_allsides(data_root() / "neus_allsides" / "raw_crawled")
+    cache_dir = Path(".bench") / "cache"
+    cache = EmbeddingCache(embedder, cache_dir)
+    base = signals_for([item.article for item in items], cache)
+    cache.save()
+    days = [s.day for s in base if s.day is not None]
+    span = max(days) - min(days) + 30
+    model = load_model()
+    calibration = model.for_embedder(embedder.name)
+    rows: list[dict[str, object]] = []
+    first_rate = None
+    for size in sizes:
+        stream = []
+        for n in range(size):
+            original = base[n % len(base)]
+            copy = n // len(base)
+            stream.append(original if not copy else dataclasses.replace(
+                original, id=f"{original.id}-{copy}",
+                day=None if original.day is None else original.day + copy * span))
+        clusterer = StoryClusterer(model, calibration)
+        started = time.perf_counter()
+        clusterer.add_all(stream)
+        seconds = time.perf_counter() - started
+        rate = size / seconds
+        per_nlogn = seconds / (size * math.log(size)) * 1e6
+        first_rate = first_rate or per_nlogn
+        print(f"  cluster {size:7d} articles in {seconds:7.2f} s: {rate:7.1f}/s, "
+              f"{per_nlogn:.2f} us per n log n ({per_nlogn / first_rate:.2f}x of 1k)", file=sys.stderr)
+        rows.append({
+            "benchmark": f"cluster {size} (stored vectors)", "items": size, "stored": size, "duplicates": 0,
+            "quarantined": 0, "seconds": round(seconds, 2), "per_second": round(rate, 1),
+            "us_per_nlogn": round(per_nlogn, 3), "stories": len(clusterer.stories()),
+            "target": TARGETS["cluster"], "meets_target": rate >= TARGETS["cluster"],
+        })
+    # The same, end to end through the store: vectors read back from SQLite, names and dates
+    # read from the text (no enrichment), stories written.
+    with tempfile.TemporaryDirectory() as tmp:
+        chosen = [item.article for item in items[:1000]]
+        folder = Path(tmp) / "in"
+        folder.mkdir()
+        jsonl = folder / "articles.jsonl"
+        with jsonl.open("w", encoding="utf-8") as handle:
+            for a in chosen:
+                handle.write(json.dumps({"title": a.title, "text": a.text, "date": a.published.isoformat()
+                                         if a.published else None, "outlet": a.outlet}) + "\n")
+        with Store(Path(tmp) / "bench.db") as store:
+            ingest([str(jsonl)], store=store)
+            rebuild_stories(store)  # computes and stores the vectors
+            started = time.perf_counter()
+            report = rebuild_stories(store)
+            seconds = time.perf_counter() - started
+    rate = report.articles / seconds
+    print(f"  rebuild_stories {report.articles} stored articles in {seconds:.2f} s: {rate:.1f}/s",
+          file=sys.stderr)
+    rows.append({
+        "benchmark": "parallax cluster, 1000 stored articles", "items": report.articles,
+        "stored": report.articles, "duplicates": 0, "quarantined": 0, "seconds": round(seconds, 2),
+        "per_second": round(rate, 1), "target": TARGETS["cluster"],
+        "meets_target": rate >= TARGETS["cluster"],
+    })
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--html-sample", type=int, default=1000, help="articles for the HTML reader")
     parser.add_argument("--limit", type=int, default=None, help="use at most this many articles")
     parser.add_argument("--enrich-sample", type=int, default=200, help="articles for the enrichment run")
-    parser.add_argument("--only", choices=["ingest", "enrich"], default=None, help="run one part")
+    parser.add_argument("--only", choices=["ingest", "enrich", "cluster"], default=None, help="run one part")
     args = parser.parse_args()
     root = data_root()
     if not (root / "fnc1").is_dir():
@@ -163,6 +243,8 @@ def main() -> None:
         rows += bench_ingest(articles, args.html_sample)
     if args.only in (None, "enrich"):
         rows += bench_enrich(articles, args.enrich_sample)
+    if args.only in (None, "cluster"):
+        rows += bench_cluster()
     stamp = {"date": date.today().isoformat(), "machine": machine(), "results": rows}
     out = Path(".bench")
     out.mkdir(exist_ok=True)

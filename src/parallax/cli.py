@@ -330,9 +330,12 @@ def demo(
 
     result = run_demo(out_dir, console=out)
     out.print()
-    out.print(f"Store:    {result.db}")
-    out.print(f"Articles: {result.articles_json}")
-    out.print(f"Explore:  parallax articles --db {result.db}")
+    out.print(f"Store:      {result.db}")
+    out.print(f"Articles:   {result.articles_json}")
+    out.print(f"Comparison: {result.comparison_json}")
+    out.print(f"Report:     {result.report_html}  (open it in a browser)")
+    out.print(f"Explore:    parallax stories --db {result.db}")
+    out.print(f"            parallax compare --story {result.story_id} --db {result.db}")
 
 
 eval_app = typer.Typer(

@@ -10,10 +10,13 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
+from parallax.cluster import rebuild_stories
+from parallax.compare.api import compare_stored
 from parallax.enrich import enrich_store
 from parallax.errors import ParallaxError
 from parallax.ingest import ingest
-from parallax.render.terminal import short_time
+from parallax.render.html import render_html
+from parallax.render.terminal import print_comparison, short_time
 from parallax.store import Store
 
 
@@ -23,6 +26,9 @@ class DemoResult:
     articles_json: Path
     stored: int
     quarantined: int
+    report_html: Path | None = None
+    comparison_json: Path | None = None
+    story_id: str | None = None
 
 
 def sample_dir() -> Path:
@@ -47,6 +53,9 @@ def run_demo(out_dir: Path, *, console: Console | None = None) -> DemoResult:
         )
         found = store.articles()
         problems = store.quarantine()
+        stories = rebuild_stories(store)
+        story = max(store.stories(), key=lambda s: (len(s.article_ids), s.id))
+        comparison = compare_stored(store, list(story.article_ids))
     if problems:
         details = "; ".join(f"{p.input}: {p.reason}" for p in problems)
         raise ParallaxError(f"the demo could not read its own sample ({details}); reinstall with `make demo`")
@@ -60,8 +69,17 @@ def run_demo(out_dir: Path, *, console: Console | None = None) -> DemoResult:
         table.add_row(a.outlet or "", a.country or "", short_time(a.published),
                       (a.title or "(no headline)") + note)
     console.print(table)
+    console.print(f"Clustered into {stories.stories} stories; comparing the largest: {story.title!r} "
+                  f"({len(story.article_ids)} articles, {story.independent_outlets} independent outlets)")
+    data = comparison.to_json()
+    print_comparison(console, data)
+    report_html = out_dir / "report.html"
+    report_html.write_text(render_html(data), encoding="utf-8")
+    comparison_json = out_dir / "comparison.json"
+    comparison_json.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     articles_json = out_dir / "articles.json"
     articles_json.write_text(json.dumps([a.summary() for a in found], ensure_ascii=False, indent=2) + "\n",
                              encoding="utf-8")
     return DemoResult(db=db, articles_json=articles_json, stored=report.stored,
-                      quarantined=report.quarantined)
+                      quarantined=report.quarantined, report_html=report_html,
+                      comparison_json=comparison_json, story_id=story.id)

@@ -62,16 +62,25 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
 
     _ = compare
 
+    @eval_app.command("paraphrase")
+    @friendly
+    def eval_paraphrase(
+        path: Annotated[Path, typer.Argument(help="An MRPC file (msr_paraphrase_test.txt).", exists=True)],
+        dataset: Annotated[str, typer.Option(help="Dataset layout.")] = "mrpc",
+        format: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+    ) -> None:
+        """Claim alignment as paraphrase detection: F1 and accuracy on MRPC."""
+        from parallax.cli import _check_dataset, _print_evaluation
+        from parallax.evaluation.paraphrase import evaluate_paraphrase
+
+        _check_dataset(dataset, "mrpc")
+        _print_evaluation(evaluate_paraphrase(path), format)
+
+    _ = eval_paraphrase
+
 
 def _story_articles(store: Any, story: str) -> list[str]:
-    try:
-        from parallax.cluster import story_article_ids
-    except ImportError as exc:  # the stories stage is optional in older stores
-        raise typer.BadParameter(
-            "stories are not available in this installation", param_hint="--story"
-        ) from exc
-    ids: list[str] = story_article_ids(store, story)
-    return ids
+    return list(store.story(story).article_ids)
 
 
 def _render(comparison: dict[str, Any], format: str) -> str | None:

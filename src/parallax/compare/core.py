@@ -128,7 +128,7 @@ def compare(
         fact_claims = tuple(
             sorted((claims[i] for i in members), key=lambda c: (_order(articles, c), c.start))
         )
-        conflicts = tuple(_conflicts(fact_claims, enrichments, confidence))
+        conflicts = tuple(_conflicts(fact_claims, enrichments, confidence, outlet_of))
         outlets = {outlet_of[c.article] for c in fact_claims}
         if conflicts:
             status = "conflict"
@@ -241,8 +241,7 @@ def _spans_in(items: Sequence[Any], claim: Claim) -> list[Any]:
 def _conflicts(
     claims: Sequence[Claim],
     enrichments: Mapping[str, Enrichment],
-    confidence: Mapping[tuple[ClaimKey, ClaimKey], float],
-) -> list[Conflict]:
+    confidence: Mapping[tuple[ClaimKey, ClaimKey], float], names: Mapping[str, str]) -> list[Conflict]:
     """Different numbers for the same unit, different dates at one precision, or opposite polarity."""
     found: list[Conflict] = []
     seen: set[tuple[str, str]] = set()
@@ -262,7 +261,7 @@ def _conflicts(
                             found.append(
                                 Conflict(
                                     "number",
-                                    _two_sides(first, qa.text, second, qb.text),
+                                    _two_sides(names, first, qa.text, second, qb.text),
                                     (first.article, second.article),
                                 )
                             )
@@ -276,7 +275,10 @@ def _conflicts(
             ]
             for ta in a_t:
                 for tb in b_t:
-                    if ta.precision == tb.precision == "day" and ta.value != tb.value:
+                    # The same words resolved to different days ("today" in reports published a
+                    # day apart) reflect the publication dates, not a disagreement.
+                    same_words = ta.expression.casefold() == tb.expression.casefold()
+                    if ta.precision == tb.precision == "day" and ta.value != tb.value and not same_words:
                         detail = f"{ta.value} vs {tb.value}"
                         if ("date", detail) not in seen:
                             seen.add(("date", detail))
@@ -284,6 +286,7 @@ def _conflicts(
                                 Conflict(
                                     "date",
                                     _two_sides(
+                                        names,
                                         first,
                                         f"{ta.expression} ({ta.value})",
                                         second,
@@ -300,15 +303,16 @@ def _conflicts(
                     found.append(
                         Conflict(
                             "polarity",
-                            _two_sides(first, first.text, second, second.text),
+                            _two_sides(names, first, first.text, second, second.text),
                             (first.article, second.article),
                         )
                     )
     return found
 
 
-def _two_sides(first: Claim, a: str, second: Claim, b: str) -> str:
-    return f"{first.article}: {a}; {second.article}: {b}"
+def _two_sides(names: Mapping[str, str], first: Claim, a: str, second: Claim, b: str) -> str:
+    """"Meridian Courier News: three hours; The Crescent Gazette: five hours"."""
+    return f"{names.get(first.article, first.article)}: {a}; {names.get(second.article, second.article)}: {b}"
 
 
 def _extra_detail(

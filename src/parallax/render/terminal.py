@@ -26,9 +26,10 @@ def print_comparison(console: Any, comparison: Mapping[str, Any]) -> None:
     from rich.table import Table
 
     articles = comparison["articles"]
+    conflicts: list[tuple[int, str]] = []
     names = {a["id"]: f"{a.get('outlet') or a['id'][:8]} ({a.get('country') or '?'})" for a in articles}
     table = Table(title="Coverage, fact by fact", show_lines=True, expand=True)
-    table.add_column("fact", no_wrap=True)
+    table.add_column("fact", no_wrap=True, max_width=11)
     for a in articles:
         table.add_column(names[a["id"]], ratio=1)
     for fact in comparison["facts"]:
@@ -37,11 +38,13 @@ def print_comparison(console: Any, comparison: Mapping[str, Any]) -> None:
             texts = [c["text"] for c in fact["claims"] if c["article"] == a["id"]]
             cells.append("\n".join(_escape(t) for t in texts) if texts else "[dim]not reported[/]")
         status = fact["status"]
-        label = f"[{STATUS_STYLE.get(status, 'white')}]{status}[/]"
-        for conflict in fact.get("conflicts", []):
-            label += f"\n[red]{_escape(conflict['detail'])}[/]"
+        number = len(table.rows) + 1
+        label = f"{number}. [{STATUS_STYLE.get(status, 'white')}]{status}[/]"
         table.add_row(label, *cells)
+        conflicts.extend((number, c["detail"]) for c in fact.get("conflicts", []))
     console.print(table)
+    for number, detail in conflicts:
+        console.print(f"[red]conflict in fact {number}:[/] {_escape(detail)}")
 
     voices = Table("outlet", "speaker", "verb", "says", title="Voices", expand=True)
     for v in comparison.get("voices", []):

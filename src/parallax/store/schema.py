@@ -99,4 +99,25 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX entity_mentions_entity ON entity_mentions(entity_id);
     """,
+    # 3: stories (clusters of articles about one story) and which article belongs to which
+    """
+    CREATE TABLE stories (
+        id TEXT PRIMARY KEY,            -- 's' + the first 11 characters of its founding article's id
+        title TEXT NOT NULL DEFAULT '',
+        start TEXT,                     -- first and last publication day of its articles
+        end TEXT,
+        data TEXT NOT NULL,             -- JSON of the story record
+        model TEXT NOT NULL,            -- story model and embedder that built it
+        updated TEXT NOT NULL
+    );
+    CREATE INDEX stories_start ON stories(start);
+    CREATE TABLE story_articles (
+        article_id TEXT PRIMARY KEY REFERENCES articles(id),
+        story_id TEXT NOT NULL REFERENCES stories(id) ON DELETE CASCADE,
+        event INTEGER NOT NULL,         -- index of the event within the story
+        seq INTEGER NOT NULL,           -- arrival order in the clustering run
+        copy_of TEXT                    -- set for a syndicated copy: it counts once as evidence
+    );
+    CREATE INDEX story_articles_story ON story_articles(story_id, seq);
+    """,
 ]

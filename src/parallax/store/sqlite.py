@@ -129,18 +129,8 @@ class Store:
         Many small inputs share one transaction (a commit per file would dominate the cost),
         while an interrupted run still loses at most one batch.
         """
-        batch = Batch(self, every, seconds)
-        self._db.execute("BEGIN IMMEDIATE")
-        self._in_transaction = True
-        try:
-            yield batch
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
-        else:
-            self._db.execute("COMMIT")
-        finally:
-            self._in_transaction = False
+        with self.transaction():
+            yield Batch(self, every, seconds)
 
     def _cycle(self) -> None:
         self._db.execute("COMMIT")
@@ -400,6 +390,69 @@ class Store:
              "roles": json.loads(r[4]), "nationality": r[5], "mentions": r[6]}
             for r in self._db.execute(sql, params)
         ]
+
+    # -- stories -------------------------------------------------------------------------------
+    # Story records are defined by the cluster stage (parallax.cluster.records) and imported here
+    # lazily, so opening a store does not load the clustering code.
+
+    def save_stories(
+        self, stories: Iterable[Any], memberships: Iterable[tuple[str, str, int, int, str | None]],
+        *, removed: Iterable[str] = (), replace: bool = False,
+    ) -> None:
+        """Write story records and (article, story, event, seq, copy_of) rows in one transaction.
+
+        ``replace`` drops every stored story first (a rebuild); otherwise the given stories are
+        updated in place and those in ``removed`` (merged into another) are deleted.
+        """
+        now = iso(utcnow())
+        with self.transaction():
+            if replace:
+                self._db.execute("DELETE FROM story_articles")
+                self._db.execute("DELETE FROM stories")
+            gone = list(removed)
+            if gone:
+                marks = ",".join("?" * len(gone))
+                self._db.execute(f"DELETE FROM story_articles WHERE story_id IN ({marks})", gone)
+                self._db.execute(f"DELETE FROM stories WHERE id IN ({marks})", gone)
+            for story in stories:
+                self._db.execute(
+                    "INSERT OR REPLACE INTO stories (id, title, start, end, data, model, updated)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (story.id, story.title, iso(story.start), iso(story.end),
+                     json.dumps(story.to_json(), ensure_ascii=False), story.model, now),
+                )
+            self._db.executemany(
+                "INSERT OR REPLACE INTO story_articles (article_id, story_id, event, seq, copy_of)"
+                " VALUES (?, ?, ?, ?, ?)",
+                list(memberships),
+            )
+
+    def stories(self) -> list[Any]:
+        """Every story, latest first (then by id)."""
+        from parallax.cluster.records import Story
+
+        rows = self._db.execute(
+            "SELECT data FROM stories ORDER BY start IS NULL, start DESC, id").fetchall()
+        return [Story.from_json(json.loads(row[0])) for row in rows]
+
+    def story(self, story_id: str) -> Any:
+        """One story by id or a unique prefix of one."""
+        from parallax.cluster.records import Story
+
+        rows = self._db.execute(
+            "SELECT data FROM stories WHERE id LIKE ? ESCAPE '\\' LIMIT 2",
+            (story_id.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%",),
+        ).fetchall()
+        if len(rows) != 1:
+            what = "is ambiguous; give more characters" if rows else "is not a stored story"
+            raise NotFoundError(f"{story_id!r} {what}; list stories with `parallax stories`")
+        return Story.from_json(json.loads(rows[0][0]))
+
+    def story_memberships(self) -> list[tuple[str, str, int, int, str | None]]:
+        """(article, story, event, seq, copy_of) rows in the order the clusterer met the articles."""
+        rows = self._db.execute(
+            "SELECT article_id, story_id, event, seq, copy_of FROM story_articles ORDER BY seq").fetchall()
+        return [(str(r[0]), str(r[1]), int(r[2]), int(r[3]), r[4]) for r in rows]
 
     # -- checks --------------------------------------------------------------------------------
 

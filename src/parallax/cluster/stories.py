@@ -1,0 +1,129 @@
+"""Stories of the articles in a store: built from scratch, or brought up to date after an ingest.
+
+:func:`rebuild_stories` clusters every stored article in publication order. :func:`update_stories`
+adds newly stored articles: when they all come after the articles already clustered, it replays
+the stored memberships and feeds only the new ones, which gives what a rebuild would give; an
+article dated earlier than the latest clustered one changes the past, so then it rebuilds.
+
+Signals come from the stored enrichment (canonical entities, resolved times) and article vectors.
+An article ingested without enrichment gets its vector computed here, and its names and dates read
+from its text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from parallax.cluster.incremental import StoryClusterer
+from parallax.cluster.model import StoryModel, load_model
+from parallax.cluster.signals import ArticleSignals, EmbeddingCache, as_raw, signals_for
+from parallax.enrich.embed import Embedder, get_embedder
+from parallax.model import Article
+from parallax.store import Store
+from parallax.store.sqlite import sort_key
+
+BODY_KIND = "story_body"
+LEAD_KIND = "story_lead"
+_VECTOR_MODEL = "SELECT model FROM vectors WHERE article_id = ? AND kind = ?"
+
+
+@dataclass(frozen=True, slots=True)
+class ClusterReport:
+    articles: int
+    stories: int
+    rebuilt: bool
+
+
+def arrival_key(article: Article) -> tuple[bool, str, str]:
+    """Publication order, undated last, the id breaking ties: the same whatever the ingest order."""
+    return (article.published is None, sort_key(article.published) or "", article.id)
+
+
+def _stored(store: Store, article_id: str, kinds: Sequence[str], model: str) -> Any:
+    """The first stored vector of ``kinds`` made by ``model``, or None."""
+    for kind in kinds:
+        row = store.execute(_VECTOR_MODEL, (article_id, kind))
+        if row and row[0][0] == model:
+            vectors = store.vectors(article_id, kind)
+            if vectors is not None and vectors.size:
+                return np.asarray(vectors[0], dtype=np.float32)
+    return None
+
+
+def store_signals(store: Store, articles: Sequence[Article], embedder: Embedder) -> list[ArticleSignals]:
+    """Signals of stored articles, reusing stored vectors of this embedder and storing new ones.
+
+    The enrichment's own ``article`` vector is reused when it was made by this embedder, and never
+    overwritten: a lead vector computed here under another embedder is kept beside it.
+    """
+    leads = [_stored(store, a.id, ("article", LEAD_KIND), embedder.name) for a in articles]
+    bodies = [_stored(store, a.id, (BODY_KIND,), embedder.name) for a in articles]
+    enrichments = [store.enrichment(a.id) for a in articles]
+    signals = signals_for([as_raw(a) for a in articles], EmbeddingCache(embedder), enrichments=enrichments,
+                          leads=leads, bodies=bodies)
+    with store.transaction():
+        for article, lead, body, found in zip(articles, leads, bodies, signals, strict=True):
+            if lead is None:
+                taken = store.execute("SELECT 1 FROM vectors WHERE article_id = ? AND kind = 'article'",
+                                      (article.id,))
+                store.save_vectors(article.id, LEAD_KIND if taken else "article", embedder.name, found.lead)
+            if body is None:
+                store.save_vectors(article.id, BODY_KIND, embedder.name, found.body)
+    return signals
+
+
+def _model_name(model: StoryModel, embedder: Embedder) -> str:
+    return f"{model.name}+{embedder.name}"
+
+
+def rebuild_stories(
+    store: Store, *, model: StoryModel | None = None, embedder: Embedder | None = None,
+) -> ClusterReport:
+    """Cluster every stored article from scratch and replace the stored stories."""
+    model = model or load_model()
+    embedder = embedder or get_embedder()
+    articles = sorted(store.articles(), key=arrival_key)
+    clusterer = StoryClusterer(model, model.for_embedder(embedder.name))
+    signals = store_signals(store, articles, embedder)
+    clusterer.add_all(signals)
+    stories = clusterer.stories(model_name=_model_name(model, embedder))
+    store.save_stories(stories, clusterer.memberships(), replace=True)
+    return ClusterReport(len(articles), len(stories), True)
+
+
+def update_stories(
+    store: Store, article_ids: Sequence[str], *, model: StoryModel | None = None,
+    embedder: Embedder | None = None,
+) -> ClusterReport:
+    """Bring the stored stories up to date after ``article_ids`` were stored (call after enrichment)."""
+    model = model or load_model()
+    embedder = embedder or get_embedder()
+    memberships = store.story_memberships()
+    placed = {row[0] for row in memberships}
+    new = sorted((a for a in store.articles(ids=[i for i in dict.fromkeys(article_ids) if i not in placed])),
+                 key=arrival_key)
+    if not new:
+        return ClusterReport(0, 0, False)
+    stored_stories = store.stories()
+    if not memberships or any(s.model != _model_name(model, embedder) for s in stored_stories):
+        return rebuild_stories(store, model=model, embedder=embedder)
+    old = {a.id: a for a in store.articles(ids=[row[0] for row in memberships])}
+    latest = max(arrival_key(a) for a in old.values())
+    if arrival_key(new[0]) < latest or len(old) != len(memberships):
+        return rebuild_stories(store, model=model, embedder=embedder)
+    ordered_old = [old[row[0]] for row in memberships]
+    signals = store_signals(store, ordered_old + new, embedder)
+    clusterer = StoryClusterer(model, model.for_embedder(embedder.name))
+    for row, article_signals in zip(memberships, signals, strict=False):
+        clusterer.restore(article_signals, row[1], row[2], row[4])
+    for article_signals in signals[len(memberships):]:
+        clusterer.add(article_signals)
+    stories = clusterer.stories(model_name=_model_name(model, embedder))
+    kept = {s.id for s in stories}
+    removed = [s.id for s in stored_stories if s.id not in kept]
+    store.save_stories(stories, clusterer.memberships(), removed=removed, replace=False)
+    return ClusterReport(len(new), len(stories), False)

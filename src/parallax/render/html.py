@@ -1,0 +1,1227 @@
+"""A comparison as one self-contained HTML report: inline CSS, no script, nothing fetched.
+
+The report is meant to be mailed, archived and opened offline, and its content is written by
+strangers (every title, quote and label comes from an article), so two rules hold throughout:
+
+* every string that does not appear literally in this module passes through :func:`_esc` at the
+  point where it meets markup, and values used as ``id`` attributes are reduced to a safe slug;
+* the document loads nothing: no script, no font, no image by URL, and a Content-Security-Policy
+  forbids all of it even if a bug let markup through.
+
+The helpers that decide *what* is shown (fact order, labels, timeline dates, voice grouping) are
+shared with the Markdown renderer, so the two formats always tell the same story.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+SCHEMA = "parallax.comparison/1"
+
+# Facts everyone agrees on come first, then disagreements (the most newsworthy difference), then
+# what only some outlets or a single outlet report.
+STATUS_ORDER = ("consensus", "conflict", "partial", "unique")
+STATUS_LABEL = {
+    "consensus": "Consensus",
+    "conflict": "Conflict",
+    "partial": "Partial",
+    "unique": "Unique",
+}
+STATUS_HELP = {
+    "consensus": "reported by every outlet",
+    "conflict": "outlets disagree",
+    "partial": "reported by some outlets",
+    "unique": "reported by one outlet",
+}
+
+# base-uri and form-action are not covered by default-src, so they are closed explicitly.
+CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
+
+# Okabe-Ito hues, darkened where needed so that text and thin marks keep contrast on white; the
+# outlet is always named next to its colour, so the colour is never the only cue.
+OUTLET_COLOURS = ("#0072B2", "#C84E00", "#007A5A", "#B4487F", "#7A6000", "#2A7FB8", "#6A3D9A", "#444444")
+
+NOT_REPORTED = "not reported"
+QUOTE_LIMIT = 160
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading the comparison defensively: any key may be missing, null or of the wrong type.
+
+
+def items(mapping: Mapping[str, Any], key: str) -> list[Mapping[str, Any]]:
+    """The list under ``key``, keeping only its mappings (anything else is malformed input)."""
+    value = mapping.get(key)
+    if not isinstance(value, list):
+        return []
+    return [entry for entry in value if isinstance(entry, Mapping)]
+
+
+def text_of(mapping: Mapping[str, Any], key: str) -> str:
+    value = mapping.get(key)
+    return "" if value is None else str(value)
+
+
+def int_of(mapping: Mapping[str, Any], key: str) -> int | None:
+    value = mapping.get(key)
+    if isinstance(value, bool):  # bool is an int subclass, but True is not an offset
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return None
+
+
+def float_of(mapping: Mapping[str, Any], key: str) -> float | None:
+    value = mapping.get(key)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    number = float(value)
+    return number if number == number else None  # NaN would poison widths and sorting
+
+
+def strings_of(mapping: Mapping[str, Any], key: str) -> list[str]:
+    value = mapping.get(key)
+    if not isinstance(value, list):
+        return []
+    return [str(entry) for entry in value if entry is not None]
+
+
+def shorten(value: str, limit: int = QUOTE_LIMIT) -> str:
+    """Collapse whitespace and cut at a word boundary; done before escaping so no entity is cut."""
+    value = " ".join(value.split())
+    if len(value) <= limit:
+        return value
+    cut = value[:limit].rsplit(" ", 1)[0] or value[:limit]
+    return cut.rstrip(" ,;:.") + "…"
+
+
+def fold(value: str) -> str:
+    """The key under which two spellings of one speaker, source or word are grouped."""
+    return " ".join(value.split()).casefold()
+
+
+def safe_url(value: str) -> str | None:
+    """The URL when it may become a link: http(s) only, so ``javascript:`` and ``data:`` never do."""
+    value = value.strip()
+    if re.match(r"(?i)^https?://[^\s<>\"']+$", value):
+        return value
+    return None
+
+
+def pretty_date(value: str) -> str:
+    """An ISO timestamp as ``2025-03-14 09:30+00:00``; anything unparseable is shown as given."""
+    value = value.strip()
+    if not value:
+        return ""
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return value
+    if len(value) <= 10:
+        return parsed.date().isoformat()
+    offset = parsed.strftime("%z")
+    offset = f"{offset[:3]}:{offset[3:]}" if offset else ""
+    return parsed.strftime("%Y-%m-%d %H:%M") + offset
+
+
+# ---------------------------------------------------------------------------------------------
+# The model both renderers draw from.
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    key: str  # the engine's article id
+    index: int  # column position, also the outlet colour
+    outlet: str
+    country: str
+    language: str
+    published: str
+    title: str
+    url: str
+    text: str
+
+    @property
+    def column(self) -> str:
+        """The column heading: outlet and country, so two outlets of one name stay apart."""
+        name = self.outlet or self.key or f"Article {self.index + 1}"
+        return f"{name} ({self.country})" if self.country else name
+
+    @property
+    def colour(self) -> str:
+        return OUTLET_COLOURS[self.index % len(OUTLET_COLOURS)]
+
+
+def articles_of(comparison: Mapping[str, Any]) -> list[Article]:
+    """The articles in input order, plus a bare column for any id that the data refers to but
+    does not describe, so that no claim or quote silently disappears from the report."""
+    found: dict[str, Article] = {}
+    for entry in items(comparison, "articles"):
+        key = text_of(entry, "id")
+        if key in found:
+            continue
+        found[key] = Article(
+            key=key,
+            index=len(found),
+            outlet=text_of(entry, "outlet").strip(),
+            country=text_of(entry, "country").strip(),
+            language=text_of(entry, "language").strip(),
+            published=text_of(entry, "published"),
+            title=text_of(entry, "title").strip(),
+            url=text_of(entry, "url").strip(),
+            text=text_of(entry, "text"),
+        )
+    for key in referenced_articles(comparison):
+        if key not in found:
+            found[key] = Article(key, len(found), "", "", "", "", "", "", "")
+    return list(found.values())
+
+
+def referenced_articles(comparison: Mapping[str, Any]) -> list[str]:
+    keys: list[str] = []
+    for fact in items(comparison, "facts"):
+        for part in ("claims", "extra_detail", "emphasis"):
+            keys.extend(text_of(entry, "article") for entry in items(fact, part))
+        for conflict in items(fact, "conflicts"):
+            keys.extend(strings_of(conflict, "articles"))
+    for part in ("voices", "sources", "loaded_words", "timeline"):
+        keys.extend(text_of(entry, "article") for entry in items(comparison, part))
+    for frame in items(comparison, "framing"):
+        keys.extend(text_of(entry, "article") for entry in items(frame, "labels"))
+    return list(dict.fromkeys(key for key in keys if key))
+
+
+def status_of(fact: Mapping[str, Any]) -> str:
+    status = text_of(fact, "status").strip().lower()
+    return status if status in STATUS_ORDER else "unknown"
+
+
+def ordered_facts(comparison: Mapping[str, Any], articles: Sequence[Article]) -> list[Mapping[str, Any]]:
+    """Facts by status, then by where a reader first meets them (article order, then offset)."""
+    column = {article.key: article.index for article in articles}
+    last = len(articles) + 1
+
+    def first_seen(fact: Mapping[str, Any]) -> tuple[int, int]:
+        spots = [
+            (column.get(text_of(claim, "article"), last), int_of(claim, "start") or 0)
+            for claim in items(fact, "claims")
+        ]
+        return min(spots, default=(last, 0))
+
+    facts = list(enumerate(items(comparison, "facts")))
+    facts.sort(
+        key=lambda pair: (
+            STATUS_ORDER.index(status_of(pair[1]))
+            if status_of(pair[1]) in STATUS_ORDER
+            else len(STATUS_ORDER),
+            first_seen(pair[1]),
+            pair[0],
+        )
+    )
+    return [fact for _, fact in facts]
+
+
+def fact_label(position: int) -> str:
+    """A short handle (F1, F2…) for a fact, shared by the matrix, the texts and the Markdown."""
+    return f"F{position + 1}"
+
+
+def fact_title(fact: Mapping[str, Any]) -> str:
+    summary = text_of(fact, "summary").strip()
+    if summary:
+        return summary
+    claims = items(fact, "claims")
+    return shorten(text_of(claims[0], "text"), 80) if claims else text_of(fact, "id")
+
+
+def conflict_sentence(
+    conflict: Mapping[str, Any], fact: Mapping[str, Any], by_key: Mapping[str, Article]
+) -> str:
+    """A conflict in words. The engine's detail is preferred; without one, each outlet's own
+    wording is set side by side ("A: 20 minutes; B: 30 minutes")."""
+    detail = text_of(conflict, "detail").strip()
+    if detail:
+        return detail
+    parts = []
+    for key in strings_of(conflict, "articles"):
+        wording = [text_of(c, "text") for c in items(fact, "claims") if text_of(c, "article") == key]
+        name = by_key[key].column if key in by_key else key
+        parts.append(f"{name}: {shorten(' / '.join(wording), 80) or NOT_REPORTED}")
+    return "; ".join(parts)
+
+
+def placement_of(fact: Mapping[str, Any], article: str) -> Mapping[str, Any] | None:
+    for entry in items(fact, "emphasis"):
+        if text_of(entry, "article") == article:
+            return entry
+    return None
+
+
+@dataclass(slots=True)
+class Speaker:
+    """One speaker across outlets: every voice an outlet gives them, keyed by article id."""
+
+    name: str
+    voices: dict[str, list[Mapping[str, Any]]] = field(default_factory=dict)
+
+    @property
+    def only_one_outlet(self) -> bool:
+        return len(self.voices) == 1
+
+
+def speakers_of(comparison: Mapping[str, Any]) -> list[Speaker]:
+    """Speakers in order of first quote; spellings differing only in case or spacing are merged."""
+    grouped: dict[str, Speaker] = {}
+    for voice in items(comparison, "voices"):
+        name = " ".join(text_of(voice, "speaker").split()) or "(unnamed speaker)"
+        speaker = grouped.setdefault(fold(name), Speaker(name))
+        speaker.voices.setdefault(text_of(voice, "article"), []).append(voice)
+    return list(grouped.values())
+
+
+@dataclass(slots=True)
+class Source:
+    name: str
+    kinds: list[str] = field(default_factory=list)
+    citations: dict[str, list[str]] = field(default_factory=dict)
+
+
+def sources_of(comparison: Mapping[str, Any]) -> list[Source]:
+    grouped: dict[str, Source] = {}
+    for entry in items(comparison, "sources"):
+        name = " ".join(text_of(entry, "name").split()) or "(unnamed source)"
+        source = grouped.setdefault(fold(name), Source(name))
+        kind = text_of(entry, "kind").strip()
+        if kind and kind not in source.kinds:
+            source.kinds.append(kind)
+        source.citations.setdefault(text_of(entry, "article"), []).append(text_of(entry, "text"))
+    return list(grouped.values())
+
+
+@dataclass(frozen=True, slots=True)
+class Outlet:
+    name: str
+    articles: tuple[str, ...]
+    share: Mapping[str, float]
+
+
+def outlets_of(comparison: Mapping[str, Any], articles: Sequence[Article]) -> list[Outlet]:
+    """The engine's per-outlet shares; without them, one share-less outlet per article so the
+    emphasis section can still show placement."""
+    outlets = []
+    for entry in items(comparison, "outlets"):
+        raw = entry.get("share")
+        share: dict[str, float] = {}
+        if isinstance(raw, Mapping):
+            for fact_id, value in raw.items():
+                number = float_of({"v": value}, "v")
+                if number is not None:
+                    share[str(fact_id)] = max(0.0, number)
+        outlets.append(Outlet(text_of(entry, "outlet"), tuple(strings_of(entry, "articles")), share))
+    if outlets:
+        return outlets
+    return [Outlet(article.column, (article.key,), {}) for article in articles]
+
+
+# Timeline dates are TimeML-style values: 2025-03-13, 2025-03, 2025, 2025-W11, 2025-Q1, 202 (a
+# decade), optionally with a time. Each becomes the interval it covers, so that a month is drawn
+# as the whole month rather than a point on its first day.
+_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[T ].*)?$")
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+_WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
+_QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
+_YEAR = re.compile(r"^(\d{4})$")
+_DECADE = re.compile(r"^(\d{3})X?$")
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    start: date
+    end: date  # exclusive
+    grain: str  # day | week | month | quarter | year | decade
+
+
+def _add_months(value: date, months: int) -> date:
+    index = value.year * 12 + value.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def parse_when(value: str) -> Span | None:
+    """The interval a timeline date covers, or None when it is not a calendar date."""
+    value = value.strip()
+    try:
+        if match := _DAY.match(value):
+            day = date(int(match[1]), int(match[2]), int(match[3]))
+            return Span(day, day + timedelta(days=1), "day")
+        if match := _MONTH.match(value):
+            start = date(int(match[1]), int(match[2]), 1)
+            return Span(start, _add_months(start, 1), "month")
+        if match := _WEEK.match(value):
+            start = date.fromisocalendar(int(match[1]), int(match[2]), 1)
+            return Span(start, start + timedelta(days=7), "week")
+        if match := _QUARTER.match(value):
+            start = date(int(match[1]), 3 * int(match[2]) - 2, 1)
+            return Span(start, _add_months(start, 3), "quarter")
+        if match := _YEAR.match(value):
+            return Span(date(int(match[1]), 1, 1), date(int(match[1]) + 1, 1, 1), "year")
+        if match := _DECADE.match(value):
+            first = int(match[1]) * 10
+            return Span(date(first, 1, 1), date(first + 10, 1, 1), "decade")
+    except ValueError:  # 2025-13-40 and the like: shown in the list, not placed on the axis
+        return None
+    return None
+
+
+def timeline_of(comparison: Mapping[str, Any]) -> list[tuple[Mapping[str, Any], Span | None]]:
+    """Timeline items in date order; undatable ones last, in input order."""
+    entries = [(entry, parse_when(text_of(entry, "date"))) for entry in items(comparison, "timeline")]
+    ordered = sorted(
+        enumerate(entries),
+        key=lambda pair: (
+            pair[1][1] is None,
+            pair[1][1].start if pair[1][1] else date.min,
+            -(pair[1][1].end - pair[1][1].start).days if pair[1][1] else 0,
+            pair[0],
+        ),
+    )
+    return [entry for _, entry in ordered]
+
+
+@dataclass(frozen=True, slots=True)
+class Highlight:
+    """One claim span placed in an article text; ``also`` are facts whose spans overlap it."""
+
+    start: int
+    end: int
+    fact: int  # position in the ordered facts
+    anchor: str
+    also: tuple[int, ...] = ()
+
+
+def locate(text: str, claim: Mapping[str, Any]) -> tuple[int, int] | None:
+    """The claim's span in the text: its offsets when they fit, else the first occurrence of its
+    wording (offsets from an older text version should not lose the highlight)."""
+    start, end = int_of(claim, "start"), int_of(claim, "end")
+    if start is not None and end is not None and 0 <= start < end <= len(text) and text[start:end].strip():
+        return start, end
+    wording = text_of(claim, "text").strip()
+    found = text.find(wording) if wording else -1
+    return (found, found + len(wording)) if found >= 0 else None
+
+
+# ---------------------------------------------------------------------------------------------
+# HTML building blocks.
+
+
+def _esc(value: object) -> str:
+    return html.escape(str(value), quote=True)
+
+
+class _Anchors:
+    """Unique ``id`` values made from engine ids, which may repeat or contain spaces, quotes or
+    markup: each call gives a new id, readable where the engine id allows."""
+
+    def __init__(self) -> None:
+        self._used: set[str] = set()
+
+    def new(self, prefix: str, key: str) -> str:
+        slug = re.sub(r"[^A-Za-z0-9_-]+", "-", key).strip("-")[:60] or "x"
+        candidate, n = f"{prefix}-{slug}", 2
+        while candidate in self._used:
+            candidate, n = f"{prefix}-{slug}-{n}", n + 1
+        self._used.add(candidate)
+        return candidate
+
+
+def _badge(status: str) -> str:
+    label = STATUS_LABEL.get(status, "Unclassified")
+    return f'<span class="badge st-{_esc(status)}">{_esc(label)}</span>'
+
+
+def _tag(kind: str, label: str, title: str = "") -> str:
+    title_attr = f' title="{_esc(title)}"' if title else ""
+    return f'<span class="tag tag-{kind}"{title_attr}>{_esc(label)}</span>'
+
+
+def _swatch(article: Article) -> str:
+    return f'<span class="swatch" style="background:{article.colour}" aria-hidden="true"></span>'
+
+
+def _outlet_head(article: Article) -> str:
+    sub = " · ".join(part for part in (article.language, pretty_date(article.published)) if part)
+    return (
+        f'<th scope="col">{_swatch(article)}{_esc(article.column)}'
+        + (f'<span class="sub">{_esc(sub)}</span>' if sub else "")
+        + "</th>"
+    )
+
+
+def _table(head: Iterable[str], rows: Iterable[str], css: str) -> str:
+    """A table inside a horizontally scrolling box, so wide matrices stay usable on a phone."""
+    return (
+        f'<div class="scroll"><table class="{css}"><thead><tr>{"".join(head)}</tr></thead>'
+        f"{''.join(rows)}</table></div>"
+    )
+
+
+@dataclass(slots=True)
+class _Report:
+    comparison: Mapping[str, Any]
+    articles: list[Article]
+    facts: list[Mapping[str, Any]]
+    anchors: _Anchors
+    by_key: dict[str, Article]
+    fact_anchor: list[str]  # by position in ``facts``
+    article_anchor: dict[str, str]
+    # (fact position, claim position) -> id of the highlight that shows it in the article text
+    claim_anchor: dict[tuple[int, int], str]
+    highlights: dict[str, list[Highlight]]
+
+
+def _place_highlights(report: _Report) -> None:
+    """Give every locatable claim a highlight. Overlapping spans cannot both be marked in flat
+    HTML, so a later span that starts inside an earlier one is folded into it: its fact is
+    listed on the earlier highlight and its link points there."""
+    for article in report.articles:
+        spans: list[tuple[int, int, int, int]] = []
+        for f, fact in enumerate(report.facts):
+            for c, claim in enumerate(items(fact, "claims")):
+                if text_of(claim, "article") != article.key:
+                    continue
+                where = locate(article.text, claim)
+                if where:
+                    spans.append((where[0], -where[1], f, c))
+        spans.sort()
+        placed: list[Highlight] = []
+        for start, negative_end, f, c in spans:
+            end = -negative_end
+            if placed and start < placed[-1].end:
+                host = placed[-1]
+                if f != host.fact and f not in host.also:
+                    placed[-1] = Highlight(host.start, host.end, host.fact, host.anchor, (*host.also, f))
+                report.claim_anchor[(f, c)] = host.anchor
+                continue
+            anchor = report.anchors.new("hl", f"{report.fact_anchor[f][5:]}-{article.key}-{start}")
+            placed.append(Highlight(start, end, f, anchor))
+            report.claim_anchor[(f, c)] = anchor
+        report.highlights[article.key] = placed
+
+
+def _build(comparison: Mapping[str, Any]) -> _Report:
+    articles = articles_of(comparison)
+    facts = ordered_facts(comparison, articles)
+    anchors = _Anchors()
+    report = _Report(
+        comparison=comparison,
+        articles=articles,
+        facts=facts,
+        anchors=anchors,
+        by_key={article.key: article for article in articles},
+        fact_anchor=[anchors.new("fact", text_of(fact, "id")) for fact in facts],
+        article_anchor={article.key: anchors.new("art", article.key) for article in articles},
+        claim_anchor={},
+        highlights={},
+    )
+    _place_highlights(report)
+    return report
+
+
+# ---------------------------------------------------------------------------------------------
+# Sections.
+
+
+def _header(report: _Report) -> str:
+    counts = {status: 0 for status in STATUS_ORDER}
+    for fact in report.facts:
+        if status_of(fact) in counts:
+            counts[status_of(fact)] += 1
+    summary = ", ".join(f"{n} {status}" for status, n in counts.items() if n)
+    cards = []
+    for article in report.articles:
+        link = safe_url(article.url)
+        url = (
+            f'<a href="{_esc(link)}" rel="noopener noreferrer">{_esc(article.url)}</a>'
+            if link
+            else _esc(article.url)
+        )
+        meta = " · ".join(
+            _esc(part) for part in (article.country, article.language, pretty_date(article.published)) if part
+        )
+        cards.append(
+            f'<li class="card" style="border-top-color:{article.colour}">'
+            f'<div class="outlet">{_swatch(article)}{_esc(article.outlet or article.key)}</div>'
+            f'<div class="meta">{meta}</div>'
+            f'<div class="title"><a href="#{report.article_anchor[article.key]}">'
+            f"{_esc(article.title or '(untitled)')}</a></div>"
+            + (f'<div class="url">{url}</div>' if article.url else "")
+            + "</li>"
+        )
+    schema = text_of(report.comparison, "schema")
+    warning = (
+        f'<p class="warn">This data says it is <code>{_esc(schema)}</code>; the report was written for '
+        f"<code>{SCHEMA}</code> and may leave parts out.</p>"
+        if schema and schema != SCHEMA
+        else ""
+    )
+    return (
+        "<header>"
+        f"<h1>Coverage comparison</h1>"
+        f'<p class="lede">{len(report.articles)} article{"s" if len(report.articles) != 1 else ""}, '
+        f"{len(report.facts)} fact{'s' if len(report.facts) != 1 else ''}"
+        f"{(': ' + _esc(summary)) if summary else ''}.</p>"
+        f"{warning}"
+        f'<ul class="cards">{"".join(cards)}</ul>'
+        "</header>"
+    )
+
+
+def _nav() -> str:
+    links = [
+        ("coverage", "Coverage"),
+        ("voices", "Voices & sources"),
+        ("framing", "Framing"),
+        ("timeline", "Timeline"),
+        ("emphasis", "Emphasis"),
+        ("texts", "Article texts"),
+    ]
+    return '<nav aria-label="Sections">' + "".join(f'<a href="#{a}">{t}</a>' for a, t in links) + "</nav>"
+
+
+def _legend() -> str:
+    badges = " ".join(f"{_badge(status)} {_esc(STATUS_HELP[status])}" for status in STATUS_ORDER)
+    tags = (
+        f"{_tag('lead', 'lead', '')} in the opening of the article · "
+        f"{_tag('buried', 'buried', '')} near the end · "
+        f"{_tag('extra', '+ detail', '')} detail only this outlet gives"
+    )
+    return f'<p class="legend">{badges}</p><p class="legend">{tags}</p>'
+
+
+def _coverage(report: _Report) -> str:
+    if not report.facts:
+        return _section("coverage", "Coverage matrix", '<p class="empty">No facts were compared.</p>')
+    columns = len(report.articles) + 2
+    head = ['<th scope="col">Fact</th>', '<th scope="col">Status</th>'] + [
+        _outlet_head(article) for article in report.articles
+    ]
+    bodies = []
+    for f, fact in enumerate(report.facts):
+        status = status_of(fact)
+        claims = items(fact, "claims")
+        reporting = {text_of(claim, "article") for claim in claims}
+        cells = []
+        for article in report.articles:
+            parts = []
+            for c, claim in enumerate(claims):
+                if text_of(claim, "article") != article.key:
+                    continue
+                wording = _esc(text_of(claim, "text").strip() or "(no wording)")
+                anchor = report.claim_anchor.get((f, c))
+                parts.append(
+                    f'<a class="claim" href="#{anchor}" title="Show in the article">{wording}</a>'
+                    if anchor
+                    else f'<span class="claim">{wording}</span>'
+                )
+            for extra in items(fact, "extra_detail"):
+                if text_of(extra, "article") == article.key:
+                    kind = text_of(extra, "kind").strip()
+                    parts.append(
+                        f'<div class="extra">{_tag("extra", "+ detail")} '
+                        + (f'<span class="kind">{_esc(kind)}:</span> ' if kind else "")
+                        + f"{_esc(text_of(extra, 'detail'))}</div>"
+                    )
+            spot = placement_of(fact, article.key)
+            if spot is not None and parts:
+                placement = text_of(spot, "placement").strip().lower()
+                position = float_of(spot, "position")
+                where = f"at {round(100 * position)}% of the text" if position is not None else ""
+                if placement in ("lead", "buried"):
+                    parts.append(f'<div class="place">{_tag(placement, placement, where)}</div>')
+            if parts:
+                cells.append(f'<td class="said">{"".join(parts)}</td>')
+            else:
+                cells.append(f'<td class="missing">{NOT_REPORTED}</td>')
+        notes = []
+        for conflict in items(fact, "conflicts"):
+            kind = text_of(conflict, "kind").strip()
+            who = [
+                report.by_key[k].column if k in report.by_key else k for k in strings_of(conflict, "articles")
+            ]
+            notes.append(
+                f'<tr class="note"><td colspan="{columns}"><strong>Conflict'
+                + (f" over {_esc(kind)}" if kind else "")
+                + f":</strong> {_esc(conflict_sentence(conflict, fact, report.by_key))}"
+                + (f' <span class="who">({_esc(" vs ".join(who))})</span>' if who else "")
+                + "</td></tr>"
+            )
+        count = sum(1 for article in report.articles if article.key in reporting)
+        bodies.append(
+            f'<tbody class="fact st-{_esc(status)}" id="{report.fact_anchor[f]}">'
+            f'<tr><th scope="row"><span class="fid">{fact_label(f)}</span> {_esc(fact_title(fact))}</th>'
+            f'<td class="status">{_badge(status)}'
+            f'<span class="sub">{count} of {len(report.articles)}</span></td>'
+            f"{''.join(cells)}</tr>{''.join(notes)}</tbody>"
+        )
+    body = _legend() + _table(head, bodies, "matrix coverage")
+    return _section("coverage", "Coverage matrix", body)
+
+
+def _voices(report: _Report) -> str:
+    speakers = speakers_of(report.comparison)
+    head = ['<th scope="col">Speaker</th>'] + [_outlet_head(article) for article in report.articles]
+    rows = []
+    for speaker in speakers:
+        cells = []
+        for article in report.articles:
+            voices = speaker.voices.get(article.key, [])
+            if not voices:
+                cells.append('<td class="missing">not quoted</td>')
+                continue
+            parts = []
+            for voice in voices:
+                direct = text_of(voice, "mode").strip().lower() == "direct"
+                words = _esc(shorten(text_of(voice, "text")))
+                verb = text_of(voice, "verb").strip()
+                parts.append(
+                    f'<div class="voice {"direct" if direct else "reported"}">'
+                    + _tag("direct" if direct else "reported", "direct quote" if direct else "reported")
+                    + (f' <span class="verb">{_esc(verb)}</span>' if verb else "")
+                    + (f" <q>{words}</q>" if direct else f' <span class="para">{words}</span>')
+                    + (" " + _tag("only", "only here") if voice.get("unique") is True else "")
+                    + "</div>"
+                )
+            cells.append(f'<td class="said">{"".join(parts)}</td>')
+        flag = ""
+        if speaker.only_one_outlet and len(report.articles) > 1:
+            (key,) = speaker.voices
+            who = report.by_key[key].column if key in report.by_key else key
+            flag = f'<span class="sub">{_tag("only", "one outlet")} only {_esc(who)}</span>'
+        rows.append(f'<tr><th scope="row">{_esc(speaker.name)}{flag}</th>{"".join(cells)}</tr>')
+    quoted = (
+        _table(head, [f"<tbody>{''.join(rows)}</tbody>"], "matrix voices")
+        if rows
+        else '<p class="empty">No one is quoted.</p>'
+    )
+
+    sources = sources_of(report.comparison)
+    source_head = ['<th scope="col">Source</th>', '<th scope="col">Kind</th>'] + [
+        _outlet_head(article) for article in report.articles
+    ]
+    source_rows = []
+    for source in sources:
+        cells = []
+        for article in report.articles:
+            citations = source.citations.get(article.key)
+            if citations:
+                cells.append(
+                    '<td class="said">'
+                    + "".join(f"<div>{_esc(shorten(t, 120))}</div>" for t in citations)
+                    + "</td>"
+                )
+            else:
+                cells.append('<td class="missing">not cited</td>')
+        kinds = ", ".join(source.kinds) or "unknown"
+        source_rows.append(
+            f'<tr><th scope="row">{_esc(source.name)}</th><td>{_esc(kinds)}</td>{"".join(cells)}</tr>'
+        )
+    cited = (
+        _table(source_head, [f"<tbody>{''.join(source_rows)}</tbody>"], "matrix sources")
+        if source_rows
+        else '<p class="empty">No sources are cited.</p>'
+    )
+    return _section(
+        "voices", "Voices and sources", f"<h3>Who is quoted</h3>{quoted}<h3>Sources cited</h3>{cited}"
+    )
+
+
+def _framing(report: _Report) -> str:
+    frames = items(report.comparison, "framing")
+    head = ['<th scope="col">Referent</th>'] + [_outlet_head(article) for article in report.articles]
+    head.append('<th scope="col">Note</th>')
+    rows = []
+    for frame in frames:
+        cells = []
+        for article in report.articles:
+            labels = [
+                text_of(label, "label")
+                for label in items(frame, "labels")
+                if text_of(label, "article") == article.key
+            ]
+            cells.append(
+                '<td class="said">'
+                + "".join(f'<span class="label">{_esc(x)}</span>' for x in labels)
+                + "</td>"
+                if labels
+                else '<td class="missing">—</td>'
+            )
+        rows.append(
+            f'<tr><th scope="row">{_esc(text_of(frame, "referent"))}</th>{"".join(cells)}'
+            f'<td class="note-cell">{_esc(text_of(frame, "note"))}</td></tr>'
+        )
+    table = (
+        _table(head, [f"<tbody>{''.join(rows)}</tbody>"], "matrix framing")
+        if rows
+        else '<p class="empty">No differences in naming were found.</p>'
+    )
+    loaded = items(report.comparison, "loaded_words")
+    blocks = []
+    for article in report.articles:
+        words = [entry for entry in loaded if text_of(entry, "article") == article.key]
+        if not words:
+            continue
+        listed = "".join(
+            f'<li><span class="word">{_esc(text_of(w, "word"))}</span>'
+            + (
+                f' <span class="context">{_esc(shorten(text_of(w, "text"), 120))}</span>'
+                if text_of(w, "text")
+                else ""
+            )
+            + "</li>"
+            for w in words
+        )
+        blocks.append(
+            f'<div class="words"><h4>{_swatch(article)}{_esc(article.column)}</h4><ul>{listed}</ul></div>'
+        )
+    words_html = (
+        f'<div class="word-grid">{"".join(blocks)}</div>'
+        if blocks
+        else '<p class="empty">No loaded words found.</p>'
+    )
+    return _section(
+        "framing", "Framing", f"<h3>What each outlet calls it</h3>{table}<h3>Loaded words</h3>{words_html}"
+    )
+
+
+def _ticks(first: date, last: date) -> list[tuple[date, str]]:
+    """Axis ticks at days, months or years depending on the range, about ten at most."""
+    days = (last - first).days
+    ticks: list[tuple[date, str]] = []
+    if days <= 60:
+        step = max(1, -(-days // 10))
+        current = first
+        while current <= last:
+            label = f"{current.day} {MONTHS[current.month - 1]}"
+            ticks.append((current, label if ticks else f"{label} {current.year}"))
+            current += timedelta(days=step)
+        return ticks
+    if days <= 3 * 366:
+        months = (last.year - first.year) * 12 + last.month - first.month
+        step = max(1, -(-months // 10))
+        current = _add_months(date(first.year, first.month, 1), 0 if first.day == 1 else 1)
+        while current <= last:
+            label = MONTHS[current.month - 1]
+            ticks.append((current, f"{label} {current.year}" if not ticks or current.month == 1 else label))
+            current = _add_months(current, step)
+        return ticks
+    step = max(1, -(-(last.year - first.year) // 10))
+    year = first.year if first == date(first.year, 1, 1) else first.year + 1
+    while year <= last.year:
+        ticks.append((date(year, 1, 1), str(year)))
+        year += step
+    return ticks
+
+
+def _timeline_svg(report: _Report, dated: list[tuple[Mapping[str, Any], Span]]) -> str:
+    width, left, right, top, row = 1000, 170, 20, 12, 16
+    first = min(span.start for _, span in dated)
+    last = max(span.end for _, span in dated)
+    if (last - first).days < 7:  # a single day would otherwise fill the whole axis
+        first, last = first - timedelta(days=3), last + timedelta(days=3)
+    pad = timedelta(days=max(1, (last - first).days // 40))
+    first, last = first - pad, last + pad
+    total = (last - first).days
+    plot = width - left - right
+
+    def x(day: date) -> float:
+        return left + plot * (day - first).days / total
+
+    def drawn(span: Span) -> tuple[float, float]:
+        """Where a mark is drawn: a day is a dot of radius 5; any longer interval keeps a minimum
+        width, centred on it, so that a month far from the others does not shrink to a dot."""
+        start, end = x(span.start), x(span.end)
+        wide = 10.0 if span.grain == "day" else max(end - start, 14.0)
+        return (start + end - wide) / 2, (start + end + wide) / 2
+
+    # One lane per article; within a lane, items that would overlap go on extra rows.
+    lanes: dict[str, list[tuple[Mapping[str, Any], Span, int]]] = {}
+    for entry, span in dated:
+        lane = lanes.setdefault(text_of(entry, "article"), [])
+        ends: dict[int, float] = {}
+        for _, other, level in lane:
+            ends[level] = max(ends.get(level, 0.0), drawn(other)[1])
+        level = 0
+        while level in ends and ends[level] > drawn(span)[0] - 3:
+            level += 1
+        lane.append((entry, span, level))
+    order = [a.key for a in report.articles if a.key in lanes] + [k for k in lanes if k not in report.by_key]
+
+    marks: list[str] = []
+    labels: list[str] = []
+    y = top
+    for lane_number, key in enumerate(order):
+        article = report.by_key.get(key)
+        colour = article.colour if article else "#444444"
+        name = article.column if article else key
+        height = (max(level for _, _, level in lanes[key]) + 1) * row + 10
+        labels.append(
+            f'<rect x="0" y="{y}" width="{width}" height="{height}" '
+            f'class="lane{" alt" if lane_number % 2 else ""}"/>'
+            f'<circle cx="10" cy="{y + height / 2:.1f}" r="5" fill="{colour}"/>'
+            f'<text x="20" y="{y + height / 2 + 4:.1f}" class="lane-label">{_esc(shorten(name, 24))}</text>'
+        )
+        for entry, span, level in lanes[key]:
+            centre = y + 5 + level * row + row / 2
+            hint = (
+                f"{name}: {text_of(entry, 'expression') or text_of(entry, 'date')} "
+                f"({text_of(entry, 'date')}, {text_of(entry, 'precision') or span.grain})"
+            )
+            title = f"<title>{_esc(hint)}</title>"
+            if span.grain == "day":
+                marks.append(
+                    f'<circle class="tl-mark day" cx="{sum(drawn(span)) / 2:.1f}" '
+                    f'cy="{centre:.1f}" r="5" fill="{colour}" stroke="#fff" stroke-width="1.5">'
+                    f"{title}</circle>"
+                )
+            else:
+                start, end = drawn(span)
+                wide = end - start
+                # Months and weeks are solid bars; years and decades are hollow and dashed, so a
+                # vague date never looks as certain as a precise one.
+                vague = span.grain in ("year", "decade")
+                style = (
+                    f'fill="{colour}" fill-opacity="0.12" stroke="{colour}" stroke-width="1.5" '
+                    'stroke-dasharray="4 3"'
+                    if vague
+                    else f'fill="{colour}" fill-opacity="0.55" stroke="{colour}" stroke-width="1"'
+                )
+                marks.append(
+                    f'<rect class="tl-mark {span.grain}" x="{start:.1f}" y="{centre - 5:.1f}" '
+                    f'width="{wide:.1f}" height="10" rx="{0 if vague else 2}" {style}>{title}</rect>'
+                )
+        y += height
+    axis = y + 6
+    tick_marks = "".join(
+        f'<line x1="{x(day):.1f}" y1="{top}" x2="{x(day):.1f}" y2="{axis + 5}" class="grid"/>'
+        f'<text x="{x(day):.1f}" y="{axis + 20}" class="tick">{_esc(label)}</text>'
+        for day, label in _ticks(first, last)
+    )
+    height = axis + 32
+    return (
+        f'<svg class="timeline" viewBox="0 0 {width} {height}" width="100%" role="img" '
+        f'aria-label="Timeline of dated events, one lane per outlet" xmlns="http://www.w3.org/2000/svg">'
+        f"{''.join(labels)}{tick_marks}"
+        f'<line x1="{left}" y1="{axis}" x2="{width - right}" y2="{axis}" class="axis"/>'
+        f"{''.join(marks)}</svg>"
+    )
+
+
+def _timeline(report: _Report) -> str:
+    entries = timeline_of(report.comparison)
+    if not entries:
+        return _section("timeline", "Timeline", '<p class="empty">No dates were found.</p>')
+    dated = [(entry, span) for entry, span in entries if span is not None]
+    svg = _timeline_svg(report, dated) if dated else ""
+    key = (
+        '<p class="legend"><svg width="150" height="14" aria-hidden="true">'
+        '<circle cx="7" cy="7" r="5" fill="#555"/><text x="16" y="11" class="k">day</text>'
+        '<rect x="48" y="2" width="22" height="10" rx="2" fill="#555" fill-opacity="0.55" stroke="#555"/>'
+        '<text x="74" y="11" class="k">month/week</text></svg>'
+        '<svg width="70" height="14" aria-hidden="true"><rect x="1" y="2" width="22" height="10" rx="0" '
+        'fill="#555" fill-opacity="0.12" stroke="#555" stroke-dasharray="4 3"/>'
+        '<text x="28" y="11" class="k">year</text></svg> Hover a mark for its wording.</p>'
+        if dated
+        else ""
+    )
+    rows = []
+    for entry, span in entries:
+        article = report.by_key.get(text_of(entry, "article"))
+        who = f"{_swatch(article)}{_esc(article.column)}" if article else _esc(text_of(entry, "article"))
+        precision = text_of(entry, "precision").strip() or (span.grain if span else "")
+        rows.append(
+            "<li>"
+            f'<span class="when">{_esc(text_of(entry, "date") or "undated")}</span> '
+            + (f'<span class="tag tag-grain">{_esc(precision)}</span> ' if precision else "")
+            + f'<span class="who">{who}</span>: '
+            f'<span class="expr">“{_esc(text_of(entry, "expression"))}”</span>'
+            + (
+                f' <span class="context">{_esc(shorten(text_of(entry, "text"), 160))}</span>'
+                if text_of(entry, "text")
+                else ""
+            )
+            + ("" if span else " <em>(not placed on the axis)</em>")
+            + "</li>"
+        )
+    return _section(
+        "timeline",
+        "Timeline",
+        f'{key}<div class="scroll tl-box">{svg}</div><ol class="events">{"".join(rows)}</ol>',
+    )
+
+
+def _bar(share: float, top: float) -> str:
+    """A share as an SVG bar (SVG fills print even where CSS backgrounds are dropped)."""
+    width = 0.0 if top <= 0 else 100 * share / top
+    return (
+        '<svg class="bar" viewBox="0 0 100 10" preserveAspectRatio="none" aria-hidden="true">'
+        '<rect width="100" height="10" fill="#e6e8eb"/>'
+        f'<rect width="{width:.1f}" height="10" fill="#3b5b92"/></svg>'
+    )
+
+
+def _emphasis(report: _Report) -> str:
+    outlets = outlets_of(report.comparison, report.articles)
+    if not report.facts or not outlets:
+        return _section("emphasis", "Emphasis", '<p class="empty">No emphasis data.</p>')
+    top = max((value for outlet in outlets for value in outlet.share.values()), default=0.0)
+    head = ['<th scope="col">Fact</th>'] + [f'<th scope="col">{_esc(o.name)}</th>' for o in outlets]
+    rows = []
+    for f, fact in enumerate(report.facts):
+        fact_id = text_of(fact, "id")
+        cells = []
+        for outlet in outlets:
+            share = outlet.share.get(fact_id)
+            places = []
+            for key in outlet.articles:
+                spot = placement_of(fact, key)
+                placement = text_of(spot, "placement").strip().lower() if spot is not None else ""
+                if placement in ("lead", "buried"):
+                    places.append(_tag(placement, placement))
+            if share is None and not places:
+                cells.append('<td class="missing">—</td>')
+                continue
+            value = (
+                f'{_bar(share, top)}<span class="pct">{100 * share:.0f}%</span>' if share is not None else ""
+            )
+            cells.append(f'<td class="share">{value}{"".join(places)}</td>')
+        rows.append(
+            f'<tr><th scope="row"><a href="#{report.fact_anchor[f]}" class="fid">{fact_label(f)}</a> '
+            f"{_esc(shorten(fact_title(fact), 70))}</th>{''.join(cells)}</tr>"
+        )
+    note = (
+        '<p class="legend">Share of each outlet\'s text given to each fact; bars are scaled to the '
+        "largest share in the table.</p>"
+    )
+    return _section("emphasis", "Emphasis", note + _table(head, [f"<tbody>{''.join(rows)}</tbody>"], "emph"))
+
+
+def _highlighted(report: _Report, article: Article) -> str:
+    """The article text with claim spans marked; every piece of text is escaped on its own, so
+    offsets can never split an entity or open a tag."""
+    out: list[str] = []
+    cursor = 0
+    text = article.text
+    for mark in report.highlights.get(article.key, []):
+        out.append(_esc(text[cursor : mark.start]))
+        fact = report.facts[mark.fact]
+        status = status_of(fact)
+        hint = f"{fact_label(mark.fact)} · {STATUS_LABEL.get(status, status)}: {fact_title(fact)}"
+        out.append(
+            f'<mark class="hl st-{_esc(status)}" id="{mark.anchor}">'
+            f'<a href="#{report.fact_anchor[mark.fact]}" title="{_esc(hint)}">'
+            f"{_esc(text[mark.start : mark.end])}</a></mark>"
+        )
+        refs = (mark.fact, *mark.also)
+        out.append(
+            '<sup class="ref">'
+            + " ".join(f'<a href="#{report.fact_anchor[r]}">{fact_label(r)}</a>' for r in refs)
+            + "</sup>"
+        )
+        cursor = mark.end
+    out.append(_esc(text[cursor:]))
+    return "".join(out)
+
+
+def _texts(report: _Report) -> str:
+    blocks = []
+    for article in report.articles:
+        link = safe_url(article.url)
+        meta = " · ".join(
+            _esc(part)
+            for part in (
+                article.outlet or article.key,
+                article.country,
+                article.language,
+                pretty_date(article.published),
+            )
+            if part
+        )
+        source = f' · <a href="{_esc(link)}" rel="noopener noreferrer">original</a>' if link else ""
+        body = (
+            f'<div class="text">{_highlighted(report, article)}</div>'
+            if article.text
+            else '<p class="empty">No text.</p>'
+        )
+        blocks.append(
+            f'<article class="article" id="{report.article_anchor[article.key]}" '
+            f'style="border-left-color:{article.colour}">'
+            f"<h3>{_esc(article.title or '(untitled)')}</h3>"
+            f'<p class="meta">{_swatch(article)}{meta}{source}</p>{body}</article>'
+        )
+    return _section("texts", "Article texts", "".join(blocks) or '<p class="empty">No articles.</p>')
+
+
+def _section(anchor: str, title: str, body: str) -> str:
+    return f'<section id="{anchor}"><h2>{_esc(title)}</h2>{body}</section>'
+
+
+_CSS = """
+:root{--ink:#1c1f23;--muted:#59606a;--line:#d5d9de;--soft:#f5f6f8;--link:#1d4fa0}
+*{box-sizing:border-box}
+html{-webkit-text-size-adjust:100%}
+body{margin:0;font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;
+color:var(--ink);background:#fff}
+main{max-width:1200px;margin:0 auto;padding:24px 20px 60px}
+h1{font-size:1.9rem;margin:0 0 4px}
+h2{font-size:1.35rem;margin:40px 0 10px;padding-bottom:4px;border-bottom:2px solid var(--ink)}
+h3{font-size:1.05rem;margin:22px 0 8px}
+h4{font-size:.95rem;margin:0 0 6px}
+a{color:var(--link)}
+.lede{color:var(--muted);margin:0 0 14px}
+.warn{background:#fff4d6;border:1px solid #b7791f;padding:6px 10px;border-radius:4px}
+.empty{color:var(--muted);font-style:italic}
+nav{display:flex;flex-wrap:wrap;gap:6px 16px;padding:8px 0;border-top:1px solid var(--line);
+border-bottom:1px solid var(--line);margin:10px 0 0;font-size:.9rem}
+.cards{list-style:none;padding:0;margin:0;display:grid;grid-template-columns:repeat(auto-fill,minmax(250px,1fr));
+gap:10px}
+.card{border:1px solid var(--line);border-top:4px solid var(--ink);border-radius:6px;padding:10px 12px;
+background:var(--soft)}
+.card .outlet{font-weight:700}
+.card .meta,.card .url{color:var(--muted);font-size:.85rem;overflow-wrap:anywhere}
+.card .title{margin-top:4px}
+.swatch{display:inline-block;width:10px;height:10px;border-radius:50%;margin-right:6px;vertical-align:baseline;
+print-color-adjust:exact;-webkit-print-color-adjust:exact}
+.scroll{overflow-x:auto;-webkit-overflow-scrolling:touch;border:1px solid var(--line);border-radius:6px}
+table{border-collapse:collapse;width:100%;font-size:.9rem}
+th,td{border-bottom:1px solid var(--line);padding:8px 10px;text-align:left;vertical-align:top}
+thead th{background:var(--soft);font-weight:600;white-space:nowrap}
+tbody th{font-weight:600;min-width:160px;max-width:260px}
+td{min-width:150px}
+.sub{display:block;font-weight:400;font-size:.78rem;color:var(--muted);margin-top:2px}
+.fid{font:600 .75rem ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;color:var(--muted);margin-right:4px}
+a.fid{text-decoration:none}
+td.missing{color:#7a2f2f;font-style:italic;
+background:repeating-linear-gradient(135deg,#fff,#fff 6px,#f7f2f2 6px,#f7f2f2 12px)}
+td.status{min-width:110px}
+.claim{display:block;color:var(--ink);text-decoration:none;border-left:3px solid var(--line);padding-left:7px;
+margin-bottom:4px}
+a.claim:hover{text-decoration:underline}
+.badge{display:inline-block;font-size:.75rem;font-weight:700;padding:1px 8px;border-radius:10px;
+border:1px solid;print-color-adjust:exact;-webkit-print-color-adjust:exact}
+.st-consensus .badge,.badge.st-consensus{background:#e3f4e8;border-color:#1a7f37;color:#0f5323}
+.badge.st-conflict{background:#fde8e8;border-color:#c62828;color:#8e1b1b}
+.badge.st-partial{background:#fff4d6;border-color:#b7791f;color:#6b4600}
+.badge.st-unique{background:#e8eefc;border-color:#3558b5;color:#223d85}
+.badge.st-unknown{background:#eee;border-color:#777;color:#333}
+tbody.fact{border-left:5px solid transparent}
+tbody.fact:target{outline:3px solid #f2b705;outline-offset:-3px}
+tbody.st-consensus{border-left-color:#1a7f37}
+tbody.st-conflict{border-left-color:#c62828}
+tbody.st-partial{border-left-color:#b7791f}
+tbody.st-unique{border-left-color:#3558b5}
+tbody.st-consensus .claim{border-left-color:#8fd3a4}
+tbody.st-conflict .claim{border-left-color:#f0a0a0}
+tbody.st-partial .claim{border-left-color:#f0cd7a}
+tbody.st-unique .claim{border-left-color:#a9bdf0}
+tr.note td{background:#fdf1f1;color:#6d1717;font-size:.88rem;border-top:1px dashed #e2a3a3}
+.who{color:var(--muted)}
+.tag{display:inline-block;font-size:.7rem;font-weight:600;letter-spacing:.02em;text-transform:uppercase;
+padding:0 5px;border-radius:3px;border:1px solid #999;color:#333;background:#fff;vertical-align:1px}
+.tag-lead{border-color:#1d4fa0;color:#1d4fa0}
+.tag-buried{border-color:#7a4b00;color:#7a4b00;background:#fff7e6}
+.tag-extra{border-color:#5b2d8e;color:#5b2d8e;background:#f4eefb}
+.tag-only{border-color:#8e1b1b;color:#8e1b1b}
+.tag-direct{border-color:#0f5323;color:#0f5323}
+.tag-reported{border-color:#59606a;color:#59606a}
+.tag-grain{text-transform:none}
+.extra{font-size:.85rem;margin:4px 0}
+.extra .kind{color:var(--muted)}
+.place{margin-top:4px}
+.voice{margin-bottom:6px}
+.voice .verb{font-style:italic;color:var(--muted)}
+.voice .para{font-style:italic}
+q{quotes:"\\201C" "\\201D"}
+.label{display:inline-block;background:var(--soft);border:1px solid var(--line);border-radius:4px;
+padding:0 6px;margin:0 4px 4px 0}
+.note-cell{color:var(--muted);font-size:.85rem;min-width:200px}
+.word-grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(260px,1fr));gap:12px}
+.words{border:1px solid var(--line);border-radius:6px;padding:10px 12px}
+.words ul{margin:0;padding-left:18px}
+.word{font-weight:700}
+.context{color:var(--muted);font-size:.85rem}
+.legend{font-size:.85rem;color:var(--muted);margin:6px 0}
+.legend svg{vertical-align:middle;margin-right:6px}
+svg .k{font:11px system-ui,sans-serif;fill:#333}
+.tl-box{margin:8px 0}
+svg.timeline{display:block;min-width:720px;background:#fff}
+svg .lane{fill:#fff}
+svg .lane.alt{fill:#f5f6f8}
+svg .lane-label{font:600 13px system-ui,sans-serif;fill:#1c1f23}
+svg .tick{font:12px system-ui,sans-serif;fill:#59606a;text-anchor:middle}
+svg .grid{stroke:#e3e6ea;stroke-width:1}
+svg .axis{stroke:#59606a;stroke-width:1.5}
+ol.events{padding-left:22px}
+ol.events li{margin:4px 0}
+.when{font:600 .85rem ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}
+.expr{font-style:italic}
+table.emph td{min-width:130px}
+td.share{white-space:nowrap}
+svg.bar{width:90px;height:10px;vertical-align:middle;margin-right:6px}
+.pct{font-variant-numeric:tabular-nums;display:inline-block;min-width:34px;margin-right:4px}
+.article{border-left:5px solid var(--ink);padding:4px 0 4px 16px;margin:22px 0}
+.article h3{margin:0 0 2px}
+.article .meta{color:var(--muted);font-size:.85rem;margin:0 0 8px}
+.text{white-space:pre-wrap;overflow-wrap:anywhere;max-width:75ch;line-height:1.65}
+mark.hl{border-radius:2px;padding:0 1px;print-color-adjust:exact;-webkit-print-color-adjust:exact}
+mark.hl a{color:inherit;text-decoration:none}
+mark.hl:target{outline:2px solid #f2b705}
+mark.st-consensus{background:#cdeed6}
+mark.st-conflict{background:#f9cfcf}
+mark.st-partial{background:#fbe5ad}
+mark.st-unique{background:#d6e0fa}
+mark.st-unknown{background:#e5e5e5}
+sup.ref{font-size:.68rem;margin-left:1px}
+sup.ref a{text-decoration:none;color:var(--muted)}
+footer{margin-top:40px;color:var(--muted);font-size:.8rem}
+@media (max-width:640px){
+main{padding:14px 10px 40px}
+h1{font-size:1.5rem}
+tbody th{min-width:120px}
+td{min-width:130px}
+}
+@media print{
+nav{display:none}
+main{max-width:none;padding:0}
+body{font-size:11pt}
+.scroll{overflow:visible;border:0}
+tbody.fact,tr,.article,.words{break-inside:avoid}
+h2{break-after:avoid}
+a{color:inherit}
+}
+"""
+
+
+def render_html(comparison: Mapping[str, Any]) -> str:
+    """The comparison as one HTML5 document: inline CSS, no script, no external resource."""
+    report = _build(comparison)
+    first_title = next((article.title for article in report.articles if article.title), "")
+    title = f"Coverage comparison: {first_title}" if first_title else "Coverage comparison"
+    return (
+        "<!DOCTYPE html>\n"
+        '<html lang="en"><head><meta charset="utf-8">'
+        f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
+        '<meta name="referrer" content="no-referrer">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{_esc(title)}</title><style>{_CSS}</style></head><body><main>"
+        f"{_header(report)}{_nav()}{_coverage(report)}{_voices(report)}{_framing(report)}"
+        f"{_timeline(report)}{_emphasis(report)}{_texts(report)}"
+        f"<footer>Data: <code>{_esc(text_of(comparison, 'schema') or 'unversioned')}</code>. "
+        "Offline report: it loads nothing and runs no script.</footer>"
+        "</main></body></html>\n"
+    )

