@@ -121,6 +121,10 @@ def ingest(
                    if item.outcome.value == "stored" and item.article_id]
         if enrich and new_ids:
             _run_enrichment(store, progress, ids=new_ids)
+            from parallax.cluster import update_stories
+
+            # Stories follow the stream: new articles join open stories or start new ones.
+            clustered = update_stories(store, new_ids)
     if format == "json":
         _print_json(report.to_json())
     else:
@@ -128,6 +132,9 @@ def ingest(
             f"{report.total} items: [green]{report.stored} stored[/], {report.duplicates} duplicates, "
             f"[{'red' if report.quarantined else 'green'}]{report.quarantined} quarantined[/]"
         )
+        if enrich and new_ids:
+            out.print(f"stories: {clustered.stories} ({clustered.articles} articles placed"
+                      f"{', rebuilt' if clustered.rebuilt else ''}); list them with `parallax stories`")
         for kind, count in sorted(report.skipped.items()):
             out.print(f"skipped {count} {kind} (not articles)")
         bad = [item for item in report.items if item.outcome.value == "quarantined"]
