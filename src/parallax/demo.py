@@ -16,7 +16,7 @@ from parallax.enrich import enrich_store
 from parallax.errors import ParallaxError
 from parallax.ingest import ingest
 from parallax.render.html import render_html
-from parallax.render.terminal import print_comparison, short_time
+from parallax.render.terminal import print_summary, short_time
 from parallax.store import Store
 
 
@@ -66,20 +66,30 @@ def run_demo(out_dir: Path, *, console: Console | None = None) -> DemoResult:
     table.add_column("title", ratio=1)
     for a in found:
         note = f" (syndicated copy of {a.syndicated_of[:8]})" if a.syndicated_of else ""
-        table.add_row(a.outlet or "", a.country or "", short_time(a.published),
-                      (a.title or "(no headline)") + note)
+        table.add_row(
+            a.outlet or "", a.country or "", short_time(a.published), (a.title or "(no headline)") + note
+        )
     console.print(table)
-    console.print(f"Clustered into {stories.stories} stories; comparing the largest: {story.title!r} "
-                  f"({len(story.article_ids)} articles, {story.independent_outlets} independent outlets)")
+    console.print(
+        f"Clustered into {stories.stories} stories; comparing the largest: {story.title!r} "
+        f"({len(story.article_ids)} articles, {story.independent_outlets} independent outlets)"
+    )
     data = comparison.to_json()
-    print_comparison(console, data)
+    print_summary(console, data)
     report_html = out_dir / "report.html"
     report_html.write_text(render_html(data), encoding="utf-8")
     comparison_json = out_dir / "comparison.json"
     comparison_json.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     articles_json = out_dir / "articles.json"
-    articles_json.write_text(json.dumps([a.summary() for a in found], ensure_ascii=False, indent=2) + "\n",
-                             encoding="utf-8")
-    return DemoResult(db=db, articles_json=articles_json, stored=report.stored,
-                      quarantined=report.quarantined, report_html=report_html,
-                      comparison_json=comparison_json, story_id=story.id)
+    articles_json.write_text(
+        json.dumps([a.summary() for a in found], ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )
+    return DemoResult(
+        db=db,
+        articles_json=articles_json,
+        stored=report.stored,
+        quarantined=report.quarantined,
+        report_html=report_html,
+        comparison_json=comparison_json,
+        story_id=story.id,
+    )

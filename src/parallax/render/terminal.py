@@ -93,3 +93,52 @@ def _escape(text: str) -> str:
     from rich.markup import escape
 
     return escape(text)
+
+
+def print_summary(console: Any, comparison: Mapping[str, Any]) -> None:
+    """A short account of a comparison: per outlet, what it shares, what only it reports."""
+    from rich.table import Table
+
+    facts = comparison["facts"]
+    counts: dict[str, int] = {}
+    for fact in facts:
+        counts[fact["status"]] = counts.get(fact["status"], 0) + 1
+    console.print(
+        ", ".join(f"{counts.get(s, 0)} {s}" for s in ("consensus", "partial", "unique", "conflict"))
+        + f" facts across {len(comparison['articles'])} articles"
+    )
+    table = Table(
+        "outlet",
+        "facts",
+        "only here",
+        "voices",
+        "sources cited",
+        "example of what only it reports",
+        title="Per outlet",
+        expand=True,
+    )
+    for article in comparison["articles"]:
+        aid = article["id"]
+        reported = [f for f in facts if any(c["article"] == aid for c in f["claims"])]
+        alone = [f for f in reported if {c["article"] for c in f["claims"]} == {aid}]
+        voices = sum(1 for v in comparison.get("voices", []) if v["article"] == aid)
+        sources = sum(1 for s in comparison.get("sources", []) if s["article"] == aid)
+        example = _short(alone[0]["claims"][0]["text"], 70) if alone else ""
+        table.add_row(
+            _escape(article.get("outlet") or aid[:8]),
+            str(len(reported)),
+            str(len(alone)),
+            str(voices),
+            str(sources),
+            _escape(example),
+        )
+    console.print(table)
+    for fact in facts:
+        for conflict in fact.get("conflicts", []):
+            console.print(f"[red]conflict ({conflict['kind']}):[/] {_escape(conflict['detail'])}")
+    for item in comparison.get("framing", [])[:5]:
+        names = {a["id"]: a.get("outlet") or a["id"][:8] for a in comparison["articles"]}
+        labels = "; ".join(
+            f"{names.get(label['article'], '')}: \u201c{label['label']}\u201d" for label in item["labels"]
+        )
+        console.print(f"framing of {_escape(item['referent'])!s}: {_escape(labels)}")
