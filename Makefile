@@ -17,7 +17,7 @@ $(RUN_STAMP): pyproject.toml | $(BIN)/python
 	touch $@
 
 $(DEV_STAMP): pyproject.toml $(RUN_STAMP)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test,lint,multilingual]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test,lint,multilingual,eval]'
 	touch $@
 
 install: $(RUN_STAMP)

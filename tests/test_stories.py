@@ -212,3 +212,20 @@ def test_german_and_english_reports_of_one_event_share_a_story(data_dir: Path) -
     stories = cluster_articles(found, embedder="e5-multilingual")
     groups = sorted(sorted(s.article_ids) for s in stories)
     assert groups == [["andes", "andes-de"], ["seed-kbs", "seed-kyodo"]]
+
+
+def test_a_syndicated_copy_is_listed_but_counts_once(stream: list) -> None:  # type: ignore[type-arg]
+    import dataclasses
+
+    model = load_model()
+    original = stream[0]
+    copy = dataclasses.replace(original, id="copy-of-first", outlet="Reprint Daily",
+                               syndicated_of=original.id)
+    calibration = model.for_embedder(get_embedder().name)
+    clusterer = cluster_signals([original, copy, *stream[1:10]], model, calibration)
+    story = next(s for s in clusterer.stories() if original.id in s.article_ids)
+    assert "copy-of-first" in story.article_ids
+    assert story.copies == {"copy-of-first": original.id}
+    assert "Reprint Daily" in story.outlets
+    independent = {a.outlet for a in stream[:10] if a.id in story.article_ids and a.outlet}
+    assert story.independent_outlets == len(independent)

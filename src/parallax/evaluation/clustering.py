@@ -23,7 +23,7 @@ import json
 import re
 import time
 from collections import Counter
-from collections.abc import Hashable, Iterator, Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -305,8 +305,3 @@ def evaluate_clustering(
                                "bertopic": bertopic_note()}
     return result
 
-
-def iter_pairs(labels: Sequence[Hashable]) -> Iterator[tuple[int, int]]:
-    for i in range(len(labels)):
-        for j in range(i + 1, len(labels)):
-            yield i, j

@@ -829,7 +829,7 @@ def _ticks(first: date, last: date) -> list[tuple[date, str]]:
 
 
 def _timeline_svg(report: _Report, dated: list[tuple[Mapping[str, Any], Span]]) -> str:
-    width, left, right, top, row = 1000, 170, 20, 12, 16
+    width, left, right, top, row = 1000, 225, 24, 12, 16
     first = min(span.start for _, span in dated)
     last = max(span.end for _, span in dated)
     if (last - first).days < 7:  # a single day would otherwise fill the whole axis
@@ -874,7 +874,7 @@ def _timeline_svg(report: _Report, dated: list[tuple[Mapping[str, Any], Span]]) 
             f'<rect x="0" y="{y}" width="{width}" height="{height}" '
             f'class="lane{" alt" if lane_number % 2 else ""}"/>'
             f'<circle cx="10" cy="{y + height / 2:.1f}" r="5" fill="{colour}"/>'
-            f'<text x="20" y="{y + height / 2 + 4:.1f}" class="lane-label">{_esc(shorten(name, 24))}</text>'
+            f'<text x="20" y="{y + height / 2 + 4:.1f}" class="lane-label">{_esc(shorten(name, 26))}</text>'
         )
         for entry, span, level in lanes[key]:
             centre = y + 5 + level * row + row / 2

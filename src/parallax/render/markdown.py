@@ -92,7 +92,7 @@ def _header(articles: Sequence[Article], facts: Sequence[Mapping[str, Any]], sch
         "",
     ]
     if schema and schema != SCHEMA:
-        lines += [f"> This data says it is `{md(schema)}`; the report was written for `{SCHEMA}`.", ""]
+        lines += [f"> This data says it is {md(schema)}; the report was written for `{SCHEMA}`.", ""]
     for article in articles:
         parts = [f"**{md(article.outlet or article.key)}**"]
         meta = ", ".join(
