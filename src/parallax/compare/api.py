@@ -31,7 +31,20 @@ def stored_with_enrichment(store: Store, ids: Sequence[str]) -> tuple[list[Artic
 
 def compare_stored(store: Store, ids: Sequence[str], **options: Any) -> Comparison:
     articles, enrichments = stored_with_enrichment(store, ids)
+    options.setdefault("sentence_vectors", _sentence_vectors(store, articles))
     return compare(articles, enrichments, **options)
+
+
+def _sentence_vectors(store: Store, articles: Sequence[Article]) -> dict[str, Any]:
+    """Stored sentence vectors, when they come from the embedder compare will use."""
+    from parallax.enrich.embed import get_embedder
+
+    name = get_embedder().name
+    found = {}
+    for article in articles:
+        if store.vector_model(article.id, "sentences") == name:
+            found[article.id] = store.vectors(article.id, "sentences")
+    return found
 
 
 def compare_inputs(
@@ -66,4 +79,5 @@ def compare_inputs(
         stored, stored_enrichments = stored_with_enrichment(store, ids)
         articles.extend(stored)
         enrichments.update(stored_enrichments)
+        options.setdefault("sentence_vectors", _sentence_vectors(store, stored))
     return compare(articles, enrichments, **options)

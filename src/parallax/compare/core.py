@@ -100,8 +100,11 @@ def compare(
     *,
     embedder: Any | None = None,
     nlp: Any | None = None,
+    sentence_vectors: Mapping[str, Any] | None = None,
 ) -> Comparison:
-    """Compare articles about one event. ``enrichments`` maps article id to its enrichment."""
+    """Compare articles about one event. ``enrichments`` maps article id to its enrichment;
+    ``sentence_vectors`` (article id -> the stored matrix, one row per sentence) spares
+    re-embedding claims that are whole sentences."""
     if len(articles) < 1:
         raise ValueError("nothing to compare: give at least one article")
     if embedder is None:
@@ -115,7 +118,7 @@ def compare(
     articles = list(articles)
     by_id = {a.id: a for a in articles}
     claims = [c for a in articles for c in split_claims(a.text, enrichments[a.id])]
-    vectors = embedder.embed([c.text for c in claims]) if claims else np.zeros((0, 1))
+    vectors = _claim_vectors(claims, enrichments, embedder, sentence_vectors or {})
     terms = [content_terms(c.text) for c in claims]
     weights = TermWeights(terms)
     groups, confidence = _align(claims, vectors, terms, weights, by_id)
@@ -164,6 +167,27 @@ def compare(
     comparison.timeline = _timeline(articles, enrichments)
     comparison.outlets = _outlet_shares(articles, facts)
     return comparison
+
+
+def _claim_vectors(claims: Sequence[Claim], enrichments: Mapping[str, Enrichment], embedder: Any,
+                   stored: Mapping[str, Any]) -> np.ndarray:
+    """Vectors of the claims: a whole sentence's stored vector when there is one, else embedded."""
+    dim = int(getattr(embedder, "dim", 0) or 0)
+    rows: list[Any] = [None] * len(claims)
+    for index, claim in enumerate(claims):
+        matrix = stored.get(claim.article)
+        sentence = enrichments[claim.article].sentences[claim.sentence]
+        if (matrix is not None and claim.sentence < len(matrix) and claim.text == sentence.text.strip()
+                and (not dim or matrix.shape[1] == dim)):
+            rows[index] = matrix[claim.sentence]
+    todo = [i for i, row in enumerate(rows) if row is None]
+    if todo:
+        fresh = embedder.embed([claims[i].text for i in todo])
+        for i, vector in zip(todo, fresh, strict=True):
+            rows[i] = vector
+    if not rows:
+        return np.zeros((0, dim or 1), dtype=np.float32)
+    return np.vstack(rows).astype(np.float32)
 
 
 def _outlet_key(article: Article, by_id: Mapping[str, Article]) -> str:

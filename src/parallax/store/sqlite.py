@@ -334,6 +334,13 @@ class Store:
             (article_id, kind, model, int(array.shape[1]) if array.size else 0, array.tobytes()),
         )
 
+    def vector_model(self, article_id: str, kind: str = "article") -> str | None:
+        """The embedder that made an article's stored vectors of this kind."""
+        row = self._db.execute(
+            "SELECT model FROM vectors WHERE article_id = ? AND kind = ?", (article_id, kind)
+        ).fetchone()
+        return str(row[0]) if row else None
+
     def vectors(self, article_id: str, kind: str = "article") -> Any:
         """A float32 matrix (one row for ``article``, one per sentence), or None."""
         import numpy as np
