@@ -99,6 +99,9 @@ def decode(source: Source) -> str:
         ) from exc
 
 
+_CONTROL_BYTES = bytes([*range(9), *range(14, 32)])
+
+
 def looks_binary(data: bytes) -> bool:
     """True for content that is plainly not text: NUL bytes or many control bytes up front."""
     head = data[:4096]
@@ -106,5 +109,5 @@ def looks_binary(data: bytes) -> bool:
         return False  # UTF-16 has NULs but is text
     if b"\x00" in head:
         return True
-    controls = sum(1 for b in head if b < 9 or 13 < b < 32)
+    controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
     return bool(head) and controls / len(head) > 0.1

@@ -67,7 +67,8 @@ def split_caps_headline(text: str) -> tuple[str, str]:
     A headline needs two or more capitalised words; a lone capitalised word or a dateline such as
     ``NEW YORK (AP)`` is the body's start, not a headline.
     """
-    tokens = list(re.finditer(r"\S+", text))
+    # A headline is short: looking at the first words is enough, and the body may be long.
+    tokens = list(re.finditer(r"\S+", text[:600]))
     count = 0
     while count < len(tokens) and _is_caps_token(tokens[count].group()):
         if tokens[count].group().startswith(("(", "--", "—")):

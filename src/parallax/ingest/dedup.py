@@ -11,15 +11,17 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 
 from parallax.model import identity_text
 
-NUM_PERM = 128
-BANDS = 32
+NUM_PERM = 64
+BANDS = 16
 ROWS = NUM_PERM // BANDS
 SHINGLE = 5
+SEED = 17
 #: Estimated Jaccard similarity of 5-gram shingles above which a text is a syndicated copy.
 #: Wire copies with a changed lead, a dropped paragraph or an editor's note stay well above it;
 #: two outlets' own reports of one event share almost no 5-grams and stay far below.
@@ -43,10 +45,21 @@ def shingles(text: str) -> set[bytes]:
     return {" ".join(words[i : i + SHINGLE]).encode("utf-8") for i in range(len(words) - SHINGLE + 1)}
 
 
+@cache
+def _template() -> tuple[object, str]:
+    """The hash permutations and scheme, drawn once: drawing them per article costs more than
+    hashing it."""
+    from datasketch import MinHash
+
+    template = MinHash(num_perm=NUM_PERM, seed=SEED)
+    return template.permutations, str(template.scheme)
+
+
 def fingerprint(text: str) -> Fingerprint:
     from datasketch import MinHash
 
-    minhash = MinHash(num_perm=NUM_PERM, seed=17)
+    permutations, scheme = _template()
+    minhash = MinHash(num_perm=NUM_PERM, seed=SEED, permutations=permutations, scheme=scheme)
     minhash.update_batch(list(shingles(text)))
     signature = np.asarray(minhash.hashvalues, dtype=np.uint64)
     keys = []

@@ -6,7 +6,7 @@ from functools import cache
 from typing import Any
 
 # Enough text to be sure; classifying a whole long article costs time and adds nothing.
-_SAMPLE_CHARS = 500
+_SAMPLE_CHARS = 300
 
 
 @cache
@@ -19,7 +19,7 @@ def _identifier() -> Any:
 def detect_language(text: str) -> tuple[str | None, float]:
     """ISO 639-1 code and probability, or ``(None, 0.0)`` for text too short to judge."""
     sample = text[:_SAMPLE_CHARS]
-    if sum(c.isalpha() for c in sample) < 20:
+    if sum(map(str.isalpha, sample)) < 20:
         return None, 0.0
     language, probability = _identifier().classify(sample)
     return str(language), float(probability)
