@@ -107,3 +107,68 @@ def test_claims_split_at_contrast() -> None:
         "Although they met for an hour",
         "they failed to narrow differences.",
     ]
+
+
+def test_hostile_article_never_becomes_markup(tmp_path: Path) -> None:
+    from html.parser import HTMLParser
+
+    hostile = '<script>alert(1)</script> <img src=x onerror=alert(1)> <a href="javascript:alert(1)">x</a>'
+    for name, outlet in (("a.json", "Harbour Post"), ("b.json", f"Night Desk {hostile}")):
+        (tmp_path / name).write_text(json.dumps({
+            "title": f"Ferry grounded {hostile}", "outlet": outlet, "url": "javascript:alert(1)",
+            "published": "2026-03-02",
+            "text": f"The ferry Aldra ran aground near Valmora on Monday with 212 passengers aboard. {hostile} "
+                    "Coastguard officials said nobody was hurt and the ship was refloated at high tide.",
+        }), encoding="utf-8")
+    report = tmp_path / "report.html"
+    result = runner.invoke(app, ["compare", str(tmp_path / "a.json"), str(tmp_path / "b.json"),
+                                 "--format", "html", "--out", str(report)])
+    assert result.exit_code == 0, result.output
+
+    class Markup(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.scripts: list[str] = []
+            self.handlers: list[str] = []
+            self.links: list[str] = []
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            if tag in {"script", "img", "iframe", "object"}:
+                self.scripts.append(tag)
+            self.handlers += [k for k, _ in attrs if k.startswith("on")]
+            self.links += [v or "" for k, v in attrs if k in {"href", "src"}]
+
+    parser = Markup()
+    page = report.read_text(encoding="utf-8")
+    parser.feed(page)
+    assert parser.scripts == [] and parser.handlers == []
+    assert not any(link.strip().lower().startswith("javascript:") for link in parser.links)
+    assert "Content-Security-Policy" in page
+    assert "&lt;script&gt;" in page
+
+
+def test_three_outlets_on_one_event(data_dir: Path, tmp_path: Path) -> None:
+    """A BASIL triplet (Fox, NYT, HuffPost on one event): facts all three report, and for each
+    outlet facts only it reports."""
+    from parallax.compare.api import compare_inputs
+
+    folder = data_dir / "basil" / "articles" / "2010"
+    triplet = sorted(folder.glob("2b95d2cf-e979-4f9c-ae27-9a5370934f23_*.json"))
+    assert len(triplet) == 3
+    paths = []
+    for index, source in enumerate(triplet):
+        data = json.loads(source.read_text(encoding="utf-8"))
+        paragraphs = [" ".join(p) if isinstance(p, list) else str(p) for p in data["body-paragraphs"]]
+        record = {"title": data["title"], "text": "\n\n".join(paragraphs), "outlet": data["source"],
+                  "published": data["date"]}
+        path = tmp_path / f"{index}.json"
+        path.write_text(json.dumps(record), encoding="utf-8")
+        paths.append(str(path))
+    comparison = compare_inputs(paths).to_json()
+    outlets = {a["id"]: a["outlet"] for a in comparison["articles"]}
+    assert len(set(outlets.values())) == 3
+    shared = [f for f in comparison["facts"] if len({c["article"] for c in f["claims"]}) == 3]
+    assert shared, "no fact reported by all three outlets"
+    for article in outlets:
+        alone = [f for f in comparison["facts"] if {c["article"] for c in f["claims"]} == {article}]
+        assert alone, f"no fact only {outlets[article]} reports"
