@@ -117,8 +117,8 @@ def test_hostile_article_never_becomes_markup(tmp_path: Path) -> None:
         (tmp_path / name).write_text(json.dumps({
             "title": f"Ferry grounded {hostile}", "outlet": outlet, "url": "javascript:alert(1)",
             "published": "2026-03-02",
-            "text": f"The ferry Aldra ran aground near Valmora on Monday with 212 passengers aboard. {hostile} "
-                    "Coastguard officials said nobody was hurt and the ship was refloated at high tide.",
+            "text": "The ferry Aldra ran aground near Valmora on Monday with 212 passengers aboard. "
+                    f"{hostile} Coastguard officials said nobody was hurt and the ship was refloated.",
         }), encoding="utf-8")
     report = tmp_path / "report.html"
     result = runner.invoke(app, ["compare", str(tmp_path / "a.json"), str(tmp_path / "b.json"),
