@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING
 
 from parallax.cluster.incremental import StoryClusterer, cluster_signals
 from parallax.cluster.model import StoryModel, load_model
-from parallax.cluster.records import Story, StoryEvent
 from parallax.cluster.similarity import Similarity, similarity
 from parallax.cluster.stories import ClusterReport, rebuild_stories, update_stories
+from parallax.model import Story, StoryEvent
 
 if TYPE_CHECKING:
     from parallax.model import Article, Enrichment

@@ -31,8 +31,8 @@ import numpy as np
 import numpy.typing as npt
 
 from parallax.cluster.model import Calibration, StoryModel
-from parallax.cluster.records import Story, StoryEvent
 from parallax.cluster.signals import ArticleSignals, feature_matrix
+from parallax.model import Story, StoryEvent
 
 
 @dataclass(slots=True)

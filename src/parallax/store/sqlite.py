@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from parallax.errors import NotFoundError, StoreError
-from parallax.model import Article, Enrichment, QuarantineEntry, iso, parse_iso, utcnow
+from parallax.model import Article, Enrichment, QuarantineEntry, Story, iso, parse_iso, utcnow
 from parallax.store.schema import MIGRATIONS
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -399,8 +399,6 @@ class Store:
         ]
 
     # -- stories -------------------------------------------------------------------------------
-    # Story records are defined by the cluster stage (parallax.cluster.records) and imported here
-    # lazily, so opening a store does not load the clustering code.
 
     def save_stories(
         self, stories: Iterable[Any], memberships: Iterable[tuple[str, str, int, int, str | None]],
@@ -434,18 +432,14 @@ class Store:
                 list(memberships),
             )
 
-    def stories(self) -> list[Any]:
+    def stories(self) -> list[Story]:
         """Every story, latest first (then by id)."""
-        from parallax.cluster.records import Story
-
         rows = self._db.execute(
             "SELECT data FROM stories ORDER BY start IS NULL, start DESC, id").fetchall()
         return [Story.from_json(json.loads(row[0])) for row in rows]
 
-    def story(self, story_id: str) -> Any:
+    def story(self, story_id: str) -> Story:
         """One story by id or a unique prefix of one."""
-        from parallax.cluster.records import Story
-
         rows = self._db.execute(
             "SELECT data FROM stories WHERE id LIKE ? ESCAPE '\\' LIMIT 2",
             (story_id.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%",),
