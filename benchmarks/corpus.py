@@ -5,7 +5,6 @@ Read by path (``$PARALLAX_DATA`` or ``../shared/data``); nothing is copied into 
 
 from __future__ import annotations
 
-import ast
 import csv
 import json
 import os
@@ -39,21 +38,12 @@ def _basil(root: Path) -> Iterator[RealArticle]:
 
 
 def _allsides(root: Path) -> Iterator[RealArticle]:
-    for path in sorted((root / "neus_allsides" / "raw_crawled").glob("*.jsonl")):
-        for line in path.read_text(encoding="utf-8").splitlines():
-            story = json.loads(line)
-            news = story.get("news")
-            if isinstance(news, str):
-                news = ast.literal_eval(news)
-            for side in (news or {}).values():
-                body = side.get("newBody") or side.get("newsBody") or ""
-                if isinstance(body, str) and body.startswith("["):
-                    body = ast.literal_eval(body)  # paragraphs stored as a Python list literal
-                if isinstance(body, list):
-                    body = "\n\n".join(str(b) for b in body)
-                if body.strip():
-                    yield RealArticle("allsides", side.get("newsTitle", ""), str(body),
-                                      (story.get("date") or "")[:10] or None, side.get("newsSource"))
+    from parallax.evaluation.clustering import read_allsides
+
+    for item in read_allsides(root / "neus_allsides" / "raw_crawled"):
+        article = item.article
+        published = article.published.isoformat() if article.published else None
+        yield RealArticle("allsides", article.title, article.text, published, article.outlet)
 
 
 def _fnc1(root: Path) -> Iterator[RealArticle]:
