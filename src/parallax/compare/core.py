@@ -121,7 +121,7 @@ def compare(
     vectors = _claim_vectors(claims, enrichments, embedder, sentence_vectors or {})
     terms = [content_terms(c.text) for c in claims]
     weights = TermWeights(terms)
-    groups, confidence = _align(claims, vectors, terms, weights, by_id)
+    groups, confidence = _align(claims, vectors, terms, weights)
 
     outlet_of = {a.id: _outlet_key(a, by_id) for a in articles}
     all_outlets = set(outlet_of.values())
@@ -147,7 +147,7 @@ def compare(
                 status=status,
                 claims=fact_claims,
                 conflicts=conflicts,
-                extra_detail=tuple(_extra_detail(fact_claims, enrichments, by_id)),
+                extra_detail=tuple(_extra_detail(fact_claims, enrichments)),
                 emphasis=tuple(_emphasis(fact_claims, sentence_counts)),
             )
         )
@@ -210,7 +210,6 @@ def _align(
     vectors: np.ndarray,
     terms: Sequence[set[str]],
     weights: TermWeights,
-    by_id: Mapping[str, Article],
 ) -> tuple[list[list[int]], dict[tuple[ClaimKey, ClaimKey], float]]:
     """Groups of claim indices stating one fact: pairs above the model's threshold that are each
     other's best match (or one's best and close to the other's), joined transitively."""
@@ -340,7 +339,7 @@ def _two_sides(names: Mapping[str, str], first: Claim, a: str, second: Claim, b:
 
 
 def _extra_detail(
-    claims: Sequence[Claim], enrichments: Mapping[str, Enrichment], by_id: Mapping[str, Article]
+    claims: Sequence[Claim], enrichments: Mapping[str, Enrichment]
 ) -> list[dict[str, Any]]:
     """Specifics one article's version of a shared fact has and the others' lack."""
     if len({c.article for c in claims}) < 2:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from parallax.model import Article, Enrichment, Mention, Sentence, TimeRef
+from parallax.model import Article, Enrichment, Mention, Sentence
 from parallax.store import Store
 
 #: Bump when a component changes what it produces: `parallax enrich` then redoes older articles.
@@ -223,7 +223,3 @@ def save_analysis(store: Store, analysis: Analysis, *, model: str) -> None:
 
 def _registry_label(label: str) -> str:
     return label if label in {"PERSON", "ORG"} else "PLACE" if label in {"GPE", "LOC", "NORP"} else label
-
-
-def times_by_sentence(enrichment: Enrichment) -> list[list[TimeRef]]:
-    return [[t for t in enrichment.times if s.start <= t.start < s.end] for s in enrichment.sentences]
