@@ -349,7 +349,10 @@ def _extra_detail(
     for claim in claims:
         e = enrichments[claim.article]
         for q in _spans_in(e.quantities, claim):
-            per_article[claim.article]["number"].add(q.text)
+            # "two ministers", "three diplomats" count the actors, which every version names in
+            # its own way; amounts with a unit, and larger counts, are the specifics that matter.
+            if q.unit or q.value >= 10:
+                per_article[claim.article]["number"].add(q.text)
         for m in _spans_in(e.mentions, claim):
             if m.label == "PERSON" and m.canonical:
                 per_article[claim.article]["name"].add(m.canonical)
