@@ -28,7 +28,6 @@ from parallax.store.sqlite import sort_key
 
 BODY_KIND = "story_body"
 LEAD_KIND = "story_lead"
-_VECTOR_MODEL = "SELECT model FROM vectors WHERE article_id = ? AND kind = ?"
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,8 +45,7 @@ def arrival_key(article: Article) -> tuple[bool, str, str]:
 def _stored(store: Store, article_id: str, kinds: Sequence[str], model: str) -> Any:
     """The first stored vector of ``kinds`` made by ``model``, or None."""
     for kind in kinds:
-        row = store.execute(_VECTOR_MODEL, (article_id, kind))
-        if row and row[0][0] == model:
+        if store.vector_model(article_id, kind) == model:
             vectors = store.vectors(article_id, kind)
             if vectors is not None and vectors.size:
                 return np.asarray(vectors[0], dtype=np.float32)
@@ -68,8 +66,7 @@ def store_signals(store: Store, articles: Sequence[Article], embedder: Embedder)
     with store.transaction():
         for article, lead, body, found in zip(articles, leads, bodies, signals, strict=True):
             if lead is None:
-                taken = store.execute("SELECT 1 FROM vectors WHERE article_id = ? AND kind = 'article'",
-                                      (article.id,))
+                taken = store.vector_model(article.id, "article") is not None
                 store.save_vectors(article.id, LEAD_KIND if taken else "article", embedder.name, found.lead)
             if body is None:
                 store.save_vectors(article.id, BODY_KIND, embedder.name, found.body)

@@ -264,73 +264,45 @@ def _spans_in(items: Sequence[Any], claim: Claim) -> list[Any]:
 def _conflicts(
     claims: Sequence[Claim],
     enrichments: Mapping[str, Enrichment],
-    confidence: Mapping[tuple[ClaimKey, ClaimKey], float], names: Mapping[str, str]) -> list[Conflict]:
+    confidence: Mapping[tuple[ClaimKey, ClaimKey], float],
+    names: Mapping[str, str],
+) -> list[Conflict]:
     """Different numbers for the same unit, different dates at one precision, or opposite polarity."""
     found: list[Conflict] = []
     seen: set[tuple[str, str]] = set()
+
+    def add(kind: str, key: str, first: Claim, a: str, second: Claim, b: str) -> None:
+        if (kind, key) not in seen:
+            seen.add((kind, key))
+            detail = _two_sides(names, first, a, second, b)
+            found.append(Conflict(kind, detail, (first.article, second.article)))
+
     for i, first in enumerate(claims):
         for second in claims[i + 1 :]:
             if first.article == second.article:
                 continue
-            a_q = _spans_in(enrichments[first.article].quantities, first)
-            b_q = _spans_in(enrichments[second.article].quantities, second)
-            for qa in a_q:
-                for qb in b_q:
+            for qa in _spans_in(enrichments[first.article].quantities, first):
+                for qb in _spans_in(enrichments[second.article].quantities, second):
                     key_a, key_b = qa.unit or qa.counts, qb.unit or qb.counts
                     if key_a and key_a == key_b and qa.value != qb.value:
-                        detail = f"{qa.text} vs {qb.text}"
-                        if ("number", detail) not in seen:
-                            seen.add(("number", detail))
-                            found.append(
-                                Conflict(
-                                    "number",
-                                    _two_sides(names, first, qa.text, second, qb.text),
-                                    (first.article, second.article),
-                                )
-                            )
-            a_t = [
-                t for t in _spans_in(enrichments[first.article].times, first) if t.kind == "date" and t.value
-            ]
-            b_t = [
-                t
-                for t in _spans_in(enrichments[second.article].times, second)
-                if t.kind == "date" and t.value
-            ]
-            for ta in a_t:
-                for tb in b_t:
+                        add("number", f"{qa.text} vs {qb.text}", first, qa.text, second, qb.text)
+            for ta in _dates_in(enrichments[first.article], first):
+                for tb in _dates_in(enrichments[second.article], second):
                     # The same words resolved to different days ("today" in reports published a
                     # day apart) reflect the publication dates, not a disagreement.
                     same_words = ta.expression.casefold() == tb.expression.casefold()
                     if ta.precision == tb.precision == "day" and ta.value != tb.value and not same_words:
-                        detail = f"{ta.value} vs {tb.value}"
-                        if ("date", detail) not in seen:
-                            seen.add(("date", detail))
-                            found.append(
-                                Conflict(
-                                    "date",
-                                    _two_sides(
-                                        names,
-                                        first,
-                                        f"{ta.expression} ({ta.value})",
-                                        second,
-                                        f"{tb.expression} ({tb.value})",
-                                    ),
-                                    (first.article, second.article),
-                                )
-                            )
-            negated = bool(_NEGATION.search(first.text)), bool(_NEGATION.search(second.text))
-            if negated[0] != negated[1]:
+                        add("date", f"{ta.value} vs {tb.value}", first, f"{ta.expression} ({ta.value})",
+                            second, f"{tb.expression} ({tb.value})")
+            if bool(_NEGATION.search(first.text)) != bool(_NEGATION.search(second.text)):
                 pair = (_key(first), _key(second))
-                p = confidence.get(pair, confidence.get((pair[1], pair[0]), 0.0))
-                if p >= POLARITY_CONFIDENCE:
-                    found.append(
-                        Conflict(
-                            "polarity",
-                            _two_sides(names, first, first.text, second, second.text),
-                            (first.article, second.article),
-                        )
-                    )
+                if confidence.get(pair, confidence.get((pair[1], pair[0]), 0.0)) >= POLARITY_CONFIDENCE:
+                    add("polarity", f"{pair}", first, first.text, second, second.text)
     return found
+
+
+def _dates_in(enrichment: Enrichment, claim: Claim) -> list[Any]:
+    return [t for t in _spans_in(enrichment.times, claim) if t.kind == "date" and t.value]
 
 
 def _two_sides(names: Mapping[str, str], first: Claim, a: str, second: Claim, b: str) -> str:
