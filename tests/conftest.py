@@ -38,3 +38,20 @@ def seeds(data_dir: Path) -> Path:
 def store(tmp_path: Path) -> Iterator[Store]:
     with Store(tmp_path / "test.db") as opened:
         yield opened
+
+
+@pytest.fixture(scope="session")
+def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled sample story ingested, enriched and clustered, once per session. Closed, so
+    tests may copy the file; open copies rather than this one when writing."""
+    from parallax.cluster import rebuild_stories
+    from parallax.demo import sample_dir
+    from parallax.enrich import enrich_store
+    from parallax.ingest import ingest
+
+    path = tmp_path_factory.mktemp("sample") / "sample.db"
+    with Store(path) as opened:
+        ingest([], store=opened, manifest=sample_dir() / "manifest.csv")
+        enrich_store(opened)
+        rebuild_stories(opened)
+    return path

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from parallax.cli import app
 from parallax.compare.claims import split_claims
-from parallax.model import Enrichment, Sentence
+from parallax.model import Enrichment, Sentence, Voice
 
 runner = CliRunner()
 
@@ -61,10 +61,26 @@ def test_only_one_outlet_reports(comparison: dict[str, Any]) -> None:
         ("correct recognition of history", kbs),
         ("exchange views on China", kyodo),
         ("initiated by the United States", kyodo),
+        ("“practical” diplomacy", kyodo),
+        ("deep regret", kbs),
     ):
         [fact] = _facts_with(comparison, words)
         assert fact["status"] == "unique", words
         assert {c["article"] for c in fact["claims"]} == {article}, words
+
+
+def test_both_report_motegi_will_provide_information(comparison: dict[str, Any]) -> None:
+    [fact] = _facts_with(comparison, "provide necessary information")
+    assert fact["status"] == "consensus"
+    assert any("provide information on the matter" in c["text"] for c in fact["claims"])
+
+
+def test_one_persons_words_are_not_anothers(comparison: dict[str, Any]) -> None:
+    # Both report Motegi's concerns; Chung's regret, close in wording, stays a fact of its own.
+    [fact] = _facts_with(comparison, "concerns over Seoul")
+    assert fact["status"] == "consensus"
+    assert any("concerns about South Korea" in c["text"] for c in fact["claims"])
+    assert not any("deep regret" in c["text"] for c in fact["claims"])
 
 
 def test_sources_per_outlet(comparison: dict[str, Any]) -> None:
@@ -106,6 +122,36 @@ def test_claims_split_at_contrast() -> None:
         "they remained apart over key issues.",
         "Although they met for an hour",
         "they failed to narrow differences.",
+    ]
+
+
+def test_claims_split_after_concession_and_between_one_speakers_acts() -> None:
+    text = (
+        "The ministry says although the two sides agreed to keep talking, it will take a while. "
+        "The minister pledged to provide information on the plan and expressed concerns over the response."
+    )
+    second = text.index("The minister")
+    pledged = text.index("provide information")
+    concerns = text.index("concerns over")
+    enrichment = Enrichment(
+        article_id="a",
+        sentences=(
+            Sentence(0, 0, second - 1, text[: second - 1]),
+            Sentence(1, second, len(text), text[second:]),
+        ),
+        voices=(
+            Voice("A Minister", "provide information on the plan", "pledged", "reported",
+                  pledged, pledged + len("provide information on the plan")),
+            Voice("A Minister", "concerns over the response", "expressed", "reported",
+                  concerns, concerns + len("concerns over the response")),
+        ),
+    )
+    claims = [c.text for c in split_claims(text, enrichment)]
+    assert claims == [
+        "The ministry says although the two sides agreed to keep talking",
+        "it will take a while.",
+        "The minister pledged to provide information on the plan",
+        "expressed concerns over the response.",
     ]
 
 

@@ -10,7 +10,10 @@ import pytest
 from typer.testing import CliRunner
 
 from parallax.cli import app
+from parallax.compare.api import compare_stored
 from parallax.enrich import Enricher, enrich_store
+from parallax.enrich.pipeline import parse_workers
+from parallax.errors import ConfigError
 from parallax.ingest import ingest
 from parallax.store import Store
 
@@ -121,5 +124,30 @@ def test_store_enrichment_registry_and_resume(tmp_path: Path, seeds: Path) -> No
         people = {e["canonical"]: e for e in store.entities("PERSON")}
         assert "foreign minister" in people["Chung Eui-yong"]["roles"]
         assert people["Toshimitsu Motegi"]["mentions"] >= 3
+        assert store.vectors(other.id, "article").shape == (1, 384)
+        # Sentence vectors wait for the first comparison that needs them, which stores them.
+        assert store.vector_model(other.id, "sentences") is None
+        compare_stored(store, [other.id])
         vectors = store.vectors(other.id, "sentences")
         assert vectors is not None and vectors.shape == (len(enrichment.sentences), 384)
+
+
+def test_parallel_parse_gives_the_same_enrichment(seeds: Path) -> None:
+    with Store(memory=True) as store:
+        ingest([str(seeds)], store=store, manifest=seeds / "manifest.csv")
+        articles = store.articles()
+    alone = [a.enrichment.to_json() for a in Enricher(vectors=False, workers=1).analyze_many(articles)]
+    parallel = Enricher(vectors=False, workers=2).analyze_many(iter(articles), batch_size=1)
+    assert [a.enrichment.to_json() for a in parallel] == alone
+
+
+def test_parse_workers(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("PARALLAX_WORKERS", raising=False)
+    assert parse_workers(None, 3) == 1  # too little work to repay a second process
+    assert parse_workers(3, 3) == 3
+    assert parse_workers(None, None) == 1
+    monkeypatch.setenv("PARALLAX_WORKERS", "2")
+    assert parse_workers(None, 3) == 2
+    monkeypatch.setenv("PARALLAX_WORKERS", "many")
+    with pytest.raises(ConfigError, match="PARALLAX_WORKERS"):
+        parse_workers(None, 3)

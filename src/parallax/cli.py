@@ -148,12 +148,14 @@ def ingest(
         raise typer.Exit(1)
 
 
-def _run_enrichment(store: Any, progress: Any, *, ids: list[str] | None = None, force: bool = False) -> Any:
-    from parallax.enrich import enrich_store
+def _run_enrichment(
+    store: Any, progress: Any, *, ids: list[str] | None = None, force: bool = False, sentences: bool = False
+) -> Any:
+    from parallax.enrich import Enricher, enrich_store
 
     task = progress.add_task("enrich", total=None, counts="")
     return enrich_store(
-        store, ids=ids, force=force,
+        store, ids=ids, force=force, enricher=Enricher(store=store, sentence_vectors=sentences),
         progress=lambda n: progress.update(task, advance=n),
         on_total=lambda n: progress.update(task, total=n),
     )
@@ -173,10 +175,14 @@ def _progress(disable: bool = False) -> Any:
 def enrich(
     db: DbOption = None,
     force: Annotated[bool, typer.Option(help="Redo every article, not only those not yet enriched.")] = False,
+    sentence_vectors: Annotated[
+        bool,
+        typer.Option(help="Embed every sentence now, not when a comparison first needs it."),
+    ] = False,
 ) -> None:
     """Enrich stored articles (after an upgrade, or after `ingest --no-enrich`); resumable."""
     with _store(db) as store, _progress() as progress:
-        report = _run_enrichment(store, progress, force=force)
+        report = _run_enrichment(store, progress, force=force, sentences=sentence_vectors)
     out.print(f"enriched {report.enriched} articles")
 
 
@@ -343,6 +349,8 @@ def demo(
     out.print(f"Report:     {result.report_html}  (open it in a browser)")
     out.print(f"Explore:    parallax stories --db {result.db}")
     out.print(f"            parallax compare --story {result.story_id} --db {result.db}")
+    out.print(f"Web UI:     parallax serve --db {result.db}")
+    out.print(f"            then open http://127.0.0.1:8000/stories/{result.story_id}")
 
 
 eval_app = typer.Typer(

@@ -78,6 +78,94 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
 
     _ = eval_paraphrase
 
+    @eval_app.command("stance")
+    @friendly
+    def eval_stance(
+        path: Annotated[Path, typer.Argument(help="The FNC-1 folder (competition test files).", exists=True)],
+        dataset: Annotated[str, typer.Option(help="Dataset layout.")] = "fnc1",
+        cache: Annotated[
+            Path | None, typer.Option(help="Keep embeddings in this folder between evaluation runs.")
+        ] = None,
+        limit: Annotated[int | None, typer.Option(help="Score only the first N pairs (quick runs).")] = None,
+        format: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+    ) -> None:
+        """Stance of a body to a headline on FNC-1: FNC score, macro-F1, per-class F1."""
+        from parallax.cli import _check_dataset, _print_evaluation
+        from parallax.evaluation.stance import evaluate_stance
+
+        _check_dataset(dataset, "fnc1")
+        _print_evaluation(evaluate_stance(path, cache_dir=cache, limit=limit), format)
+
+    _ = eval_stance
+
+    @eval_app.command("framing")
+    @friendly
+    def eval_framing(
+        path: Annotated[Path, typer.Argument(help="The BASIL folder.", exists=True)],
+        dataset: Annotated[str, typer.Option(help="Dataset layout.")] = "basil",
+        format: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+    ) -> None:
+        """Loaded-word flags against BASIL's lexical-bias spans: token, span and sentence P/R/F1."""
+        from parallax.cli import _check_dataset, _print_evaluation
+        from parallax.evaluation.framing import evaluate_framing
+
+        _check_dataset(dataset, "basil")
+        _print_evaluation(evaluate_framing(path), format)
+
+    _ = eval_framing
+
+    @eval_app.command("contradiction")
+    @friendly
+    def eval_contradiction(
+        path: Annotated[Path, typer.Argument(help="A SICK file (SICK_test_annotated.txt).", exists=True)],
+        dataset: Annotated[str, typer.Option(help="Dataset layout.")] = "sick",
+        train: Annotated[
+            Path | None, typer.Option(help="SICK training file (default: SICK_train.txt beside PATH).")
+        ] = None,
+        fnc: Annotated[
+            Path | None, typer.Option(help="Also check both systems on FNC-1's agree/disagree pairs here.")
+        ] = None,
+        cache: Annotated[
+            Path | None, typer.Option(help="Keep embeddings in this folder between evaluation runs.")
+        ] = None,
+        format: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+    ) -> None:
+        """Contradiction detection on SICK: compare's conflict rules beside a classifier fitted on
+        SICK train."""
+        from parallax.cli import _check_dataset, _print_evaluation
+        from parallax.evaluation.contradiction import evaluate_contradiction
+
+        _check_dataset(dataset, "sick")
+        result = evaluate_contradiction(path, train_path=train, cache_dir=cache, fnc_dir=fnc)
+        _print_evaluation(result, format)
+        if format != "json":
+            check = result.get("fnc_disagree")
+            if check:
+                for system in ("rules", "classifier", "rules_with_classifier", "negation_cue"):
+                    s = check[system]
+                    out.print(f"FNC-1 disagree ({check['n']} agree/disagree pairs), {system}: "
+                              f"P {s['precision']:.3f} R {s['recall']:.3f} F1 {s['f1']:.3f}")
+            out.print(result["decision"])
+
+    _ = eval_contradiction
+
+    @eval_app.command("alignment")
+    @friendly
+    def eval_alignment(
+        path: Annotated[Path, typer.Argument(help="The ECB+ dataset folder, or a topic in it.", exists=True)],
+        dataset: Annotated[str, typer.Option(help="Dataset layout.")] = "ecbplus",
+        format: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+    ) -> None:
+        """Claim alignment on ECB+: sentences of two reports of one event that mention the same event
+        instance should be aligned; precision, recall and F1 on the development topics."""
+        from parallax.cli import _check_dataset, _print_evaluation
+        from parallax.evaluation.alignment import evaluate_alignment
+
+        _check_dataset(dataset, "ecbplus")
+        _print_evaluation(evaluate_alignment(path), format)
+
+    _ = eval_alignment
+
 
 def _story_articles(store: Any, story: str) -> list[str]:
     return list(store.story(story).article_ids)

@@ -62,11 +62,14 @@ def stories(
     """List stories, latest first: title, time span, outlets and articles."""
     if format not in {"table", "json"}:
         raise typer.BadParameter("use table or json", param_hint="--format")
+    if format == "json":
+        from parallax.cluster.listing import story_listing
+
+        with _store(db) as store:
+            _print_json(story_listing(store))
+        return
     with _store(db) as store:
         found = store.stories()
-    if format == "json":
-        _print_json([s.to_json() for s in found])
-        return
     table = Table(title=f"{len(found)} stories")
     table.add_column("id", no_wrap=True)
     table.add_column("span", no_wrap=True)

@@ -12,7 +12,7 @@ import json
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -197,6 +197,7 @@ class AlignModel:
     trained_on: str
     fact_threshold: float = 0.5
     fact_recall: float = 0.0
+    fact_trained_on: str = ""
 
     def probability(self, cosine: float, overlap: float) -> float:
         z = self.bias + self.w_cosine * cosine + self.w_overlap * overlap
@@ -212,6 +213,7 @@ class AlignModel:
             "trained_on": self.trained_on,
             "fact_threshold": self.fact_threshold,
             "fact_recall": self.fact_recall,
+            "fact_trained_on": self.fact_trained_on,
         }
 
 
@@ -263,3 +265,37 @@ def probabilities(cosine: np.ndarray, overlap: np.ndarray, model: AlignModel | N
     model = model or load_model()
     z = model.bias + model.w_cosine * cosine + model.w_overlap * overlap
     return np.asarray(1.0 / (1.0 + np.exp(-z)))
+
+
+def match_claims(
+    prob: np.ndarray,
+    model: AlignModel | None = None,
+    veto: Callable[[int, int], bool] | None = None,
+    fact_threshold: float | None = None,
+) -> list[tuple[int, int, float]]:
+    """The pairs (row, column, probability) of two articles' claims that state one fact.
+
+    Pairs at or above the fact threshold are taken strongest first, each claim matching one claim
+    of the other article; a claim takes a second partner only at the paraphrase threshold (one
+    outlet may say in two clauses what another says in one). Without that limit one vague claim
+    ("Blinken outlined new policies") pulls every claim near it into one fact. ``veto(row, col)``
+    rules a pair out whatever its probability.
+    """
+    model = model or load_model()
+    floor = model.fact_threshold if fact_threshold is None else fact_threshold
+    rows, cols = np.nonzero(prob >= floor)
+    found = zip(prob[rows, cols].tolist(), rows.tolist(), cols.tolist(), strict=True)
+    candidates = sorted(found, reverse=True)
+    partners_of_row: Counter[int] = Counter()
+    partners_of_col: Counter[int] = Counter()
+    matched: list[tuple[int, int, float]] = []
+    for p, row, col in candidates:
+        taken = max(partners_of_row[row], partners_of_col[col])
+        if taken >= 2 or (taken == 1 and p < max(model.threshold, floor)):
+            continue
+        if veto is not None and veto(row, col):
+            continue
+        partners_of_row[row] += 1
+        partners_of_col[col] += 1
+        matched.append((row, col, float(p)))
+    return matched

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import hashlib
+import json
+import threading
+from collections.abc import Mapping, Sequence
+from functools import cache
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from parallax.compare.core import Comparison, compare
 from parallax.errors import InputError, NotFoundError
-from parallax.model import Article, Enrichment
+from parallax.model import Article, Enrichment, Story
 from parallax.store import Store
 
 
@@ -31,19 +36,36 @@ def stored_with_enrichment(store: Store, ids: Sequence[str]) -> tuple[list[Artic
 
 def compare_stored(store: Store, ids: Sequence[str], **options: Any) -> Comparison:
     articles, enrichments = stored_with_enrichment(store, ids)
-    options.setdefault("sentence_vectors", _sentence_vectors(store, articles))
+    vectors = sentence_vectors(store, articles, enrichments, options.get("embedder"))
+    options.setdefault("sentence_vectors", vectors)
     return compare(articles, enrichments, **options)
 
 
-def _sentence_vectors(store: Store, articles: Sequence[Article]) -> dict[str, Any]:
-    """Stored sentence vectors, when they come from the embedder compare will use."""
+def sentence_vectors(
+    store: Store, articles: Sequence[Article], enrichments: Mapping[str, Enrichment], embedder: Any = None
+) -> dict[str, Any]:
+    """Every article's sentence vectors from the embedder compare uses: stored ones where there
+    are, else embedded now and stored, so each article's sentences are embedded once."""
     from parallax.enrich.embed import get_embedder
 
-    name = get_embedder().name
-    found = {}
+    embedder = embedder or get_embedder()
+    found: dict[str, Any] = {}
+    missing: list[Article] = []
     for article in articles:
-        if store.vector_model(article.id, "sentences") == name:
+        if store.vector_model(article.id, "sentences") == embedder.name:
             found[article.id] = store.vectors(article.id, "sentences")
+        elif enrichments[article.id].sentences:
+            missing.append(article)
+    if missing:
+        texts = [s.text for a in missing for s in enrichments[a.id].sentences]
+        matrix = embedder.embed(texts)
+        start = 0
+        with store.transaction():
+            for article in missing:
+                end = start + len(enrichments[article.id].sentences)
+                found[article.id] = matrix[start:end]
+                store.save_vectors(article.id, "sentences", embedder.name, matrix[start:end])
+                start = end
     return found
 
 
@@ -79,5 +101,74 @@ def compare_inputs(
         stored, stored_enrichments = stored_with_enrichment(store, ids)
         articles.extend(stored)
         enrichments.update(stored_enrichments)
-        options.setdefault("sentence_vectors", _sentence_vectors(store, stored))
+        options.setdefault("sentence_vectors", sentence_vectors(store, stored, stored_enrichments))
     return compare(articles, enrichments, **options)
+
+
+# -- cached comparisons of stored stories ---------------------------------------------------------
+
+# Comparing a story takes seconds; one comparison at a time keeps the models' memory flat and
+# lets a second request for the same story find the first one's result instead of redoing it.
+_COMPUTE_LOCK = threading.Lock()
+
+
+@cache
+def compare_code_version() -> str:
+    """A digest of the compare stage's code and models: a new Parallax misses the old cache."""
+    digest = hashlib.sha256()
+    package = resources.files("parallax.compare")
+    for entry in sorted(package.iterdir(), key=lambda e: e.name):
+        if entry.name.endswith((".py", ".json")):
+            digest.update(entry.name.encode())
+            digest.update(entry.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def comparison_key(story: Story) -> str:
+    """What a story's comparison is made from: its articles, the enrichment and compare versions
+    and the embedder. When any of them changes, the cached comparison no longer matches."""
+    from parallax.enrich import ENRICHMENT_VERSION
+    from parallax.enrich.embed import get_embedder
+
+    ids = ",".join(sorted(story.article_ids))
+    made_of = f"{ids}|enrich={ENRICHMENT_VERSION}|compare={compare_code_version()}|{get_embedder().name}"
+    return hashlib.sha256(made_of.encode()).hexdigest()
+
+
+def cached_story_comparison(store: Store, story: Story | str) -> dict[str, Any] | None:
+    """The cached ``parallax.comparison/1`` JSON of a stored story, or None when there is none
+    for its current articles. Never computes."""
+    found = store.story(story) if isinstance(story, str) else story
+    data = store.comparison(found.id, comparison_key(found))
+    return json.loads(data) if data is not None else None
+
+
+def story_comparison(store: Store, story: Story | str) -> dict[str, Any]:
+    """The ``parallax.comparison/1`` JSON of a stored story, the same as
+    ``parallax compare --story ID --format json`` prints: from the cache when it is current,
+    else computed (its articles are enriched first when they are not yet) and cached."""
+    found = store.story(story) if isinstance(story, str) else story
+    key = comparison_key(found)
+    data = store.comparison(found.id, key)
+    if data is not None:
+        return dict(json.loads(data))
+    with _COMPUTE_LOCK:
+        data = store.comparison(found.id, key)  # made by another thread while this one waited
+        if data is not None:
+            return dict(json.loads(data))
+        comparison = compare_stored(store, list(found.article_ids)).to_json()
+        store.save_comparison(found.id, key, json.dumps(comparison, ensure_ascii=False))
+    return comparison
+
+
+def warm_comparisons(store: Store, story_ids: Sequence[str] | None = None) -> int:
+    """Compute and cache the comparison of every story (or of ``story_ids``) that has no current
+    one; returns how many were computed. Run it before serving, so no reader waits."""
+    computed = 0
+    for story in store.stories():
+        if story_ids is not None and story.id not in story_ids:
+            continue
+        if store.comparison(story.id, comparison_key(story)) is None:
+            story_comparison(store, story)
+            computed += 1
+    return computed

@@ -2,43 +2,74 @@
 
 A sentence often carries several facts ("they agreed on dialogue ..., but they remained apart over
 key issues" is two). Claims are cut at clause boundaries that news prose marks with a contrast or a
-semicolon; each claim keeps exact offsets into the article text.
+semicolon, after a concessive clause ("says although A, B"), and between two things one speaker is
+reported to have done ("pledged to A and expressed B"); each claim keeps exact offsets into the
+article text.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from parallax.model import Claim, Enrichment
 
-#: Where one claim ends and the next begins: ", but they", "; ", ", while ", ", whereas ".
-_BOUNDARY = re.compile(r",?\s+but\s+(?=[a-z]+\s)|;\s+|,\s+while\s+|,\s+whereas\s+|,\s+although\s+")
+#: Where one claim ends and the next begins: ", but they", "; ", ", while ", ", whereas ", ", after ".
+_BOUNDARY = re.compile(
+    r",?\s+but\s+(?=[a-z]+\s)|;\s+|,\s+while\s+|,\s+whereas\s+|,\s+although\s+"
+    # ", after South Korea was invited ...": what came before is a fact of its own.
+    r"|,\s+after\s+(?=(?:[A-Za-z][\w.'-]*\s+){3})"
+)
 _MIN_WORDS = 4
 #: A sentence that opens with a concession ("Although X, Y") holds two claims, cut at the comma.
 _OPENING = re.compile(r"^(although|though|while|whereas|despite)\b[^,]{10,}?,\s+", re.IGNORECASE)
+#: The same inside a sentence: "the ministry says although A, B" is A and B.
+_CONCESSION = re.compile(r"\s(?:although|though)\s+[^,]{10,}?(,\s+)")
+#: What lies between two reported acts of one speaker: "pledged to A and expressed B".
+_AND_VERB = re.compile(r"^,?\s+and\s+([a-z]+)\s*$")
 
 
 def split_claims(text: str, enrichment: Enrichment) -> list[Claim]:
     claims: list[Claim] = []
     for sentence in enrichment.sentences:
+        cuts = sorted(_cuts(text, sentence.start, sentence.end, enrichment))
         pieces: list[tuple[int, int]] = []
         cursor = sentence.start
-        body = text[sentence.start : sentence.end]
-        opening = _OPENING.match(body)
-        if opening is not None:
-            pieces.append((cursor, sentence.start + opening.end() - 2))
-            cursor = sentence.start + opening.end()
-        for match in _BOUNDARY.finditer(body):
-            cut = sentence.start + match.start()
-            if len(text[cursor:cut].split()) >= _MIN_WORDS and len(body[match.end() :].split()) >= _MIN_WORDS:
+        for cut, resume in cuts:
+            if cut <= cursor:
+                continue
+            rest = text[resume : sentence.end]
+            if len(text[cursor:cut].split()) >= _MIN_WORDS and len(rest.split()) >= _MIN_WORDS:
                 pieces.append((cursor, cut))
-                cursor = sentence.start + match.end()
+                cursor = resume
         pieces.append((cursor, sentence.end))
         for start, end in pieces:
             start, end = _trim(text, start, end)
             if end > start:
                 claims.append(Claim(enrichment.article_id, text[start:end], start, end, sentence.index))
     return claims
+
+
+def _cuts(text: str, start: int, end: int, enrichment: Enrichment) -> list[tuple[int, int]]:
+    """Where claims end in the sentence [start, end), each with where the next one resumes."""
+    body = text[start:end]
+    cuts: list[tuple[int, int]] = []
+    opening = _OPENING.match(body)
+    if opening is not None:
+        cuts.append((start + opening.end() - 2, start + opening.end()))
+    for match in _BOUNDARY.finditer(body):
+        cuts.append((start + match.start(), start + match.end()))
+    for match in _CONCESSION.finditer(body):
+        if match.start() > 0:
+            cuts.append((start + match.start(1), start + match.end(1)))
+    inside = sorted((v for v in enrichment.voices if start <= v.start and v.end <= end),
+                    key=lambda v: v.start)
+    for first, second in itertools.pairwise(inside):
+        joined = _AND_VERB.match(text[first.end : second.start])
+        if joined is not None and first.speaker and first.speaker == second.speaker:
+            # The second claim starts at its verb ("expressed concerns ..."), without the "and".
+            cuts.append((first.end, first.end + joined.start(1)))
+    return cuts
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from parallax.compare.align import TermWeights, content_terms, load_model, probabilities
+from parallax.compare.align import TermWeights, content_terms, load_model, match_claims, probabilities
 from parallax.compare.claims import split_claims
 from parallax.compare.framing import find_framing, find_loaded_words
 from parallax.model import Article, Claim, Conflict, Enrichment, Fact, iso
@@ -119,9 +119,10 @@ def compare(
     by_id = {a.id: a for a in articles}
     claims = [c for a in articles for c in split_claims(a.text, enrichments[a.id])]
     vectors = _claim_vectors(claims, enrichments, embedder, sentence_vectors or {})
-    terms = [content_terms(c.text) for c in claims]
+    terms = [content_terms(c.text) | entity_terms(c, enrichments[c.article]) for c in claims]
     weights = TermWeights(terms)
-    groups, confidence = _align(claims, vectors, terms, weights)
+    speakers = [claim_speaker(c, enrichments[c.article]) for c in claims]
+    groups, confidence = _align(claims, vectors, terms, weights, speakers)
 
     outlet_of = {a.id: _outlet_key(a, by_id) for a in articles}
     all_outlets = set(outlet_of.values())
@@ -190,6 +191,21 @@ def _claim_vectors(claims: Sequence[Claim], enrichments: Mapping[str, Enrichment
     return np.vstack(rows).astype(np.float32)
 
 
+#: Entity kinds whose canonical name joins a claim's terms.
+_NAMED = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"})
+
+
+def entity_terms(claim: Claim, enrichment: Enrichment) -> set[str]:
+    """The canonical names of the entities a claim mentions, as terms: "the Japanese foreign
+    minister" in one outlet and "Motegi" in another both bring in "toshimitsu" and "motegi", and
+    "Seoul" and "South Korea" meet as the same government."""
+    found: set[str] = set()
+    for mention in enrichment.mentions:
+        if mention.label in _NAMED and mention.canonical and claim.start <= mention.start < claim.end:
+            found |= content_terms(mention.canonical)
+    return found
+
+
 def _outlet_key(article: Article, by_id: Mapping[str, Article]) -> str:
     """Syndicated copies speak with the original's voice: they are not independent coverage."""
     original = by_id.get(article.syndicated_of or "")
@@ -210,9 +226,11 @@ def _align(
     vectors: np.ndarray,
     terms: Sequence[set[str]],
     weights: TermWeights,
+    speakers: Sequence[str | None] | None = None,
 ) -> tuple[list[list[int]], dict[tuple[ClaimKey, ClaimKey], float]]:
-    """Groups of claim indices stating one fact: pairs above the model's threshold that are each
-    other's best match (or one's best and close to the other's), joined transitively."""
+    """Groups of claim indices stating one fact: the matches between each two articles
+    (:func:`match_claims`), joined transitively across articles. Claims that give the words of two
+    different people are never one fact."""
     model = load_model()
     parent = list(range(len(claims)))
 
@@ -233,21 +251,31 @@ def _align(
             cosine = vectors[rows] @ vectors[cols].T
             overlap = np.array([[weights.overlap(terms[r], terms[c]) for c in cols] for r in rows])
             prob = probabilities(cosine, overlap, model)
-            for i, row in enumerate(rows):
-                for j, col in enumerate(cols):
-                    p = float(prob[i, j])
-                    if p < model.fact_threshold:
-                        continue
-                    best_in_row = p >= float(prob[i].max())
-                    best_in_col = p >= float(prob[:, j].max())
-                    if best_in_row or best_in_col:
-                        confidence[(row, col)] = p
-                        parent[find(row)] = find(col)
+
+            def different_people(i: int, j: int, rows: list[int] = rows, cols: list[int] = cols) -> bool:
+                if speakers is None:
+                    return False
+                a, b = speakers[rows[i]], speakers[cols[j]]
+                return a is not None and b is not None and a != b
+
+            for i, j, p in match_claims(prob, model, different_people):
+                confidence[(rows[i], cols[j])] = p
+                parent[find(rows[i])] = find(cols[j])
     groups: dict[int, list[int]] = defaultdict(list)
     for index in range(len(claims)):
         groups[find(index)].append(index)
     keyed = {(_key(claims[a]), _key(claims[b])): p for (a, b), p in confidence.items()}
     return list(groups.values()), keyed
+
+
+def claim_speaker(claim: Claim, enrichment: Enrichment) -> str | None:
+    """The person whose words a claim reports, when it reports one person's words: the resolved
+    speaker of a voice inside the claim that names a known person."""
+    people = {m.canonical for m in enrichment.mentions if m.label == "PERSON" and m.canonical}
+    for voice in enrichment.voices:
+        if claim.start <= voice.start < claim.end and voice.speaker in people:
+            return voice.speaker
+    return None
 
 
 ClaimKey = tuple[str, int]

@@ -17,6 +17,7 @@ from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
+from parallax.enrich.nlp import doc_text
 from parallax.model import Mention
 
 PERSON_PRONOUNS = {"he", "him", "his", "she", "her", "hers"}
@@ -236,7 +237,7 @@ def resolve_entities(doc: Any) -> EntityResolution:
     ]
     # Pronouns point at people the article has named in full, outside quotations: a lone word
     # the tagger took for a name ("Fukushima") or a name inside a quote is a poor antecedent.
-    quoted = _quoted_ranges(doc.text)
+    quoted = _quoted_ranges(doc_text(doc))
     people = [
         m for m in mentions
         if m.label == "PERSON" and m.canonical and m.canonical.casefold() in entities

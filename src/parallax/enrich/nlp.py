@@ -27,3 +27,12 @@ def load_nlp(name: str | None = None) -> Any:
             f"spaCy pipeline {name!r} is not installed; run `make install` (it installs "
             f"{DEFAULT_MODEL}) or set PARALLAX_SPACY_MODEL to an installed pipeline or a path"
         ) from exc
+
+
+def doc_text(doc: Any) -> str:
+    """The text of a parsed ``Doc``, joined from its tokens once and then remembered: spaCy
+    rebuilds ``doc.text`` on every access, which costs milliseconds on a full article."""
+    text = doc.user_data.get("parallax.text")
+    if text is None:
+        text = doc.user_data["parallax.text"] = doc.text
+    return str(text)

@@ -7,11 +7,15 @@ a version, so an upgrade can redo exactly the articles enriched by an older one.
 
 from __future__ import annotations
 
+import os
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from itertools import islice
 from typing import Any
 
+from parallax.errors import ConfigError
 from parallax.model import Article, Enrichment, Mention, Sentence
 from parallax.store import Store
 
@@ -19,6 +23,9 @@ from parallax.store import Store
 ENRICHMENT_VERSION = 1
 #: The lead used for the article vector: headline plus the first sentences.
 LEAD_SENTENCES = 3
+#: Parse in several processes from this many articles on; fewer do not repay starting them.
+PARALLEL_FROM = 64
+WORKERS_ENV = "PARALLAX_WORKERS"
 
 
 @dataclass(slots=True)
@@ -38,6 +45,29 @@ class Analysis:
     people: tuple[Any, ...] = ()
 
 
+def lead_text(article: Article, enrichment: Enrichment) -> str:
+    """What the article vector is made of: the headline and the first sentences."""
+    lead = " ".join(s.text for s in enrichment.sentences[:LEAD_SENTENCES])
+    headline = f"{article.title}. {lead}".strip(". ") if article.title else lead
+    return headline or article.text
+
+
+def parse_workers(requested: int | None, total: int | None) -> int:
+    """Parsing processes: as asked, else one per core (at most four) when there is enough work to
+    repay starting them (about a second each), else one."""
+    if requested is not None:
+        return max(1, requested)
+    configured = os.environ.get(WORKERS_ENV)
+    if configured:
+        try:
+            return max(1, int(configured))
+        except ValueError as exc:
+            raise ConfigError(f"{WORKERS_ENV}={configured!r} is not a number of processes") from exc
+    if total is None or total < PARALLEL_FROM:
+        return 1
+    return max(1, min(4, os.cpu_count() or 1))
+
+
 def reference_date(published: date | None) -> date | None:
     """The publication day in the outlet's own time zone: "Wednesday" is read in that calendar."""
     if isinstance(published, datetime):
@@ -46,7 +76,14 @@ def reference_date(published: date | None) -> date | None:
 
 
 class Enricher:
-    """Runs every enrichment component. The spaCy pipeline and the embedder are injectable."""
+    """Runs every enrichment component. The spaCy pipeline and the embedder are injectable.
+
+    ``vectors`` computes each article's lead vector (headline and first sentences), the signal
+    story clustering needs. ``sentence_vectors`` also embeds every sentence now; by default those
+    are left to the first comparison that needs them (see :func:`parallax.compare.api`), since they
+    cost more than the rest of enrichment together and only compared articles use them.
+    ``workers`` parses in that many processes (``None``: one per core for large runs).
+    """
 
     def __init__(
         self,
@@ -54,12 +91,16 @@ class Enricher:
         nlp: Any | None = None,
         embedder: Any | None = None,
         vectors: bool = True,
+        sentence_vectors: bool = False,
         store: Store | None = None,
+        workers: int | None = None,
     ) -> None:
         self._nlp = nlp
         self._embedder = embedder
         self.vectors = vectors
+        self.sentence_vectors = sentence_vectors and vectors
         self.store = store
+        self.workers = workers
 
     @property
     def nlp(self) -> Any:
@@ -81,30 +122,54 @@ class Enricher:
         """Enrichment and vectors of one article."""
         return next(self.analyze_many([article]))
 
-    def analyze_many(self, articles: Sequence[Article], *, batch_size: int = 16) -> Iterator[Analysis]:
-        """Analyses in input order. Texts of a whole batch go to the embedder together: one large
-        call sorted by length wastes far less padding than one call per article."""
-        docs = self.nlp.pipe((a.text for a in articles), batch_size=batch_size)
-        analysed = [(article, *self._enrich_doc(article, doc))
-                    for article, doc in zip(articles, docs, strict=True)]
-        matrices: list[Any] = [None] * len(analysed)
-        if self.vectors and analysed:
-            texts: list[str] = []
-            bounds: list[tuple[int, int]] = []
-            for article, enrichment, _ in analysed:
-                lead = " ".join(s.text for s in enrichment.sentences[:LEAD_SENTENCES])
-                first = len(texts)
-                headline = f"{article.title}. {lead}".strip(". ") if article.title else lead
-                texts.append(headline or article.text)
-                texts.extend(s.text for s in enrichment.sentences)
-                bounds.append((first, len(texts)))
-            matrix = self.embedder.embed(texts)
-            matrices = [matrix[a:b] for a, b in bounds]
-        for (_, enrichment, people), vectors in zip(analysed, matrices, strict=True):
-            if vectors is None:
+    def analyze_many(
+        self, articles: Iterable[Article], *, batch_size: int = 16, total: int | None = None
+    ) -> Iterator[Analysis]:
+        """Analyses in input order, streamed: articles are parsed as they are drawn from
+        ``articles`` (in worker processes for large runs) and yielded in groups of ``batch_size``.
+
+        The texts of a group go to the embedder together: one call sorted by length wastes far less
+        padding than one call per article.
+        """
+        if isinstance(articles, Sequence):
+            total = len(articles)
+        workers = parse_workers(self.workers, total)
+        in_flight: deque[Article] = deque()
+
+        def texts() -> Iterator[str]:
+            # spaCy keeps input order, even across processes, so the oldest article in flight is
+            # always the one the next parse belongs to.
+            for article in articles:
+                in_flight.append(article)
+                yield article.text
+
+        group: list[tuple[Article, Enrichment, tuple[Any, ...]]] = []
+        for doc in self.nlp.pipe(texts(), batch_size=batch_size, n_process=workers):
+            article = in_flight.popleft()
+            group.append((article, *self._enrich_doc(article, doc)))
+            if len(group) >= batch_size:
+                yield from self._with_vectors(group)
+                group = []
+        if group:
+            yield from self._with_vectors(group)
+
+    def _with_vectors(self, group: list[tuple[Article, Enrichment, tuple[Any, ...]]]) -> Iterator[Analysis]:
+        if not self.vectors:
+            for _, enrichment, people in group:
                 yield Analysis(enrichment, None, None, people)
-            else:
-                yield Analysis(enrichment, vectors[0], vectors[1:], people)
+            return
+        texts: list[str] = []
+        bounds: list[tuple[int, int]] = []
+        for article, enrichment, _ in group:
+            first = len(texts)
+            texts.append(lead_text(article, enrichment))
+            if self.sentence_vectors:
+                texts.extend(s.text for s in enrichment.sentences)
+            bounds.append((first, len(texts)))
+        matrix = self.embedder.embed(texts)
+        for (_, enrichment, people), (a, b) in zip(group, bounds, strict=True):
+            sentences = matrix[a + 1 : b] if self.sentence_vectors else None
+            yield Analysis(enrichment, matrix[a], sentences, people)
 
     def _enrich_doc(self, article: Article, doc: Any) -> tuple[Enrichment, tuple[Any, ...]]:
         from parallax.enrich.entities import resolve_entities
@@ -181,14 +246,21 @@ def enrich_store(
     report = EnrichReport()
     if on_total is not None:
         on_total(len(todo))
-    for start in range(0, len(todo), batch_size):
-        chunk = store.articles(ids=todo[start : start + batch_size])
+
+    def stored() -> Iterator[Article]:
+        # Read a batch at a time, as the parser asks for more, so a large store never sits in memory.
+        for start in range(0, len(todo), batch_size):
+            yield from store.articles(ids=todo[start : start + batch_size])
+
+    model = enricher.embedder.name if enricher.vectors else ""
+    analyses = enricher.analyze_many(stored(), batch_size=batch_size, total=len(todo))
+    while group := list(islice(analyses, batch_size)):
         with store.transaction():
-            for analysis in enricher.analyze_many(chunk):
-                save_analysis(store, analysis, model=enricher.embedder.name if enricher.vectors else "")
-                report.enriched += 1
+            for analysis in group:
+                save_analysis(store, analysis, model=model)
+        report.enriched += len(group)
         if progress is not None:
-            progress(len(chunk))
+            progress(len(group))
     return report
 
 
@@ -218,6 +290,7 @@ def save_analysis(store: Store, analysis: Analysis, *, model: str) -> None:
     store.save_enrichment(enrichment, version=ENRICHMENT_VERSION)
     if analysis.article_vector is not None:
         store.save_vectors(enrichment.article_id, "article", model, analysis.article_vector)
+    if analysis.sentence_vectors is not None:
         store.save_vectors(enrichment.article_id, "sentences", model, analysis.sentence_vectors)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from parallax.enrich.nlp import doc_text
 from parallax.model import Quantity
 
 WORD_NUMBERS = {
@@ -234,4 +235,5 @@ def _from_tokens(doc: Any, tokens: list[Any], start: int, end: int) -> Quantity 
             counts = head.lemma_.lower()
             if head.i > last.i:
                 end = max(end, head.idx + len(head.text))
-    return Quantity(text=doc.text[start:end], value=value, unit=unit, counts=counts, start=start, end=end)
+    text = doc_text(doc)[start:end]
+    return Quantity(text=text, value=value, unit=unit, counts=counts, start=start, end=end)

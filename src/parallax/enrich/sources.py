@@ -22,6 +22,7 @@ import re
 from functools import cache
 from typing import Any
 
+from parallax.enrich.nlp import doc_text
 from parallax.model import CitedSource
 
 NEWS_AGENCY = "news_agency"
@@ -171,7 +172,7 @@ class _Finder:
 
         self.voices = voices
         self.doc = doc
-        self.text: str = doc.text
+        self.text: str = doc_text(doc)
         self.entities = entities
         self.quoted = bytearray(len(self.text))
         for quote in voices.find_quotes(self.text):

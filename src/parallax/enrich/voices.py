@@ -27,6 +27,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from parallax.enrich.nlp import doc_text
 from parallax.enrich.sources import ANONYMOUS_NOUNS, DOCUMENT_NOUNS, NEWS_AGENCY, source_kind
 from parallax.model import Voice
 
@@ -489,7 +490,7 @@ class _Context:
 
 def find_voices(doc: Doc, entities: EntityLookup | None) -> list[Voice]:
     """Everyone quoted or paraphrased in ``doc``, in text order."""
-    text = doc.text
+    text = doc_text(doc)
     quotes = find_quotes(text)
     in_quote = bytearray(len(text))
     for quote in quotes:

@@ -107,6 +107,25 @@ def ingest(
     return Ingestor(store, options).run(refs, skipped=skipped, progress=progress)
 
 
+def ingest_bytes(
+    data: bytes,
+    *,
+    name: str,
+    store: Store,
+    registry: OutletRegistry | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> IngestReport:
+    """Ingest bytes received from elsewhere (an upload, a JSON object sent to the web API) as if
+    they were a file called ``name``: the same readers, deduplication and quarantine."""
+    options = IngestOptions(registry=registry or OutletRegistry.load(), max_bytes=max_bytes)
+    ingestor = Ingestor(store, options)
+    report = IngestReport()
+    _ = ingestor.readers
+    with store.batch(every=options.commit_every) as batch:
+        ingestor.ingest_source(Source(name=name, data=data), report, batch)
+    return report
+
+
 class Ingestor:
     """Runs the ingest of resolved inputs into one store."""
 
@@ -152,18 +171,26 @@ class Ingestor:
         hints = self.options.hints
         if ref.path is not None and self.options.manifest is not None:
             hints = self.options.manifest.hints_for(ref.path).over(hints)
+        self._ingest(ref.name, lambda: self._load(ref, hints), hints, report, batch)
+
+    def ingest_source(self, source: Source, report: IngestReport, batch: Batch) -> None:
+        """Ingest bytes that were received rather than read from a path (an upload)."""
+        self._ingest(source.name, lambda: source, self.options.hints, report, batch)
+
+    def _ingest(
+        self, name: str, load: Callable[[], Source], hints: Hints, report: IngestReport, batch: Batch
+    ) -> None:
         try:
-            for item in self._items(ref, hints):
+            for item in self._items(load()):
                 self._record(item, hints, report)
                 batch.tick()
         except InputError as exc:
-            self._quarantine(ref.name, _plain(exc), report)
+            self._quarantine(name, _plain(exc), report)
         except Exception as exc:  # a parser bug must not stop the batch; the input is kept aside
-            log.exception("unexpected error reading %s", ref.name)
-            self._quarantine(ref.name, f"unexpected error while reading: {type(exc).__name__}: {exc}", report)
+            log.exception("unexpected error reading %s", name)
+            self._quarantine(name, f"unexpected error while reading: {type(exc).__name__}: {exc}", report)
 
-    def _items(self, ref: InputRef, hints: Hints) -> Iterator[Item]:
-        source = self._load(ref, hints)
+    def _items(self, source: Source) -> Iterator[Item]:
         reader = self._choose(source)
         if reader is None:
             suffix = Path(source.name).suffix or "(no extension)"

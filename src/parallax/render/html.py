@@ -450,29 +450,43 @@ def _tag(kind: str, label: str, title: str = "") -> str:
     return f'<span class="tag tag-{kind}"{title_attr}>{_esc(label)}</span>'
 
 
-def _swatch(article: Article) -> str:
-    return f'<span class="swatch" style="background:{article.colour}" aria-hidden="true"></span>'
+def _colour(report: Report, article: Article, css: str, prop: str) -> str:
+    """Class (and, in the self-contained report, style) that gives an element the outlet's colour.
+    The web pages forbid inline styles by policy, so there a class names the colour instead."""
+    if report.inline_styles:
+        return f'class="{css}" style="{prop}:{article.colour}"'
+    return f'class="{css} {outlet_class(article)}"'
 
 
-def _outlet_head(article: Article) -> str:
+def outlet_class(article: Article) -> str:
+    """The class of an outlet's colour (``oc-0`` ...), styled by :func:`stylesheet`."""
+    return f"oc-{article.index % len(OUTLET_COLOURS)}"
+
+
+def _swatch(report: Report, article: Article) -> str:
+    return f'<span {_colour(report, article, "swatch", "background")} aria-hidden="true"></span>'
+
+
+def _outlet_head(report: Report, article: Article) -> str:
     sub = " · ".join(part for part in (article.language, pretty_date(article.published)) if part)
     return (
-        f'<th scope="col">{_swatch(article)}{_esc(article.column)}'
+        f'<th scope="col">{_swatch(report, article)}{_esc(article.column)}'
         + (f'<span class="sub">{_esc(sub)}</span>' if sub else "")
         + "</th>"
     )
 
 
-def _table(head: Iterable[str], rows: Iterable[str], css: str) -> str:
+def _table(head: Iterable[str], rows: Iterable[str], css: str, table_id: str = "") -> str:
     """A table inside a horizontally scrolling box, so wide matrices stay usable on a phone."""
+    id_attr = f' id="{table_id}"' if table_id else ""
     return (
-        f'<div class="scroll"><table class="{css}"><thead><tr>{"".join(head)}</tr></thead>'
+        f'<div class="scroll"><table class="{css}"{id_attr}><thead><tr>{"".join(head)}</tr></thead>'
         f"{''.join(rows)}</table></div>"
     )
 
 
 @dataclass(slots=True)
-class _Report:
+class Report:
     comparison: Mapping[str, Any]
     articles: list[Article]
     facts: list[Mapping[str, Any]]
@@ -483,9 +497,10 @@ class _Report:
     # (fact position, claim position) -> id of the highlight that shows it in the article text
     claim_anchor: dict[tuple[int, int], str]
     highlights: dict[str, list[Highlight]]
+    inline_styles: bool = True
 
 
-def _place_highlights(report: _Report) -> None:
+def _place_highlights(report: Report) -> None:
     """Give every locatable claim a highlight. Overlapping spans cannot both be marked in flat
     HTML, so a later span that starts inside an earlier one is folded into it: its fact is
     listed on the earlier highlight and its link points there."""
@@ -514,11 +529,14 @@ def _place_highlights(report: _Report) -> None:
         report.highlights[article.key] = placed
 
 
-def _build(comparison: Mapping[str, Any]) -> _Report:
+def build_report(comparison: Mapping[str, Any], *, inline_styles: bool = True) -> Report:
+    """What every section is drawn from: articles, ordered facts and the anchors that link them.
+    ``inline_styles=False`` gives outlet colours as classes (see :func:`stylesheet`), for pages
+    served under a Content-Security-Policy that forbids style attributes."""
     articles = articles_of(comparison)
     facts = ordered_facts(comparison, articles)
     anchors = _Anchors()
-    report = _Report(
+    report = Report(
         comparison=comparison,
         articles=articles,
         facts=facts,
@@ -528,6 +546,7 @@ def _build(comparison: Mapping[str, Any]) -> _Report:
         article_anchor={article.key: anchors.new("art", article.key) for article in articles},
         claim_anchor={},
         highlights={},
+        inline_styles=inline_styles,
     )
     _place_highlights(report)
     return report
@@ -537,7 +556,7 @@ def _build(comparison: Mapping[str, Any]) -> _Report:
 # Sections.
 
 
-def _header(report: _Report) -> str:
+def header_section(report: Report) -> str:
     counts = {status: 0 for status in STATUS_ORDER}
     for fact in report.facts:
         if status_of(fact) in counts:
@@ -555,8 +574,8 @@ def _header(report: _Report) -> str:
             _esc(part) for part in (article.country, article.language, pretty_date(article.published)) if part
         )
         cards.append(
-            f'<li class="card" style="border-top-color:{article.colour}">'
-            f'<div class="outlet">{_swatch(article)}{_esc(article.outlet or article.key)}</div>'
+            f'<li {_colour(report, article, "card", "border-top-color")}>'
+            f'<div class="outlet">{_swatch(report, article)}{_esc(article.outlet or article.key)}</div>'
             f'<div class="meta">{meta}</div>'
             f'<div class="title"><a href="#{report.article_anchor[article.key]}">'
             f"{_esc(article.title or '(untitled)')}</a></div>"
@@ -582,7 +601,7 @@ def _header(report: _Report) -> str:
     )
 
 
-def _nav() -> str:
+def section_nav() -> str:
     links = [
         ("coverage", "Coverage"),
         ("voices", "Voices & sources"),
@@ -604,12 +623,12 @@ def _legend() -> str:
     return f'<p class="legend">{badges}</p><p class="legend">{tags}</p>'
 
 
-def _coverage(report: _Report) -> str:
+def coverage_section(report: Report) -> str:
     if not report.facts:
         return _section("coverage", "Coverage matrix", '<p class="empty">No facts were compared.</p>')
     columns = len(report.articles) + 2
     head = ['<th scope="col">Fact</th>', '<th scope="col">Status</th>'] + [
-        _outlet_head(article) for article in report.articles
+        _outlet_head(report, article) for article in report.articles
     ]
     bodies = []
     for f, fact in enumerate(report.facts):
@@ -669,13 +688,13 @@ def _coverage(report: _Report) -> str:
             f'<span class="sub">{count} of {len(report.articles)}</span></td>'
             f"{''.join(cells)}</tr>{''.join(notes)}</tbody>"
         )
-    body = _legend() + _table(head, bodies, "matrix coverage")
+    body = _legend() + _table(head, bodies, "matrix coverage", table_id="coverage-matrix")
     return _section("coverage", "Coverage matrix", body)
 
 
-def _voices(report: _Report) -> str:
+def voices_section(report: Report) -> str:
     speakers = speakers_of(report.comparison)
-    head = ['<th scope="col">Speaker</th>'] + [_outlet_head(article) for article in report.articles]
+    head = ['<th scope="col">Speaker</th>'] + [_outlet_head(report, article) for article in report.articles]
     rows = []
     for speaker in speakers:
         cells = []
@@ -712,7 +731,7 @@ def _voices(report: _Report) -> str:
 
     sources = sources_of(report.comparison)
     source_head = ['<th scope="col">Source</th>', '<th scope="col">Kind</th>'] + [
-        _outlet_head(article) for article in report.articles
+        _outlet_head(report, article) for article in report.articles
     ]
     source_rows = []
     for source in sources:
@@ -741,9 +760,9 @@ def _voices(report: _Report) -> str:
     )
 
 
-def _framing(report: _Report) -> str:
+def framing_section(report: Report) -> str:
     frames = items(report.comparison, "framing")
-    head = ['<th scope="col">Referent</th>'] + [_outlet_head(article) for article in report.articles]
+    head = ['<th scope="col">Referent</th>'] + [_outlet_head(report, article) for article in report.articles]
     head.append('<th scope="col">Note</th>')
     rows = []
     for frame in frames:
@@ -787,7 +806,8 @@ def _framing(report: _Report) -> str:
             for w in words
         )
         blocks.append(
-            f'<div class="words"><h4>{_swatch(article)}{_esc(article.column)}</h4><ul>{listed}</ul></div>'
+            f'<div class="words"><h4>{_swatch(report, article)}{_esc(article.column)}</h4>'
+            f"<ul>{listed}</ul></div>"
         )
     words_html = (
         f'<div class="word-grid">{"".join(blocks)}</div>'
@@ -828,7 +848,7 @@ def _ticks(first: date, last: date) -> list[tuple[date, str]]:
     return ticks
 
 
-def _timeline_svg(report: _Report, dated: list[tuple[Mapping[str, Any], Span]]) -> str:
+def _timeline_svg(report: Report, dated: list[tuple[Mapping[str, Any], Span]]) -> str:
     width, left, right, top, row = 1000, 225, 24, 12, 16
     first = min(span.start for _, span in dated)
     last = max(span.end for _, span in dated)
@@ -922,7 +942,7 @@ def _timeline_svg(report: _Report, dated: list[tuple[Mapping[str, Any], Span]]) 
     )
 
 
-def _timeline(report: _Report) -> str:
+def timeline_section(report: Report) -> str:
     entries = timeline_of(report.comparison)
     if not entries:
         return _section("timeline", "Timeline", '<p class="empty">No dates were found.</p>')
@@ -942,7 +962,11 @@ def _timeline(report: _Report) -> str:
     rows = []
     for entry, span in entries:
         article = report.by_key.get(text_of(entry, "article"))
-        who = f"{_swatch(article)}{_esc(article.column)}" if article else _esc(text_of(entry, "article"))
+        who = (
+            f"{_swatch(report, article)}{_esc(article.column)}"
+            if article
+            else _esc(text_of(entry, "article"))
+        )
         precision = text_of(entry, "precision").strip() or (span.grain if span else "")
         rows.append(
             "<li>"
@@ -975,7 +999,7 @@ def _bar(share: float, top: float) -> str:
     )
 
 
-def _emphasis(report: _Report) -> str:
+def emphasis_section(report: Report) -> str:
     outlets = outlets_of(report.comparison, report.articles)
     if not report.facts or not outlets:
         return _section("emphasis", "Emphasis", '<p class="empty">No emphasis data.</p>')
@@ -1011,7 +1035,7 @@ def _emphasis(report: _Report) -> str:
     return _section("emphasis", "Emphasis", note + _table(head, [f"<tbody>{''.join(rows)}</tbody>"], "emph"))
 
 
-def _highlighted(report: _Report, article: Article) -> str:
+def highlighted_text(report: Report, article: Article) -> str:
     """The article text with claim spans marked; every piece of text is escaped on its own, so
     offsets can never split an entity or open a tag."""
     out: list[str] = []
@@ -1038,7 +1062,7 @@ def _highlighted(report: _Report, article: Article) -> str:
     return "".join(out)
 
 
-def _texts(report: _Report) -> str:
+def texts_section(report: Report) -> str:
     blocks = []
     for article in report.articles:
         link = safe_url(article.url)
@@ -1054,15 +1078,15 @@ def _texts(report: _Report) -> str:
         )
         source = f' · <a href="{_esc(link)}" rel="noopener noreferrer">original</a>' if link else ""
         body = (
-            f'<div class="text">{_highlighted(report, article)}</div>'
+            f'<div class="text">{highlighted_text(report, article)}</div>'
             if article.text
             else '<p class="empty">No text.</p>'
         )
         blocks.append(
-            f'<article class="article" id="{report.article_anchor[article.key]}" '
-            f'style="border-left-color:{article.colour}">'
+            f'<article {_colour(report, article, "article", "border-left-color")} '
+            f'id="{report.article_anchor[article.key]}">'
             f"<h3>{_esc(article.title or '(untitled)')}</h3>"
-            f'<p class="meta">{_swatch(article)}{meta}{source}</p>{body}</article>'
+            f'<p class="meta">{_swatch(report, article)}{meta}{source}</p>{body}</article>'
         )
     return _section("texts", "Article texts", "".join(blocks) or '<p class="empty">No articles.</p>')
 
@@ -1207,9 +1231,19 @@ a{color:inherit}
 """
 
 
+def stylesheet() -> str:
+    """The report's CSS plus the outlet colour classes, for pages that link a stylesheet."""
+    colours = "".join(
+        f".swatch.oc-{i}{{background:{c}}}.card.oc-{i}{{border-top-color:{c}}}"
+        f".article.oc-{i}{{border-left-color:{c}}}\n"
+        for i, c in enumerate(OUTLET_COLOURS)
+    )
+    return _CSS + colours
+
+
 def render_html(comparison: Mapping[str, Any]) -> str:
     """The comparison as one HTML5 document: inline CSS, no script, no external resource."""
-    report = _build(comparison)
+    report = build_report(comparison)
     first_title = next((article.title for article in report.articles if article.title), "")
     title = f"Coverage comparison: {first_title}" if first_title else "Coverage comparison"
     return (
@@ -1219,8 +1253,8 @@ def render_html(comparison: Mapping[str, Any]) -> str:
         '<meta name="referrer" content="no-referrer">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{_esc(title)}</title><style>{_CSS}</style></head><body><main>"
-        f"{_header(report)}{_nav()}{_coverage(report)}{_voices(report)}{_framing(report)}"
-        f"{_timeline(report)}{_emphasis(report)}{_texts(report)}"
+        f"{header_section(report)}{section_nav()}{coverage_section(report)}{voices_section(report)}{framing_section(report)}"
+        f"{timeline_section(report)}{emphasis_section(report)}{texts_section(report)}"
         f"<footer>Data: <code>{_esc(text_of(comparison, 'schema') or 'unversioned')}</code>. "
         "Offline report: it loads nothing and runs no script.</footer>"
         "</main></body></html>\n"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import sqlite3
 import time
 import zlib
@@ -398,6 +399,32 @@ class Store:
             for r in self._db.execute(sql, params)
         ]
 
+    def entity(self, entity_id: str) -> dict[str, Any]:
+        """One entity by id or a unique prefix of one (at least 4 characters)."""
+        pattern = entity_id.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        rows = self._db.execute(
+            "SELECT id, canonical, label, aliases, roles, nationality FROM entities "
+            "WHERE id = ? OR (length(?) >= 4 AND id LIKE ? ESCAPE '\\') LIMIT 2",
+            (entity_id, entity_id, pattern),
+        ).fetchall()
+        exact = [r for r in rows if r[0] == entity_id]
+        if len(rows) != 1 and not exact:
+            what = "is ambiguous; give more characters" if rows else "is not a known entity"
+            raise NotFoundError(f"{entity_id!r} {what}")
+        r = exact[0] if exact else rows[0]
+        return {"id": r[0], "canonical": r[1], "label": r[2], "aliases": json.loads(r[3]),
+                "roles": json.loads(r[4]), "nationality": r[5]}
+
+    def entity_mentions(self, entity_id: str) -> list[dict[str, Any]]:
+        """Where an entity is mentioned: article, offsets and wording, in publication order."""
+        rows = self._db.execute(
+            "SELECT m.article_id, m.start, m.end, m.text FROM entity_mentions m "
+            "JOIN articles a ON a.id = m.article_id WHERE m.entity_id = ? "
+            "ORDER BY a.published_sort IS NULL, a.published_sort, a.rowid, m.start",
+            (entity_id,),
+        ).fetchall()
+        return [{"article": r[0], "start": r[1], "end": r[2], "text": r[3]} for r in rows]
+
     # -- stories -------------------------------------------------------------------------------
 
     def save_stories(
@@ -455,6 +482,212 @@ class Store:
             "SELECT article_id, story_id, event, seq, copy_of FROM story_articles ORDER BY seq").fetchall()
         return [(str(r[0]), str(r[1]), int(r[2]), int(r[3]), r[4]) for r in rows]
 
+    def story_of(self, article_id: str) -> str | None:
+        """The id of the story an article belongs to, if it has been clustered."""
+        row = self._db.execute(
+            "SELECT story_id FROM story_articles WHERE article_id = ?", (article_id,)
+        ).fetchone()
+        return str(row[0]) if row else None
+
+    # -- browsing and search -------------------------------------------------------------------
+
+    def find_stories(
+        self, *, outlet: str | None = None, country: str | None = None, language: str | None = None,
+        since: date | None = None, until: date | None = None, query: str | None = None,
+        sort: str = "recent", limit: int = 50, offset: int = 0,
+    ) -> tuple[list[Story], int]:
+        """A page of stories and the number matching. Article filters keep the stories with at
+        least one article that passes them all; ``since``/``until`` keep the stories whose span
+        overlaps the range; ``query`` is words to find in titles and texts (all of them).
+
+        ``sort``: ``recent`` (the order of :meth:`stories`), ``size`` (most articles first) or
+        ``diversity`` (most independent outlets first).
+        """
+        orders = {
+            "recent": "s.start IS NULL, s.start DESC, s.id",
+            "size": "json_array_length(s.data, '$.article_ids') DESC, s.start DESC, s.id",
+            "diversity": "json_extract(s.data, '$.independent_outlets') DESC, "
+                         "json_array_length(s.data, '$.article_ids') DESC, s.start DESC, s.id",
+        }
+        if sort not in orders:
+            raise ValueError(f"unknown sort {sort!r}: use {', '.join(orders)}")
+        clauses: list[str] = []
+        params: list[Any] = []
+        inner, inner_params = self._article_filters(outlet=outlet, country=country, language=language,
+                                                    query=query)
+        if inner is None:
+            return [], 0
+        if inner:
+            clauses.append(
+                "s.id IN (SELECT sa.story_id FROM story_articles sa JOIN articles a ON a.id = sa.article_id"
+                f" WHERE {' AND '.join(inner)})"
+            )
+            params.extend(inner_params)
+        if since is not None:
+            clauses.append("(s.end IS NULL OR s.end >= ?)")
+            params.append(since.isoformat())
+        if until is not None:
+            clauses.append("(s.start IS NULL OR s.start <= ?)")
+            params.append(until.isoformat())
+        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+        rows = self._db.execute(
+            f"SELECT s.data, COUNT(*) OVER () FROM stories s {where} ORDER BY {orders[sort]} "
+            "LIMIT ? OFFSET ?",
+            [*params, max(0, int(limit)), max(0, int(offset))],
+        ).fetchall()
+        if not rows and offset:
+            total = int(self._db.execute(f"SELECT COUNT(*) FROM stories s {where}", params).fetchone()[0])
+            return [], total
+        return [Story.from_json(json.loads(r[0])) for r in rows], int(rows[0][1]) if rows else 0
+
+    def find_articles(
+        self, *, outlet: str | None = None, country: str | None = None, language: str | None = None,
+        since: date | None = None, until: date | None = None, query: str | None = None,
+        limit: int = 50, offset: int = 0,
+    ) -> tuple[list[Article], int]:
+        """A page of articles in publication order (undated last) and the number matching."""
+        clauses, params = self._article_filters(outlet=outlet, country=country, language=language,
+                                                query=query)
+        if clauses is None:
+            return [], 0
+        if since is not None:
+            clauses.append("substr(a.published_sort, 1, 10) >= ?")
+            params.append(since.isoformat())
+        if until is not None:
+            clauses.append("substr(a.published_sort, 1, 10) <= ?")
+            params.append(until.isoformat())
+        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+        total = int(self._db.execute(f"SELECT COUNT(*) FROM articles a {where}", params).fetchone()[0])
+        columns = ", ".join(f"a.{c.strip()}" for c in _ARTICLE_COLUMNS.split(","))
+        rows = self._db.execute(
+            f"SELECT {columns} FROM articles a {where} "
+            "ORDER BY a.published_sort IS NULL, a.published_sort, a.rowid LIMIT ? OFFSET ?",
+            [*params, max(0, int(limit)), max(0, int(offset))],
+        ).fetchall()
+        return [_article(row) for row in rows], total
+
+    def search(
+        self, query: str, *, limit: int = 20, offset: int = 0
+    ) -> tuple[list[tuple[Article, str]], int]:
+        """Articles whose title or text holds every word of ``query``, best match first, each with
+        a snippet of its text. In the snippet, U+0002 and U+0003 mark where a match starts and
+        ends, so that a renderer can escape the text first and mark the matches after."""
+        match = fts_query(query)
+        if match is None:
+            return [], 0
+        total = int(self._db.execute(
+            "SELECT COUNT(*) FROM articles_fts WHERE articles_fts MATCH ?", (match,)).fetchone()[0])
+        columns = ", ".join(f"a.{c.strip()}" for c in _ARTICLE_COLUMNS.split(","))
+        rows = self._db.execute(
+            f"SELECT {columns}, snippet(articles_fts, 1, char(2), char(3), '…', 24) "
+            "FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid "
+            "WHERE articles_fts MATCH ? ORDER BY articles_fts.rank, a.rowid LIMIT ? OFFSET ?",
+            (match, max(0, int(limit)), max(0, int(offset))),
+        ).fetchall()
+        return [(_article(row[:-1]), str(row[-1])) for row in rows], total
+
+    def _article_filters(
+        self, *, outlet: str | None, country: str | None, language: str | None, query: str | None,
+    ) -> tuple[list[str] | None, list[Any]]:
+        """WHERE clauses over ``articles a``; None when the query can match nothing."""
+        clauses: list[str] = []
+        params: list[Any] = []
+        for column, value in (("outlet", outlet), ("country", country), ("language", language)):
+            if value:
+                clauses.append(f"a.{column} = ? COLLATE NOCASE")
+                params.append(value)
+        if query is not None and query.strip():
+            match = fts_query(query)
+            if match is None:
+                return None, []
+            clauses.append("a.rowid IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)")
+            params.append(match)
+        return clauses, params
+
+    def facets(self) -> dict[str, list[tuple[str, int]]]:
+        """Outlets, countries and languages of the stored articles, each with its article count."""
+        found: dict[str, list[tuple[str, int]]] = {}
+        for column in ("outlet", "country", "language"):
+            rows = self._db.execute(
+                f"SELECT {column}, COUNT(*) FROM articles WHERE {column} IS NOT NULL AND {column} != '' "
+                f"GROUP BY {column} ORDER BY COUNT(*) DESC, {column}"
+            ).fetchall()
+            found[column] = [(str(r[0]), int(r[1])) for r in rows]
+        return found
+
+    def outlet_span(self, outlet: str) -> tuple[str | None, str | None, int]:
+        """First and last publication day of an outlet's articles, and how many it has."""
+        row = self._db.execute(
+            "SELECT MIN(substr(published_sort, 1, 10)), MAX(substr(published_sort, 1, 10)), COUNT(*) "
+            "FROM articles WHERE outlet = ?",
+            (outlet,),
+        ).fetchone()
+        return row[0], row[1], int(row[2])
+
+    def stories_without(
+        self, outlet: str, *, since: str | None = None, until: str | None = None, limit: int = 50,
+    ) -> list[Story]:
+        """Stories carried by at least two independent outlets, none of them ``outlet``, that
+        overlap ``since``..``until`` (the outlet's active days): what it might have missed."""
+        clauses = [
+            "json_extract(s.data, '$.independent_outlets') >= 2",
+            "s.id NOT IN (SELECT sa.story_id FROM story_articles sa JOIN articles a ON a.id = sa.article_id"
+            " WHERE a.outlet = ?)",
+        ]
+        params: list[Any] = [outlet]
+        if since is not None:
+            clauses.append("(s.end IS NULL OR s.end >= ?)")
+            params.append(since)
+        if until is not None:
+            clauses.append("(s.start IS NULL OR s.start <= ?)")
+            params.append(until)
+        rows = self._db.execute(
+            f"SELECT data FROM stories s WHERE {' AND '.join(clauses)} "
+            "ORDER BY json_extract(s.data, '$.independent_outlets') DESC, s.start DESC, s.id LIMIT ?",
+            [*params, max(0, int(limit))],
+        ).fetchall()
+        return [Story.from_json(json.loads(r[0])) for r in rows]
+
+    def stories_with_outlet(self, outlet: str, *, limit: int = 100) -> list[Story]:
+        """The stories that hold an article of ``outlet``, latest first."""
+        rows = self._db.execute(
+            "SELECT s.data FROM stories s WHERE s.id IN (SELECT sa.story_id FROM story_articles sa "
+            "JOIN articles a ON a.id = sa.article_id WHERE a.outlet = ?) "
+            "ORDER BY s.start IS NULL, s.start DESC, s.id LIMIT ?",
+            (outlet, max(0, int(limit))),
+        ).fetchall()
+        return [Story.from_json(json.loads(r[0])) for r in rows]
+
+    # -- cached comparisons --------------------------------------------------------------------
+
+    def comparison(self, story_id: str, key: str) -> str | None:
+        """The cached comparison JSON of a story, if it was made from what ``key`` names."""
+        row = self._db.execute(
+            "SELECT data FROM comparisons WHERE story_id = ? AND key = ?", (story_id, key)
+        ).fetchone()
+        return str(row[0]) if row else None
+
+    def comparisons(self, story_ids: Sequence[str]) -> dict[str, tuple[str, str]]:
+        """Cached comparisons of these stories: story id -> (key, JSON), whatever their key."""
+        found: dict[str, tuple[str, str]] = {}
+        ids = list(story_ids)
+        for start in range(0, len(ids), 500):  # stay under SQLite's limit on bound parameters
+            chunk = ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = self._db.execute(
+                f"SELECT story_id, key, data FROM comparisons WHERE story_id IN ({marks})", chunk
+            ).fetchall()
+            found.update({str(r[0]): (str(r[1]), str(r[2])) for r in rows})
+        return found
+
+    def save_comparison(self, story_id: str, key: str, data: str) -> None:
+        """Cache a story's comparison JSON, replacing one made from older inputs."""
+        with self.transaction():
+            self._db.execute(
+                "INSERT OR REPLACE INTO comparisons (story_id, key, data, created) VALUES (?, ?, ?, ?)",
+                (story_id, key, data, iso(utcnow())),
+            )
+
     # -- checks --------------------------------------------------------------------------------
 
     def integrity_check(self) -> str:
@@ -489,6 +722,10 @@ def _statements(script: str) -> list[str]:
     for line in script.splitlines():
         code = line.split("--", 1)[0]
         current.append(code)
+        # A trigger's body holds statements of its own: the trigger ends at its END.
+        in_trigger = "CREATE TRIGGER" in " ".join(current).upper()
+        if in_trigger and not code.strip().upper().endswith("END;"):
+            continue
         if code.rstrip().endswith(";"):
             statement = "\n".join(current).strip()
             if statement.strip(";").strip():
@@ -497,6 +734,15 @@ def _statements(script: str) -> list[str]:
     if "".join(current).strip():
         parts.append("\n".join(current))
     return parts
+
+
+def fts_query(text: str) -> str | None:
+    """Words typed by a person as an FTS5 query that finds every word: each is quoted, so
+    punctuation and FTS5 operators are read as text and never as query syntax."""
+    words = re.findall(r"\w+", text)
+    if not words:
+        return None
+    return " ".join(f'"{word}"' for word in words[:32])
 
 
 def _datetime(value: str) -> datetime:

@@ -1,0 +1,93 @@
+"""Charts drawn on the server as SVG. Every label comes from an article, so every piece of text is
+escaped where it meets markup, and colours are presentation attributes (not style attributes,
+which the pages' Content-Security-Policy forbids)."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from urllib.parse import quote
+
+from parallax.render.html import MONTHS, shorten
+
+
+@dataclass(frozen=True, slots=True)
+class Dot:
+    """One article on the coverage chart."""
+
+    article: str
+    outlet: str
+    colour: str
+    when: date | None
+    title: str
+
+
+def _instant(value: date) -> datetime:
+    """A naive UTC-ish instant for placing a mark: aware times in UTC, dates at midnight."""
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).replace(tzinfo=None) if value.tzinfo else value
+    return datetime(value.year, value.month, value.day)
+
+
+def _label(moment: datetime, hours: bool) -> str:
+    day = f"{moment.day} {MONTHS[moment.month - 1]}"
+    return f"{day} {moment:%H:%M}" if hours else f"{day} {moment.year}"
+
+
+def coverage_over_time(dots: Sequence[Dot]) -> str:
+    """Articles per outlet over time: one lane per outlet, one mark per article, linked to it."""
+    dated = [(dot, _instant(dot.when)) for dot in dots if dot.when is not None]
+    if not dated:
+        return '<p class="empty">No article is dated.</p>'
+    first = min(moment for _, moment in dated)
+    last = max(moment for _, moment in dated)
+    if last - first < timedelta(hours=2):  # one instant would otherwise fill the whole axis
+        first, last = first - timedelta(hours=1), last + timedelta(hours=1)
+    pad = (last - first) / 30
+    first, last = first - pad, last + pad
+    total = (last - first).total_seconds()
+    width, left, right, top, row = 1000, 225, 24, 10, 28
+    plot = width - left - right
+
+    def x(moment: datetime) -> float:
+        return left + plot * (moment - first).total_seconds() / total
+
+    lanes = list(dict.fromkeys(dot.outlet for dot, _ in dated))
+    backdrop: list[str] = []
+    marks: list[str] = []
+    for number, outlet in enumerate(lanes):
+        y = top + number * row
+        mine = [(dot, moment) for dot, moment in dated if dot.outlet == outlet]
+        backdrop.append(
+            f'<rect x="0" y="{y}" width="{width}" height="{row}" class="lane{" alt" if number % 2 else ""}"/>'
+            f'<text x="10" y="{y + row / 2 + 4:.1f}" class="lane-label">{html.escape(shorten(outlet, 28))}'
+            f" ({len(mine)})</text>"
+        )
+        for dot, moment in mine:
+            hint = f"{dot.outlet}, {_label(moment, True)} UTC: {dot.title or dot.article}"
+            marks.append(
+                f'<a href="/articles/{quote(dot.article, safe="")}">'
+                f'<circle class="ct-mark" cx="{x(moment):.1f}" cy="{y + row / 2:.1f}" r="6" '
+                f'fill="{html.escape(dot.colour)}" fill-opacity="0.8" stroke="#fff" stroke-width="1.5">'
+                f"<title>{html.escape(hint)}</title></circle></a>"
+            )
+    axis = top + len(lanes) * row + 6
+    hours = (last - first) <= timedelta(days=3)
+    ticks = []
+    for step in range(6):
+        moment = first + (last - first) * (step / 5)
+        ticks.append(
+            f'<line x1="{x(moment):.1f}" y1="{top}" x2="{x(moment):.1f}" y2="{axis + 5}" class="grid"/>'
+            f'<text x="{x(moment):.1f}" y="{axis + 20}" class="tick">'
+            f"{html.escape(_label(moment, hours))}</text>"
+        )
+    height = axis + 32
+    return (
+        f'<svg class="timeline coverage-time" viewBox="0 0 {width} {height}" width="100%" role="img" '
+        'aria-label="Articles per outlet over time" xmlns="http://www.w3.org/2000/svg">'
+        f"{''.join(backdrop)}{''.join(ticks)}"
+        f'<line x1="{left}" y1="{axis}" x2="{width - right}" y2="{axis}" class="axis"/>'
+        f"{''.join(marks)}</svg>"
+    )

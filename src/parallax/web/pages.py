@@ -1,0 +1,305 @@
+"""What each page shows, gathered from the store and the comparisons as plain data for the
+templates, so that the routes stay thin.
+
+HTML made here comes from :mod:`parallax.render.html`, whose builders escape every string from an
+article where it meets markup; it is wrapped in :class:`~markupsafe.Markup` only at that point.
+Everything else reaches the templates as plain text and is escaped by Jinja2's autoescape.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections import Counter, OrderedDict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from markupsafe import Markup
+
+from parallax.compare.api import comparison_key, story_comparison
+from parallax.errors import NotFoundError
+from parallax.model import Article, Story, Voice
+from parallax.render import html as report
+from parallax.store import Store
+from parallax.web.charts import Dot, coverage_over_time
+
+PAGE_SIZE = 50
+SORTS = {"recent": "newest first", "size": "most articles", "diversity": "most outlets"}
+
+
+@dataclass(frozen=True, slots=True)
+class StoryFilters:
+    """The filters of the story list, as given in the query string."""
+
+    q: str = ""
+    outlet: str = ""
+    country: str = ""
+    language: str = ""
+    since: date | None = None
+    until: date | None = None
+    sort: str = "recent"
+    page: int = 1
+
+    def query(self, **changes: Any) -> dict[str, str]:
+        """The query string of this list with ``changes``, leaving out empty values."""
+        values: dict[str, Any] = {
+            "q": self.q, "outlet": self.outlet, "country": self.country, "language": self.language,
+            "from": self.since.isoformat() if self.since else "",
+            "to": self.until.isoformat() if self.until else "",
+            "sort": "" if self.sort == "recent" else self.sort, "page": "" if self.page == 1 else self.page,
+        }
+        values.update(changes)
+        return {key: str(value) for key, value in values.items() if value not in ("", None)}
+
+
+def story_list(store: Store, filters: StoryFilters) -> dict[str, Any]:
+    stories, total = store.find_stories(
+        outlet=filters.outlet or None, country=filters.country or None, language=filters.language or None,
+        since=filters.since, until=filters.until, query=filters.q or None, sort=filters.sort,
+        limit=PAGE_SIZE, offset=(filters.page - 1) * PAGE_SIZE,
+    )
+    hits: list[dict[str, Any]] = []
+    hit_total = 0
+    if filters.q.strip():
+        found, hit_total = store.search(filters.q, limit=20)
+        hits = [{"article": article, "snippet": snippet_parts(snippet)} for article, snippet in found]
+    return {
+        "stories": stories, "total": total, "filters": filters, "facets": store.facets(), "sorts": SORTS,
+        "hits": hits, "hit_total": hit_total, "pages": max(1, -(-total // PAGE_SIZE)),
+    }
+
+
+def snippet_parts(snippet: str) -> list[tuple[str, bool]]:
+    """A search snippet as (text, matched) pieces, for the template to escape and mark."""
+    parts: list[tuple[str, bool]] = []
+    for chunk in snippet.split("\x02"):
+        matched, _, rest = chunk.partition("\x03") if "\x03" in chunk else ("", "", chunk)
+        if matched:
+            parts.append((matched, True))
+        if rest:
+            parts.append((rest, False))
+    return parts
+
+
+class _Rendered:
+    """The story sections last rendered, by story id and comparison key: the same key means the
+    same comparison and the same articles, so the same HTML. Bounded, and shared by threads."""
+
+    def __init__(self, size: int = 256) -> None:
+        self._items: OrderedDict[tuple[str, str], dict[str, Any]] = OrderedDict()
+        self._size = size
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[str, str]) -> dict[str, Any] | None:
+        with self._lock:
+            found = self._items.get(key)
+            if found is not None:
+                self._items.move_to_end(key)
+            return found
+
+    def put(self, key: tuple[str, str], value: dict[str, Any]) -> None:
+        with self._lock:
+            self._items[key] = value
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+
+
+_RENDERED = _Rendered()
+
+
+def story_page(store: Store, story_id: str) -> dict[str, Any]:
+    story = store.story(story_id)
+    key = (store.path.resolve().as_posix() if store.path else "", f"{story.id}:{comparison_key(story)}")
+    rendered = _RENDERED.get(key)
+    if rendered is None:
+        rendered = _story_sections(store, story)
+        _RENDERED.put(key, rendered)
+    return {"story": story, **rendered}
+
+
+def _story_sections(store: Store, story: Story) -> dict[str, Any]:
+    comparison = story_comparison(store, story)
+    built = report.build_report(comparison, inline_styles=False)
+    stored = {a.id: a for a in store.articles(ids=list(story.article_ids))}
+    dots = [
+        Dot(a.key, a.outlet or a.key, a.colour, stored[a.key].published if a.key in stored else None, a.title)
+        for a in built.articles
+    ]
+    sections = {
+        "header": report.header_section(built),
+        "coverage": report.coverage_section(built),
+        "voices": report.voices_section(built),
+        "framing": report.framing_section(built),
+        "timeline": report.timeline_section(built),
+        "emphasis": report.emphasis_section(built),
+        "texts": report.texts_section(built),
+    }
+    return {
+        "articles": [stored[key] for key in story.article_ids if key in stored],
+        "sections": {name: Markup(markup) for name, markup in sections.items()},  # escaped by the builders
+        "coverage_time": Markup(coverage_over_time(dots)),  # escaped by the chart
+        "facts": len(built.facts),
+    }
+
+
+@dataclass(slots=True)
+class FactView:
+    label: str
+    anchor: str
+    status: str
+    status_label: str
+    summary: str
+    wording: list[str]
+    others: list[dict[str, Any]] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+
+
+def article_page(store: Store, article_id: str) -> dict[str, Any]:
+    article = store.article(article_id)
+    enrichment = store.enrichment(article.id)
+    story_id = store.story_of(article.id)
+    story = store.story(story_id) if story_id else None
+    facts: list[FactView] = []
+    text: Markup | None = None
+    if story is not None:
+        built = report.build_report(story_comparison(store, story), inline_styles=False)
+        own = built.by_key.get(article.id)
+        if own is not None:
+            text = Markup(report.highlighted_text(built, own))  # escaped piece by piece by the builder
+            facts = _facts_of(built, article.id)
+    entities: dict[str, dict[str, Any]] = {}
+    for mention in enrichment.mentions if enrichment else ():
+        if mention.entity_id:
+            entry = entities.setdefault(
+                mention.entity_id,
+                {"id": mention.entity_id, "name": mention.canonical or mention.text, "label": mention.label,
+                 "wording": Counter()},
+            )
+            entry["wording"][mention.text] += 1
+    by_name = {report.fold(e["name"]): e["id"] for e in entities.values()}
+    voices = [
+        {"voice": v, "entity": by_name.get(report.fold(v.speaker_entity or v.speaker or ""))}
+        for v in (enrichment.voices if enrichment else ())
+    ]
+    return {
+        "article": article,
+        "story": story,
+        "text": text,
+        "facts": facts,
+        "voices": voices,
+        "sources": list(enrichment.sources) if enrichment else [],
+        "entities": sorted(entities.values(), key=lambda e: (-sum(e["wording"].values()), e["name"])),
+        "url": report.safe_url(article.url or ""),
+        "copies": store.syndicated_copies(article.id),
+    }
+
+
+def _facts_of(built: report.Report, key: str) -> list[FactView]:
+    """The facts one article reports, each with the other outlets' wording and where to find it."""
+    views = []
+    for position, fact in enumerate(built.facts):
+        claims = report.items(fact, "claims")
+        if not any(report.text_of(c, "article") == key for c in claims):
+            continue
+        status = report.status_of(fact)
+        view = FactView(
+            label=report.fact_label(position), anchor=built.fact_anchor[position], status=status,
+            status_label=report.STATUS_LABEL.get(status, status), summary=report.fact_title(fact),
+            wording=[report.text_of(c, "text") for c in claims if report.text_of(c, "article") == key],
+        )
+        reporting = set()
+        for index, claim in enumerate(claims):
+            other = report.text_of(claim, "article")
+            reporting.add(other)
+            if other == key:
+                continue
+            source = built.by_key.get(other)
+            view.others.append({
+                "article": other, "outlet": source.column if source else other,
+                "text": report.text_of(claim, "text"),
+                "anchor": built.claim_anchor.get((position, index), ""),
+            })
+        view.missing = [a.column for a in built.articles if a.key not in reporting]
+        views.append(view)
+    return views
+
+
+def outlet_page(store: Store, name: str) -> dict[str, Any]:
+    first, last, count = store.outlet_span(name)
+    if count == 0:
+        raise NotFoundError(f"no articles from an outlet called {name!r}; the story list names them all")
+    articles, _ = store.find_articles(outlet=name, limit=PAGE_SIZE)
+    stories = store.stories_with_outlet(name)
+    missed_stories = store.stories_without(name, since=first, until=last, limit=30)
+    return {
+        "name": name, "count": count, "first": first, "last": last, "articles": articles,
+        "countries": sorted({a.country for a in articles if a.country}),
+        "stories": stories, "missed_stories": missed_stories,
+        "missed_facts": _missed_facts(store, name, stories),
+    }
+
+
+def _missed_facts(store: Store, name: str, stories: Sequence[Story]) -> list[dict[str, Any]]:
+    """Facts that at least two other outlets report in stories this outlet covers, read from the
+    cached comparisons only: a page must never wait for a comparison of every story."""
+    cached = store.comparisons([s.id for s in stories])
+    missed = []
+    for story in stories:
+        entry = cached.get(story.id)
+        if entry is None or entry[0] != comparison_key(story):
+            continue
+        comparison: Mapping[str, Any] = json.loads(entry[1])
+        built = report.build_report(comparison, inline_styles=False)
+        outlet_of = {a.key: a.outlet for a in built.articles}
+        for position, fact in enumerate(built.facts):
+            claims = report.items(fact, "claims")
+            reporters = {outlet_of.get(report.text_of(c, "article"), "") for c in claims}
+            if name in reporters:
+                continue
+            others = sorted(o for o in reporters if o)
+            if len(others) >= 2:
+                missed.append({
+                    "story": story, "anchor": built.fact_anchor[position], "summary": report.fact_title(fact),
+                    "status": report.status_of(fact), "outlets": others,
+                })
+    return missed[:100]
+
+
+def entity_page(store: Store, entity_id: str) -> dict[str, Any]:
+    entity = store.entity(entity_id)
+    mentions = store.entity_mentions(entity["id"])
+    ids = list(dict.fromkeys(m["article"] for m in mentions))[:200]
+    wording: dict[str, list[str]] = {}
+    for m in mentions:
+        wording.setdefault(m["article"], [])
+        if m["text"] not in wording[m["article"]]:
+            wording[m["article"]].append(m["text"])
+    rows = []
+    quoted_by: Counter[str] = Counter()
+    mentioned_by: Counter[str] = Counter()
+    for article in _in_order(store.articles(ids=ids), ids):
+        enrichment = store.enrichment(article.id)
+        quotes = [v for v in (enrichment.voices if enrichment else ()) if _speaks(v, entity)]
+        outlet = article.outlet or "unknown outlet"
+        mentioned_by[outlet] += 1
+        if quotes:
+            quoted_by[outlet] += len(quotes)
+        rows.append({"article": article, "wording": wording.get(article.id, []), "quotes": quotes,
+                     "story": store.story_of(article.id)})
+    return {
+        "entity": entity, "rows": rows, "mentions": len(mentions),
+        "mentioned_by": mentioned_by.most_common(), "quoted_by": quoted_by.most_common(),
+    }
+
+
+def _speaks(voice: Voice, entity: Mapping[str, Any]) -> bool:
+    """Whether the entity is the speaker: enrichment names speakers by their canonical name."""
+    names = {report.fold(entity["canonical"]), *(report.fold(a) for a in entity.get("aliases", []))}
+    return report.fold(voice.speaker_entity or voice.speaker or "") in names
+
+
+def _in_order(articles: Sequence[Article], ids: Sequence[str]) -> list[Article]:
+    by_id = {a.id: a for a in articles}
+    return [by_id[i] for i in ids if i in by_id]

@@ -1,0 +1,490 @@
+"""The web UI and HTTP API, through FastAPI's test client, on real stores built from the sample."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import quote
+
+import lxml.html
+import pytest
+from fastapi.testclient import TestClient
+from typer.testing import CliRunner
+
+from parallax.cli import app as cli
+from parallax.cluster import update_stories
+from parallax.compare.api import cached_story_comparison, comparison_key
+from parallax.enrich import enrich_store
+from parallax.ingest import ingest_bytes
+from parallax.model import Story
+from parallax.store import Store
+from parallax.store.schema import MIGRATIONS
+from parallax.web import create_app
+from parallax.web.app import CSP
+
+TOKEN = "s3cret-token"
+SCRIPT = "<script>alert(1)</script>"
+IMG = "<img src=x onerror=alert(1)>"
+LINK = '<a href="javascript:alert(1)">x</a>'
+HOSTILE_OUTLET = 'Evil <b onmouseover="alert(1)">Outlet</b>'
+HOSTILE = {
+    "title": f"{SCRIPT} {IMG} Estravia and Molvane sign Saren water deal {LINK}",
+    "text": (
+        f"Estravia and Molvane signed a water-sharing deal for the Saren River on Tuesday {SCRIPT}. "
+        f'"This is a good day {IMG} for both nations," said Prime Minister Dariel Mensk {LINK}.\n\n'
+        f"The agreement was signed at a summit in Marenburg {IMG}, officials said."
+    ),
+    "published": "2026-04-15T09:00:00+00:00",
+    "outlet": HOSTILE_OUTLET,
+    "country": "ZZ",
+    "language": "en",
+    "url": "javascript:alert(1)",
+}
+
+
+# -- fixtures ----------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def web_db(sample_db: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """The sample plus a hostile article, ingested, enriched and placed like any other."""
+    path = tmp_path_factory.mktemp("web") / "web.db"
+    shutil.copy(sample_db, path)
+    with Store(path) as store:
+        report = ingest_bytes(json.dumps(HOSTILE).encode(), name="hostile.json", store=store)
+        hostile = report.items[0].article_id
+        assert hostile and report.stored == 1
+        enrich_store(store, ids=[hostile])
+        update_stories(store, [hostile])
+    return path, hostile
+
+
+@pytest.fixture(scope="module")
+def client(web_db: tuple[Path, str]) -> Iterator[TestClient]:
+    with TestClient(create_app(web_db[0])) as opened:
+        yield opened
+
+
+@pytest.fixture
+def writable(sample_db: Path, tmp_path: Path) -> Iterator[tuple[TestClient, Path]]:
+    path = tmp_path / "write.db"
+    shutil.copy(sample_db, path)
+    with TestClient(create_app(path, token=TOKEN)) as opened:
+        yield opened, path
+
+
+@pytest.fixture(scope="module")
+def stories(web_db: tuple[Path, str]) -> list[Story]:
+    with Store(web_db[0]) as store:
+        return store.stories()
+
+
+@pytest.fixture(scope="module")
+def hostile_story(web_db: tuple[Path, str]) -> str:
+    with Store(web_db[0]) as store:
+        found = store.story_of(web_db[1])
+    assert found
+    return found
+
+
+def biggest(stories: list[Story]) -> Story:
+    return max(stories, key=lambda s: (len(s.article_ids), s.id))
+
+
+# -- checks ------------------------------------------------------------------------------------
+
+
+def select(tree: lxml.html.HtmlElement, css: str) -> list[lxml.html.HtmlElement]:
+    """Elements matching a simple CSS selector: descendant steps of tag, #id, .class and
+    [attr="v"], [attr^="v"], [attr*="v"] (enough for these tests, without another dependency)."""
+    path = "."
+    for step in css.split():
+        match = re.fullmatch(r"([\w-]*)((?:[#.][\w-]+)*)((?:\[[\w-]+[\^*]?=\"[^\"]*\"\])*)", step)
+        assert match, step
+        tag, marks, attributes = match.groups()
+        tests = []
+        for kind, name in re.findall(r"([#.])([\w-]+)", marks):
+            tests.append(f"@id='{name}'" if kind == "#" else
+                         f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')")
+        for name, op, value in re.findall(r'\[([\w-]+)([\^*]?)="([^"]*)"\]', attributes):
+            test = {"": "@{n}='{v}'", "^": "starts-with(@{n}, '{v}')", "*": "contains(@{n}, '{v}')"}[op]
+            tests.append(test.format(n=name, v=value))
+        path += f"//{tag or '*'}" + "".join(f"[{t}]" for t in tests)
+    return list(tree.xpath(path))
+
+
+def assert_safe(page: str) -> lxml.html.HtmlElement:
+    """No markup from an article became markup: no script, no handler, no javascript: link, and
+    nothing loaded from another host."""
+    tree = lxml.html.document_fromstring(page)
+    for element in tree.iter():
+        if not isinstance(element.tag, str):
+            continue
+        tag = element.tag.lower()
+        assert tag not in {"script", "img", "iframe", "object", "embed", "style", "base"}, tag
+        for name, value in element.attrib.items():
+            assert not name.lower().startswith("on"), (tag, name)
+            assert name.lower() != "style", (tag, name)  # the CSP forbids inline styles
+            if name.lower() in {"href", "src", "action", "xlink:href", "formaction"}:
+                target = value.strip().lower()
+                assert not target.startswith(("javascript:", "data:", "vbscript:")), (tag, value)
+                if tag == "a" and target.startswith(("http://", "https://")):
+                    assert "noreferrer" in element.get("rel", ""), value  # an article's own URL
+                else:
+                    assert target.startswith(("/", "#", "?")) or not target, (tag, value)
+    return tree
+
+
+def assert_headers(response: object) -> None:
+    headers = response.headers  # type: ignore[attr-defined]
+    assert headers["content-security-policy"] == CSP
+    assert headers["x-content-type-options"] == "nosniff"
+    assert headers["referrer-policy"] == "no-referrer"
+
+
+def shows_hostile_text(page: str) -> bool:
+    """The hostile strings are on the page as text (escaped), not dropped."""
+    return SCRIPT in lxml.html.document_fromstring(page).text_content()
+
+
+# -- pages -------------------------------------------------------------------------------------
+
+
+def test_home_lists_stories_newest_first(client: TestClient, stories: list[Story]) -> None:
+    response = client.get("/")
+    assert response.status_code == 200
+    assert_headers(response)
+    tree = assert_safe(response.text)
+    listed = [a.get("href") for a in select(tree, "#stories .story-title")]
+    assert listed == [f"/stories/{s.id}" for s in stories]  # the order of `parallax stories`
+    # The hostile article joined the water-deal story, titled after another article: its outlet
+    # is what the list shows of it.
+    assert HOSTILE_OUTLET in lxml.html.document_fromstring(response.text).text_content()
+
+
+def test_home_filters_and_sorts(client: TestClient, stories: list[Story]) -> None:
+    def ids(query: str) -> list[str]:
+        response = client.get("/" + query)
+        assert response.status_code == 200, response.text
+        assert_safe(response.text)
+        tree = lxml.html.document_fromstring(response.text)
+        return [a.get("href").rsplit("/", 1)[1] for a in select(tree, "#stories .story-title")]
+
+    water = biggest(stories)
+    assert ids("?sort=size")[0] == water.id
+    by_outlets = ids("?sort=diversity")
+    assert by_outlets[0] == max(stories, key=lambda s: (s.independent_outlets, len(s.article_ids))).id
+    assert set(ids("?outlet=" + quote("Meridian Courier News"))) == {
+        s.id for s in stories if "Meridian Courier News" in s.outlets}
+    assert set(ids("?country=JP")) == {s.id for s in stories if "JP" in s.countries}
+    assert ids("?language=xx") == []
+    assert ids("?from=2030-01-01") == []
+    assert ids("?to=2000-01-01") == []
+    assert water.id in ids("?from=2026-04-14&to=2026-04-15")
+    football = ids("?q=coastal+derby")
+    assert len(football) == 1 and water.id not in football
+    assert ids("?page=2") == []
+    assert client.get("/?sort=sideways").status_code == 422
+    assert client.get("/?from=yesterday").status_code == 422
+
+
+def test_search_results_show_snippets_escaped(client: TestClient) -> None:
+    response = client.get("/?q=" + quote("alert Saren"))
+    assert response.status_code == 200
+    tree = assert_safe(response.text)
+    hits = select(tree, "#search-results ol.hits li")
+    assert hits
+    assert any("alert" in mark.text_content() for mark in select(tree, "#search-results mark"))
+    assert shows_hostile_text(response.text)
+    none = client.get("/?q=" + quote('"*) OR NEAR(')).text  # FTS5 syntax is read as words
+    assert "No article holds every word" in none
+
+
+def test_story_page_has_every_section(client: TestClient, stories: list[Story]) -> None:
+    story = biggest(stories)
+    response = client.get(f"/stories/{story.id[:6]}")  # a unique prefix works
+    assert response.status_code == 200
+    assert_headers(response)
+    tree = assert_safe(response.text)
+    matrix = tree.get_element_by_id("coverage-matrix")
+    assert matrix.tag == "table"
+    cells = " ".join(td.text_content() for td in select(matrix, "td.said"))
+    assert "water" in cells.lower()
+    assert select(matrix, "td.missing") and "not reported" in select(matrix, "td.missing")[0].text_content()
+    sections = ("coverage", "voices", "framing", "timeline", "coverage-time", "emphasis", "texts", "articles")
+    for section in sections:
+        assert tree.get_element_by_id(section) is not None, section
+    assert select(tree, "#timeline svg") and select(tree, "#coverage-time svg circle")
+    assert select(tree, 'link[href="/static/report.css"]')
+    outlets = {a.get("href") for a in select(tree, "#articles a") if a.get("href").startswith("/outlets/")}
+    assert "/outlets/" + quote("Meridian Courier News", safe="") in outlets
+
+
+def test_story_page_of_the_hostile_article(client: TestClient, hostile_story: str) -> None:
+    response = client.get(f"/stories/{hostile_story}")
+    assert response.status_code == 200
+    assert_safe(response.text)
+    assert shows_hostile_text(response.text)
+    assert "javascript:alert(1)" in response.text  # its URL, shown as text only
+
+
+def test_article_page_highlights_facts_and_links_other_outlets(
+    client: TestClient, stories: list[Story]
+) -> None:
+    story = biggest(stories)
+    response = client.get(f"/articles/{story.article_ids[0][:8]}")
+    assert response.status_code == 200
+    tree = assert_safe(response.text)
+    assert select(tree, "#text mark.hl")
+    others = [a.get("href") for a in select(tree, "#facts .others a")]
+    assert others and all(h.startswith("/articles/") for h in others)
+    target, _, anchor = others[0].partition("#")
+    assert anchor
+    assert f'id="{anchor}"' in client.get(target).text  # the link lands on that outlet's wording
+    assert any(a.get("href").startswith(f"/stories/{story.id}#fact-") for a in select(tree, "#facts a"))
+    assert select(tree, '#entities a[href^="/entities/"]')
+
+
+def test_hostile_article_page(client: TestClient, web_db: tuple[Path, str]) -> None:
+    response = client.get(f"/articles/{web_db[1]}")
+    assert response.status_code == 200
+    tree = assert_safe(response.text)
+    assert shows_hostile_text(response.text)
+    assert not select(tree, 'a[href*="javascript"]')
+    assert "javascript:alert(1)" in select(tree, "p.url")[0].text_content()
+
+
+def test_outlet_page_with_blind_spots(client: TestClient, stories: list[Story]) -> None:
+    story = biggest(stories)
+    client.get(f"/stories/{story.id}")  # makes (and caches) the comparison the blind spots read
+    response = client.get("/outlets/" + quote("The Kaigan Tribune", safe=""))
+    assert response.status_code == 200
+    tree = assert_safe(response.text)
+    assert select(tree, f'#outlet-stories a[href="/stories/{story.id}"]')
+    missed = [a.get("href") for a in select(tree, "#blind-spots ul.missed a")]
+    assert any(h.startswith(f"/stories/{story.id}#fact-") for h in missed)
+    assert client.get("/outlets/No%20Such%20Outlet").status_code == 404
+
+
+def test_hostile_outlet_page(client: TestClient) -> None:
+    response = client.get("/outlets/" + quote(HOSTILE_OUTLET, safe=""))
+    assert response.status_code == 200
+    assert_safe(response.text)
+    assert HOSTILE_OUTLET in lxml.html.document_fromstring(response.text).text_content()
+    assert shows_hostile_text(response.text)
+
+
+def test_entity_page_shows_who_mentions_and_quotes(client: TestClient, web_db: tuple[Path, str]) -> None:
+    with Store(web_db[0]) as store:
+        mensk = next(e for e in store.entities("PERSON") if e["canonical"] == "Dariel Mensk")
+    response = client.get(f"/entities/{mensk['id']}")
+    assert response.status_code == 200
+    tree = assert_safe(response.text)
+    assert "Dariel Mensk" in select(tree, "h1")[0].text_content()
+    assert len(select(tree, "#who tbody tr")) >= 2
+    assert select(tree, "#where q")  # a direct quote
+    assert shows_hostile_text(response.text)  # the hostile article names him and quotes him
+    assert client.get("/entities/000000000000").status_code == 404
+
+
+def test_unknown_pages_are_404_pages(client: TestClient) -> None:
+    for path in ("/stories/nope", "/articles/nope", "/entities/nope", "/no/such/page"):
+        response = client.get(path)
+        assert response.status_code == 404, path
+        assert response.headers["content-type"].startswith("text/html")
+        assert_headers(response)
+        assert_safe(response.text)
+
+
+def test_static_assets_are_local(client: TestClient) -> None:
+    for path in ("/static/parallax.css", "/static/report.css"):
+        response = client.get(path)
+        assert response.status_code == 200
+        assert response.headers["content-type"].startswith("text/css")
+        assert "http" not in response.text
+        assert_headers(response)
+    assert ".swatch.oc-0" in client.get("/static/report.css").text
+
+
+# -- docs --------------------------------------------------------------------------------------
+
+
+def test_docs_are_served_locally(client: TestClient) -> None:
+    response = client.get("/docs")
+    assert response.status_code == 200
+    assert_headers(response)
+    tree = assert_safe(response.text)
+    assert select(tree, 'a[href="/openapi.json"]')
+    listed = tree.get_element_by_id("endpoints").text_content()
+    for path in ("/api/stories", "/api/stories/{story_id}/comparison", "/api/articles", "/api/search"):
+        assert path in listed
+    spec = client.get("/openapi.json")
+    assert spec.status_code == 200
+    assert_headers(spec)
+    paths = spec.json()["paths"]
+    assert {"/api/stories", "/api/stories/{story_id}", "/api/stories/{story_id}/comparison", "/api/articles",
+            "/api/articles/{article_id}", "/api/search"} <= set(paths)
+    assert "post" in paths["/api/articles"]
+    assert client.get("/redoc").status_code == 404
+
+
+# -- API ---------------------------------------------------------------------------------------
+
+
+def test_api_stories_and_comparison(
+    client: TestClient, stories: list[Story], web_db: tuple[Path, str]
+) -> None:
+    listed = client.get("/api/stories")
+    assert listed.status_code == 200
+    assert_headers(listed)
+    assert listed.json() == [s.to_json() for s in stories]
+    story = biggest(stories)
+    one = client.get(f"/api/stories/{story.id[:5]}").json()
+    assert one == story.to_json()
+    comparison = client.get(f"/api/stories/{story.id}/comparison").json()
+    assert comparison["schema"] == "parallax.comparison/1"
+    assert [a["id"] for a in comparison["articles"]] == list(story.article_ids)
+    with Store(web_db[0]) as store:
+        assert cached_story_comparison(store, story.id) == comparison
+    size = client.get("/api/stories?sort=size&limit=1").json()
+    assert [s["id"] for s in size] == [story.id]
+    assert client.get("/api/stories?language=xx").json() == []
+
+
+def test_api_articles_paged_and_filtered(client: TestClient, web_db: tuple[Path, str]) -> None:
+    everything = client.get("/api/articles?limit=500").json()
+    assert everything["total"] == 8 and len(everything["articles"]) == 8
+    page = client.get("/api/articles?limit=3&offset=3").json()
+    assert page["articles"] == everything["articles"][3:6]
+    assert page["total"] == 8
+    tropic = client.get("/api/articles?outlet=" + quote("The Tropic Ledger")).json()
+    assert tropic["total"] == 2 and {a["outlet"] for a in tropic["articles"]} == {"The Tropic Ledger"}
+    assert client.get("/api/articles?country=ZZ").json()["articles"][0]["id"] == web_db[1]
+    assert client.get("/api/articles?from=2026-04-15&to=2026-04-15").json()["total"] >= 4
+    assert client.get("/api/articles?q=derby").json()["total"] == 1
+    assert client.get("/api/articles?limit=0").status_code == 422
+    one = client.get(f"/api/articles/{web_db[1][:8]}").json()
+    assert one["id"] == web_db[1] and one["title"] == HOSTILE["title"] and one["url"] == "javascript:alert(1)"
+    assert one["story"]
+
+
+def test_api_search(client: TestClient, web_db: tuple[Path, str]) -> None:
+    found = client.get("/api/search?q=alert").json()
+    assert [a["id"] for a in found["articles"]] == [web_db[1]]
+    assert found["stories"] and "\x02" not in found["articles"][0]["snippet"]
+    assert client.get("/api/search?q=Saren+water").json()["total"] >= 5
+    assert client.get("/api/search").status_code == 422
+
+
+def test_api_unknown_ids_are_404_json(client: TestClient) -> None:
+    for path in ("/api/stories/nope", "/api/stories/nope/comparison", "/api/articles/nope"):
+        response = client.get(path)
+        assert response.status_code == 404, path
+        assert_headers(response)
+        assert "nope" in response.json()["detail"]
+
+
+def test_post_refused_when_read_only(client: TestClient) -> None:
+    response = client.post("/api/articles", json={"text": "Some news."},
+                           headers={"Authorization": f"Bearer {TOKEN}"})
+    assert response.status_code == 403
+    assert "read-only" in response.json()["detail"]
+    assert_headers(response)
+
+
+def test_post_needs_the_right_token(writable: tuple[TestClient, Path]) -> None:
+    client, _ = writable
+    article = {"title": "Saren commission meets", "text": "The joint Saren river commission met in Marenburg "
+               "on Friday to agree the first gauging schedule, officials said.", "published": "2026-04-17",
+               "outlet": "Tidewater Press", "country": "ZA", "language": "en", "url": "https://example.org/a"}
+    assert client.post("/api/articles", json=article).status_code == 401
+    wrong = client.post("/api/articles", json=article, headers={"Authorization": "Bearer wrong"})
+    assert wrong.status_code == 401 and wrong.headers["www-authenticate"] == "Bearer"
+    assert_headers(wrong)
+    right = client.post("/api/articles", json=article, headers={"Authorization": f"Bearer {TOKEN}"})
+    assert right.status_code == 201, right.text
+    outcome = right.json()
+    assert outcome["outcome"] == "stored" and outcome["story"]
+    listed = client.get("/api/articles?limit=500").json()["articles"]
+    assert outcome["article_id"] in {a["id"] for a in listed}
+    assert client.get(f"/articles/{outcome['article_id']}").status_code == 200
+    again = client.post("/api/articles", json=article, headers={"Authorization": f"Bearer {TOKEN}"})
+    assert again.status_code == 200 and again.json()["outcome"] == "duplicate"
+    blank = client.post("/api/articles", json={"text": "   "}, headers={"Authorization": f"Bearer {TOKEN}"})
+    assert blank.status_code == 422 and blank.json()["outcome"] == "quarantined"
+    unknown = client.post("/api/articles", json={"text": "x", "colour": "red"},
+                          headers={"Authorization": f"Bearer {TOKEN}"})
+    assert unknown.status_code == 422
+
+
+def test_request_body_limit(writable: tuple[TestClient, Path]) -> None:
+    client, _ = writable
+    huge = {"text": "word " * 250_000}
+    response = client.post("/api/articles", json=huge, headers={"Authorization": f"Bearer {TOKEN}"})
+    assert response.status_code == 413
+    assert_headers(response)
+
+
+# -- the cache and the store -------------------------------------------------------------------
+
+
+def test_comparison_key_follows_membership(stories: list[Story]) -> None:
+    story = biggest(stories)
+    assert comparison_key(story) == comparison_key(Story(story.id, "", tuple(reversed(story.article_ids))))
+    assert comparison_key(story) != comparison_key(Story(story.id, "", story.article_ids[:-1]))
+
+
+def test_older_store_gets_a_backfilled_search_index(tmp_path: Path) -> None:
+    from parallax.store.sqlite import _statements
+
+    path = tmp_path / "old.db"
+    db = sqlite3.connect(path)
+    for script in MIGRATIONS[:3]:
+        for statement in _statements(script):
+            db.execute(statement)
+    db.execute("INSERT INTO articles (id, title, text, chars, source, ingested) VALUES "
+               "('a1', 'Harbour reopens', 'The old harbour reopened on Monday.', 35, 'x', "
+               "'2024-01-01T00:00:00+00:00')")
+    db.execute("PRAGMA user_version = 3")
+    db.commit()
+    db.close()
+    with Store(path) as store:
+        found, total = store.search("harbour monday")
+        assert total == 1 and found[0][0].id == "a1"
+        assert store.comparison("s1", "k") is None
+
+
+def test_app_refuses_a_missing_store(tmp_path: Path) -> None:
+    from parallax.errors import StoreError
+
+    with pytest.raises(StoreError, match="no store at"):
+        create_app(tmp_path / "missing.db")
+
+
+# -- the founding example: the web agrees with the command line ----------------------------------
+
+
+def test_seeds_web_matches_cli(seeds: Path, tmp_path: Path) -> None:
+    runner = CliRunner()
+    db = str(tmp_path / "seeds.db")
+    manifest = str(seeds / "manifest.csv")
+    ingested = runner.invoke(cli, ["ingest", str(seeds), "--manifest", manifest, "--db", db])
+    assert ingested.exit_code == 0, ingested.output
+    listed = json.loads(runner.invoke(cli, ["stories", "--db", db, "--format", "json"]).stdout)
+    assert len(listed) == 1
+    story_id = listed[0]["id"]
+    compared = runner.invoke(cli, ["compare", "--story", story_id, "--db", db, "--format", "json"])
+    assert compared.exit_code == 0, compared.output
+    with TestClient(create_app(db)) as client:
+        home = client.get("/")
+        assert f'href="/stories/{story_id}"' in home.text
+        page = client.get(f"/stories/{story_id}")
+        assert page.status_code == 200
+        matrix = lxml.html.document_fromstring(page.text).get_element_by_id("coverage-matrix")
+        assert "KBS World News" in matrix.text_content()
+        assert client.get("/api/stories").json() == listed
+        assert client.get(f"/api/stories/{story_id}/comparison").json() == json.loads(compared.stdout)
