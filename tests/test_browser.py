@@ -173,7 +173,10 @@ def check_story_page(page: Any, served: Served) -> None:
     matrix.wait_for(state="visible")
     target = screenshot_path()  # taken first, so that a failure below can be looked at
     target.parent.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(target), full_page=True)
+    # What a reader sees on arriving at the matrix; the whole page goes beside it.
+    matrix.scroll_into_view_if_needed()
+    page.screenshot(path=str(target))
+    page.screenshot(path=str(target.with_name("story-full.png")), full_page=True)
     assert target.stat().st_size > 0
     assert matrix.is_visible()
     rows = matrix.locator("tbody tr")

@@ -187,7 +187,9 @@ def content_terms(text: str) -> set[str]:
 
 @dataclass(frozen=True, slots=True)
 class AlignModel:
-    """Logistic weights over (cosine, weighted overlap) and the decision threshold."""
+    """Logistic weights over (cosine, weighted overlap) and the thresholds: ``threshold`` for a
+    paraphrase, ``fact_threshold`` for two claims stating one fact, ``conflict_threshold`` for two
+    claims giving different amounts of one thing to be one fact in conflict."""
 
     version: int
     bias: float
@@ -198,6 +200,7 @@ class AlignModel:
     fact_threshold: float = 0.5
     fact_recall: float = 0.0
     fact_trained_on: str = ""
+    conflict_threshold: float = 0.5
 
     def probability(self, cosine: float, overlap: float) -> float:
         z = self.bias + self.w_cosine * cosine + self.w_overlap * overlap
@@ -214,6 +217,7 @@ class AlignModel:
             "fact_threshold": self.fact_threshold,
             "fact_recall": self.fact_recall,
             "fact_trained_on": self.fact_trained_on,
+            "conflict_threshold": self.conflict_threshold,
         }
 
 

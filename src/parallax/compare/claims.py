@@ -17,8 +17,9 @@ from parallax.model import Claim, Enrichment
 #: Where one claim ends and the next begins: ", but they", "; ", ", while ", ", whereas ", ", after ".
 _BOUNDARY = re.compile(
     r",?\s+but\s+(?=[a-z]+\s)|;\s+|,\s+while\s+|,\s+whereas\s+|,\s+although\s+"
-    # ", after South Korea was invited ...": what came before is a fact of its own.
-    r"|,\s+after\s+(?=(?:[A-Za-z][\w.'-]*\s+){3})"
+    # ", after South Korea was invited ...": a clause of its own, so what came before is another
+    # fact; ", after three hours of talks" only dates the same one, and is not cut.
+    r"|,\s+after\s+(?=(?:[\w.'-]+\s+){1,4}(?:was|were|is|are|had|has|have|did)\s)"
 )
 _MIN_WORDS = 4
 #: A sentence that opens with a concession ("Although X, Y") holds two claims, cut at the comma.

@@ -122,7 +122,8 @@ def compare(
     terms = [content_terms(c.text) | entity_terms(c, enrichments[c.article]) for c in claims]
     weights = TermWeights(terms)
     speakers = [claim_speaker(c, enrichments[c.article]) for c in claims]
-    groups, confidence = _align(claims, vectors, terms, weights, speakers)
+    amounts = [_amounts(c, enrichments[c.article]) for c in claims]
+    groups, confidence = _align(claims, vectors, terms, weights, speakers, amounts)
 
     outlet_of = {a.id: _outlet_key(a, by_id) for a in articles}
     all_outlets = set(outlet_of.values())
@@ -227,10 +228,12 @@ def _align(
     terms: Sequence[set[str]],
     weights: TermWeights,
     speakers: Sequence[str | None] | None = None,
+    amounts: Sequence[Mapping[str, set[float]]] | None = None,
 ) -> tuple[list[list[int]], dict[tuple[ClaimKey, ClaimKey], float]]:
     """Groups of claim indices stating one fact: the matches between each two articles
-    (:func:`match_claims`), joined transitively across articles. Claims that give the words of two
-    different people are never one fact."""
+    (:func:`match_claims`), joined across articles strongest first, so long as no fact takes
+    claims from two sentences of one article. Claims that give the words of two different people
+    are never one fact."""
     model = load_model()
     parent = list(range(len(claims)))
 
@@ -245,6 +248,8 @@ def _align(
     for index, claim in enumerate(claims):
         by_article[claim.article].append(index)
     ids = list(by_article)
+    amounts = amounts or [{} for _ in claims]
+    links: list[tuple[float, int, int]] = []
     for x, first in enumerate(ids):
         for second in ids[x + 1 :]:
             rows, cols = by_article[first], by_article[second]
@@ -252,20 +257,56 @@ def _align(
             overlap = np.array([[weights.overlap(terms[r], terms[c]) for c in cols] for r in rows])
             prob = probabilities(cosine, overlap, model)
 
-            def different_people(i: int, j: int, rows: list[int] = rows, cols: list[int] = cols) -> bool:
-                if speakers is None:
-                    return False
-                a, b = speakers[rows[i]], speakers[cols[j]]
-                return a is not None and b is not None and a != b
+            def vetoed(i: int, j: int, rows: list[int] = rows, cols: list[int] = cols,
+                       prob: np.ndarray = prob) -> bool:
+                a, b = rows[i], cols[j]
+                if speakers is not None and None not in (speakers[a], speakers[b]) \
+                        and speakers[a] != speakers[b]:
+                    return True
+                # Different amounts of one thing mark a conflict only between claims that are
+                # plainly one fact; between loosely similar claims they mark two facts.
+                return prob[i, j] < model.conflict_threshold and _amounts_differ(amounts[a], amounts[b])
 
-            for i, j, p in match_claims(prob, model, different_people):
-                confidence[(rows[i], cols[j])] = p
-                parent[find(rows[i])] = find(cols[j])
+            links.extend((p, rows[i], cols[j]) for i, j, p in match_claims(prob, model, vetoed))
+    # Strongest links first, across all articles; a link that would put claims from two different
+    # sentences of one article into one fact is dropped. Chains of weak links through many
+    # articles would otherwise fuse neighbouring facts ("40 per cent" of flow and "70 per cent"
+    # of water) into one, and report a conflict that is not there.
+    sentences_of: dict[int, dict[str, set[int]]] = {
+        i: {claims[i].article: {claims[i].sentence}} for i in range(len(claims))
+    }
+    for p, row, col in sorted(links, reverse=True):
+        a, b = find(row), find(col)
+        if a == b:
+            confidence[(row, col)] = p
+            continue
+        merged = {k: set(v) for k, v in sentences_of[a].items()}
+        for article, numbers in sentences_of[b].items():
+            merged.setdefault(article, set()).update(numbers)
+        if any(len(numbers) > 1 for numbers in merged.values()):
+            continue
+        confidence[(row, col)] = p
+        parent[a] = b
+        sentences_of[b] = merged
     groups: dict[int, list[int]] = defaultdict(list)
     for index in range(len(claims)):
         groups[find(index)].append(index)
     keyed = {(_key(claims[a]), _key(claims[b])): p for (a, b), p in confidence.items()}
     return list(groups.values()), keyed
+
+
+def _amounts(claim: Claim, enrichment: Enrichment) -> dict[str, set[float]]:
+    """The amounts a claim states, by what they measure (unit, or what they count)."""
+    found: dict[str, set[float]] = defaultdict(set)
+    for quantity in _spans_in(enrichment.quantities, claim):
+        key = quantity.unit or quantity.counts
+        if key:
+            found[key].add(quantity.value)
+    return found
+
+
+def _amounts_differ(a: Mapping[str, set[float]], b: Mapping[str, set[float]]) -> bool:
+    return any(a[key] != b[key] for key in a.keys() & b.keys())
 
 
 def claim_speaker(claim: Claim, enrichment: Enrichment) -> str | None:
@@ -295,7 +336,8 @@ def _conflicts(
     confidence: Mapping[tuple[ClaimKey, ClaimKey], float],
     names: Mapping[str, str],
 ) -> list[Conflict]:
-    """Different numbers for the same unit, different dates at one precision, or opposite polarity."""
+    """Different numbers for the same unit, different dates at one precision, or opposite polarity,
+    between two claims aligned with each other directly."""
     found: list[Conflict] = []
     seen: set[tuple[str, str]] = set()
 
@@ -308,6 +350,13 @@ def _conflicts(
     for i, first in enumerate(claims):
         for second in claims[i + 1 :]:
             if first.article == second.article:
+                continue
+            pair = (_key(first), _key(second))
+            linked = confidence.get(pair, confidence.get((pair[1], pair[0])))
+            if linked is None:
+                # Joined only through other claims: a claim two links away may state a neighbouring
+                # fact ("70 per cent of its water" beside "40 per cent of the flow"), so its
+                # numbers and dates are not held against this one.
                 continue
             for qa in _spans_in(enrichments[first.article].quantities, first):
                 for qb in _spans_in(enrichments[second.article].quantities, second):
@@ -322,9 +371,8 @@ def _conflicts(
                     if ta.precision == tb.precision == "day" and ta.value != tb.value and not same_words:
                         add("date", f"{ta.value} vs {tb.value}", first, f"{ta.expression} ({ta.value})",
                             second, f"{tb.expression} ({tb.value})")
-            if bool(_NEGATION.search(first.text)) != bool(_NEGATION.search(second.text)):
-                pair = (_key(first), _key(second))
-                if confidence.get(pair, confidence.get((pair[1], pair[0]), 0.0)) >= POLARITY_CONFIDENCE:
+            opposite = bool(_NEGATION.search(first.text)) != bool(_NEGATION.search(second.text))
+            if opposite and linked >= POLARITY_CONFIDENCE:
                     add("polarity", f"{pair}", first, first.text, second, second.text)
     return found
 

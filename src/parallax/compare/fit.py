@@ -90,6 +90,9 @@ def main() -> None:
         "threshold": round(threshold, 3),
         "fact_threshold": round(fact_threshold, 3),
         "fact_recall": FACT_RECALL,
+        # Claims that give different amounts of one thing must be at least this close to be held
+        # one fact in conflict: as close as FACT_RECALL of MRPC's paraphrase pairs.
+        "conflict_threshold": round(fact_threshold, 3),
         "trained_on": f"MRPC train ({len(rows)} pairs)",
     }
     if ecbplus.is_dir():
