@@ -34,6 +34,9 @@ test: $(DEV_STAMP)
 	PARALLAX_REQUIRE_BROWSER=$${PARALLAX_REQUIRE_BROWSER:-$$browser} $(BIN)/python -m pytest
 
 bench: $(DEV_STAMP)
+	@# wrk (Debian) loads the web server without taking a core from it; best effort, see docs/benchmarks.md.
+	@command -v wrk >/dev/null 2>&1 || { if [ "$$(id -u)" -eq 0 ]; then apt-get install -y wrk; \
+	    else sudo -n apt-get install -y wrk; fi; } >&2 || echo "wrk not installed: the web benchmark uses a Python client" >&2
 	$(BIN)/python benchmarks/run.py
 
 lint: $(DEV_STAMP)

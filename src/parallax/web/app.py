@@ -28,6 +28,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, PackageLoader
 from pydantic import BaseModel, ConfigDict, Field
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from parallax.errors import NotFoundError, ParallaxError, StoreError
@@ -223,9 +224,29 @@ def create_app(db: str | Path, *, token: str | None = None, max_body: int = 1_00
                                      since=since, until=until, sort=sort, page=page_number)
         return page("home.html", **pages.story_list(stores.get(), filters))
 
+    # The two busiest routes answer from memory on the event loop when the story's comparison is
+    # unchanged (one small SQLite read decides that), and go to the thread pool only to build a
+    # page or a comparison. Handing every request to a thread made 50 clients queue for the GIL.
+    story_pages: pages.Lru[bytes] = pages.Lru()
+    comparisons: pages.Lru[bytes] = pages.Lru(64)
+
+    def current(story_id: str) -> tuple[str, str]:
+        from parallax.compare.api import comparison_key
+
+        story = stores.get().story(story_id)
+        return story.id, comparison_key(story)
+
     @app.get("/stories/{story_id}", response_class=HTMLResponse, include_in_schema=False)
-    def story_page(story_id: str) -> HTMLResponse:
-        return page("story.html", **pages.story_page(stores.get(), story_id))
+    async def story_page(story_id: str) -> Response:
+        key = current(story_id)
+        body = story_pages.get(key)
+        if body is None:
+            def build() -> bytes:  # in a pool thread, with that thread's own store connection
+                return bytes(page("story.html", **pages.story_page(stores.get(), key[0])).body)
+
+            body = await run_in_threadpool(build)
+            story_pages.put(key, body)
+        return HTMLResponse(body)
 
     @app.get("/articles/{article_id}", response_class=HTMLResponse, include_in_schema=False)
     def article_page(article_id: str) -> HTMLResponse:
@@ -284,13 +305,26 @@ def create_app(db: str | Path, *, token: str | None = None, max_body: int = 1_00
         return stores.get().story(story_id).to_json()
 
     @app.get("/api/stories/{story_id}/comparison", summary="A story's fact-by-fact comparison",
-             responses=NOT_FOUND)
-    def api_comparison(story_id: str) -> dict[str, Any]:
+             responses={**NOT_FOUND, 200: {"content": {"application/json": {"schema": {"type": "object"}}},
+                                           "description": "The parallax.comparison/1 document."}},
+             response_class=Response)
+    async def api_comparison(story_id: str) -> Response:
         """The `parallax.comparison/1` JSON that `parallax compare --story ID --format json`
         prints: computed on the first request, then served from the store's cache."""
         from parallax.compare.api import story_comparison
 
-        return story_comparison(stores.get(), story_id)
+        key = current(story_id)
+        body = comparisons.get(key)
+        if body is None:
+            # The cached JSON text goes out as it is: decoding and re-encoding a large comparison
+            # on every request cost more than everything else the request does.
+            stored = stores.get().comparison(*key)
+            if stored is None:
+                made = await run_in_threadpool(lambda: story_comparison(stores.get(), key[0]))
+                stored = json.dumps(made, ensure_ascii=False)
+            body = stored.encode("utf-8")
+            comparisons.put(key, body)
+        return Response(body, media_type="application/json")
 
     @app.get("/api/articles", summary="List articles, a page at a time")
     def api_articles(

@@ -14,7 +14,7 @@ from collections import Counter, OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from markupsafe import Markup
 
@@ -24,6 +24,8 @@ from parallax.model import Article, Story, Voice
 from parallax.render import html as report
 from parallax.store import Store
 from parallax.web.charts import Dot, coverage_over_time
+
+V = TypeVar("V")
 
 PAGE_SIZE = 50
 SORTS = {"recent": "newest first", "size": "most articles", "diversity": "most outlets"}
@@ -83,30 +85,31 @@ def snippet_parts(snippet: str) -> list[tuple[str, bool]]:
     return parts
 
 
-class _Rendered:
-    """The story sections last rendered, by story id and comparison key: the same key means the
-    same comparison and the same articles, so the same HTML. Bounded, and shared by threads."""
+class Lru(Generic[V]):
+    """The last things made, by key, bounded and shared by threads. Keys carry the story id and its
+    comparison key: the same key means the same comparison and the same articles, so the same
+    output."""
 
     def __init__(self, size: int = 256) -> None:
-        self._items: OrderedDict[tuple[str, str], dict[str, Any]] = OrderedDict()
+        self._items: OrderedDict[tuple[str, str], V] = OrderedDict()
         self._size = size
         self._lock = threading.Lock()
 
-    def get(self, key: tuple[str, str]) -> dict[str, Any] | None:
+    def get(self, key: tuple[str, str]) -> V | None:
         with self._lock:
             found = self._items.get(key)
             if found is not None:
                 self._items.move_to_end(key)
             return found
 
-    def put(self, key: tuple[str, str], value: dict[str, Any]) -> None:
+    def put(self, key: tuple[str, str], value: V) -> None:
         with self._lock:
             self._items[key] = value
             while len(self._items) > self._size:
                 self._items.popitem(last=False)
 
 
-_RENDERED = _Rendered()
+_RENDERED: Lru[dict[str, Any]] = Lru()
 
 
 def story_page(store: Store, story_id: str) -> dict[str, Any]:
