@@ -488,3 +488,7 @@ def test_seeds_web_matches_cli(seeds: Path, tmp_path: Path) -> None:
         assert "KBS World News" in matrix.text_content()
         assert client.get("/api/stories").json() == listed
         assert client.get(f"/api/stories/{story_id}/comparison").json() == json.loads(compared.stdout)
+        # What Kyodo reports and KBS leaves out shows on KBS's page once the story was compared.
+        blind = client.get("/outlets/KBS World News").text
+        assert "exchange views on China" in blind
+        assert "initiated by the United States" in blind

@@ -245,10 +245,11 @@ def outlet_page(store: Store, name: str) -> dict[str, Any]:
 
 
 def _missed_facts(store: Store, name: str, stories: Sequence[Story]) -> list[dict[str, Any]]:
-    """Facts that at least two other outlets report in stories this outlet covers, read from the
-    cached comparisons only: a page must never wait for a comparison of every story."""
+    """Facts that other outlets report in stories this outlet covers, those most outlets carry
+    first, read from the cached comparisons only: a page must never wait for a comparison of
+    every story."""
     cached = store.comparisons([s.id for s in stories])
-    missed = []
+    missed: list[dict[str, Any]] = []
     for story in stories:
         entry = cached.get(story.id)
         if entry is None or entry[0] != comparison_key(story):
@@ -262,11 +263,13 @@ def _missed_facts(store: Store, name: str, stories: Sequence[Story]) -> list[dic
             if name in reporters:
                 continue
             others = sorted(o for o in reporters if o)
-            if len(others) >= 2:
+            if others:
                 missed.append({
                     "story": story, "anchor": built.fact_anchor[position], "summary": report.fact_title(fact),
                     "status": report.status_of(fact), "outlets": others,
                 })
+    # Most widely carried first: what many others report is the plainer omission.
+    missed.sort(key=lambda m: -len(m["outlets"]))
     return missed[:100]
 
 
