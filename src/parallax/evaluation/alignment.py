@@ -34,6 +34,7 @@ from parallax.compare.align import (
     probabilities,
 )
 from parallax.evaluation.clustering import ECB_DEV_TOPICS, _detokenise, _unescape
+from parallax.evaluation.metrics import precision_recall_f1
 
 _TOKEN = re.compile(r'<token t_id="(\d+)" sentence="(\d+)"[^>]*>([^<]*)</token>')
 _MARKABLE = re.compile(r'<(ACTION_[A-Z_]+) m_id="(\d+)"\s*>(.*?)</\1>', re.DOTALL)
@@ -160,10 +161,7 @@ def score(
         tp += len(found & pair.gold)
         fp += len(found - pair.gold)
         fn += len(pair.gold - found)
-    precision = tp / (tp + fp) if tp + fp else 0.0
-    recall = tp / (tp + fn) if tp + fn else 0.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {"precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4)}
+    return precision_recall_f1(tp, fp, fn)
 
 
 def fit_fact_threshold(

@@ -36,6 +36,7 @@ import numpy as np
 import numpy.typing as npt
 
 from parallax.compare.align import TermWeights, content_terms, load_model, probabilities, stem
+from parallax.evaluation.metrics import precision_recall_f1
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -336,13 +337,9 @@ def best_f1_threshold(probability: FloatArray, y: npt.NDArray[np.bool_]) -> floa
 
 
 def binary_scores(predicted: npt.NDArray[np.bool_], gold: npt.NDArray[np.bool_]) -> dict[str, float]:
-    tp = int(np.sum(predicted & gold))
-    fp = int(np.sum(predicted & ~gold))
-    fn = int(np.sum(~predicted & gold))
-    precision = tp / (tp + fp) if tp + fp else 0.0
-    recall = tp / (tp + fn) if tp + fn else 0.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {"precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4)}
+    return precision_recall_f1(
+        int(np.sum(predicted & gold)), int(np.sum(predicted & ~gold)), int(np.sum(~predicted & gold))
+    )
 
 
 # -- the evaluation -------------------------------------------------------------------------------

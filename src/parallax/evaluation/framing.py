@@ -32,6 +32,8 @@ from pathlib import Path
 from typing import Any
 
 from parallax.compare.framing import find_loaded_words, loaded_lexicon
+from parallax.evaluation.metrics import precision_recall_f1
+from parallax.evaluation.quotes import basil_text
 from parallax.model import Article
 
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z\-]+")
@@ -62,21 +64,7 @@ def read_bias_article(article_path: Path, annotation_path: Path) -> BiasArticle:
     """One BASIL article as plain text with its bias spans moved to offsets in that text."""
     article = json.loads(article_path.read_text(encoding="utf-8"))
     annotation = json.loads(annotation_path.read_text(encoding="utf-8"))
-    parts: list[str] = []
-    sentences: list[tuple[int, str]] = []
-    offset = 0
-    for p_index, paragraph in enumerate(article.get("body-paragraphs") or []):
-        if p_index:
-            parts.append("\n\n")
-            offset += 2
-        for s_index, sentence in enumerate(paragraph):
-            if s_index:
-                parts.append(" ")
-                offset += 1
-            sentences.append((offset, sentence))
-            parts.append(sentence)
-            offset += len(sentence)
-    text = "".join(parts)
+    text, sentences = basil_text(article)
     spans: list[BiasSpan] = []
     unlocated = 0
     for entry in annotation.get("phrase-level-annotations") or []:
@@ -117,10 +105,7 @@ def _overlaps(start: int, end: int, spans: Sequence[BiasSpan]) -> bool:
 
 def prf(tp: int, predicted: int, gold: int) -> dict[str, float]:
     """Precision, recall and F1 from true positives, predicted and gold counts."""
-    precision = tp / predicted if predicted else 0.0
-    recall = tp / gold if gold else 0.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {"precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4)}
+    return precision_recall_f1(tp, predicted - tp, gold - tp)
 
 
 @dataclass(slots=True)

@@ -9,6 +9,7 @@ import numpy as np
 
 from parallax.compare.align import load_model, probabilities
 from parallax.compare.fit import features, read_mrpc
+from parallax.evaluation.metrics import precision_recall_f1
 
 
 def evaluate_paraphrase(path: Path) -> dict[str, Any]:
@@ -21,18 +22,15 @@ def evaluate_paraphrase(path: Path) -> dict[str, Any]:
     probability = probabilities(x[:, 0], x[:, 1], model)
     predicted = probability >= model.threshold
     gold = np.array([r[0] == 1 for r in rows])
-    tp = int(np.sum(predicted & gold))
-    fp = int(np.sum(predicted & ~gold))
-    fn = int(np.sum(~predicted & gold))
-    precision = tp / (tp + fp) if tp + fp else 0.0
-    recall = tp / (tp + fn) if tp + fn else 0.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    scores = precision_recall_f1(
+        int(np.sum(predicted & gold)), int(np.sum(predicted & ~gold)), int(np.sum(~predicted & gold))
+    )
     return {
         "task": "paraphrase",
         "dataset": "mrpc",
         "n": len(rows),
-        "metrics": {"f1": round(f1, 4), "accuracy": round(float(np.mean(predicted == gold)), 4),
-                    "precision": round(precision, 4), "recall": round(recall, 4)},
+        "metrics": {"f1": scores["f1"], "accuracy": round(float(np.mean(predicted == gold)), 4),
+                    "precision": scores["precision"], "recall": scores["recall"]},
         "anchors": {"xlnet_ensemble_f1": 0.930, "xlnet_ensemble_accuracy": 0.907},
         "targets": {"f1": 0.85},
         "model": model.to_json(),

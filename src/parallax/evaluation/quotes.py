@@ -48,12 +48,11 @@ class BasilArticle:
     quotes: tuple[QuoteSpan, ...]
 
 
-def read_article(article_path: Path, annotation_path: Path, event: str = "") -> BasilArticle:
-    """One BASIL article as plain text, with its quote spans moved to offsets in that text."""
-    article = json.loads(article_path.read_text(encoding="utf-8"))
-    annotation = json.loads(annotation_path.read_text(encoding="utf-8"))
+def basil_text(article: dict[str, Any]) -> tuple[str, list[tuple[int, str]]]:
+    """A BASIL article's text (sentences joined by spaces, paragraphs by blank lines) and each
+    sentence with its offset in that text."""
     parts: list[str] = []
-    sentences: list[tuple[int, str]] = []  # (offset in the text, sentence)
+    sentences: list[tuple[int, str]] = []
     offset = 0
     for p_index, paragraph in enumerate(article.get("body-paragraphs") or []):
         if p_index:
@@ -66,7 +65,14 @@ def read_article(article_path: Path, annotation_path: Path, event: str = "") -> 
             sentences.append((offset, sentence))
             parts.append(sentence)
             offset += len(sentence)
-    text = "".join(parts)
+    return "".join(parts), sentences
+
+
+def read_article(article_path: Path, annotation_path: Path, event: str = "") -> BasilArticle:
+    """One BASIL article as plain text, with its quote spans moved to offsets in that text."""
+    article = json.loads(article_path.read_text(encoding="utf-8"))
+    annotation = json.loads(annotation_path.read_text(encoding="utf-8"))
+    text, sentences = basil_text(article)
     quotes = []
     for entry in annotation.get("phrase-level-annotations") or []:
         if str(entry.get("quote", "")).lower() != "yes":
