@@ -33,7 +33,7 @@ from typing import Any
 
 from parallax.compare.framing import find_loaded_words, loaded_lexicon
 from parallax.evaluation.metrics import precision_recall_f1
-from parallax.evaluation.quotes import basil_text
+from parallax.evaluation.quotes import basil_files, basil_text
 from parallax.model import Article
 
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z\-]+")
@@ -86,17 +86,9 @@ def read_bias_article(article_path: Path, annotation_path: Path) -> BiasArticle:
 
 
 def read_basil_bias(root: Path, events: int | None = None) -> list[BiasArticle]:
-    """The annotated articles under ``root`` (``articles/<year>/<event>_<n>.json`` with
-    ``annotations/<year>/<event>_<n>_ann.json``), events sorted by id; the first ``events`` only
-    when given."""
-    pairs: dict[str, list[tuple[Path, Path]]] = {}
-    for annotation_path in sorted((root / "annotations").glob("*/*_ann.json")):
-        name = annotation_path.name.removesuffix("_ann.json")
-        article_path = root / "articles" / annotation_path.parent.name / f"{name}.json"
-        if article_path.is_file():
-            pairs.setdefault(name.rsplit("_", 1)[0], []).append((article_path, annotation_path))
-    chosen = sorted(pairs)[:events] if events is not None else sorted(pairs)
-    return [read_bias_article(a, b) for event in chosen for a, b in pairs[event]]
+    """The annotated articles under ``root`` with their bias spans (see
+    :func:`parallax.evaluation.quotes.basil_files`)."""
+    return [read_bias_article(a, b) for _, a, b in basil_files(root, events)]
 
 
 def _overlaps(start: int, end: int, spans: Sequence[BiasSpan]) -> bool:

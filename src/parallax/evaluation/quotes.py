@@ -87,10 +87,10 @@ def read_article(article_path: Path, annotation_path: Path, event: str = "") -> 
     return BasilArticle(event, article_path, text, tuple(quotes))
 
 
-def read_basil(root: Path, events: int | None = None) -> list[BasilArticle]:
-    """The annotated articles under ``root`` (``articles/<year>/<event>_<n>.json`` with
-    ``annotations/<year>/<event>_<n>_ann.json``), events sorted by id; the first ``events`` only
-    when given."""
+def basil_files(root: Path, events: int | None = None) -> list[tuple[str, Path, Path]]:
+    """(event, article file, annotation file) of the annotated articles under ``root``
+    (``articles/<year>/<event>_<n>.json`` with ``annotations/<year>/<event>_<n>_ann.json``), events
+    sorted by id; the first ``events`` only when given."""
     pairs: dict[str, list[tuple[Path, Path]]] = {}
     for annotation_path in sorted((root / "annotations").glob("*/*_ann.json")):
         name = annotation_path.name.removesuffix("_ann.json")
@@ -99,7 +99,12 @@ def read_basil(root: Path, events: int | None = None) -> list[BasilArticle]:
             event = name.rsplit("_", 1)[0]
             pairs.setdefault(event, []).append((article_path, annotation_path))
     chosen = sorted(pairs)[:events] if events is not None else sorted(pairs)
-    return [read_article(a, b, event) for event in chosen for a, b in pairs[event]]
+    return [(event, a, b) for event in chosen for a, b in pairs[event]]
+
+
+def read_basil(root: Path, events: int | None = None) -> list[BasilArticle]:
+    """The annotated articles under ``root`` with their quote spans (see :func:`basil_files`)."""
+    return [read_article(a, b, event) for event, a, b in basil_files(root, events)]
 
 
 def covering(span: QuoteSpan, voices: Iterable[Voice]) -> list[Voice]:
