@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from parallax.cluster.signals import RawArticle
+from parallax.evaluation.metrics import f1_of
 
 #: ECB+ topics that the standard split holds out for development; fitting never sees them.
 ECB_DEV_TOPICS = frozenset({"2", "5", "12", "18", "21", "23", "34", "35"})
@@ -151,8 +152,7 @@ def bcubed(predicted: Sequence[Hashable], gold: Sequence[Hashable]) -> tuple[flo
     by_gold = Counter(gold)
     precision = sum(joint[(p, g)] / by_predicted[p] for p, g in zip(predicted, gold, strict=True)) / len(gold)
     recall = sum(joint[(p, g)] / by_gold[g] for p, g in zip(predicted, gold, strict=True)) / len(gold)
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return precision, recall, f1
+    return precision, recall, f1_of(precision, recall)
 
 
 def adjusted_rand(predicted: Sequence[Hashable], gold: Sequence[Hashable]) -> float:

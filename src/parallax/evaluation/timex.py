@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from parallax.enrich.timex import find_times
+from parallax.evaluation.metrics import f1_of
 from parallax.model import TimeRef
 
 #: Published results on the TempEval-3 platinum test set, for comparison (HeidelTime, task A).
@@ -150,7 +151,7 @@ def _ratio(part: int, whole: int) -> float:
 
 
 def _f1(precision: float, recall: float) -> float:
-    return round(2 * precision * recall / (precision + recall), 4) if precision + recall else 0.0
+    return round(f1_of(precision, recall), 4)
 
 
 def _overlap(a_start: int, a_end: int, b_start: int, b_end: int) -> int:
