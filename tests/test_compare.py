@@ -62,6 +62,8 @@ def test_only_one_outlet_reports(comparison: dict[str, Any]) -> None:
         ("exchange views on China", kyodo),
         ("initiated by the United States", kyodo),
         ("“practical” diplomacy", kyodo),
+        ("policy review on North Korea", kyodo),
+        ("viable solution", kbs),
         ("deep regret", kbs),
     ):
         [fact] = _facts_with(comparison, words)
@@ -73,6 +75,23 @@ def test_both_report_motegi_will_provide_information(comparison: dict[str, Any])
     [fact] = _facts_with(comparison, "provide necessary information")
     assert fact["status"] == "consensus"
     assert any("provide information on the matter" in c["text"] for c in fact["claims"])
+
+
+@pytest.mark.parametrize(
+    ("kyodo_words", "kbs_words"),
+    [
+        # The two sides stayed apart: one outcome in two phrasings.
+        ("remained apart over key issues", "failed to narrow differences"),
+        # They agreed to keep talking.
+        ("importance of bilateral dialogue", "agreed to continue to work closely"),
+        # The trilateral meeting and its coordination on North Korea.
+        ("affirm trilateral coordination", "pledged cooperation on Washington's North Korea policies"),
+    ],
+)
+def test_both_report(comparison: dict[str, Any], kyodo_words: str, kbs_words: str) -> None:
+    [fact] = _facts_with(comparison, kyodo_words)
+    assert fact["status"] == "consensus", kyodo_words
+    assert any(kbs_words in c["text"] for c in fact["claims"]), (kyodo_words, fact["claims"])
 
 
 def test_one_persons_words_are_not_anothers(comparison: dict[str, Any]) -> None:
@@ -218,3 +237,21 @@ def test_three_outlets_on_one_event(data_dir: Path, tmp_path: Path) -> None:
     for article in outlets:
         alone = [f for f in comparison["facts"] if {c["article"] for c in f["claims"]} == {article}]
         assert alone, f"no fact only {outlets[article]} reports"
+
+
+def test_predicates_of_the_lexicon() -> None:
+    import numpy as np
+
+    from parallax.compare.align import predicates, probabilities, shared_predicates
+
+    assert predicates("they remained apart over key issues") == {"disagreement"}
+    assert predicates("they failed to narrow differences on the issues") == {"disagreement"}
+    assert predicates("the ministers agreed to continue to work closely") == {"continued_dialogue"}
+    assert predicates("prices rose by three per cent") == frozenset()
+    shared = shared_predicates([frozenset({"disagreement"}), frozenset()], [frozenset({"disagreement"})])
+    assert shared.tolist() == [[True], [False]]
+    cosine, overlap = np.array([[0.4]]), np.array([[0.1]])
+    # A shared predicate raises the probability; it cannot make unrelated claims (cosine 0) one fact.
+    lifted = probabilities(cosine, overlap, shared=np.array([[True]]))[0, 0]
+    assert lifted > probabilities(cosine, overlap)[0, 0]
+    assert probabilities(np.array([[0.0]]), np.array([[0.0]]), shared=np.array([[True]]))[0, 0] < 0.1

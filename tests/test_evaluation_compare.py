@@ -10,14 +10,12 @@ import pytest
 from typer.testing import CliRunner
 
 from parallax.cli import app
+from parallax.compare.contradict import PairSignals, feature_matrix, fit_classifier, negations, opposites
 from parallax.evaluation.contradiction import (
-    PairSignals,
     binary_scores,
     evaluate_contradiction,
-    feature_matrix,
-    fit_classifier,
-    negations,
-    opposites,
+    hand_rules,
+    polarity_cue,
     read_sick,
     rule_predictions,
 )
@@ -84,7 +82,8 @@ def test_stance_decision_rules() -> None:
     assert decide(headline, refuted, _score(0.5, 0.6), 0.1) == "disagree"
     # A headline that itself says "hoax" is not refuted by a body saying so.
     assert decide("Shark camera story a hoax", refuted, _score(0.5, 0.3), 0.1) == "discuss"
-    # compare's polarity rule: a negation on one side only, strongly aligned.
+    # The polarity rule compare had before its classifier: a negation on one side only, strongly
+    # aligned.
     negated = ["A man did not find a working camera inside a shark.", "He posted photos online."]
     assert decide(headline, negated, _score(0.5, 0.85), 0.1) == "disagree"
 
@@ -162,9 +161,11 @@ def test_feature_matrix_and_rules(tmp_path: Path) -> None:
     assert x.shape == (3, 10)
     assert x[0, 4] == 1.0 and x[1, 4] == 0.0  # negation on one side only
     assert x[1, 8] == 1.0 and x[0, 8] == 0.0  # different numbers
-    found, kinds = rule_predictions(a, b, cosine, overlap, spacy.blank("en"))
+    found, kinds, probability = rule_predictions(a, b, cosine, overlap, spacy.blank("en"))
     assert found.tolist() == [True, False, False]
     assert kinds == [frozenset({"polarity"}), frozenset(), frozenset()]
+    # The rules before the classifier: the same call here, from the closely aligned negated pair.
+    assert hand_rules(kinds, polarity_cue(a, b), probability).tolist() == [True, False, False]
 
 
 def test_classifier_fits_a_separable_signal() -> None:

@@ -33,9 +33,13 @@ class Logistic:
 
     weights: tuple[float, ...]
     bias: float
+    _array: npt.NDArray[np.float64] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_array", np.asarray(self.weights, dtype=np.float64))
 
     def probability(self, rows: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
-        z = rows @ np.asarray(self.weights, dtype=np.float64) + self.bias
+        z = rows @ self._array + self.bias
         result: npt.NDArray[np.float64] = 1.0 / (1.0 + np.exp(-np.clip(z, -30.0, 30.0)))
         return result
 

@@ -16,19 +16,25 @@ from __future__ import annotations
 
 import hashlib
 import math
+import operator
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import lru_cache
+from itertools import repeat
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
 
 from parallax.enrich.embed import Embedder, lead_text
 from parallax.model import Enrichment
+
+if TYPE_CHECKING:
+    from parallax.enrich.entities import Geography
 
 Vector = npt.NDArray[np.float32]
 
@@ -119,11 +125,30 @@ def places_in(text: str, extra: Iterable[str] = ()) -> frozenset[str]:
         candidates.append(word)
         if i + 1 < len(words):
             candidates.append(f"{word} {words[i + 1]}")
+    known = _countries(geo)
     for candidate in candidates:
-        country = geo.country_of(candidate)
+        country = known.get(candidate, _NOT_ASKED)
+        if country == _NOT_ASKED:
+            if len(known) >= _MOST_REMEMBERED:
+                known.clear()
+            country = known[candidate] = geo.country_of(candidate)
         if country:
             found.add(country)
     return frozenset(found)
+
+
+_NOT_ASKED = "\0"  # no country's name
+_MOST_REMEMBERED = 100_000
+_COUNTRIES: dict[int, tuple[Geography, dict[str, str | None]]] = {}
+
+
+def _countries(geo: Geography) -> dict[str, str | None]:
+    """What ``geo.country_of`` gave each word and word pair asked so far (names recur across
+    articles), kept per gazetteer."""
+    held = _COUNTRIES.get(id(geo))
+    if held is None or held[0] is not geo:
+        held = _COUNTRIES[id(geo)] = (geo, {})
+    return held[1]
 
 
 def event_days(text: str, published: date | None, enrichment: Enrichment | None = None) -> tuple[int, ...]:
@@ -132,7 +157,8 @@ def event_days(text: str, published: date | None, enrichment: Enrichment | None 
     if enrichment is not None:
         values = [t.value for t in enrichment.times if t.precision == "day"]
     else:
-        from parallax.enrich.timex import find_times
+        # The values of parallax.enrich.timex.find_times, without running the rules the text rules out.
+        from parallax.cluster.timescan import find_times
 
         values = [t.value for t in find_times(text[:SCAN_CHARS], published) if t.precision == "day"]
     days = set()
@@ -173,7 +199,9 @@ def word_vector(text: str, idf: Mapping[str, float], unseen: float) -> dict[str,
 def _cosine(a: Mapping[str, float], b: Mapping[str, float]) -> float:
     if len(a) > len(b):
         a, b = b, a
-    return sum(value * b.get(word, 0.0) for word, value in a.items())
+    # The products summed in a's order, as a generator over a.items() would, without one.
+    total: float = sum(map(operator.mul, a.values(), map(b.get, a.keys(), repeat(0.0))))
+    return total
 
 
 def lead_of(title: str, text: str) -> str:
@@ -355,25 +383,35 @@ def feature_matrix(a: ArticleSignals, others: Sequence[ArticleSignals]) -> npt.N
     rows = np.empty((len(others), len(FEATURES)), dtype=np.float64)
     if not others:
         return rows
-    rows[:, 0] = np.stack([o.lead for o in others]) @ a.lead
-    rows[:, 1] = np.stack([o.body for o in others]) @ a.body
+    # np.array builds the same float32 matrix as np.stack, with less overhead for a few rows.
+    rows[:, 0] = np.array([o.lead for o in others]) @ a.lead
+    rows[:, 1] = np.array([o.body for o in others]) @ a.body
     for i, other in enumerate(others):
         shared, conflict = _days_relation(a.days, other.days)
         both_names = bool(a.names and other.names)
         both_places = bool(a.places and other.places)
-        rows[i, 2] = _dice(a.names, other.names) if both_names else 0.0
-        rows[i, 3] = 1.0 if both_names else 0.0
-        rows[i, 4] = (len(a.places & other.places) / len(a.places | other.places)) if both_places else 0.0
-        rows[i, 5] = 1.0 if both_places else 0.0
-        rows[i, 6] = shared
-        rows[i, 7] = conflict
         if a.day is not None and other.day is not None:
-            rows[i, 8] = np.log1p(abs(a.day - other.day))
-            rows[i, 9] = 1.0
+            gap, known = _log_gap(abs(a.day - other.day)), 1.0
         else:
-            rows[i, 8] = rows[i, 9] = 0.0
-        rows[i, 10] = _cosine(a.words, other.words)
+            gap, known = 0.0, 0.0
+        rows[i, 2:] = (
+            _dice(a.names, other.names) if both_names else 0.0,
+            1.0 if both_names else 0.0,
+            (len(a.places & other.places) / len(a.places | other.places)) if both_places else 0.0,
+            1.0 if both_places else 0.0,
+            shared,
+            conflict,
+            gap,
+            known,
+            _cosine(a.words, other.words),
+        )
     return rows
+
+
+@lru_cache(maxsize=4096)
+def _log_gap(days: int) -> float:
+    """log(1 + days) of a gap between publication days (few distinct gaps recur)."""
+    return float(np.log1p(days))
 
 
 def as_raw(article: Any) -> RawArticle:

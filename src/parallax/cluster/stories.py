@@ -42,13 +42,14 @@ def arrival_key(article: Article) -> tuple[bool, str, str]:
     return (article.published is None, sort_key(article.published) or "", article.id)
 
 
-def _stored(store: Store, article_id: str, kinds: Sequence[str], model: str) -> Any:
+def _stored(
+    stored: dict[tuple[str, str], tuple[str, Any]], article_id: str, kinds: Sequence[str], model: str,
+) -> Any:
     """The first stored vector of ``kinds`` made by ``model``, or None."""
     for kind in kinds:
-        if store.vector_model(article_id, kind) == model:
-            vectors = store.vectors(article_id, kind)
-            if vectors is not None and vectors.size:
-                return np.asarray(vectors[0], dtype=np.float32)
+        found = stored.get((article_id, kind))
+        if found is not None and found[0] == model and found[1].size:
+            return np.asarray(found[1][0], dtype=np.float32)
     return None
 
 
@@ -58,15 +59,18 @@ def store_signals(store: Store, articles: Sequence[Article], embedder: Embedder)
     The enrichment's own ``article`` vector is reused when it was made by this embedder, and never
     overwritten: a lead vector computed here under another embedder is kept beside it.
     """
-    leads = [_stored(store, a.id, ("article", LEAD_KIND), embedder.name) for a in articles]
-    bodies = [_stored(store, a.id, (BODY_KIND,), embedder.name) for a in articles]
-    enrichments = [store.enrichment(a.id) for a in articles]
+    ids = [a.id for a in articles]
+    stored = store.vectors_of(ids, ("article", LEAD_KIND, BODY_KIND))
+    leads = [_stored(stored, a.id, ("article", LEAD_KIND), embedder.name) for a in articles]
+    bodies = [_stored(stored, a.id, (BODY_KIND,), embedder.name) for a in articles]
+    by_id = store.enrichments_of(ids)
+    enrichments = [by_id.get(a.id) for a in articles]
     signals = signals_for([as_raw(a) for a in articles], EmbeddingCache(embedder), enrichments=enrichments,
                           leads=leads, bodies=bodies)
     with store.transaction():
         for article, lead, body, found in zip(articles, leads, bodies, signals, strict=True):
             if lead is None:
-                taken = store.vector_model(article.id, "article") is not None
+                taken = (article.id, "article") in stored
                 store.save_vectors(article.id, LEAD_KIND if taken else "article", embedder.name, found.lead)
             if body is None:
                 store.save_vectors(article.id, BODY_KIND, embedder.name, found.body)

@@ -3,8 +3,8 @@
 A sentence often carries several facts ("they agreed on dialogue ..., but they remained apart over
 key issues" is two). Claims are cut at clause boundaries that news prose marks with a contrast or a
 semicolon, after a concessive clause ("says although A, B"), and between two things one speaker is
-reported to have done ("pledged to A and expressed B"); each claim keeps exact offsets into the
-article text.
+reported to have done ("pledged to A and expressed B", "expressed hope that A, saying B"); each
+claim keeps exact offsets into the article text.
 """
 
 from __future__ import annotations
@@ -26,8 +26,9 @@ _MIN_WORDS = 4
 _OPENING = re.compile(r"^(although|though|while|whereas|despite)\b[^,]{10,}?,\s+", re.IGNORECASE)
 #: The same inside a sentence: "the ministry says although A, B" is A and B.
 _CONCESSION = re.compile(r"\s(?:although|though)\s+[^,]{10,}?(,\s+)")
-#: What lies between two reported acts of one speaker: "pledged to A and expressed B".
-_AND_VERB = re.compile(r"^,?\s+and\s+([a-z]+)\s*$")
+#: What lies between two reported acts of one speaker: "pledged to A and expressed B", or "expressed
+#: hope that A, saying B" (the participle reports a second statement).
+_AND_VERB = re.compile(r"^(?:,?\s+and|,)\s+([a-z]+)\s*$")
 
 
 def split_claims(text: str, enrichment: Enrichment) -> list[Claim]:

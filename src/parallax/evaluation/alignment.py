@@ -31,7 +31,9 @@ from parallax.compare.align import (
     content_terms,
     load_model,
     match_claims,
+    predicates,
     probabilities,
+    shared_predicates,
 )
 from parallax.evaluation.clustering import ECB_DEV_TOPICS, _detokenise, _unescape
 from parallax.evaluation.metrics import precision_recall_f1
@@ -126,6 +128,7 @@ def document_pairs(sentences: Sequence[EventSentence], embedder: Any = None,
     model = model or load_model()
     vectors = embedder.embed([s.text for s in sentences])
     terms = [content_terms(s.text) for s in sentences]
+    stated = [predicates(s.text) for s in sentences]
     by_document: dict[str, list[int]] = defaultdict(list)
     subtopic_of: dict[str, str] = {}
     for index, sentence in enumerate(sentences):
@@ -146,7 +149,9 @@ def document_pairs(sentences: Sequence[EventSentence], embedder: Any = None,
                 (i, j) for (i, r), (j, c) in itertools.product(enumerate(rows), enumerate(cols))
                 if sentences[r].events & sentences[c].events
             )
-            pairs.append(DocumentPair(sentences[rows[0]].topic, probabilities(cosine, overlap, model), gold))
+            shared = shared_predicates([stated[r] for r in rows], [stated[c] for c in cols])
+            pairs.append(DocumentPair(sentences[rows[0]].topic, probabilities(cosine, overlap, model, shared),
+                                      gold))
     return pairs
 
 

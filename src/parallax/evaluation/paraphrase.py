@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from parallax.compare.align import load_model, probabilities
+from parallax.compare.align import load_model, predicates, probabilities
 from parallax.compare.fit import features, read_mrpc
 from parallax.evaluation.metrics import precision_recall_f1
 
@@ -19,7 +19,9 @@ def evaluate_paraphrase(path: Path) -> dict[str, Any]:
         raise ValueError(f"{path}: no MRPC rows (expected 'Quality, #1 ID, #2 ID, #1 String, #2 String')")
     x = features(rows)
     model = load_model()
-    probability = probabilities(x[:, 0], x[:, 1], model)
+    # As compare decides: vectors, shared words, and predicates of the lexicon both sentences state.
+    shared = np.array([bool(predicates(r[1]) & predicates(r[2])) for r in rows])
+    probability = probabilities(x[:, 0], x[:, 1], model, shared)
     predicted = probability >= model.threshold
     gold = np.array([r[0] == 1 for r in rows])
     scores = precision_recall_f1(

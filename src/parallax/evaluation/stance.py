@@ -17,11 +17,11 @@ principles or from data that is not the FNC-1 test labels:
    because the FNC score makes a missed related pair cost up to four times a false alarm.
 2. **Among related pairs.** The evidence is the two sentences that best state the headline plus
    the body's first sentence. ``disagree`` when the evidence holds a refutation cue ("hoax",
-   "denied", "fake") the headline itself lacks, or when ``compare``'s polarity rule fires between
-   the headline and the best sentence (a negation on one side only at alignment probability
-   ``POLARITY_CONFIDENCE`` or more). ``agree`` when the best sentence is a paraphrase of the
-   headline at the alignment model's MRPC threshold and the evidence has no hedging cue
-   ("reportedly", "allegedly", "claims"). ``discuss`` otherwise.
+   "denied", "fake") the headline itself lacks, or when the polarity rule ``compare`` had before
+   its contradiction classifier fires between the headline and the best sentence (a negation on
+   one side only at alignment probability ``POLARITY_CONFIDENCE`` or more). ``agree`` when the
+   best sentence is a paraphrase of the headline at the alignment model's MRPC threshold and the
+   evidence has no hedging cue ("reportedly", "allegedly", "claims"). ``discuss`` otherwise.
 
 The FNC score is the official weighted accuracy (0.25 for a correct related/unrelated call, 0.75
 more for the correct label of a related pair), given as a percentage of the best achievable.

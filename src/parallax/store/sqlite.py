@@ -314,6 +314,17 @@ class Store:
         ).fetchone()
         return Enrichment.from_json(json.loads(row[0])) if row else None
 
+    def enrichments_of(self, article_ids: Sequence[str]) -> dict[str, Enrichment]:
+        """The stored enrichments of many articles (by exact id), read in a few queries."""
+        found: dict[str, Enrichment] = {}
+        for chunk in _chunks(article_ids):
+            marks = ",".join("?" * len(chunk))
+            sql = f"SELECT article_id, data FROM enrichments WHERE article_id IN ({marks})"
+            rows = self._db.execute(sql, chunk)
+            for article_id, data in rows:
+                found[str(article_id)] = Enrichment.from_json(json.loads(data))
+        return found
+
     def unenriched(self, version: int) -> list[str]:
         """Ids of articles without an enrichment of this version, in publication order."""
         rows = self._db.execute(
@@ -353,6 +364,28 @@ class Store:
             return None
         dim = int(row[0]) or 1
         return np.frombuffer(row[1], dtype="<f4").reshape(-1, dim)
+
+    def vectors_of(
+        self, article_ids: Sequence[str], kinds: Sequence[str]
+    ) -> dict[tuple[str, str], tuple[str, Any]]:
+        """The stored vectors of ``kinds`` of many articles (by exact id), read in a few queries:
+        (article, kind) -> (model, float32 matrix), as :meth:`vector_model` and :meth:`vectors`
+        give them one at a time."""
+        import numpy as np
+
+        found: dict[tuple[str, str], tuple[str, Any]] = {}
+        if not kinds:
+            return found
+        for chunk in _chunks(article_ids):
+            rows = self._db.execute(
+                f"SELECT article_id, kind, model, dim, data FROM vectors WHERE kind IN "
+                f"({','.join('?' * len(kinds))}) AND article_id IN ({','.join('?' * len(chunk))})",
+                [*kinds, *chunk],
+            )
+            for article_id, kind, model, dim, data in rows:
+                matrix = np.frombuffer(data, dtype="<f4").reshape(-1, int(dim) or 1)
+                found[(str(article_id), str(kind))] = (str(model), matrix)
+        return found
 
     # -- entity registry -----------------------------------------------------------------------
 
@@ -714,6 +747,12 @@ class Batch:
             self._store._cycle()
             self._count = 0
             self._since = time.monotonic()
+
+
+def _chunks(items: Sequence[str], size: int = 500) -> Iterator[Sequence[str]]:
+    """``items`` in slices small enough for one statement's parameters."""
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
 
 
 def _statements(script: str) -> list[str]:
