@@ -5,10 +5,11 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from parallax.errors import NotFoundError, StoreError
-from parallax.model import Article, article_id
+from parallax.model import Article, Enrichment, article_id
 from parallax.store import SCHEMA_VERSION, Store
 
 
@@ -60,3 +61,22 @@ def test_transaction_rolls_back(tmp_path: Path) -> None:
 def test_identity_ignores_typography() -> None:
     assert article_id("“Hello”  world\n") == article_id('"hello" World')
     assert article_id("Hello world") != article_id("Hello there world")
+
+
+def test_store_reads_many_as_one_at_a_time(store: Store) -> None:
+    ids = []
+    for n in range(3):
+        article = Article(id=f"a{n}", title=f"Title {n}", text="Text.", published=None)
+        store.add_article(article)
+        ids.append(article.id)
+    store.save_vectors("a0", "article", "m1", np.ones(4, dtype=np.float32))
+    store.save_vectors("a1", "story_body", "m2", np.zeros((2, 3), dtype=np.float32))
+    store.save_enrichment(Enrichment(article_id="a2"), version=1)
+    many = store.vectors_of(ids, ("article", "story_body"))
+    assert set(many) == {("a0", "article"), ("a1", "story_body")}
+    for (stored_id, kind), (model, matrix) in many.items():
+        assert model == store.vector_model(stored_id, kind)
+        assert np.array_equal(matrix, store.vectors(stored_id, kind))
+    assert store.enrichments_of(ids) == {"a2": store.enrichment("a2")}
+    assert store.vectors_of(ids, ()) == {}
+    assert store.enrichments_of([]) == {}

@@ -217,6 +217,22 @@ def test_offsets_point_at_the_expressions(published: date | None, pieces: list[s
     assert all(a.end <= b.start for a, b in itertools.pairwise(found))
 
 
+@pytest.mark.parametrize(("text", "plain"), [
+    ("la\u017ft year", "last year"),  # the long s, which case-blind matching takes for "s"
+    ("LA\u017fT YEAR", "LAST YEAR"),
+    ("next wee\u212a", "next week"),  # the Kelvin sign
+    ("th\u0130s morning", "this morning"),  # the dotted capital I
+    ("la\u0131t year", "lait year"),  # the dotless i, a lookalike of "i" only
+    ("The talks la\u017fted two weeks in Augu\u017ft.", "The talks lasted two weeks in August."),
+])
+def test_letters_that_match_as_ascii_letters_are_read_as_them(text: str, plain: str) -> None:
+    found = find_times(text, WEDNESDAY)
+    assert [(r.value, r.start, r.end) for r in found] == [(r.value, r.start, r.end)
+                                                         for r in find_times(plain, WEDNESDAY)]
+    assert all(text[r.start : r.end] == r.expression for r in found)
+    assert find_times("la\u017ft year", WEDNESDAY)[0].value == "2020"
+
+
 # -- the TimeML reader and scorer ---------------------------------------------------------------
 
 SAMPLE_TML = """<?xml version="1.0" ?>

@@ -157,8 +157,7 @@ def event_days(text: str, published: date | None, enrichment: Enrichment | None 
     if enrichment is not None:
         values = [t.value for t in enrichment.times if t.precision == "day"]
     else:
-        # The values of parallax.enrich.timex.find_times, without running the rules the text rules out.
-        from parallax.cluster.timescan import find_times
+        from parallax.enrich.timex import find_times
 
         values = [t.value for t in find_times(text[:SCAN_CHARS], published) if t.precision == "day"]
     days = set()

@@ -5,10 +5,12 @@ value, so "Wednesday" in an article of Wednesday 5 May 2021 becomes ``2021-05-05
 year" ``2020-02``, "20 minutes" the duration ``PT20M`` and "every week" the set ``P1W``.
 
 How it works: every rule below is a regular expression built from the vocabularies at the top of
-the module. All rules run over the whole text; where matches overlap the longest wins (ties go to
-the rule listed first), which is how "February last year" beats "last year" and "Friday, Oct. 23"
-beats "Friday". The chosen matches are then resolved in reading order, because some expressions
-("a year earlier", "the quarter", "that day") take their value from the last date mentioned.
+the module. The rules run over the whole text, except those that name strings ("triggers") one
+of which every match of theirs holds, when the text holds none of them: those rules could not
+match it. Where matches overlap the longest wins (ties go to the rule listed first), which is how
+"February last year" beats "last year" and "Friday, Oct. 23" beats "Friday". The chosen matches
+are then resolved in reading order, because some expressions ("a year earlier", "the quarter",
+"that day") take their value from the last date mentioned.
 
 Expressions that name no calendar position on their own (a weekday, a month without a year, a
 quarter) are placed before or after the publication date by the tense of the nearest verb: news
@@ -345,13 +347,31 @@ def _expand(template: str) -> str:
     return re.sub(r"\{([A-Z][A-Z0-9_]*)\}", lambda m: "(?:" + FRAGMENTS[m.group(1)] + ")", template)
 
 
-#: The rules, in priority order for matches of equal length: (name, pattern). Group names inside
-#: a pattern tell the resolver what was matched.
-RULE_PATTERNS: tuple[tuple[str, str], ...] = (
+#: Strings that :func:`_rules_for` looks for before running a rule (see ``RULES``). The rules
+#: match a month by its name or abbreviation, each of which starts with one of these.
+_MONTH_TRIGGERS = tuple(sorted({name[:3] for name in MONTH_NUMBERS}))
+#: ... and a holiday by its whole name, of which this takes the longest word.
+_HOLIDAY_TRIGGERS = tuple(sorted({max(name.split(), key=len).lower() for name in HOLIDAYS}))
+
+#: The rules, in priority order for matches of equal length: (name, pattern, triggers). Group
+#: names inside a pattern tell the resolver what was matched.
+#:
+#: Running a rule's expression over the whole text is most of what finding times costs, and most
+#: rules need a word that most texts lack. ``triggers`` lists strings of which every match of the
+#: rule holds at least one, lower-cased: a text that holds none of them cannot match the rule, so
+#: the rule is not run over it, which changes nothing in the result. Each trigger is spelt out
+#: letter for letter by the pattern, and between them they cover every alternative of it (the
+#: quarter rule always says "quarter" or "period"); none holds a character that stands for a
+#: class (``\s`` matches any space, ``\d`` any script's digits). ``None`` where what every match
+#: holds is in nearly every text ("a", a digit, "day"): the rule runs over every text.
+#: ``tests/test_timex_prefilter.py`` checks the triggers against matches generated from each
+#: pattern and found in news text.
+RULES: tuple[tuple[str, str, tuple[str, ...] | None], ...] = (
     # 2021-05-05 (ISO), also 2021.05.05 and 2021/05/05 as East Asian outlets write it.
     ("iso", r"(?<![\w./-])(?P<y>\d{4})(?P<sep>[-./])(?P<m>\d\d)(?P=sep)(?P<d>\d\d)"
-            r"(?:T(?P<H>\d\d):(?P<M>\d\d))?(?![\w-]|[./]\d)"),
-    ("numeric", r"(?<![\w/.$-])(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?P<y>\d{4}|\d{2})(?![\w/])"),
+            r"(?:T(?P<H>\d\d):(?P<M>\d\d))?(?![\w-]|[./]\d)",
+     None),
+    ("numeric", r"(?<![\w/.$-])(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?P<y>\d{4}|\d{2})(?![\w/])", ("/",)),
     ("clock",
      r"(?:(?P<approx>around|about|approximately|roughly|shortly\s+(?:before|after)|just\s+(?:before|"
      r"after)|exactly|precisely)\s+)?"
@@ -363,32 +383,41 @@ RULE_PATTERNS: tuple[tuple[str, str], ...] = (
      r"|(?P<oc>\d{1,2}|" + _alt(k for k, v in SMALL_NUMBERS.items() if 0 < v <= 12) + r")\s+o'clock)"
      r"(?:\s+(?P<tz>{TZ}))?"
      r"(?:,?\s+(?:on\s+)?(?P<dayref>{WEEKDAY}(?:,?\s+{MONTH}\s+{DAYNUM})?|today|tonight|yesterday|"
-     r"tomorrow|{MONTH}\s+{DAYNUM}(?:,\s+{YEAR4})?))?"),
+     r"tomorrow|{MONTH}\s+{DAYNUM}(?:,\s+{YEAR4})?))?",
+     None),  # "3 pm", "15:30 GMT", "noon": "pm" and ":" are in nearly every text
     ("month_day",
      r"(?:(?P<week>the\s+week\s+of)\s+)?(?:(?P<wd>{WEEKDAY}),?\s+)?(?:(?P<mod>around|about|approximately|"
      r"early|late|mid|as\s+early\s+as|as\s+late\s+as)\s+)?(?:(?P<rel>last|this|next|this\s+past|"
      r"this\s+coming)\s+)?(?P<mon>{MONTH})\s+(?P<day>{DAY})"
-     r"(?:,?\s+(?P<year>{YEAR4}|{SPOKEN_YEAR}))?"),
+     r"(?:,?\s+(?P<year>{YEAR4}|{SPOKEN_YEAR}))?",
+     _MONTH_TRIGGERS),
     ("day_month",
      r"(?:(?P<wd>{WEEKDAY}),?\s+)?(?:the\s+(?P<day2>{DAY})\s+of|(?P<day>{DAYNUM})(?:\s+of)?)\s+"
-     r"(?P<mon>{MONTH})(?:,?\s+(?P<year>{YEAR4}|{SPOKEN_YEAR}))?"),
+     r"(?P<mon>{MONTH})(?:,?\s+(?P<year>{YEAR4}|{SPOKEN_YEAR}))?",
+     _MONTH_TRIGGERS),
     ("month_year",
-     r"(?:(?P<mod>{DATEMOD})[\s-]+)?(?P<mon>{MONTH}),?\s+(?:of\s+)?(?P<year>{YEAR4}|{SPOKEN_YEAR})"),
+     r"(?:(?P<mod>{DATEMOD})[\s-]+)?(?P<mon>{MONTH}),?\s+(?:of\s+)?(?P<year>{YEAR4}|{SPOKEN_YEAR})",
+     _MONTH_TRIGGERS),
     ("month_rel",
      r"(?:(?P<mod>{DATEMOD})[\s-]+)?(?P<mon>{MONTH})\s+(?:of\s+)?(?P<rel>last|this|next|the\s+previous|"
-     r"the\s+following|the\s+same)\s+year"),
+     r"the\s+following|the\s+same)\s+year",
+     _MONTH_TRIGGERS),
     ("month",
      r"(?:(?P<mod>{DATEMOD})[\s-]+)?(?:(?P<rel>last|this|next|this\s+past|this\s+coming|"
-     r"the\s+previous|the\s+following|coming|past)\s+)?(?P<mon>{MONTH})(?!\s*\d)"),
+     r"the\s+previous|the\s+following|coming|past)\s+)?(?P<mon>{MONTH})(?!\s*\d)",
+     _MONTH_TRIGGERS),
     ("holiday", r"(?:(?P<rel>last|this|next|this\s+past|this\s+coming)\s+)?(?P<name>{HOLIDAY})"
-                r"(?:\s+(?P<year>{YEAR4}))?"),
+                r"(?:\s+(?P<year>{YEAR4}))?",
+     _HOLIDAY_TRIGGERS),
     ("decade",
      r"(?:the\s+)?(?:(?P<mod>early|late|mid|middle)[\s-]+)?(?:(?P<d4>1\d\d0|20\d0)'?s"
-     r"|['\u2019](?P<d2>\d0)'?s|(?P<word>{DECADEWORD}))(?![\w-])"),
+     r"|['\u2019](?P<d2>\d0)'?s|(?P<word>{DECADEWORD}))(?![\w-])",
+     ("0s", "0's", "ties")),  # "1990s", "'90's", "nineties"
     ("century",
      r"(?:the\s+)?(?:(?P<mod>early|late|mid)[\s-]+)?(?:(?P<ord>" + _alt(ORDINALS)
      + r"|\d{1,2}(?:st|nd|rd|th))[\s-]+century|(?P<rel>this|last|next|the\s+last|the\s+next|"
-     r"the\s+previous|the\s+current)\s+century)(?![\w-])"),
+     r"the\s+previous|the\s+current)\s+century)(?![\w-])",
+     ("century",)),
     ("quarter",
      # A determiner belongs to "the third quarter" but not to the adjective in "a third-quarter loss".
      r"(?:(?P<det>the|a|this\s+year's|last\s+year's|next\s+year's|(?:the\s+)?current\s+year's)\s+"
@@ -400,78 +429,98 @@ RULE_PATTERNS: tuple[tuple[str, str], ...] = (
      r"(?:quarter|period)(?![\w-]|\s+of\s+(?:a|an|the|its|their|this|that|one)\b)"
      r"(?:\s+(?:of|in)\s+(?:(?:fiscal\s+(?:year\s+)?)?(?P<year>{YEAR4})|(?P<rel>last|this|next)\s+"
      r"(?:fiscal\s+)?year|the\s+(?P<ana>year|previous\s+year|prior\s+year|current\s+year|"
-     r"fiscal\s+year)))?"),
+     r"fiscal\s+year)))?",
+     ("quarter", "period")),
     ("quarter_rel",
      r"(?:(?P<det>the|its|their|this|last|next|that)\s+)?"
      r"(?P<pre>(?:(?:latest|current|past|previous|prior|recent|year-earlier|year-ago|year\s+earlier|"
      r"comparable|same|corresponding|{YEAR4}|fiscal|just-ended|just\s+ended|most\s+recent|coming|"
-     r"next|following|second-half)[\s-]+){0,3})(?P<what>quarter|period)(?![\w-]|\s+of\b)"),
+     r"next|following|second-half)[\s-]+){0,3})(?P<what>quarter|period)(?![\w-]|\s+of\b)",
+     ("quarter", "period")),
     ("half",
      r"(?:(?P<det>the|its|their|this\s+year's|last\s+year's)\s+)?(?:(?P<pre>{YEAR4}|fiscal)[\s-]+)?"
      r"(?P<ord>first|second|latter|last)[\s-]+half"
      r"(?:\s+of\s+(?:(?:fiscal\s+)?(?P<year>{YEAR4})|(?P<rel>last|this|next)\s+year|the\s+year)"
-     r"|(?!\s+of\b))"),
+     r"|(?!\s+of\b))",
+     ("half",)),
     ("season",
      r"(?:(?P<mod>early|late|mid|the\s+early|the\s+late)[\s-]+)?(?:(?P<det>the|this|last|next|"
      r"this\s+past|this\s+coming|that|past|coming)\s+)?(?:(?P<mod2>early|late|mid)[\s-]+)?"
-     r"(?P<season>{SEASON})(?:\s+(?:of\s+)?(?P<year>{YEAR4}|{SPOKEN_YEAR}))?(?![\w-])"),
+     r"(?P<season>{SEASON})(?:\s+(?:of\s+)?(?P<year>{YEAR4}|{SPOKEN_YEAR}))?(?![\w-])",
+     tuple(SEASONS)),
     ("year",
      r"(?:(?P<mod>{DATEMOD})[\s-]*)?(?:(?P<fiscal>fiscal(?:\s+year)?|calendar(?:\s+year)?|"
-     r"the\s+year|model\s+year|pre-|post-)\s*)?(?P<year>{YEAR4}|{SPOKEN_YEAR})(?![\w-]|\s*(?:%|percent))"),
+     r"the\s+year|model\s+year|pre-|post-)\s*)?(?P<year>{YEAR4}|{SPOKEN_YEAR})(?![\w-]|\s*(?:%|percent))",
+     ("1", "20", "nineteen", "twenty", "thousand")),  # 1000-1999, 2000-2099, or spoken
     ("relday",
      r"(?:(?P<mod>earlier|later|early|late|mid-?)[\s-]+)?(?:(?P<pod0>{DAYPART})\s+)?"
      r"(?P<rel>today|tonight|yesterday|tomorrow|the\s+day\s+before\s+yesterday|"
-     r"the\s+day\s+after\s+tomorrow)(?:\s+(?P<pod>morning|afternoon|evening|night))?(?![\w-])"),
+     r"the\s+day\s+after\s+tomorrow)(?:\s+(?P<pod>morning|afternoon|evening|night))?(?![\w-])",
+     ("today", "tonight", "yesterday", "tomorrow")),
     ("relpod",
      r"(?:(?P<mod>earlier|later|early|late)\s+)?(?P<rel>this|last|tomorrow|yesterday)\s+"
-     r"(?P<pod>morning|afternoon|evening|night)"),
+     r"(?P<pod>morning|afternoon|evening|night)",
+     ("morning", "afternoon", "evening", "night")),
     ("weekday",
      r"(?:(?P<mod>early|late|earlier|later|mid-?)[\s-]+)?(?:(?P<rel>last|next|this|this\s+past|"
      r"this\s+coming|coming|past|the\s+previous|the\s+following|the\s+next|that)\s+)?"
-     r"(?P<wd>{WEEKDAY})(?!s)(?:\s+(?P<pod>{DAYPART}))?(?![\w-])"),
+     r"(?P<wd>{WEEKDAY})(?!s)(?:\s+(?P<pod>{DAYPART}))?(?![\w-])",
+     tuple(WEEKDAYS)),
     ("weekday_set", r"(?:(?P<every>every|each)\s+(?P<wd1>{WEEKDAY})|(?P<wd2>{WEEKDAY})s)"
-                    r"(?:\s+(?P<pod>mornings|afternoons|evenings|nights))?(?![\w-])"),
+                    r"(?:\s+(?P<pod>mornings|afternoons|evenings|nights))?(?![\w-])",
+     tuple(WEEKDAYS)),
     ("the_year",
      r"(?:the|its|their)\s+(?P<adj>(?:(?:latest|current|full|fiscal|entire|whole|calendar|same|past|"
-     r"previous|prior|first|last)\s+){0,2})year(?P<ended>(?=\s+(?:ended|ending|through|to\s+date)\b))?"),
+     r"previous|prior|first|last)\s+){0,2})year(?P<ended>(?=\s+(?:ended|ending|through|to\s+date)\b))?",
+     ("year",)),
     ("rel_unit",
      r"(?:(?P<mod>earlier|later|early|late|(?:the\s+)?(?:end|beginning|start|middle|close|rest|"
      r"remainder)\s+of)\s+)?(?P<rel>last|this|next|the\s+past|the\s+last|the\s+coming|the\s+current|"
      r"the\s+previous|the\s+following|the\s+next|this\s+past|this\s+coming|past|coming|previous|"
      r"current|that|the\s+same|the\s+prior|prior)\s+(?P<unit>week|month|year|fiscal\s+year|"
-     r"calendar\s+year|decade)(?![\w-])"),
+     r"calendar\s+year|decade)(?![\w-])",
+     ("week", "month", "year", "decade")),
     ("weekend",
      r"(?:(?P<mod>early|late)\s+)?(?P<rel>the|this|last|next|that|this\s+past|this\s+coming|"
-     r"the\s+past|the\s+coming)\s+weekend"),
-    ("in_the_unit", r"(?P<mod>earlier|later|early|late)\s+in\s+the\s+(?P<unit>week|month|year|day)"),
+     r"the\s+past|the\s+coming)\s+weekend",
+     ("weekend",)),
+    ("in_the_unit", r"(?P<mod>earlier|later|early|late)\s+in\s+the\s+(?P<unit>week|month|year|day)",
+     ("earlier", "later", "early", "late")),
     ("unit_end",
      r"(?:the\s+)?(?:(?P<unit1>year|month|week|quarter)[\s-]+end|(?P<unit2>year|month|week)'s\s+end"
      r"|end\s+of\s+the\s+(?P<unit3>year|month|week|quarter|day)|(?P<unit4>year|month)-ago|"
-     r"end-of-(?P<unit5>year|month|quarter))(?![\w-])"),
+     r"end-of-(?P<unit5>year|month|quarter))(?![\w-])",
+     ("end", "-ago")),
     ("ago",
      r"(?:(?P<qmod>{QMOD})\s+)?(?P<num>{NUM}|{VAGUE})(?P<half>{HALF})?[\s-]+(?P<unit>{UNIT})"
-     r"(?P<half2>\s+and\s+a\s+half)?(?:\s+or\s+so)?\s+(?P<dir>ago|earlier|later|from\s+now|hence|back)"),
+     r"(?P<half2>\s+and\s+a\s+half)?(?:\s+or\s+so)?\s+(?P<dir>ago|earlier|later|from\s+now|hence|back)",
+     ("ago", "earlier", "later", "from", "hence", "back")),
     ("anaphor",
      r"(?P<phrase>that\s+(?:same\s+)?day|the\s+same\s+day|the\s+(?:previous|next|following|prior)\s+"
      r"(?:day|morning|evening|night)|the\s+day\s+(?:before|after)|(?:earlier|later)\s+that\s+"
      r"(?:day|week|month|year)|that\s+(?:week|month|year)|the\s+same\s+(?:week|month|year)|"
-     r"the\s+(?:following|previous|prior|next)\s+(?:week|month|year))(?![\w-])"),
+     r"the\s+(?:following|previous|prior|next)\s+(?:week|month|year))(?![\w-])",
+     ("day", "morning", "evening", "night", "week", "month", "year")),
     ("year_ago",
      r"(?:the\s+)?(?:(?:comparable|same|corresponding)\s+)?(?P<w>year-earlier|year-ago)"
-     r"(?:\s+(?P<what>period|quarter))?(?![\w-])"),
+     r"(?:\s+(?P<what>period|quarter))?(?![\w-])",
+     ("year-",)),
     ("set",
      r"(?<![\w'-])(?P<every>every|each|per|a|an)\s+(?:(?P<other>other)\s+)?(?:(?P<num>{NUM})\s+)?"
-     r"(?P<unit>{UNIT}|{MONTH}|{SEASON}|morning|afternoon|evening|night|weekend)(?![\w-])"),
+     r"(?P<unit>{UNIT}|{MONTH}|{SEASON}|morning|afternoon|evening|night|weekend)(?![\w-])",
+     None),  # "a" or "per" and a unit such as "day" or "min"
     ("times_per",
-     r"(?P<times>once|twice|thrice|(?:{NUM})\s+times)\s+(?:a|an|per|every|each)\s+(?P<unit>{UNIT})"),
-    ("setword", r"(?<![\w-])(?P<word>{SETWORD})(?![\w-])"),
+     r"(?P<times>once|twice|thrice|(?:{NUM})\s+times)\s+(?:a|an|per|every|each)\s+(?P<unit>{UNIT})",
+     ("once", "twice", "thrice", "times")),
+    ("setword", r"(?<![\w-])(?P<word>{SETWORD})(?![\w-])", tuple(SET_WORDS)),
     ("adj_duration",
      r"(?:(?P<det>the|a|an)\s+(?=\S+-\S+\s+(?:period|span|term|stretch|window|interval|spell|phase|"
      r"cycle|hiatus|gap|break|stint)\b))?(?:(?P<qmod>{QMOD})\s+)?(?:(?P<num>{NUM}|several|few|multi)"
      r"(?P<half>-and-a-half|\s+1/2)?-(?P<unit>{UNITS1})|(?P<plural>years|decades|months|weeks|days|"
      r"hours|centuries)(?=-long))(?P<long>-long)?"
      r"(?:\s+(?P<noun>period|span|term|stretch|window|interval|spell|phase|cycle|hiatus|gap|break|"
-     r"stint))?(?![\w-]|\s*-?\s*old\b)"),
+     r"stint))?(?![\w-]|\s*-?\s*old\b)",
+     (*("-" + unit for unit in UNITS), "-long")),  # "a two-year term", "years-long"
     ("duration",
      r"(?:(?:(?P<qmod1>{DETMOD})\s+)?(?P<det>the|its|their|his|her|our|each\s+of\s+the|all)\s+"
      r"|(?P<qmod2>{QMOD})\s+)?"
@@ -483,21 +532,34 @@ RULE_PATTERNS: tuple[tuple[str, str], ...] = (
      r"(?P<half2>\s+and\s+a\s+half)?"
      r"(?P<compound>,?\s+and\s+(?P<num2>{NUM})\s+(?P<unit2>{UNIT}))?"
      r"(?:\s+(?P<orso>or\s+so|or\s+more|running|in\s+a\s+row))?"
-     r"(?![\w-]|\s*-?\s*old\b|\s+of\s+age\b)"),
+     r"(?![\w-]|\s*-?\s*old\b|\s+of\s+age\b)",
+     None),  # a number and a unit such as "day" or "min"
     ("vague_units",
      r"(?:(?P<adj>recent|coming|past|next|last|ensuing|following|"
      r"early|final|previous|intervening|preceding|subsequent|few|many|several)\s+)?"
-     r"(?P<unit>years|months|weeks|days|decades|centuries|hours|minutes)(?![\w-]|\s*-?\s*old\b)"),
-    ("ref", r"(?<![\w-])(?P<word>{REF})(?![\w-])"),
-    ("extref", r"(?<![\w-])(?P<word>{EXTREF})(?![\w-])"),
+     r"(?P<unit>years|months|weeks|days|decades|centuries|hours|minutes)(?![\w-]|\s*-?\s*old\b)",
+     ("years", "months", "weeks", "days", "decades", "centuries", "hours", "minutes")),
+    ("ref", r"(?<![\w-])(?P<word>{REF})(?![\w-])", None),  # "now", "current", "past", "soon"
+    ("extref", r"(?<![\w-])(?P<word>{EXTREF})(?![\w-])", ("former", "previously")),
 )
+
+
+@dataclass(frozen=True, slots=True)
+class _Rule:
+    """A rule of :data:`RULES`, its pattern compiled."""
+
+    name: str
+    pattern: re.Pattern[str]
+    triggers: tuple[str, ...] | None
+
 
 #: Every expression starts at the start of a word; saying so first lets the matcher skip the
 #: middle of words at once instead of trying every alternative there.
-_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (name, re.compile(r"(?<![\w])(?:" + _expand(pattern) + ")", re.IGNORECASE))
-    for name, pattern in RULE_PATTERNS
+_RULES: tuple[_Rule, ...] = tuple(
+    _Rule(name, re.compile(r"(?<![\w])(?:" + _expand(pattern) + ")", re.IGNORECASE), triggers)
+    for name, pattern, triggers in RULES
 )
+
 _RATE_NOUN_AFTER = re.compile(r"\s+(?:\w+\s+)?(?:" + "|".join(RATE_NOUNS) + r")\b")
 _AFTER_FULL_STOP = re.compile(r"[.!?:][\"'\u201d\u2019)]*\s+[\"'`(\u201c\u2018]*$")
 _MONTH_DAY = re.compile(_expand(r"(?P<mon>{MONTH})\s+(?P<day>{DAYNUM})(?:,\s+(?P<year>{YEAR4}))?"))
@@ -1595,7 +1657,7 @@ class _Resolver:
 
 
 _Handler = Callable[[_Resolver, re.Match[str]], _Norm | None]
-_HANDLERS: dict[str, _Handler] = {name: getattr(_Resolver, "rule_" + name) for name, _ in RULE_PATTERNS}
+_HANDLERS: dict[str, _Handler] = {name: getattr(_Resolver, "rule_" + name) for name, _, _ in RULES}
 
 
 def _resolve(resolver: _Resolver, name: str, m: re.Match[str]) -> _Norm | None:
@@ -1607,17 +1669,49 @@ def _resolve(resolver: _Resolver, name: str, m: re.Match[str]) -> _Norm | None:
         return _Norm(None, "unknown", anchors=False)
 
 
-def _choose(resolver: _Resolver, timeml: bool) -> list[tuple[int, int, int, re.Match[str]]]:
-    """Non-overlapping matches of all rules: longest first, then the rule listed first.
+# -- finding -----------------------------------------------------------------------------------
+
+#: Characters that the rules' case-blind matching takes for an ASCII letter but that ``str.lower``
+#: does not turn into it: the long s matches "s", the dotted capital I and the dotless i match
+#: "i", the Kelvin sign matches "k". The text is read with each replaced by its letter (one
+#: character for one, so offsets stay), so that the words handlers look up in their tables
+#: ("last", "monday") and the triggers looked for in the lower-cased text are plain letters.
+_LOOKALIKES = str.maketrans({"\u017f": "s", "\u0130": "I", "\u0131": "i", "\u212a": "K"})
+
+
+def _rules_for(text: str, timeml: bool) -> list[int]:
+    """The rules (indices into ``_RULES``) worth running over ``text``: those without triggers and
+    those with a trigger that ``text`` holds. The others cannot match it.
+
+    ``text`` is free of :data:`_LOOKALIKES`: every character that a letter of a rule matches is
+    then that letter in upper or lower case, and lower-casing the text keeps every trigger that
+    a match holds.
+    """
+    lowered = text.lower()
+    held: dict[tuple[str, ...], bool] = {}  # rules share triggers: look for the month names once
+    chosen = []
+    for index, rule in enumerate(_RULES):
+        if timeml and rule.name in EXTENSION_RULES:
+            continue
+        if rule.triggers is not None:
+            found = held.get(rule.triggers)
+            if found is None:
+                found = held[rule.triggers] = any(trigger in lowered for trigger in rule.triggers)
+            if not found:
+                continue
+        chosen.append(index)
+    return chosen
+
+
+def _choose(resolver: _Resolver, rules: Iterable[int]) -> list[tuple[int, int, int, re.Match[str]]]:
+    """Non-overlapping matches of ``rules``: longest first, then the rule listed first.
 
     A match is kept only if its rule accepts it, so that a longer match a rule turns down ("a
     five" read as a rate) does not hide a shorter one that is an expression.
     """
     found: list[tuple[int, int, int, re.Match[str]]] = []
-    for index, (name, pattern) in enumerate(_RULES):
-        if timeml and name in EXTENSION_RULES:
-            continue
-        for m in pattern.finditer(resolver.text):
+    for index in rules:
+        for m in _RULES[index].pattern.finditer(resolver.text):
             if m.end() > m.start():
                 found.append((m.start(), m.end(), index, m))
     found.sort(key=lambda c: (c[0] - c[1], c[2], c[0]))
@@ -1628,7 +1722,7 @@ def _choose(resolver: _Resolver, timeml: bool) -> list[tuple[int, int, int, re.M
             continue
         if resolver.looks_like_title(start, end):
             continue
-        if _resolve(resolver, _RULES[index][0], m) is None:
+        if _resolve(resolver, _RULES[index].name, m) is None:
             continue
         taken[start:end] = b"\x01" * (end - start)
         chosen.append((start, end, index, m))
@@ -1644,10 +1738,22 @@ def find_times(text: str, published: date | None, *, timeml: bool = False) -> li
     "former" and "previously". Precision ``quarter`` also covers halves (``2021-H1``) and
     ``decade`` also centuries (``19``).
     """
-    resolver = _Resolver(text, published)
+    return _find_times(text, published, timeml=timeml)
+
+
+def _find_times(text: str, published: date | None, *, timeml: bool = False,
+                every_rule: bool = False) -> list[TimeRef]:
+    """:func:`find_times`; ``every_rule`` runs the rules whose triggers ``text`` lacks too, which
+    must change nothing (the tests compare the two)."""
+    plain = text if text.isascii() else text.translate(_LOOKALIKES)
+    resolver = _Resolver(plain, published)
+    if every_rule:
+        rules = [i for i, rule in enumerate(_RULES) if not (timeml and rule.name in EXTENSION_RULES)]
+    else:
+        rules = _rules_for(plain, timeml)
     found: list[TimeRef] = []
-    for start, end, index, m in _choose(resolver, timeml):
-        norm = _resolve(resolver, _RULES[index][0], m)
+    for start, end, index, m in _choose(resolver, rules):
+        norm = _resolve(resolver, _RULES[index].name, m)
         if norm is None:
             continue
         end = norm.end or end
