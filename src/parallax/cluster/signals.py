@@ -25,16 +25,13 @@ from datetime import date, datetime
 from functools import lru_cache
 from itertools import repeat
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
 from parallax.enrich.embed import Embedder, lead_text
 from parallax.model import Enrichment
-
-if TYPE_CHECKING:
-    from parallax.enrich.entities import Geography
 
 Vector = npt.NDArray[np.float32]
 
@@ -125,30 +122,11 @@ def places_in(text: str, extra: Iterable[str] = ()) -> frozenset[str]:
         candidates.append(word)
         if i + 1 < len(words):
             candidates.append(f"{word} {words[i + 1]}")
-    known = _countries(geo)
     for candidate in candidates:
-        country = known.get(candidate, _NOT_ASKED)
-        if country == _NOT_ASKED:
-            if len(known) >= _MOST_REMEMBERED:
-                known.clear()
-            country = known[candidate] = geo.country_of(candidate)
+        country = geo.country_of(candidate)
         if country:
             found.add(country)
     return frozenset(found)
-
-
-_NOT_ASKED = "\0"  # no country's name
-_MOST_REMEMBERED = 100_000
-_COUNTRIES: dict[int, tuple[Geography, dict[str, str | None]]] = {}
-
-
-def _countries(geo: Geography) -> dict[str, str | None]:
-    """What ``geo.country_of`` gave each word and word pair asked so far (names recur across
-    articles), kept per gazetteer."""
-    held = _COUNTRIES.get(id(geo))
-    if held is None or held[0] is not geo:
-        held = _COUNTRIES[id(geo)] = (geo, {})
-    return held[1]
 
 
 def event_days(text: str, published: date | None, enrichment: Enrichment | None = None) -> tuple[int, ...]:

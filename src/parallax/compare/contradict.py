@@ -21,7 +21,7 @@ import json
 import os
 import re
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -303,20 +303,16 @@ def fit_classifier(x: FloatArray, y: npt.NDArray[np.bool_], trained_on: str,
 
 
 def best_f1_threshold(probability: FloatArray, y: npt.NDArray[np.bool_]) -> float:
+    from parallax.evaluation.metrics import precision_recall_f1
+
     best = (-1.0, 0.5)
     for threshold in np.linspace(0.05, 0.95, 91):
-        best = max(best, (_f1(probability >= threshold, y), float(threshold)))
+        predicted = probability >= threshold
+        # Rounded F1 (as the evaluations report it), so that near-ties pick the same threshold.
+        f1 = precision_recall_f1(int(np.sum(predicted & y)), int(np.sum(predicted & ~y)),
+                                 int(np.sum(~predicted & y)))["f1"]
+        best = max(best, (f1, float(threshold)))
     return best[1]
-
-
-def _f1(predicted: npt.NDArray[np.bool_], gold: npt.NDArray[np.bool_]) -> float:
-    # Rounded to four places like the evaluations' F1, so that near-ties pick the same threshold.
-    tp = int(np.sum(predicted & gold))
-    fp = int(np.sum(predicted & ~gold))
-    fn = int(np.sum(~predicted & gold))
-    precision = tp / (tp + fp) if tp + fp else 0.0
-    recall = tp / (tp + fn) if tp + fn else 0.0
-    return round(2 * precision * recall / (precision + recall), 4) if precision + recall else 0.0
 
 
 # -- in compare -----------------------------------------------------------------------------------
@@ -331,13 +327,15 @@ class PolarityJudge:
     """
 
     def __init__(self, documents: Iterable[str], embed: Embed | None = None,
-                 model: ContradictionModel | None = None) -> None:
+                 model: ContradictionModel | None = None, vectors: Mapping[str, Any] | None = None) -> None:
         self._documents = documents
         self._embed = embed
         self._model = model
         self._weights: TermWeights | None = None
         # A negated claim is judged against each claim it is aligned with: embed it once.
-        self._vectors: dict[str, Any] = {}
+        # ``vectors`` (text -> vector from the embedder the model was fitted with) spares
+        # embedding what the caller already has.
+        self._vectors: dict[str, Any] = dict(vectors or {})
 
     def probability(self, a: str, b: str) -> float:
         model = self._model or load_model()

@@ -9,7 +9,6 @@ enrichment of each article.
 from __future__ import annotations
 
 import hashlib
-import re
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -32,11 +31,6 @@ from parallax.compare.framing import find_framing, find_loaded_words
 from parallax.model import Article, Claim, Conflict, Enrichment, Fact, iso
 
 SCHEMA = "parallax.comparison/1"
-_NEGATION = re.compile(r"\b(not|never|no|n't|neither|nor|denied|refused)\b", re.IGNORECASE)
-#: The polarity rule before the contradiction classifier: above this alignment probability, a
-#: negation in one claim only was a contradiction. Kept as the baseline the evaluations score
-#: (stance's polarity cue, the contradiction evaluation's rules).
-POLARITY_CONFIDENCE = 0.8
 LEAD_SENTENCES = 2
 
 
@@ -140,7 +134,7 @@ def compare(
     all_outlets = set(outlet_of.values())
     sentence_counts = {a.id: max(1, len(enrichments[a.id].sentences)) for a in articles}
     polarity = PolarityJudge((s.text for a in articles for s in enrichments[a.id].sentences),
-                             _known_vectors(claims, vectors, embedder))
+                             vectors=_known_vectors(claims, vectors, embedder))
     facts: list[Fact] = []
     for members in groups:
         fact_claims = tuple(
@@ -205,25 +199,15 @@ def _claim_vectors(claims: Sequence[Claim], enrichments: Mapping[str, Enrichment
     return np.vstack(rows).astype(np.float32)
 
 
-def _known_vectors(claims: Sequence[Claim], vectors: np.ndarray, embedder: Any) -> Embed | None:
-    """An embedding function for the contradiction classifier that starts from the claim vectors
-    already made, when they come from the embedder it was fitted with; ``None`` (its own default)
-    otherwise, since cosines from another model would mislead it."""
+def _known_vectors(claims: Sequence[Claim], vectors: np.ndarray, embedder: Any) -> dict[str, Any]:
+    """The claim vectors the contradiction classifier can read as they are: those from the
+    embedder it was fitted with (cosines from another model would mislead it), else none."""
     from parallax.compare.contradict import load_model as load_contradiction_model
     from parallax.enrich.embed import get_embedder
 
-    fitted_with = get_embedder(load_contradiction_model().embedder)
-    if getattr(embedder, "name", None) != fitted_with.name:
-        return None
-    known = {claim.text: vectors[i] for i, claim in enumerate(claims)}
-
-    def embed(texts: list[str]) -> np.ndarray:
-        missing = [t for t in dict.fromkeys(texts) if t not in known]
-        if missing:
-            known.update(zip(missing, np.asarray(fitted_with.embed(missing)), strict=True))
-        return np.stack([known[t] for t in texts])
-
-    return embed
+    if getattr(embedder, "name", None) != get_embedder(load_contradiction_model().embedder).name:
+        return {}
+    return {claim.text: vectors[i] for i, claim in enumerate(claims)}
 
 
 #: Entity kinds whose canonical name joins a claim's terms.
@@ -418,7 +402,7 @@ def _conflicts(
                             second, f"{tb.expression} ({tb.value})")
             # Opposite polarity: a negation in one claim only, and the contradiction classifier
             # (compare/contradict.py, fitted on SICK train) says the two contradict. The earlier
-            # gate, alignment probability >= POLARITY_CONFIDENCE, found under half of SICK test's
+            # gate, alignment probability >= 0.8, found under half of SICK test's
             # contradictions and almost none of FNC-1's disagreeing pairs; the classifier finds
             # most of SICK's at some cost in precision, and more of FNC-1's (docs/benchmarks.md).
             if polarity.contradicts(first.text, second.text):

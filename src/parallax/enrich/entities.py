@@ -38,7 +38,7 @@ class Geography:
     names: dict[str, str]
 
     def country_of(self, text: str) -> str | None:
-        key = _bare(text).casefold()
+        key = _lookup_key(text)
         return self.names.get(key) or self.demonyms.get(key) or self.capitals.get(key)
 
 
@@ -74,6 +74,12 @@ def role_phrases() -> tuple[str, ...]:
 @cache
 def _role_words() -> frozenset[str]:
     return frozenset(word for role in role_phrases() for word in role.split())
+
+
+@lru_cache(maxsize=100_000)
+def _lookup_key(text: str) -> str:
+    # Story clustering asks about every word and word pair of every article, and names recur.
+    return _bare(text).casefold()
 
 
 def _bare(text: str) -> str:

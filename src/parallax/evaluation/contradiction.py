@@ -29,6 +29,7 @@ against the body sentence that best states it): a contradiction is read as ``dis
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -54,6 +55,11 @@ ANCHORS = {"fine_tuned_transformers_three_way_accuracy": 0.90}
 #: How much better than the rules (F1 on the contradiction class) the classifier must be on SICK
 #: test before it is worth wiring into ``compare``.
 CLEAR_MARGIN = 0.05
+#: compare's polarity rule before the classifier, kept as the baseline these evaluations score
+#: (here and in stance): a negation from this narrower list in one claim only, at alignment
+#: probability POLARITY_CONFIDENCE or more, was a contradiction.
+OLDER_NEGATION = re.compile(r"\b(not|never|no|n't|neither|nor|denied|refused)\b", re.IGNORECASE)
+POLARITY_CONFIDENCE = 0.8
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,17 +130,13 @@ def hand_rules(kinds: Sequence[frozenset[str]], cue: npt.NDArray[np.bool_],
     """compare's conflict rules before the classifier: its number and date conflicts, and a
     negation in one claim only (its older, narrower cue) at alignment probability
     ``POLARITY_CONFIDENCE`` or more."""
-    from parallax.compare.core import POLARITY_CONFIDENCE
-
     other = np.array([bool(k - {"polarity"}) for k in kinds], dtype=bool)
     return other | (cue & (probability >= POLARITY_CONFIDENCE))
 
 
 def polarity_cue(a: Sequence[str], b: Sequence[str]) -> npt.NDArray[np.bool_]:
     """``compare``'s older polarity cue alone: a negation in one claim only."""
-    from parallax.compare.core import _NEGATION
-
-    return np.array([bool(_NEGATION.search(x)) != bool(_NEGATION.search(y))
+    return np.array([bool(OLDER_NEGATION.search(x)) != bool(OLDER_NEGATION.search(y))
                      for x, y in zip(a, b, strict=True)], dtype=bool)
 
 

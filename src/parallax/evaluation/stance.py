@@ -242,14 +242,14 @@ def best_sentences(pairs: Sequence[StancePair], bodies: Mapping[str, str],
 
 
 def negated(text: str) -> bool:
-    from parallax.compare.core import _NEGATION
+    from parallax.evaluation.contradiction import OLDER_NEGATION
 
-    return bool(_NEGATION.search(text))
+    return bool(OLDER_NEGATION.search(text))
 
 
 def decide(headline: str, sentences: Sequence[str], score: PairScore, related_at: float) -> str:
     """One pair's stance from its scores and the body's sentences (see the module's docstring)."""
-    from parallax.compare.core import POLARITY_CONFIDENCE
+    from parallax.evaluation.contradiction import POLARITY_CONFIDENCE
 
     if score.relatedness < related_at:
         return "unrelated"
