@@ -12,8 +12,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from parallax.cluster.signals import body_of
 from parallax.enrich import embed as E
 from parallax.errors import ConfigError, MissingExtraError
+from parallax.text import is_dateline
 
 RATES = "The central bank raised its main interest rate by a quarter point on Tuesday to cool prices."
 RATES_AGAIN = (
@@ -235,3 +237,23 @@ def test_vectors_round_trip_through_bytes(minilm: E.OnnxMiniLM) -> None:
         E.vector_from_bytes(data, dim=768)
     with pytest.raises(ValueError):
         E.vector_to_bytes(np.zeros((2, 3)))
+
+
+@pytest.mark.parametrize("line", [
+    "June 06, 2013", "Updated Thu 6 May 2010, 9:03am AEST", "Posted 11/27/2005 7:21 AM",
+    "9 September 2013 Last updated at 14:08 GMT", "TUESDAY, OCTOBER 11, 2011", "Published: July 29, 2004",
+])
+def test_a_dateline_is_not_the_lead(line: str) -> None:
+    assert is_dateline(line)
+    lead = "The mayor opened the bridge. Traffic resumed at noon. Crowds cheered."
+    text = f"{line}\n{lead} Tolls begin in May. Cyclists ride free."
+    assert E.lead_text(text) == lead
+    assert body_of(text) == "Tolls begin in May. Cyclists ride free."
+
+
+@pytest.mark.parametrize("line", [
+    "Ellen DeGeneres to host 2014 Oscars", "5.9 earthquake jolts Iran", "Two dead in May 5 attack",
+    "Report: team offers $200 million", "Published his memoir in 2004", "",
+])
+def test_a_headline_with_numbers_is_not_a_dateline(line: str) -> None:
+    assert not is_dateline(line)

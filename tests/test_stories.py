@@ -12,10 +12,18 @@ from typer.testing import CliRunner
 
 from parallax.cli import app
 from parallax.cluster import StoryClusterer, cluster_signals, load_model, rebuild_stories, update_stories
-from parallax.cluster.signals import EmbeddingCache, signals_for
+from parallax.cluster.model import Calibration, Logistic
+from parallax.cluster.signals import FEATURES, ArticleSignals, EmbeddingCache, signals_for
 from parallax.enrich import enrich_store
 from parallax.enrich.embed import get_embedder
-from parallax.evaluation.clustering import adjusted_rand, bcubed, read_allsides, read_ecbplus
+from parallax.evaluation.clustering import (
+    ECB_DEV_TOPICS,
+    adjusted_rand,
+    bcubed,
+    order_spread,
+    read_allsides,
+    read_ecbplus,
+)
 from parallax.ingest import ingest
 from parallax.store import Store
 
@@ -150,9 +158,11 @@ def test_metrics_on_known_cases() -> None:
 
 
 # Floors pinned from the measured figures, minus a small epsilon: a regression fails the suite.
-ECB_SUBSET = ("2", "5", "12")  # three dev topics, never used in fitting
+# The eight dev topics, never used in fitting (197 documents): three topics alone gave a floor that
+# one article's decision could move by several points.
+ECB_SUBSET = ECB_DEV_TOPICS
 EPSILON = 0.02
-FLOORS = {"topic": 0.974, "subtopic": 0.877}  # measured 2026-11-23 with story_model_v1
+FLOORS = {"topic": 0.972, "subtopic": 0.872}  # measured 2026-11-23 with story_model_v1
 
 
 def test_quality_floor_on_ecbplus_dev_topics(data_dir: Path) -> None:
@@ -229,3 +239,61 @@ def test_a_syndicated_copy_is_listed_but_counts_once(stream: list) -> None:  # t
     assert "Reprint Daily" in story.outlets
     independent = {a.outlet for a in stream[:10] if a.id in story.article_ids and a.outlet}
     assert story.independent_outlets == len(independent)
+
+
+def _toy(article_id: str, x: float, y: float) -> ArticleSignals:
+    vector = np.array([x, y, 0.0], dtype=np.float32)
+    vector /= np.linalg.norm(vector)
+    return ArticleSignals(id=article_id, title=article_id, lead=vector, body=vector, names=frozenset(),
+                          places=frozenset(), days=(), day=None)
+
+
+def test_an_article_that_bridges_two_events_folds_them_into_one() -> None:
+    # One story for everything; an event link of sigmoid(20 (cosine - 0.5)) between two articles.
+    everything = Logistic(tuple(0.0 for _ in FEATURES), 10.0)
+    by_lead = Logistic(tuple(20.0 if f == "lead_cosine" else 0.0 for f in FEATURES), -10.0)
+    calibration = Calibration(everything, by_lead, 0.5, 0.5, 2.0)
+    model = load_model()
+    first, second = _toy("a", 1.0, 0.0), _toy("b", 0.45, np.sqrt(1 - 0.45**2))  # cosine 0.45
+    clusterer = cluster_signals([first, second], model, calibration)
+    assert sorted(e for _, e in clusterer.assignments().values()) == [0, 1]
+    # Near both: it joins the first event, which now looks like the second one.
+    bridge = _toy("c", 1.45, np.sqrt(1 - 0.45**2))
+    clusterer.add(bridge)
+    assert len({e for _, e in clusterer.assignments().values()}) == 1
+    # Replaying what was stored and clustering the same stream from scratch agree.
+    resumed = StoryClusterer(model, calibration)
+    for article_id, story_id, event, _, copy_of in clusterer.memberships():
+        resumed.restore({"a": first, "b": second, "c": bridge}[article_id], story_id, event, copy_of)
+    assert resumed.memberships() == clusterer.memberships()
+    (story,) = clusterer.stories()
+    assert [e.article_ids for e in story.events] == [("a", "b", "c")]
+
+
+def test_incremental_equals_batch_on_look_alike_events(data_dir: Path) -> None:
+    # Undated ECB+ documents of four topics: events form, merge and split inside each story.
+    items = [item for item in read_ecbplus(data_dir / "ecbplus") if item.topic in {"2", "5", "12", "18"}]
+    signals = signals_for([item.article for item in items], EmbeddingCache(get_embedder()))
+    model = load_model()
+    calibration = model.for_embedder(get_embedder().name)
+    expected = cluster_signals(signals, model, calibration).memberships()
+    assert len({(row[1], row[2]) for row in expected}) > len({row[1] for row in expected})
+    by_id = {s.id: s for s in signals}
+    for cut in (5, 40, len(signals) - 3):
+        resumed = StoryClusterer(model, calibration)
+        for article_id, story_id, event, _, copy_of in cluster_signals(signals[:cut], model,
+                                                                       calibration).memberships():
+            resumed.restore(by_id[article_id], story_id, event, copy_of)
+        resumed.add_all(signals[cut:])
+        assert [row[:3] for row in resumed.memberships()] == [row[:3] for row in expected]
+
+
+def test_order_spread_summarises_runs() -> None:
+    gold = (["t1", "t1", "t2", "t2"], ["a", "b", "c", "c"])
+    perfect = ([1, 1, 2, 2], [(1, 0), (1, 1), (2, 0), (2, 0)])
+    lumped = ([1, 1, 1, 1], [(1, 0), (1, 0), (1, 0), (1, 0)])
+    spread = order_spread([perfect, lumped], gold, {"all": range(4), "first": [0, 1]})
+    assert spread["all_topic_bcubed_f1"]["max"] == 1.0
+    assert spread["all_topic_bcubed_f1"]["min"] == pytest.approx(2 * 0.5 / 1.5, abs=1e-4)
+    assert spread["first_topic_bcubed_f1"] == {"mean": 1.0, "min": 1.0, "max": 1.0, "orders": 2}
+    assert spread["all_subtopic_bcubed_f1"]["orders"] == 2

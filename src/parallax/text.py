@@ -1,4 +1,4 @@
-"""Small text helpers shared by the readers."""
+"""Small text helpers shared by the readers and the pipeline stages."""
 
 from __future__ import annotations
 
@@ -27,3 +27,30 @@ def clip(text: str, limit: int = 80) -> str:
     """Shorten text for messages and tables."""
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "\u2026"
+
+
+# Words a dateline holds besides numbers: "Updated Saturday, December 05, 2009 8:28 PM",
+# "9 September 2013 Last updated at 14:08 GMT", "Posted 11/27/2005 7:21 AM".
+_DATELINE_VOCABULARY = (
+    "published updated posted last at on article by date time am pm a.m p.m a m p gmt utc bst cet "
+    "est edt cst cdt mst mdt pst pdt et pt ist aest jst kst th st nd rd "
+    "monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thur thurs fri sat "
+    "sun january february march april may june july august september october november december jan "
+    "feb mar apr jun jul aug sep sept oct nov dec"
+)
+_DATELINE_WORDS = frozenset(_DATELINE_VOCABULARY.split())
+_DATELINE_TOKEN = re.compile(r"[^\W\d_]+(?:\.[^\W\d_])*\.?|\d+")
+
+
+def is_dateline(line: str) -> bool:
+    """Whether ``line`` gives only when a page was written or updated, not a headline or text.
+
+    News pages saved as text often open with one ("June 06, 2013", "Updated Thu 6 May 2010,
+    9:03am AEST"); read as a headline it makes unrelated reports look alike.
+    """
+    tokens = _DATELINE_TOKEN.findall(line.casefold())
+    if not tokens or len(line) > 80:
+        return False
+    has_number = any(token.isdigit() for token in tokens)
+    words = [token.rstrip(".") for token in tokens if not token.isdigit()]
+    return has_number and all(word in _DATELINE_WORDS for word in words)

@@ -37,8 +37,15 @@ from parallax.model import Story, StoryEvent
 
 @dataclass(slots=True)
 class _Event:
-    members: list[ArticleSignals] = field(default_factory=list)
-    ids: list[str] = field(default_factory=list)
+    members: list[tuple[int, ArticleSignals]] = field(default_factory=list)  # (arrival, signals)
+    ids: list[tuple[int, str]] = field(default_factory=list)  # copies included
+
+    def representatives(self, k: int) -> list[ArticleSignals]:
+        return [signals for _, signals in self.members[-k:]]
+
+    @property
+    def article_ids(self) -> list[str]:
+        return [article_id for _, article_id in self.ids]
 
 
 @dataclass(slots=True)
@@ -90,6 +97,7 @@ class StoryClusterer:
         story = self._new_story() if chosen is None else self._stories[chosen]
         event = self._best_event(story, article)
         self._add_member(story, arrival, article, event)
+        self._maybe_merge_event(story, event)
         self._maybe_merge(story)
         return self._root(story.index)
 
@@ -144,13 +152,43 @@ class StoryClusterer:
     def _best_event(self, story: _Story, article: ArticleSignals) -> int:
         best, best_score = len(story.events), self.calibration.event_threshold
         for index, event in enumerate(story.events):
-            others = event.members[-self.model.representatives:]
+            others = event.representatives(self.model.representatives)
             if not others:
                 continue
             score = float(self.calibration.event.probability(feature_matrix(article, others)).mean())
             if score > best_score:
                 best, best_score = index, score
         return best
+
+    def _event_link(self, first: _Event, second: _Event) -> float:
+        theirs = second.representatives(self.model.representatives)
+        mine = first.representatives(self.model.representatives)
+        if not mine or not theirs:
+            return 0.0
+        return float(np.mean([self.calibration.event.probability(feature_matrix(a, theirs)).mean()
+                              for a in mine]))
+
+    def _maybe_merge_event(self, story: _Story, changed: int) -> None:
+        """Fold events of a story that an article has made look like one: the first articles of
+        an event often say too little to place, and a story merge brings two lists of events.
+
+        The event that grew is judged against each other event; the best one above the event
+        threshold takes it, and the merged event is judged again, until none qualifies.
+        """
+        while len(story.events) > 1 and story.events[changed].members:
+            best, best_score = None, self.calibration.event_threshold
+            for index, other in enumerate(story.events):
+                if index == changed or not other.members:
+                    continue
+                score = self._event_link(story.events[changed], other)
+                if score > best_score:
+                    best, best_score = index, score
+            if best is None:
+                return
+            keep, drop = sorted((changed, best))
+            _merge_events(story.events[keep], story.events[drop])
+            del story.events[drop]
+            changed = keep
 
     def _maybe_merge(self, story: _Story) -> None:
         if len(story.members) < 2:
@@ -208,8 +246,8 @@ class StoryClusterer:
         story.ids.append((arrival, article.id))
         while len(story.events) <= event:
             story.events.append(_Event())
-        story.events[event].members.append(article)
-        story.events[event].ids.append(article.id)
+        story.events[event].members.append((arrival, article))
+        story.events[event].ids.append((arrival, article.id))
         lead = article.lead.astype(np.float64)
         story.lead_sum = lead if story.lead_sum is None else story.lead_sum + lead
         self._by_article[article.id] = story.index
@@ -225,8 +263,8 @@ class StoryClusterer:
         self._by_article[article.id] = story.index
         original = article.syndicated_of
         for event in story.events:
-            if original in event.ids:
-                event.ids.append(article.id)
+            if original in event.article_ids:
+                event.ids.append((arrival, article.id))
                 break
         self._touch(story, article.day)
 
@@ -255,6 +293,7 @@ class StoryClusterer:
         older.ids = list(heapq.merge(older.ids, younger.ids, key=lambda m: m[0]))
         older.copies.update(younger.copies)
         older.copy_outlets |= younger.copy_outlets
+        first_new = len(older.events)
         older.events.extend(younger.events)
         assert older.lead_sum is not None and younger.lead_sum is not None
         older.lead_sum = older.lead_sum + younger.lead_sum
@@ -265,6 +304,13 @@ class StoryClusterer:
         self._set_centroid(older)
         for day in (younger.first_day, younger.last_day):
             self._touch(older, day)
+        # The younger story's events are judged against the older one's, oldest first.
+        index = first_new
+        while index < len(older.events):
+            before = len(older.events)
+            self._maybe_merge_event(older, index)
+            if len(older.events) == before:
+                index += 1
 
     # -- results ---------------------------------------------------------------------------------
 
@@ -275,7 +321,7 @@ class StoryClusterer:
             if story.merged_into is not None:
                 continue
             for e, event in enumerate(story.events):
-                for article_id in event.ids:
+                for article_id in event.article_ids:
                     found[article_id] = (story.index, e)
             for _, article_id in story.ids:
                 found.setdefault(article_id, (story.index, 0))
@@ -288,7 +334,8 @@ class StoryClusterer:
             if story.merged_into is not None:
                 continue
             story_id = _story_id(story)
-            event_of = {article_id: e for e, event in enumerate(story.events) for article_id in event.ids}
+            event_of = {article_id: e for e, event in enumerate(story.events)
+                        for article_id in event.article_ids}
             for arrival, article_id in story.ids:
                 rows.append((article_id, story_id, event_of.get(article_id, 0), arrival,
                              story.copies.get(article_id)))
@@ -309,9 +356,10 @@ class StoryClusterer:
         key = [name for name, count in names.most_common(8) if count >= min(2, len(members))]
         events = []
         for index, event in enumerate(story.events):
-            event_days = [s.day for s in event.members if s.day is not None]
+            event_members = [signals for _, signals in event.members]
+            event_days = [s.day for s in event_members if s.day is not None]
             events.append(StoryEvent(
-                index=index, title=_central_title(event.members), article_ids=tuple(event.ids),
+                index=index, title=_central_title(event_members), article_ids=tuple(event.article_ids),
                 start=_date(min(event_days)) if event_days else None,
                 end=_date(max(event_days)) if event_days else None,
             ))
@@ -330,6 +378,12 @@ class StoryClusterer:
             events=tuple(events),
             model=model_name,
         )
+
+
+def _merge_events(keep: _Event, drop: _Event) -> None:
+    # Members stay in arrival order, as replaying stored memberships would put them.
+    keep.members = list(heapq.merge(keep.members, drop.members, key=lambda m: m[0]))
+    keep.ids = list(heapq.merge(keep.ids, drop.ids, key=lambda m: m[0]))
 
 
 def _story_id(story: _Story) -> str:

@@ -32,6 +32,7 @@ import numpy.typing as npt
 
 from parallax.enrich.embed import Embedder, lead_text
 from parallax.model import Enrichment
+from parallax.text import is_dateline
 
 Vector = npt.NDArray[np.float32]
 
@@ -189,6 +190,11 @@ def lead_of(title: str, text: str) -> str:
 
 def body_of(text: str) -> str:
     """The body excerpt: what follows the lead, up to :data:`BODY_CHARS` characters."""
+    # A dateline above the lead is left out of the body too, or the lead would not be found.
+    lines = text.splitlines()
+    while lines and (not lines[0].strip() or is_dateline(lines[0])):
+        lines.pop(0)
+    text = "\n".join(lines) or text
     flat = " ".join(text.split())
     lead = lead_text(text)
     rest = flat[len(lead):].strip() if flat.startswith(lead[:50]) else flat

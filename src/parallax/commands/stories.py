@@ -165,6 +165,9 @@ def eval_clustering(
     embedder: EmbedderOption = None,
     cache: CacheOption = None,
     baselines: Annotated[bool, typer.Option(help="Run the TF-IDF baseline beside ours.")] = True,
+    orders: Annotated[int, typer.Option(
+        min=1, help="ECB+: stream orders to cluster (hash order, then seeded shuffles) for the "
+                    "spread of the figures.")] = 6,
     format: EvalFormat = "table",
 ) -> None:
     """Story clustering: B-cubed precision, recall, F1 and ARI, beside a TF-IDF baseline."""
@@ -172,7 +175,8 @@ def eval_clustering(
 
     if dataset not in {"ecbplus", "allsides"}:
         raise typer.BadParameter("use ecbplus or allsides", param_hint="--dataset")
-    result = evaluate_clustering(path, dataset, embedder=embedder, cache_dir=cache, baselines=baselines)
+    result = evaluate_clustering(path, dataset, embedder=embedder, cache_dir=cache, baselines=baselines,
+                                 orders=orders)
     _print_evaluation(result, format)
     if format != "json":
         _print_extras(result)
@@ -199,6 +203,9 @@ def _print_extras(result: dict[str, Any]) -> None:
     for name, figures in result.get("splits", {}).items():
         shown = ", ".join(f"{k} {v}" for k, v in figures.items())
         out.print(f"split {name}: {shown}", highlight=False)
+    for name, spread in result.get("orders", {}).items():
+        out.print(f"over {spread['orders']} stream orders {name}: mean {spread['mean']}, "
+                  f"min {spread['min']}, max {spread['max']}", highlight=False)
     for name, figures in result.get("baselines", {}).items():
         shown = figures if isinstance(figures, str) else ", ".join(f"{k} {v}" for k, v in figures.items())
         out.print(f"baseline {name}: {shown}", highlight=False)

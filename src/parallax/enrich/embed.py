@@ -37,6 +37,7 @@ import numpy as np
 import numpy.typing as npt
 
 from parallax.errors import ConfigError, MissingExtraError
+from parallax.text import is_dateline
 
 if TYPE_CHECKING:
     from tokenizers import Tokenizer
@@ -554,6 +555,8 @@ def lead_text(text: str, sentences: int = LEAD_SENTENCES, max_chars: int = LEAD_
     """The first ``sentences`` sentences of ``text``, cut to at most about ``max_chars`` characters."""
     picked: list[str] = []
     for paragraph in text.splitlines():
+        if not picked and is_dateline(paragraph):
+            continue  # "June 06, 2013" above the first sentence says when, not what
         for sentence in _SENTENCE_BREAK.split(paragraph):
             sentence = " ".join(sentence.split())
             if sentence:
