@@ -255,3 +255,31 @@ def test_predicates_of_the_lexicon() -> None:
     lifted = probabilities(cosine, overlap, shared=np.array([[True]]))[0, 0]
     assert lifted > probabilities(cosine, overlap)[0, 0]
     assert probabilities(np.array([[0.0]]), np.array([[0.0]]), shared=np.array([[True]]))[0, 0] < 0.1
+
+
+class _CountingEmbedder:
+    name = "counting"
+
+    def __init__(self) -> None:
+        self.seen: list[str] = []
+
+    def embed(self, texts: list[str]) -> Any:
+        import numpy as np
+
+        self.seen.extend(texts)
+        return np.array([[float(len(t)), 1.0] for t in texts], dtype=np.float32)
+
+
+def test_noun_phrases_are_embedded_once_per_process() -> None:
+    from parallax.compare.framing import clear_phrase_cache, phrase_vectors
+
+    clear_phrase_cache()
+    embedder = _CountingEmbedder()
+    first = phrase_vectors(["the ministry", "comfort women", "the ministry"], embedder)
+    assert embedder.seen == ["the ministry", "comfort women"]
+    again = phrase_vectors(["comfort women", "treated water"], embedder)
+    assert embedder.seen == ["the ministry", "comfort women", "treated water"]
+    assert again["comfort women"].tolist() == first["comfort women"].tolist() == [13.0, 1.0]
+    clear_phrase_cache()
+    phrase_vectors(["the ministry"], embedder)
+    assert embedder.seen[-1] == "the ministry" and len(embedder.seen) == 4

@@ -52,11 +52,38 @@ def noun_phrases(doc: Any) -> list[tuple[str, int, int, str]]:
     return list(found.values())
 
 
+#: Noun phrases recur from one comparison of a story to the next (and across stories: "the
+#: foreign minister"); their vectors are kept, up to this many, for the life of the process.
+PHRASE_CACHE_SIZE = 50_000
+_phrase_cache: dict[tuple[str, str], Any] = {}
+
+
+def phrase_vectors(texts: Sequence[str], embedder: Any) -> dict[str, Any]:
+    """Vectors of ``texts`` by text: each distinct phrase embedded once, in one batch, and only
+    when an earlier comparison has not embedded it with the same model already."""
+    model = str(getattr(embedder, "name", type(embedder).__name__))
+    found = {text: _phrase_cache.get((model, text)) for text in dict.fromkeys(texts)}
+    missing = [text for text, vector in found.items() if vector is None]
+    if missing:
+        if len(_phrase_cache) + len(missing) > PHRASE_CACHE_SIZE:
+            _phrase_cache.clear()  # simplest bound: start again rather than track recency
+        for text, vector in zip(missing, embedder.embed(missing), strict=True):
+            found[text] = vector
+            _phrase_cache[(model, text)] = vector
+    return found
+
+
+def clear_phrase_cache() -> None:
+    """Forget every kept phrase vector (benchmarks time a comparison from cold with it)."""
+    _phrase_cache.clear()
+
+
 def find_framing(articles: Sequence[Article], docs: Mapping[str, Any], embedder: Any) -> list[dict[str, Any]]:
     """Referents named differently by different outlets, with each outlet's label."""
     phrases = {a.id: noun_phrases(docs[a.id]) for a in articles}
+    known = phrase_vectors([p[0] for items in phrases.values() for p in items], embedder)
     vectors = {
-        aid: embedder.embed([p[0] for p in items]) if items else np.zeros((0, 1))
+        aid: np.vstack([known[p[0]] for p in items]) if items else np.zeros((0, 1))
         for aid, items in phrases.items()
     }
     outlet = {a.id: a.outlet or a.id for a in articles}
