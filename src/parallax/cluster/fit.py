@@ -1,6 +1,10 @@
 """Fit the story model from training data and write the versioned model file.
 
     python -m parallax.cluster.fit [--data ../shared/data] [--cache DIR] [--out FILE]
+    python -m parallax.cluster.fit --similarity-only [--data ...] [--cache DIR] [--out FILE]
+
+``--similarity-only`` refits the similarity regressions alone, with the IDF table already in the
+file, and leaves every other entry of the file as it is.
 
 Training data only: the ECB+ topics outside the standard dev set (2, 5, 12, 18, 21, 23, 34, 35),
 the AllSides stories dated before August 2021, and the SemEval-2022 Task 8 training split for the
@@ -16,6 +20,7 @@ SemEval dimension.
 from __future__ import annotations
 
 import argparse
+import json
 import math
 import os
 import sys
@@ -53,7 +58,15 @@ from parallax.evaluation.clustering import (
     read_allsides,
     read_ecbplus,
 )
-from parallax.evaluation.similarity import DIMENSIONS, fit_regression, pair_rows, read_semeval, route
+from parallax.evaluation.similarity import (
+    DIMENSIONS,
+    ROUTE_FEATURES,
+    fit_regression,
+    pair_rows,
+    read_semeval,
+    route,
+    route_columns,
+)
 
 Rows = npt.NDArray[np.float64]
 
@@ -195,14 +208,34 @@ def fit_embedder(name: str, data: Path, cache_dir: Path | None, idf: tuple[dict[
 def fit_similarity(name: str, data: Path, cache_dir: Path | None,
                    idf: tuple[dict[str, float], float]) -> dict[str, Regression]:
     pairs = [p for p in read_semeval(data / "semeval2022_task8" / "training_set.csv") if route(p) == name]
-    rows = pair_rows(pairs, name, cache_dir, idf=idf)
+    rows = route_columns(pair_rows(pairs, name, cache_dir, idf=idf), name)
     found = {}
     for dimension in DIMENSIONS:
         keep = [i for i, p in enumerate(pairs) if dimension in p.scores]
         gold = np.array([pairs[i].scores[dimension] for i in keep])
         weights, bias = fit_regression(Regression.expand(rows[keep]), gold)
-        found[dimension] = Regression(weights, bias)
+        found[dimension] = Regression(weights, bias, ROUTE_FEATURES[name])
     return found
+
+
+def refit_similarity(path: Path, data: Path, cache_dir: Path | None, embedders: Sequence[str]) -> None:
+    """Refit the similarity regressions of the model file at ``path`` and write them into it.
+
+    The words signal is read with the file's own IDF table, as scoring will read it. The file is
+    edited as JSON, replacing the ``similarity`` entries alone, so that nothing else in it changes
+    (not even the rounding of numbers that a round trip through :class:`StoryModel` would redo).
+    """
+    current = StoryModel.from_json(json.loads(path.read_text(encoding="utf-8")))
+    idf = (dict(current.idf), current.idf_unseen)
+    fitted = {get_embedder(name).name: fit_similarity(name, data, cache_dir, idf) for name in embedders}
+    # Read again just before writing: embedding without a cache takes minutes, and the file may
+    # have changed since.
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    for key, regressions in fitted.items():
+        if key not in raw["calibrations"]:
+            raise SystemExit(f"{path} has no calibration for {key}: run the full fit")
+        raw["calibrations"][key]["similarity"] = {d: r.to_json() for d, r in regressions.items()}
+    path.write_text(json.dumps(raw, indent=1) + "\n", encoding="utf-8")
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -213,7 +246,13 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--cache", type=Path, default=None, help="keep embeddings here between runs")
     parser.add_argument("--out", type=Path, default=Path(__file__).with_name(MODEL_FILE))
     parser.add_argument("--embedders", default="minilm,e5-multilingual")
+    parser.add_argument("--similarity-only", action="store_true",
+                        help="refit only the similarity regressions of the file given by --out")
     args = parser.parse_args(argv)
+    if args.similarity_only:
+        refit_similarity(args.out, args.data, args.cache, args.embedders.split(","))
+        print(f"wrote the similarity regressions of {args.out}", file=sys.stderr)
+        return
     ecb, sides = training_items(args.data)
     semeval = read_semeval(args.data / "semeval2022_task8" / "training_set.csv")
     texts = [f"{item.article.title}\n{item.article.text}" for item in [*ecb, *sides]]

@@ -53,14 +53,17 @@ class Logistic:
 
 @dataclass(frozen=True, slots=True)
 class Regression:
-    """A score on SemEval-2022 Task 8's 1-4 scale from :data:`FEATURES` and their squares (clipped).
+    """A score on SemEval-2022 Task 8's 1-4 scale from pair features and their squares (clipped).
 
     The squares let a score bend where the humans' scale does: between "somewhat" and "very"
     similar, a small rise in cosine means much more than it does among unrelated pairs.
+    ``features`` names the columns of the rows it scores, in order: :data:`FEATURES`, or those
+    and some of the similarity-only columns of :mod:`parallax.cluster.similarity`.
     """
 
     weights: tuple[float, ...]
     bias: float
+    features: tuple[str, ...] = FEATURES
 
     @staticmethod
     def expand(rows: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
@@ -72,11 +75,18 @@ class Regression:
         return result
 
     def to_json(self) -> dict[str, Any]:
-        return {"weights": [round(w, 6) for w in self.weights], "bias": round(self.bias, 6)}
+        return {"weights": [round(w, 6) for w in self.weights], "bias": round(self.bias, 6),
+                "features": list(self.features)}
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Regression:
-        return cls(tuple(float(w) for w in data["weights"]), float(data["bias"]))
+        # Files written before the similarity-only columns existed hold no names: FEATURES then.
+        features = tuple(str(f) for f in data.get("features", FEATURES))
+        weights = tuple(float(w) for w in data["weights"])
+        if len(weights) != 2 * len(features):
+            raise ValueError(f"a similarity regression has {len(weights)} weights for "
+                             f"{len(features)} features and their squares")
+        return cls(weights, float(data["bias"]), features)
 
 
 @dataclass(frozen=True, slots=True)
