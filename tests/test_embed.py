@@ -242,6 +242,7 @@ def test_vectors_round_trip_through_bytes(minilm: E.OnnxMiniLM) -> None:
 @pytest.mark.parametrize("line", [
     "June 06, 2013", "Updated Thu 6 May 2010, 9:03am AEST", "Posted 11/27/2005 7:21 AM",
     "9 September 2013 Last updated at 14:08 GMT", "TUESDAY, OCTOBER 11, 2011", "Published: July 29, 2004",
+    "8:24am:", "11/28/05", "Monday, 5 May",
 ])
 def test_a_dateline_is_not_the_lead(line: str) -> None:
     assert is_dateline(line)
@@ -253,7 +254,22 @@ def test_a_dateline_is_not_the_lead(line: str) -> None:
 
 @pytest.mark.parametrize("line", [
     "Ellen DeGeneres to host 2014 Oscars", "5.9 earthquake jolts Iran", "Two dead in May 5 attack",
-    "Report: team offers $200 million", "Published his memoir in 2004", "",
+    "Report: team offers $200 million", "Published his memoir in 2004", "", "Article 50",
+    "May on Article 50", "TIME 100", "9/11", "May at 60", "By 2050", "5%", "3-1", "Sunday",
 ])
 def test_a_headline_with_numbers_is_not_a_dateline(line: str) -> None:
     assert not is_dateline(line)
+
+
+def test_the_article_vector_leaves_a_dateline_sentence_out() -> None:
+    from parallax.enrich.pipeline import lead_text
+    from parallax.model import Article, Enrichment, Sentence
+
+    parts = ["June 06, 2013", "The mayor opened the bridge.", "Traffic resumed at noon.", "Crowds cheered.",
+             "Tolls follow."]
+    text = parts[0] + "\n" + " ".join(parts[1:])
+    sentences = tuple(Sentence(index=i, start=text.index(p), end=text.index(p) + len(p), text=p)
+                      for i, p in enumerate(parts))
+    article = Article(id="a", text=text, title="Bridge opens")
+    assert lead_text(article, Enrichment("a", sentences)) == (
+        "Bridge opens. The mayor opened the bridge. Traffic resumed at noon. Crowds cheered")

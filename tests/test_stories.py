@@ -297,3 +297,22 @@ def test_order_spread_summarises_runs() -> None:
     assert spread["all_topic_bcubed_f1"]["min"] == pytest.approx(2 * 0.5 / 1.5, abs=1e-4)
     assert spread["first_topic_bcubed_f1"] == {"mean": 1.0, "min": 1.0, "max": 1.0, "orders": 2}
     assert spread["all_subtopic_bcubed_f1"]["orders"] == 2
+
+
+def test_every_event_of_a_merged_story_is_judged() -> None:
+    # Events A0, A1, A2 and B3, B4 of two stories; merging them folds B3 and A1 into A0, which
+    # shifts the list; B4 (10 degrees from A2) must still be judged, and fold into A2.
+    def at(article_id: str, degrees: float) -> ArticleSignals:
+        angle = np.radians(degrees)
+        return _toy(article_id, float(np.cos(angle)), float(np.sin(angle)))
+
+    by_lead = Logistic(tuple(20.0 if f == "lead_cosine" else 0.0 for f in FEATURES), -10.0)
+    calibration = Calibration(Logistic(tuple(0.0 for _ in FEATURES), -10.0), by_lead, 0.5, 0.5, 2.0)
+    clusterer = StoryClusterer(load_model(), calibration)
+    placed = ((at("A0", 0), "old", 0), (at("A1", 70), "old", 1), (at("A2", 180), "old", 2),
+              (at("B3", 35), "young", 0), (at("B4", 190), "young", 1))
+    for article, story, event in placed:
+        clusterer.restore(article, story, event)
+    older, younger = clusterer._stories
+    clusterer._merge(older, younger)
+    assert sorted(sorted(e.article_ids) for e in older.events) == [["A0", "A1", "B3"], ["A2", "B4"]]

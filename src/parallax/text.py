@@ -40,6 +40,14 @@ _DATELINE_VOCABULARY = (
 )
 _DATELINE_WORDS = frozenset(_DATELINE_VOCABULARY.split())
 _DATELINE_TOKEN = re.compile(r"[^\W\d_]+(?:\.[^\W\d_])*\.?|\d+")
+_MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+          r"|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)")
+# What makes a line a date and not a headline that happens to hold a number ("Article 50", "May
+# at 60", "9/11"): a month next to a day or year, a clock time, or a day, month and year in digits.
+_DATE_ANCHOR = re.compile(
+    rf"\b{_MONTH}\.?\s*\d{{1,4}}(?!\d)|\b\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}\b"
+    r"|\b\d{1,2}\s*:\s*\d{2}(?!\d)|\b\d{1,4}\s*[/.\-]\s*\d{1,2}\s*[/.\-]\s*\d{2,4}(?!\d)"
+)
 
 
 def is_dateline(line: str) -> bool:
@@ -48,9 +56,9 @@ def is_dateline(line: str) -> bool:
     News pages saved as text often open with one ("June 06, 2013", "Updated Thu 6 May 2010,
     9:03am AEST"); read as a headline it makes unrelated reports look alike.
     """
-    tokens = _DATELINE_TOKEN.findall(line.casefold())
-    if not tokens or len(line) > 80:
+    if len(line) > 80 or any(sign in line for sign in "$%\u20ac\u00a3\u00a5"):
         return False
-    has_number = any(token.isdigit() for token in tokens)
+    folded = line.casefold()
+    tokens = _DATELINE_TOKEN.findall(folded)
     words = [token.rstrip(".") for token in tokens if not token.isdigit()]
-    return has_number and all(word in _DATELINE_WORDS for word in words)
+    return (bool(_DATE_ANCHOR.search(folded)) and all(word in _DATELINE_WORDS for word in words))

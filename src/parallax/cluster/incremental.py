@@ -9,7 +9,9 @@ closes when nothing has joined it for the model's quiet period. When an article 
 stories look alike, the younger folds into the older.
 
 Inside a story, the same procedure with the event model (which weighs time, place and names more
-than wording) splits look-alike events: two earthquakes, two meetings of the same ministers.
+than wording) splits look-alike events: two earthquakes, two meetings of the same ministers. Two
+events of a story fold into one when an article joining one makes it look like the other, or when
+their stories merge: an event's first articles often say too little to place it.
 
 Syndicated copies join the story of the article they copy and are listed as copies, but add no
 evidence: they never become representatives and do not move the centroid.
@@ -304,13 +306,12 @@ class StoryClusterer:
         self._set_centroid(older)
         for day in (younger.first_day, younger.last_day):
             self._touch(older, day)
-        # The younger story's events are judged against the older one's, oldest first.
-        index = first_new
-        while index < len(older.events):
-            before = len(older.events)
-            self._maybe_merge_event(older, index)
-            if len(older.events) == before:
-                index += 1
+        # Each of the younger story's events, in its order, is judged against the others; found by
+        # identity, since a fold earlier in the list moves the rest.
+        for event in older.events[first_new:]:
+            index = next((k for k, e in enumerate(older.events) if e is event), None)
+            if index is not None:
+                self._maybe_merge_event(older, index)
 
     # -- results ---------------------------------------------------------------------------------
 

@@ -18,6 +18,7 @@ from typing import Any
 from parallax.errors import ConfigError
 from parallax.model import Article, Enrichment, Mention, Sentence
 from parallax.store import Store
+from parallax.text import is_dateline
 
 #: Bump when a component changes what it produces: `parallax enrich` then redoes older articles.
 ENRICHMENT_VERSION = 1
@@ -47,7 +48,9 @@ class Analysis:
 
 def lead_text(article: Article, enrichment: Enrichment) -> str:
     """What the article vector is made of: the headline and the first sentences."""
-    lead = " ".join(s.text for s in enrichment.sentences[:LEAD_SENTENCES])
+    # A dateline the parser made a sentence of ("June 06, 2013") says when, not what.
+    sentences = [s for s in enrichment.sentences if not is_dateline(s.text)] or list(enrichment.sentences)
+    lead = " ".join(s.text for s in sentences[:LEAD_SENTENCES])
     headline = f"{article.title}. {lead}".strip(". ") if article.title else lead
     return headline or article.text
 
