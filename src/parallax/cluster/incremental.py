@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import heapq
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -162,13 +162,17 @@ class StoryClusterer:
                 best, best_score = index, score
         return best
 
-    def _event_link(self, first: _Event, second: _Event) -> float:
-        theirs = second.representatives(self.model.representatives)
-        mine = first.representatives(self.model.representatives)
+    def _group_link(self, mine: Sequence[ArticleSignals], theirs: Sequence[ArticleSignals],
+                    probability: Callable[[npt.NDArray[np.float64]], npt.NDArray[np.float64]]) -> float:
+        """Mean pair probability between two groups' representatives (stories or events)."""
         if not mine or not theirs:
             return 0.0
-        return float(np.mean([self.calibration.event.probability(feature_matrix(a, theirs)).mean()
-                              for a in mine]))
+        return float(np.mean([probability(feature_matrix(a, theirs)).mean() for a in mine]))
+
+    def _event_link(self, first: _Event, second: _Event) -> float:
+        k = self.model.representatives
+        return self._group_link(first.representatives(k), second.representatives(k),
+                                self.calibration.event.probability)
 
     def _maybe_merge_event(self, story: _Story, changed: int) -> None:
         """Fold events of a story that an article has made look like one: the first articles of
@@ -204,7 +208,7 @@ class StoryClusterer:
         other = int(open_ids[int(np.argmax(sims))])
         mine = story.representatives(self.model.representatives)
         theirs = self._stories[other].representatives(self.model.representatives)
-        score = float(np.mean([self._link(a, theirs) for a in mine]))
+        score = self._group_link(mine, theirs, self.calibration.story_probability)
         if score > self.calibration.merge_threshold:
             older, younger = sorted((story.index, other))
             self._merge(self._stories[older], self._stories[younger])
