@@ -236,6 +236,7 @@ def bench_compare(articles: list[RealArticle], repeats: int = 3) -> list[dict[st
     user waits for `parallax compare --story` (seconds; lower is better)."""
     from parallax.compare.api import compare_stored
     from parallax.compare.framing import clear_phrase_cache
+    from parallax.compare.paraphrase import get_judge
     from parallax.enrich import enrich_store
 
     # Ten news articles of 400-800 words (the size of real reports of one event).
@@ -248,9 +249,14 @@ def bench_compare(articles: list[RealArticle], repeats: int = 3) -> list[dict[st
             enrich_store(store)
             ids = [a.id for a in store.articles()]
             compare_stored(store, ids[:2])  # load the models before timing
-            # Cold for what a comparison embeds and keeps: sentences (stored) and noun phrases
-            # (kept in the process); the warm-up above must not have embedded any of them.
+            judge = get_judge()  # the paraphrase encoder too, where installed
+            if judge is not None:
+                judge.load()
+            # Cold for what a comparison embeds and keeps: sentences (stored), noun phrases and
+            # judged paraphrase pairs (kept in the process); the warm-up must not have made any.
             clear_phrase_cache()
+            if judge is not None:
+                judge.clear_memo()
             timings = []
             # The first comparison also embeds the sentences of the articles not compared before
             # (they are stored then); later ones read the stored vectors.
@@ -261,7 +267,8 @@ def bench_compare(articles: list[RealArticle], repeats: int = 3) -> list[dict[st
     first, seconds = timings[0], min(timings[1:])
     words = sum(len(a.text.split()) for a in allsides)
     print(f"  compare {len(ids)} articles ({words} words): first {first:.2f} s, best of {repeats} more "
-          f"{seconds:.2f} s, {len(comparison.facts)} facts (target <= {TARGETS['compare']:.0f} s)",
+          f"{seconds:.2f} s, {len(comparison.facts)} facts (target <= {TARGETS['compare']:.0f} s)"
+          f"{'' if judge is not None else '; no paraphrase cross-encoder installed'}",
           file=sys.stderr)
     rows: list[dict[str, object]] = []
     labels = (("first time, sentences embedded", first), ("again in the same process, vectors kept", seconds))

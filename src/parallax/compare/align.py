@@ -321,6 +321,7 @@ def match_claims(
     model: AlignModel | None = None,
     veto: Callable[[int, int], bool] | None = None,
     fact_threshold: float | None = None,
+    paraphrase: Callable[[int, int], bool] | None = None,
 ) -> list[tuple[int, int, float]]:
     """The pairs (row, column, probability) of two articles' claims that state one fact.
 
@@ -328,7 +329,9 @@ def match_claims(
     of the other article; a claim takes a second partner only at the paraphrase threshold (one
     outlet may say in two clauses what another says in one). Without that limit one vague claim
     ("Blinken outlined new policies") pulls every claim near it into one fact. ``veto(row, col)``
-    rules a pair out whatever its probability.
+    rules a pair out whatever its probability. ``paraphrase(row, col)``, where given, decides the
+    paraphrase question for a second partner in place of the paraphrase threshold (compare passes
+    the cross-encoder of :mod:`parallax.compare.paraphrase`, which reads both claims together).
     """
     model = model or load_model()
     floor = model.fact_threshold if fact_threshold is None else fact_threshold
@@ -340,9 +343,12 @@ def match_claims(
     matched: list[tuple[int, int, float]] = []
     for p, row, col in candidates:
         taken = max(partners_of_row[row], partners_of_col[col])
-        if taken >= 2 or (taken == 1 and p < max(model.threshold, floor)):
+        if taken >= 2 or (taken == 1 and paraphrase is None and p < max(model.threshold, floor)):
             continue
         if veto is not None and veto(row, col):
+            continue
+        # Last, as the costliest test: the cross-encoder reads the two claims together.
+        if taken == 1 and paraphrase is not None and not paraphrase(row, col):
             continue
         partners_of_row[row] += 1
         partners_of_col[col] += 1

@@ -28,6 +28,7 @@ from parallax.compare.align import (
 from parallax.compare.claims import split_claims
 from parallax.compare.contradict import Embed, PolarityJudge
 from parallax.compare.framing import find_framing, find_loaded_words
+from parallax.compare.paraphrase import ParaphraseJudge, get_judge
 from parallax.model import Article, Claim, Conflict, Enrichment, Fact, iso
 
 SCHEMA = "parallax.comparison/1"
@@ -257,6 +258,7 @@ def _align(
     claims from two sentences of one article. Claims that give the words of two different people
     are never one fact."""
     model = load_model()
+    judge = get_judge()
     parent = list(range(len(claims)))
 
     def find(i: int) -> int:
@@ -291,7 +293,18 @@ def _align(
                 # plainly one fact; between loosely similar claims they mark two facts.
                 return prob[i, j] < model.conflict_threshold and _amounts_differ(amounts[a], amounts[b])
 
-            links.extend((p, rows[i], cols[j]) for i, j, p in match_claims(prob, model, vetoed))
+            paraphrase = None
+            if judge is not None:
+                def same(i: int, j: int, rows: list[int] = rows, cols: list[int] = cols,
+                         prob: np.ndarray = prob, judge: ParaphraseJudge = judge) -> bool:
+                    # Below the conflict threshold lie only 2% of MRPC's paraphrase pairs: not worth
+                    # an encoder call each (compare asks a few dozen questions per story otherwise).
+                    return bool(prob[i, j] >= model.conflict_threshold
+                                and judge.same(claims[rows[i]].text, claims[cols[j]].text))
+
+                paraphrase = same
+            matched = match_claims(prob, model, vetoed, paraphrase=paraphrase)
+            links.extend((p, rows[i], cols[j]) for i, j, p in matched)
     # Strongest links first, across all articles; a link that would put claims from two different
     # sentences of one article into one fact is dropped. Chains of weak links through many
     # articles would otherwise fuse neighbouring facts ("40 per cent" of flow and "70 per cent"

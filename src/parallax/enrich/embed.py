@@ -158,6 +158,29 @@ def _in_length_order(texts: list[str], batch_size: int) -> list[list[int]]:
 # -- ONNX sentence-transformers models -------------------------------------------------------------
 
 
+def cpu_session(model_file: Path, *, spinning: bool = True) -> Any:
+    """An onnxruntime session on the CPU, sized for the two-core machines Parallax targets.
+
+    Two threads inside each operator, one per core, and sequential execution: an encoder is one
+    chain of operators, so running branches in parallel gains nothing and would only oversubscribe
+    the cores. ``spinning=False`` lets the threads sleep as soon as a call returns, for a model
+    called now and then between another model's calls, whose threads spinning ones would starve.
+    """
+    import onnxruntime
+
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = 2
+    options.inter_op_num_threads = 1
+    if not spinning:
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    options.execution_mode = onnxruntime.ExecutionMode.ORT_SEQUENTIAL
+    options.log_severity_level = 3  # only errors: int8 models' notices are noise
+    return onnxruntime.InferenceSession(
+        str(model_file), sess_options=options, providers=["CPUExecutionProvider"]
+    )
+
+
+
 class _OnnxSentenceModel:
     """A transformer encoder exported to ONNX, a ``tokenizer.json``, and a pooling step.
 
@@ -197,20 +220,9 @@ class _OnnxSentenceModel:
             if self._session is not None:
                 return
             model_file, tokenizer_file = self._files()
-            import onnxruntime
             from tokenizers import Tokenizer
 
-            options = onnxruntime.SessionOptions()
-            # Two threads inside each operator, one per core of the two-core machines this is
-            # sized for, and sequential execution: the encoder is one chain of operators, so
-            # running branches in parallel gains nothing and would only oversubscribe the cores.
-            options.intra_op_num_threads = 2
-            options.inter_op_num_threads = 1
-            options.execution_mode = onnxruntime.ExecutionMode.ORT_SEQUENTIAL
-            options.log_severity_level = 3  # only errors: the int8 model's notices are noise
-            session = onnxruntime.InferenceSession(
-                str(model_file), sess_options=options, providers=["CPUExecutionProvider"]
-            )
+            session = cpu_session(model_file)
             inputs = tuple(node.name for node in session.get_inputs())
             unknown = set(inputs) - {"input_ids", "attention_mask", "token_type_ids"}
             if unknown or "input_ids" not in inputs:

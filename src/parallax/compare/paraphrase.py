@@ -1,0 +1,170 @@
+"""Whether two sentences say the same thing, read together by a cross-encoder.
+
+The alignment model (:mod:`parallax.compare.align`) compares two claims through their separate
+sentence vectors and shared words: cheap enough for every pair of claims in a story, but blind to
+what the two sentences say about each other. A cross-encoder reads both sentences at once. Ours is
+all-MiniLM-L6-v2 fine-tuned on MRPC's training pairs by
+``python -m parallax.compare.train_paraphrase`` (the ``train`` extra), exported to ONNX and
+quantised to int8 (23 MB), so it runs on onnxruntime without PyTorch, with the MiniLM tokenizer
+the default embedder already pins.
+
+The model is an option, not part of the package: training writes it to the model directory
+(``$PARALLAX_PARAPHRASE_MODEL``, else ``~/.cache/parallax/paraphrase``), with a JSON record of
+its sha256 and threshold, and :func:`get_judge` finds it there. Where it is installed it decides
+the paraphrase question: whether a claim that already has a partner in another article takes a
+second one, and the MRPC evaluation. Without it those fall back to the alignment model's
+paraphrase threshold. Which claims state one fact, a looser question, stays with the alignment
+model either way.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from parallax.enrich.embed import MINILM_TOKENIZER, SHA256, _clean, cpu_session, packaged_file, verify_sha256
+
+MODEL_FILE = "paraphrase_model_v1.json"
+ONNX_FILE = "paraphrase-minilm-mrpc.onnx"
+ENV_VAR = "PARALLAX_PARAPHRASE_MODEL"
+#: Pairs longer than this (both sentences together, in word pieces) are cut; MRPC's longest pair
+#: takes about 120.
+MAX_TOKENS = 256
+#: Judged pairs kept per process, so comparing a story again (the web UI, a re-render) asks the
+#: encoder nothing new; past this many the memory starts afresh.
+MEMO_SIZE = 100_000
+
+
+@dataclass(frozen=True, slots=True)
+class ParaphraseModel:
+    """What the shipped cross-encoder is, how it was made, and where its decision lies."""
+
+    version: int
+    onnx_file: str
+    sha256: str
+    threshold: float
+    trained_on: str
+    base_model: str
+    training: dict[str, Any]
+    threshold_fitted_on: str
+
+
+def model_dir() -> Path:
+    """Where the cross-encoder and its record live (``$PARALLAX_PARAPHRASE_MODEL`` or the cache)."""
+    configured = os.environ.get(ENV_VAR)
+    return Path(configured).expanduser() if configured else Path.home() / ".cache" / "parallax" / "paraphrase"
+
+
+def load_model(directory: Path | None = None) -> ParaphraseModel | None:
+    """The record of the installed cross-encoder, or None where none is installed."""
+    record = (directory or model_dir()) / MODEL_FILE
+    if not record.is_file():
+        return None
+    return ParaphraseModel(**json.loads(record.read_text(encoding="utf-8")))
+
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    return np.asarray(1.0 / (1.0 + np.exp(-z)))
+
+
+class ParaphraseJudge:
+    """Scores sentence pairs: the probability that the two say the same thing.
+
+    Nothing loads until the first call. The encoder reads a pair in one order; the score is the
+    mean over both orders, so ``score(a, b) == score(b, a)``.
+    """
+
+    def __init__(self, model_path: str | Path, model: ParaphraseModel) -> None:
+        self.model = model
+        self._path = Path(model_path)
+        self._lock = threading.Lock()
+        self._session: Any = None
+        self._tokenizer: Any = None
+        self._memo: dict[tuple[str, str], float] = {}
+
+    @property
+    def threshold(self) -> float:
+        return self.model.threshold
+
+    def load(self) -> None:
+        """Load the encoder now rather than at the first pair (checks its file's hash)."""
+        if self._session is not None:
+            return
+        with self._lock:
+            if self._session is not None:
+                return
+            from tokenizers import Tokenizer
+
+            verify_sha256(self._path, self.model.sha256)
+            tokenizer_file = packaged_file(MINILM_TOKENIZER)
+            verify_sha256(tokenizer_file, SHA256[MINILM_TOKENIZER])
+            tokenizer = Tokenizer.from_file(str(tokenizer_file))
+            tokenizer.enable_truncation(max_length=MAX_TOKENS)
+            tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
+            self._tokenizer = tokenizer
+            # Asked a pair at a time, between calls of the sentence embedder: no spinning threads.
+            self._session = cpu_session(self._path, spinning=False)
+
+    def _logits(self, pairs: list[tuple[str, str]], batch_size: int) -> np.ndarray:
+        out = np.empty(len(pairs), dtype=np.float64)
+        # Pairs of similar length share a batch, to waste less work on padding.
+        order = sorted(range(len(pairs)), key=lambda i: len(pairs[i][0]) + len(pairs[i][1]))
+        for start in range(0, len(order), batch_size):
+            chosen = order[start : start + batch_size]
+            encodings = self._tokenizer.encode_batch([pairs[i] for i in chosen])
+            feed = {
+                "input_ids": np.array([e.ids for e in encodings], dtype=np.int64),
+                "attention_mask": np.array([e.attention_mask for e in encodings], dtype=np.int64),
+                "token_type_ids": np.array([e.type_ids for e in encodings], dtype=np.int64),
+            }
+            (logits,) = self._session.run(["logits"], feed)
+            out[chosen] = np.asarray(logits, dtype=np.float64).reshape(-1)
+        return out
+
+    def probabilities(self, pairs: Sequence[tuple[str, str]], *, batch_size: int = 32) -> np.ndarray:
+        """One probability per pair, in the order given."""
+        if not pairs:
+            return np.zeros(0)
+        self.load()
+        keys = [_key(a, b) for a, b in pairs]
+        todo = sorted({key for key in keys if key not in self._memo})
+        if todo:
+            # Both orders in one call: a pair and its reverse are one length, so they share a batch
+            # (one encoder run for a lone pair, not two).
+            logits = self._logits(todo + [(b, a) for a, b in todo], batch_size)
+            forward, backward = logits[: len(todo)], logits[len(todo) :]
+            if len(self._memo) + len(todo) > MEMO_SIZE:
+                self._memo.clear()
+            self._memo.update(zip(todo, _sigmoid((forward + backward) / 2.0).tolist(), strict=True))
+        return np.array([self._memo[key] for key in keys], dtype=np.float64)
+
+    def clear_memo(self) -> None:
+        """Forget the pairs judged so far (benchmarks time the encoder, not the memory)."""
+        self._memo.clear()
+
+    def same(self, a: str, b: str) -> bool:
+        """Whether ``a`` and ``b`` are paraphrases at the fitted threshold."""
+        return bool(self.probabilities([(a, b)])[0] >= self.threshold)
+
+
+def _key(a: str, b: str) -> tuple[str, str]:
+    # The score is symmetric, so a pair and its reverse share one entry. Cleaned as the embedder
+    # cleans: a lone surrogate or a NUL cannot cross into the Rust tokenizer intact.
+    first, second = _clean(a), _clean(b)
+    return (first, second) if first <= second else (second, first)
+
+
+@cache
+def get_judge() -> ParaphraseJudge | None:
+    """The installed judge, one per process; None where no cross-encoder is installed."""
+    directory = model_dir()
+    model = load_model(directory)
+    return None if model is None else ParaphraseJudge(directory / model.onnx_file, model)
