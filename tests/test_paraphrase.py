@@ -121,6 +121,48 @@ def test_judged_pairs_are_remembered_until_cleared(installed: Path) -> None:
     assert not judge._memo
 
 
+def test_a_model_may_bring_its_own_tokenizer_and_go_without_token_types(tmp_path: Path) -> None:
+    """An MPNet-style model: its tokenizer file beside it (checked by hash), padding with its own
+    pad id (1, not BERT's 0), and no token-type input (feeding one would be an error)."""
+    from onnx import TensorProto, helper, save
+    from tokenizers import Tokenizer, models, pre_tokenizers, processors
+
+    vocab = {"<s>": 0, "<pad>": 1, "</s>": 2, "<unk>": 3, "a": 4, "b": 5, "c": 6}
+    tokenizer = Tokenizer(models.WordLevel(vocab, unk_token="<unk>"))
+    tokenizer.pre_tokenizer = pre_tokenizers.Whitespace()
+    tokenizer.post_processor = processors.RobertaProcessing(("</s>", 2), ("<s>", 0))
+    tokenizer.save(str(tmp_path / "tokenizer.json"))
+    # logit = 0.01 x the sum of every id fed, padding included: the pad id shows in the score.
+    inputs = [helper.make_tensor_value_info(n, TensorProto.INT64, ["batch", "tokens"])
+              for n in ("input_ids", "attention_mask")]
+    axis = helper.make_tensor("axis", TensorProto.INT64, [1], [1])
+    scale = helper.make_tensor("scale", TensorProto.FLOAT, [], [0.01])
+    nodes = [
+        helper.make_node("Constant", [], ["axis"], value=axis),
+        helper.make_node("ReduceSum", ["input_ids", "axis"], ["total"], keepdims=1),
+        helper.make_node("Cast", ["total"], ["real"], to=TensorProto.FLOAT),
+        helper.make_node("Constant", [], ["scale"], value=scale),
+        helper.make_node("Mul", ["real", "scale"], ["logits"]),
+    ]
+    output = helper.make_tensor_value_info("logits", TensorProto.FLOAT, ["batch", 1])
+    save(helper.make_model(helper.make_graph(nodes, "toy", inputs, [output]),
+                           opset_imports=[helper.make_opsetid("", 17)]), str(tmp_path / "m.onnx"))
+    digest = {name: hashlib.sha256((tmp_path / name).read_bytes()).hexdigest()
+              for name in ("m.onnx", "tokenizer.json")}
+    model = P.ParaphraseModel(version=1, onnx_file="m.onnx", sha256=digest["m.onnx"], threshold=0.5,
+                              trained_on="toy", base_model="toy", training={}, threshold_fitted_on="toy",
+                              tokenizer_file="tokenizer.json", tokenizer_sha256=digest["tokenizer.json"])
+    judge = P.ParaphraseJudge(tmp_path / "m.onnx", model)
+    # "<s> a </s> </s> b </s>": 0+4+2+2+5+2 = 15; "<s> c c c </s> </s> c </s>": 0+18+2+2+6+2 = 30,
+    # eight pieces against six, so the short pair gets two <pad> (id 1) when both share a batch.
+    probability = judge.probabilities([("a", "b"), ("c c c", "c")])
+    assert probability.tolist() == pytest.approx([1 / (1 + np.exp(-0.17)), 1 / (1 + np.exp(-0.30))],
+                                                abs=1e-5)
+    (tmp_path / "tokenizer.json").write_text("{}", encoding="utf-8")
+    with pytest.raises(ModelFileError, match="sha256"):
+        P.ParaphraseJudge(tmp_path / "m.onnx", model).probabilities([("a", "b")])
+
+
 def test_a_second_partner_is_decided_by_the_paraphrase_judge() -> None:
     model = AlignModel(version=2, bias=0.0, w_cosine=1.0, w_overlap=1.0, threshold=0.5, trained_on="",
                        fact_threshold=0.2)

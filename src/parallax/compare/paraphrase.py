@@ -55,6 +55,10 @@ class ParaphraseModel:
     base_model: str
     training: dict[str, Any]
     threshold_fitted_on: str
+    #: The model's own tokenizer, in the model directory, with its sha256; empty for the first
+    #: MiniLM models, which read the MiniLM tokenizer the default embedder pins.
+    tokenizer_file: str = ""
+    tokenizer_sha256: str = ""
 
 
 def model_dir() -> Path:
@@ -89,6 +93,7 @@ class ParaphraseJudge:
         self._session: Any = None
         self._tokenizer: Any = None
         self._memo: dict[tuple[str, str], float] = {}
+        self._inputs: set[str] = set()
 
     @property
     def threshold(self) -> float:
@@ -104,14 +109,21 @@ class ParaphraseJudge:
             from tokenizers import Tokenizer
 
             verify_sha256(self._path, self.model.sha256)
-            tokenizer_file = packaged_file(MINILM_TOKENIZER)
-            verify_sha256(tokenizer_file, SHA256[MINILM_TOKENIZER])
+            if self.model.tokenizer_file:
+                tokenizer_file = self._path.parent / self.model.tokenizer_file
+                verify_sha256(tokenizer_file, self.model.tokenizer_sha256)
+            else:
+                tokenizer_file = packaged_file(MINILM_TOKENIZER)
+                verify_sha256(tokenizer_file, SHA256[MINILM_TOKENIZER])
             tokenizer = Tokenizer.from_file(str(tokenizer_file))
             tokenizer.enable_truncation(max_length=MAX_TOKENS)
-            tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
+            # Padding with the model's own pad token: MPNet's is 1, BERT's 0.
+            pad = next((t for t in ("[PAD]", "<pad>") if tokenizer.token_to_id(t) is not None), "[PAD]")
+            tokenizer.enable_padding(pad_id=tokenizer.token_to_id(pad) or 0, pad_token=pad)
             self._tokenizer = tokenizer
             # Asked a pair at a time, between calls of the sentence embedder: no spinning threads.
             self._session = cpu_session(self._path, spinning=False)
+            self._inputs = {i.name for i in self._session.get_inputs()}
 
     def _logits(self, pairs: list[tuple[str, str]], batch_size: int) -> np.ndarray:
         out = np.empty(len(pairs), dtype=np.float64)
@@ -123,8 +135,9 @@ class ParaphraseJudge:
             feed = {
                 "input_ids": np.array([e.ids for e in encodings], dtype=np.int64),
                 "attention_mask": np.array([e.attention_mask for e in encodings], dtype=np.int64),
-                "token_type_ids": np.array([e.type_ids for e in encodings], dtype=np.int64),
             }
+            if "token_type_ids" in self._inputs:  # BERT-style models; MPNet has no token types
+                feed["token_type_ids"] = np.array([e.type_ids for e in encodings], dtype=np.int64)
             (logits,) = self._session.run(["logits"], feed)
             out[chosen] = np.asarray(logits, dtype=np.float64).reshape(-1)
         return out
