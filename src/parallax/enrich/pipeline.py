@@ -7,10 +7,12 @@ a version, so an upgrade can redo exactly the articles enriched by an older one.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
+import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from itertools import islice
 from typing import Any
@@ -27,6 +29,12 @@ LEAD_SENTENCES = 3
 #: Parse in several processes from this many articles on; fewer do not repay starting them.
 PARALLEL_FROM = 64
 WORKERS_ENV = "PARALLAX_WORKERS"
+#: Batches queued per worker process: enough that none waits for the next, few enough to bound memory.
+AHEAD_PER_WORKER = 3
+#: Worker processes are forked, on Linux: they then share the loaded pipeline. Elsewhere fork is
+#: missing (Windows) or unsafe beside system frameworks (macOS), and articles are parsed here.
+FORK = "fork"
+PARALLEL_PLATFORM = sys.platform.startswith("linux")
 
 
 @dataclass(slots=True)
@@ -128,8 +136,9 @@ class Enricher:
     def analyze_many(
         self, articles: Iterable[Article], *, batch_size: int = 16, total: int | None = None
     ) -> Iterator[Analysis]:
-        """Analyses in input order, streamed: articles are parsed as they are drawn from
-        ``articles`` (in worker processes for large runs) and yielded in groups of ``batch_size``.
+        """Analyses in input order, streamed: articles are parsed and enriched as they are drawn
+        from ``articles`` (in worker processes for large runs) and yielded in groups of
+        ``batch_size``.
 
         The texts of a group go to the embedder together: one call sorted by length wastes far less
         padding than one call per article.
@@ -137,24 +146,61 @@ class Enricher:
         if isinstance(articles, Sequence):
             total = len(articles)
         workers = parse_workers(self.workers, total)
-        in_flight: deque[Article] = deque()
-
-        def texts() -> Iterator[str]:
-            # spaCy keeps input order, even across processes, so the oldest article in flight is
-            # always the one the next parse belongs to.
-            for article in articles:
-                in_flight.append(article)
-                yield article.text
-
+        if workers > 1 and PARALLEL_PLATFORM:
+            enriched = self._enrich_in_processes(articles, workers, batch_size)
+        else:
+            enriched = self._enrich_here(articles, batch_size)
         group: list[tuple[Article, Enrichment, tuple[Any, ...]]] = []
-        for doc in self.nlp.pipe(texts(), batch_size=batch_size, n_process=workers):
-            article = in_flight.popleft()
-            group.append((article, *self._enrich_doc(article, doc)))
+        for article, enrichment, people in enriched:
+            group.append((article, self._known_names(enrichment), people))
             if len(group) >= batch_size:
                 yield from self._with_vectors(group)
                 group = []
         if group:
             yield from self._with_vectors(group)
+
+    def _enrich_here(
+        self, articles: Iterable[Article], batch_size: int
+    ) -> Iterator[tuple[Article, Enrichment, tuple[Any, ...]]]:
+        in_flight: deque[Article] = deque()
+
+        def texts() -> Iterator[str]:
+            # spaCy keeps input order, so the oldest article in flight is the parse's.
+            for article in articles:
+                in_flight.append(article)
+                yield article.text
+
+        for doc in self.nlp.pipe(texts(), batch_size=batch_size):
+            article = in_flight.popleft()
+            yield (article, *enrich_doc(article, doc))
+
+    def _enrich_in_processes(
+        self, articles: Iterable[Article], workers: int, batch_size: int
+    ) -> Iterator[tuple[Article, Enrichment, tuple[Any, ...]]]:
+        """Parse and enrich in forked processes, a batch per task, a few batches ahead per process.
+
+        The workers send back enrichments, a few kilobytes an article, rather than parsed
+        documents, ten times larger and slow to rebuild; this process is left the embedder and the
+        store. Forked workers share the loaded pipeline and need nothing pickled but articles.
+        """
+        from concurrent.futures import Future, ProcessPoolExecutor
+
+        context = multiprocessing.get_context(FORK)
+        ahead: deque[tuple[list[Article], Future[list[tuple[Enrichment, tuple[Any, ...]]]]]] = deque()
+        with ProcessPoolExecutor(
+            workers, mp_context=context, initializer=_start_worker, initargs=(self.nlp,)
+        ) as pool:
+            iterator = iter(articles)
+            while True:
+                chunk = list(islice(iterator, batch_size))
+                if chunk:
+                    ahead.append((chunk, pool.submit(_enrich_chunk, chunk)))
+                if ahead and (not chunk or len(ahead) >= AHEAD_PER_WORKER * workers):
+                    done, future = ahead.popleft()
+                    for article, (enrichment, people) in zip(done, future.result(), strict=True):
+                        yield article, enrichment, people
+                elif not chunk:
+                    return
 
     def _with_vectors(self, group: list[tuple[Article, Enrichment, tuple[Any, ...]]]) -> Iterator[Analysis]:
         if not self.vectors:
@@ -174,34 +220,10 @@ class Enricher:
             sentences = matrix[a + 1 : b] if self.sentence_vectors else None
             yield Analysis(enrichment, matrix[a], sentences, people)
 
-    def _enrich_doc(self, article: Article, doc: Any) -> tuple[Enrichment, tuple[Any, ...]]:
-        from parallax.enrich.entities import resolve_entities
-        from parallax.enrich.quantities import find_quantities
-        from parallax.enrich.sources import find_sources
-        from parallax.enrich.timex import find_times, sentence_event_date
-        from parallax.enrich.voices import find_voices
-
-        sentences = tuple(
-            Sentence(index=i, start=s.start_char, end=s.end_char, text=s.text)
-            for i, s in enumerate(span for span in doc.sents if span.text.strip())
-        )
-        entities = resolve_entities(doc)
-        mentions = tuple(self._registry_names(entities.mentions))
-        times = tuple(find_times(article.text, reference_date(article.published)))
-        sentence_times = tuple(
-            sentence_event_date([t for t in times if s.start <= t.start < s.end]) for s in sentences
-        )
-        people = tuple(e for e in entities.entities.values() if e.label == "PERSON")
-        return Enrichment(
-            article_id=article.id,
-            sentences=sentences,
-            mentions=mentions,
-            voices=tuple(find_voices(doc, entities)),
-            sources=tuple(find_sources(doc, entities)),
-            times=times,
-            quantities=tuple(find_quantities(doc)),
-            sentence_times=sentence_times,
-        ), people
+    def _known_names(self, enrichment: Enrichment) -> Enrichment:
+        if self.store is None:
+            return enrichment
+        return replace(enrichment, mentions=tuple(self._registry_names(enrichment.mentions)))
 
     def _registry_names(self, mentions: Iterable[Mention]) -> Iterator[Mention]:
         """A lone surname takes the full name the corpus already knows ("Motegi")."""
@@ -223,6 +245,59 @@ class Enricher:
                     )
                     continue
             yield mention
+
+
+def enrich_doc(article: Article, doc: Any) -> tuple[Enrichment, tuple[Any, ...]]:
+    """An article's enrichment from its parse, and the people named in it; names are this
+    article's own until :meth:`Enricher._known_names` matches them with the registry's."""
+    from parallax.enrich.entities import resolve_entities
+    from parallax.enrich.quantities import find_quantities
+    from parallax.enrich.sources import find_sources
+    from parallax.enrich.timex import find_times, sentence_event_date
+    from parallax.enrich.voices import find_voices
+
+    sentences = tuple(
+        Sentence(index=i, start=s.start_char, end=s.end_char, text=s.text)
+        for i, s in enumerate(span for span in doc.sents if span.text.strip())
+    )
+    entities = resolve_entities(doc)
+    times = tuple(find_times(article.text, reference_date(article.published)))
+    sentence_times = tuple(
+        sentence_event_date([t for t in times if s.start <= t.start < s.end]) for s in sentences
+    )
+    people = tuple(e for e in entities.entities.values() if e.label == "PERSON")
+    return Enrichment(
+        article_id=article.id,
+        sentences=sentences,
+        mentions=tuple(entities.mentions),
+        voices=tuple(find_voices(doc, entities)),
+        sources=tuple(find_sources(doc, entities)),
+        times=times,
+        quantities=tuple(find_quantities(doc)),
+        sentence_times=sentence_times,
+    ), people
+
+
+#: The pipeline of a worker process, set as it starts.
+_WORKER_NLP: Any = None
+
+
+def _start_worker(nlp: Any) -> None:
+    global _WORKER_NLP
+    from threadpoolctl import threadpool_limits
+
+    from parallax.enrich.nlp import lemmas_on_demand
+
+    # One BLAS thread per process: the workers already fill the cores, and OpenBLAS's own threads
+    # on top of them cost a fifth of the throughput.
+    threadpool_limits(1)
+    lemmas_on_demand(nlp)
+    _WORKER_NLP = nlp
+
+
+def _enrich_chunk(articles: list[Article]) -> list[tuple[Enrichment, tuple[Any, ...]]]:
+    docs = _WORKER_NLP.pipe([a.text for a in articles], batch_size=len(articles))
+    return [enrich_doc(article, doc) for article, doc in zip(articles, docs, strict=True)]
 
 
 def enrich_store(

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from parallax.enrich.nlp import doc_text
+from parallax.enrich.nlp import doc_text, lemma
 from parallax.model import Quantity
 
 WORD_NUMBERS = {
@@ -232,7 +232,7 @@ def _from_tokens(doc: Any, tokens: list[Any], start: int, end: int) -> Quantity 
         # What is counted: the noun the number modifies ("2,000 protesters").
         head = last.head if last.dep_ in {"nummod", "quantmod"} else None
         if head is not None and head.pos_ in {"NOUN", "PROPN"}:
-            counts = head.lemma_.lower()
+            counts = lemma(head)
             if head.i > last.i:
                 end = max(end, head.idx + len(head.text))
     text = doc_text(doc)[start:end]

@@ -22,7 +22,7 @@ import re
 from functools import cache
 from typing import Any
 
-from parallax.enrich.nlp import doc_text
+from parallax.enrich.nlp import doc_text, lemma
 from parallax.model import CitedSource
 
 NEWS_AGENCY = "news_agency"
@@ -120,17 +120,17 @@ def source_kind(span: Any, label: str | None = None) -> str | None:
         return None
     head = span.root
     text = span.text
-    lemma = head.lemma_.lower()
+    head_lemma = lemma(head)
     named_person = any(t.ent_type_ == "PERSON" for t in span)
-    if lemma in DOCUMENT_NOUNS and head.pos_ == "NOUN":
+    if head_lemma in DOCUMENT_NOUNS and head.pos_ == "NOUN":
         return DOCUMENT
     if is_news_media(text):
         return NEWS_AGENCY
     if named_person:
         return None
-    if lemma in ANONYMOUS_NOUNS and head.pos_ == "NOUN":
+    if head_lemma in ANONYMOUS_NOUNS and head.pos_ == "NOUN":
         return ANONYMOUS
-    if lemma in ANONYMOUS_PEOPLE and any(t.lower_ in ANONYMOUS_QUALIFIERS for t in span):
+    if head_lemma in ANONYMOUS_PEOPLE and any(t.lower_ in ANONYMOUS_QUALIFIERS for t in span):
         return ANONYMOUS
     if _word_pattern(GOVERNMENT_WORDS, re.IGNORECASE).search(text):
         return GOVERNMENT
@@ -227,13 +227,13 @@ class _Finder:
         """"X told Reuters", "said in a statement"."""
         found = []
         for child in verb.children:
-            if child.dep_ in {"dobj", "dative"} and verb.lemma_.lower() == "tell":
+            if child.dep_ in {"dobj", "dative"} and lemma(verb) == "tell":
                 span, canonical, label = self.phrase(child)
                 if source_kind(span, label) == NEWS_AGENCY:
                     found.append(self.source(span, canonical, NEWS_AGENCY, verb.idx, span.end_char))
             elif child.dep_ == "prep" and child.lower_ == "in":
                 for noun in child.children:
-                    if noun.dep_ == "pobj" and noun.lemma_.lower() in DOCUMENT_NOUNS and noun.pos_ == "NOUN":
+                    if noun.dep_ == "pobj" and lemma(noun) in DOCUMENT_NOUNS and noun.pos_ == "NOUN":
                         span, canonical, _ = self.phrase(noun)
                         found.append(self.source(span, canonical, DOCUMENT, child.idx, span.end_char))
         return found

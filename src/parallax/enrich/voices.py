@@ -27,7 +27,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from parallax.enrich.nlp import doc_text
+from parallax.enrich.nlp import doc_text, lemma
 from parallax.enrich.sources import ANONYMOUS_NOUNS, DOCUMENT_NOUNS, NEWS_AGENCY, source_kind
 from parallax.model import Voice
 
@@ -243,13 +243,13 @@ def cue_key(token: Token) -> str | None:
     lemmas = _lemmas(token)
     for child in token.children:
         if child.dep_ == "prt":
-            for lemma in lemmas:
-                phrasal = f"{lemma} {child.lower_}"
+            for form in lemmas:
+                phrasal = f"{form} {child.lower_}"
                 if phrasal in SPEECH_VERBS:
                     return phrasal
-    for lemma in lemmas:
-        if lemma in SPEECH_VERBS:
-            return lemma
+    for form in lemmas:
+        if form in SPEECH_VERBS:
+            return form
     return None
 
 
@@ -257,7 +257,7 @@ def _lemmas(token: Token) -> tuple[str, ...]:
     """The lemma, then plain suffix-stripped forms: the lemmatiser misreads some speech verbs
     ("hopes" -> "hop"), and only forms found in the cue table count, so guesses are harmless."""
     lower = token.lower_
-    forms = [token.lemma_.lower()]
+    forms = [lemma(token)]
     for suffix in ("s", "es", "d", "ed"):
         if lower.endswith(suffix) and len(lower) > len(suffix) + 2:
             forms.append(lower[: -len(suffix)])
@@ -283,7 +283,7 @@ def subject_of(verb: Token) -> Token | None:
         subjects = [
             child for child in token.children
             if child.dep_ in {"nsubj", "csubj"}
-            or (child.dep_ == "nsubjpass" and token.lemma_.lower() in SPEAKER_PASSIVES)
+            or (child.dep_ == "nsubjpass" and lemma(token) in SPEAKER_PASSIVES)
         ]
         if subjects:
             # The nearest one: a dateline ("DES MOINES - Clinton urged") can parse as a subject too.
@@ -298,7 +298,7 @@ def subject_of(verb: Token) -> Token | None:
                     return objects[0]
         if token.dep_ == "acl" and _can_speak(token.head):
             noun = token.head
-            if noun.dep_ == "dobj" and noun.lemma_.lower() in DOCUMENT_NOUNS:
+            if noun.dep_ == "dobj" and lemma(noun) in DOCUMENT_NOUNS:
                 token = noun.head  # "X released a statement saying ...": X speaks through it
                 continue
             return noun
@@ -312,9 +312,9 @@ def subject_of(verb: Token) -> Token | None:
 def _can_speak(noun: Token) -> bool:
     """A noun that can say something: a document ("a statement saying") or a named party, not
     an occasion ("a press conference announcing")."""
-    if noun.lemma_.lower() in DOCUMENT_NOUNS:
+    if lemma(noun) in DOCUMENT_NOUNS:
         return True
-    return bool(noun.ent_type_ in {"PERSON", "ORG", "NORP", "GPE"} or noun.lemma_.lower() in _PEOPLE_NOUNS)
+    return bool(noun.ent_type_ in {"PERSON", "ORG", "NORP", "GPE"} or lemma(noun) in _PEOPLE_NOUNS)
 
 
 def _is_participial(token: Token) -> bool:
@@ -334,8 +334,8 @@ def _is_speech(token: Token) -> bool:
     """A speech verb, or a light verb with a speech noun ("raised concerns")."""
     if cue_key(token) is not None:
         return True
-    return bool(token.pos_ == "VERB" and token.lemma_.lower() in LIGHT_VERBS and any(
-        c.dep_ == "dobj" and c.lemma_.lower() in SPEECH_NOUNS for c in token.children))
+    return bool(token.pos_ == "VERB" and lemma(token) in LIGHT_VERBS and any(
+        c.dep_ == "dobj" and lemma(c) in SPEECH_NOUNS for c in token.children))
 
 
 def name_token(token: Token) -> Token:
