@@ -233,3 +233,18 @@ def test_an_fp32_model_gets_an_int8_copy_beside_it_with_its_own_hash(installed: 
     before = P.ParaphraseJudge(installed / fp32.onnx_file, fp32).probabilities(pairs)
     after = P.ParaphraseJudge(installed / small.onnx_file, small).probabilities(pairs)
     assert np.allclose(before, after)  # the toy graph has no weights to quantise
+
+
+def test_a_teacher_s_answers_are_mixed_with_the_labels(installed: Path) -> None:
+    from parallax.compare.train_paraphrase import teacher_targets
+
+    rows = [(1, "the talks ended", "talks were over"), (0, "a", "b c")]
+    record = P.load_model(installed)
+    assert record is not None
+    answers = P.ParaphraseJudge(installed / record.onnx_file, record).probabilities(
+        [(a, b) for _, a, b in rows])
+    targets = teacher_targets(rows, installed, 0.25)
+    for (label, a, b), answer in zip(rows, answers, strict=True):
+        assert targets[(a, b)] == pytest.approx(0.25 * answer + 0.75 * label)
+    with pytest.raises(SystemExit, match="no paraphrase_model"):
+        teacher_targets(rows, installed / "missing", 0.5)

