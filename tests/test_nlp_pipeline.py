@@ -87,3 +87,14 @@ def test_lemmas_on_demand_fall_back_to_the_word_without_a_lemmatizer() -> None:
     doc = spacy.blank("en")("Ministers Said")
     assert [lemma(t) for t in doc] == ["ministers", "said"]
     assert all(t.lemma == 0 for t in doc)
+
+
+def test_a_cleared_ruler_forgets_its_table() -> None:
+    import spacy
+
+    nlp = spacy.blank("en")
+    ruler = nlp.add_pipe("parallax_attribute_ruler", config={"patterns": []})
+    ruler.add([[{"LOWER": "bad"}]], {"LEMMA": "poor"})
+    assert [t.lemma_ for t in nlp("bad day")] == ["poor", ""]
+    ruler.clear()
+    assert [t.lemma_ for t in nlp("bad day")] == ["", ""]

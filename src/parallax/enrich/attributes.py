@@ -194,6 +194,10 @@ class TabledAttributeRuler(AttributeRuler):
         super().add(patterns, attrs, index)
         self._tabled = False
 
+    def clear(self) -> None:
+        super().clear()
+        self._tabled = False
+
     def match(self, doc: Any) -> list[tuple[int, int, int, int]]:
         if not self._tabled:
             self._table, self._tabled = table_for(self), True
