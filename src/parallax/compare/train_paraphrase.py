@@ -163,7 +163,6 @@ def export(model: Any, tokenizer: Any, target: Path, *, precision: str = "int8")
     """ONNX (logits from the inputs the tokenizer makes: ids, attention mask and, for BERT-style
     models, token types), with int8 weights unless ``precision`` is ``fp32``."""
     import torch
-    from onnxruntime.quantization import QuantType, quantize_dynamic
 
     sample = tokenizer(["a sentence"], ["another sentence"], return_tensors="pt")
     names = [n for n in ("input_ids", "attention_mask", "token_type_ids") if n in sample]
@@ -189,21 +188,26 @@ def export(model: Any, tokenizer: Any, target: Path, *, precision: str = "int8")
 
             onnx.save_model(onnx.load(str(full)), str(target))
         else:
-            quantize_dynamic(str(full), str(target), weight_type=QuantType.QInt8)
+            _int8(full, target)
+
+
+def _int8(source: Path, target: Path) -> None:
+    """Dynamic quantisation: int8 weights, activations quantised as each call runs."""
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    quantize_dynamic(str(source), str(target), weight_type=QuantType.QInt8)
 
 
 def quantized(record: ParaphraseModel, here: Path) -> ParaphraseModel:
     """An int8 copy of the record's fp32 model, written beside it (dynamic quantisation)."""
     from dataclasses import replace
 
-    from onnxruntime.quantization import QuantType, quantize_dynamic
-
     if record.training.get("precision") != "fp32":
         raise SystemExit(f"{here}: the installed model is not fp32; nothing to quantise")
     source = here / record.onnx_file
     verify_sha256(source, record.sha256)
     target = source.with_name(f"{source.stem}-int8.onnx")
-    quantize_dynamic(str(source), str(target), weight_type=QuantType.QInt8)
+    _int8(source, target)
     return replace(
         record,
         onnx_file=target.name,

@@ -74,7 +74,14 @@ class PatternTable:
             raise ValueError(f"pattern keys beyond {sorted(TOKEN_ATTRIBUTES)}: {keys}")
         self.attributes = tuple(TOKEN_ATTRIBUTES[k] for k in keys)
         self._tests: list[Callable[[tuple[Any, ...]], bool]] = []
-        self._named: list[tuple[int, frozenset[Any] | None, re.Pattern[str] | None]] = []
+        # A word no pattern names (nor any of its expressions matches) fails every test of that
+        # attribute alike, so it is looked up as None: the memory then holds a few thousand
+        # descriptions instead of one per word of the vocabulary. An attribute tested with NOT_IN
+        # cannot be treated so.
+        self._named_values: list[set[Any]] = [set() for _ in keys]
+        self._expressions: list[list[re.Pattern[str]]] = [[] for _ in keys]
+        self._reducible = [True for _ in keys]
+        self._telling: list[dict[Any, bool]] = [{} for _ in keys]
         spec_ids: dict[str, int] = {}
         #: (attr_id, match_id, test per token) of patterns one token long, and of longer ones.
         self.single: list[tuple[int, int, int]] = []
@@ -89,20 +96,6 @@ class PatternTable:
                 else:
                     self.longer.append((attr_id, match_id, ids))
         self._memory: dict[tuple[Any, ...], Description] = {}
-        # A word no pattern names (nor any of its expressions matches) fails every test of that
-        # attribute alike, so it is looked up as None: the memory then holds a few thousand
-        # descriptions instead of one per word of the vocabulary.
-        self._named_values: list[set[Any]] = [set() for _ in keys]
-        self._expressions: list[list[re.Pattern[str]]] = [[] for _ in keys]
-        self._reducible = [True for _ in keys]
-        for index, values, expression in self._named:
-            if values is None:
-                self._reducible[index] = False
-                continue
-            self._named_values[index] |= values
-            if expression is not None:
-                self._expressions[index].append(expression)
-        self._telling: list[dict[Any, bool]] = [{} for _ in keys]
 
     def _spec_id(self, spec: dict[str, Any], keys: list[str], known: dict[str, int]) -> int:
         signature = repr(sorted(spec.items()))
@@ -114,8 +107,14 @@ class PatternTable:
             if condition is None:
                 raise ValueError(f"pattern value beyond the table: {key}={value!r}")
             test, named, expression = condition
-            conditions.append((keys.index(key), test))
-            self._named.append((keys.index(key), named, expression))
+            index = keys.index(key)
+            conditions.append((index, test))
+            if named is None:
+                self._reducible[index] = False
+            else:
+                self._named_values[index] |= named
+            if expression is not None:
+                self._expressions[index].append(expression)
         self._tests.append(lambda values: all(test(values[i]) for i, test in conditions))
         known[signature] = len(self._tests) - 1
         return known[signature]

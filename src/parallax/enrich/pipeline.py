@@ -162,17 +162,10 @@ class Enricher:
     def _enrich_here(
         self, articles: Iterable[Article], batch_size: int
     ) -> Iterator[tuple[Article, Enrichment, tuple[Any, ...]]]:
-        in_flight: deque[Article] = deque()
-
-        def texts() -> Iterator[str]:
-            # spaCy keeps input order, so the oldest article in flight is the parse's.
-            for article in articles:
-                in_flight.append(article)
-                yield article.text
-
-        for doc in self.nlp.pipe(texts(), batch_size=batch_size):
-            article = in_flight.popleft()
-            yield (article, *enrich_doc(article, doc))
+        iterator = iter(articles)
+        while chunk := list(islice(iterator, batch_size)):
+            for article, (enrichment, people) in zip(chunk, parse_and_enrich(self.nlp, chunk), strict=True):
+                yield article, enrichment, people
 
     def _enrich_in_processes(
         self, articles: Iterable[Article], workers: int, batch_size: int
@@ -194,7 +187,7 @@ class Enricher:
             while True:
                 chunk = list(islice(iterator, batch_size))
                 if chunk:
-                    ahead.append((chunk, pool.submit(_enrich_chunk, chunk)))
+                    ahead.append((chunk, pool.submit(_enrich_in_worker, chunk)))
                 if ahead and (not chunk or len(ahead) >= AHEAD_PER_WORKER * workers):
                     done, future = ahead.popleft()
                     for article, (enrichment, people) in zip(done, future.result(), strict=True):
@@ -282,22 +275,24 @@ def enrich_doc(article: Article, doc: Any) -> tuple[Enrichment, tuple[Any, ...]]
 _WORKER_NLP: Any = None
 
 
+def parse_and_enrich(nlp: Any, articles: list[Article]) -> list[tuple[Enrichment, tuple[Any, ...]]]:
+    """Parse a batch of articles together and enrich each (see :func:`enrich_doc`)."""
+    docs = nlp.pipe([a.text for a in articles], batch_size=len(articles))
+    return [enrich_doc(article, doc) for article, doc in zip(articles, docs, strict=True)]
+
+
 def _start_worker(nlp: Any) -> None:
     global _WORKER_NLP
     from threadpoolctl import threadpool_limits
 
-    from parallax.enrich.nlp import lemmas_on_demand
-
     # One BLAS thread per process: the workers already fill the cores, and OpenBLAS's own threads
     # on top of them cost a fifth of the throughput.
     threadpool_limits(1)
-    lemmas_on_demand(nlp)
     _WORKER_NLP = nlp
 
 
-def _enrich_chunk(articles: list[Article]) -> list[tuple[Enrichment, tuple[Any, ...]]]:
-    docs = _WORKER_NLP.pipe([a.text for a in articles], batch_size=len(articles))
-    return [enrich_doc(article, doc) for article, doc in zip(articles, docs, strict=True)]
+def _enrich_in_worker(articles: list[Article]) -> list[tuple[Enrichment, tuple[Any, ...]]]:
+    return parse_and_enrich(_WORKER_NLP, articles)
 
 
 def enrich_store(
