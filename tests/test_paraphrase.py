@@ -248,3 +248,84 @@ def test_a_teacher_s_answers_are_mixed_with_the_labels(installed: Path) -> None:
         assert targets[(a, b)] == pytest.approx(0.25 * answer + 0.75 * label)
     with pytest.raises(SystemExit, match="no paraphrase_model"):
         teacher_targets(rows, installed / "missing", 0.5)
+
+
+class _Fixed(P.ParaphraseJudge):
+    """A judge whose answers are given, recording which pairs it was asked."""
+
+    def __init__(self, answers: dict[tuple[str, str], float], threshold: float = 0.5) -> None:
+        super().__init__(Path("unused.onnx"), P.ParaphraseModel(
+            version=1, onnx_file="unused.onnx", sha256="", threshold=threshold, trained_on="",
+            base_model="fixed", training={}, threshold_fitted_on=""))
+        self.answers = answers
+        self.asked: list[tuple[str, str]] = []
+
+    def load(self) -> None:
+        pass
+
+    def probabilities(self, pairs, *, batch_size: int = 32):  # type: ignore[no-untyped-def]
+        self.asked.extend(pairs)
+        return np.array([self.answers[p] for p in pairs])
+
+
+def test_a_screen_answers_the_pairs_it_is_sure_of_and_passes_on_the_rest() -> None:
+    pairs = [("a", "b"), ("c", "d"), ("e", "f"), ("g", "h")]
+    screen = _Fixed(dict(zip(pairs, [0.05, 0.95, 0.5, 0.3], strict=True)))
+    # The main model would call every pair a paraphrase but the one in the middle.
+    main = _Fixed(dict(zip(pairs, [0.9, 0.9, 0.1, 0.9], strict=True)), threshold=0.7)
+    from dataclasses import replace
+
+    main.model = replace(main.model, screen="screen", screen_low=0.2, screen_high=0.9)
+    main.screen = screen
+    decided, asked = main.route(pairs)
+    # Below the low bound "no" and above the high one "yes", from the screen alone; the two
+    # between go to the main model.
+    assert decided.tolist() == [False, True, False, True]
+    assert asked.tolist() == [False, False, True, True]
+    assert main.asked == [("e", "f"), ("g", "h")] and screen.asked == pairs
+    assert main.same("a", "b") is False and main.same("g", "h") is True
+    assert main.route([])[0].shape == (0,)
+
+
+def test_the_screen_s_bounds_keep_the_main_model_s_f1_within_the_tolerance() -> None:
+    from parallax.compare.train_paraphrase import SCREEN_TOLERANCE, _f1, fit_screen
+
+    rng = np.random.default_rng(0)
+    gold = rng.random(400) < 0.6
+    main = np.where(gold, 0.9, 0.1)  # always right
+    # The screen is sure and right at its extremes, and a coin toss in the middle.
+    screen = np.where(gold, rng.uniform(0.5, 1.0, 400), rng.uniform(0.0, 0.5, 400))
+    screen[:100] = rng.uniform(0.3, 0.7, 100)
+    low, high, f1, share = fit_screen(screen, main, 0.5, gold)
+    assert 0.0 < low < high <= 1.0 and 0.25 <= share < 1.0
+    decided = np.where((screen >= low) & (screen <= high), main >= 0.5, screen > high)
+    assert f1 == pytest.approx(_f1(decided, gold)) and f1 >= 1.0 - SCREEN_TOLERANCE
+    # A screen that knows nothing leaves every pair to the main model.
+    assert fit_screen(np.full(400, 0.5), main, 0.5, gold)[3] == 1.0
+
+
+def test_a_screen_is_installed_beside_the_model_and_found_with_it(installed: Path, tmp_path: Path) -> None:
+    from parallax.compare.train_paraphrase import SCREEN_DIR, main
+
+    screen_dir = tmp_path / "cheap"
+    screen_dir.mkdir()
+    for name in (P.ONNX_FILE, P.MODEL_FILE):
+        (screen_dir / name).write_bytes((installed / name).read_bytes())
+    rows = "\n".join(f"{i % 2}\t{i}\t{i}\tthe talks ended {i}\ttalks were over {i}" for i in range(40))
+    train_file = tmp_path / "train.txt"
+    train_file.write_text(rows + "\n", encoding="utf-8")
+    main([str(train_file), "--out", str(installed), "--screen", str(screen_dir)])
+    record = P.load_model(installed)
+    assert record is not None and record.screen == SCREEN_DIR
+    assert (installed / SCREEN_DIR / P.ONNX_FILE).is_file()
+    assert "held-out tenth" in record.screen_fitted_on
+    judge = P.get_judge()
+    assert judge is not None and judge.screen is not None
+    assert judge.screen.model.screen == ""
+    # A screen cannot itself have a screen, and a record naming a missing one is an error.
+    with pytest.raises(SystemExit, match="screen of its own"):
+        main([str(train_file), "--out", str(screen_dir), "--screen", str(installed)])
+    (installed / SCREEN_DIR / P.MODEL_FILE).unlink()
+    P.get_judge.cache_clear()
+    with pytest.raises(ModelFileError, match="screen model"):
+        P.get_judge()

@@ -2,19 +2,21 @@
 
 The alignment model (:mod:`parallax.compare.align`) compares two claims through their separate
 sentence vectors and shared words: cheap enough for every pair of claims in a story, but blind to
-what the two sentences say about each other. A cross-encoder reads both sentences at once. Ours is
-all-MiniLM-L6-v2 fine-tuned on MRPC's training pairs by
-``python -m parallax.compare.train_paraphrase`` (the ``train`` extra), exported to ONNX and
-quantised to int8 (23 MB), so it runs on onnxruntime without PyTorch, with the MiniLM tokenizer
-the default embedder already pins.
+what the two sentences say about each other. A cross-encoder reads both sentences at once. Ours
+are fine-tuned on MRPC's training pairs by ``python -m parallax.compare.train_paraphrase`` (the
+``train`` extra) and exported to ONNX, so they run on onnxruntime without PyTorch:
+all-MiniLM-L6-v2 in int8 (23 MB), or all-mpnet-base-v2 in fp32 (438 MB), stronger and about eight
+times the compute. A cheap model can stand in front of a strong
+one as its *screen*: pairs the screen is sure of take its answer, and only the rest reach the
+strong model, which compare's questions (mostly plain "no"s) then rarely need.
 
-The model is an option, not part of the package: training writes it to the model directory
+The models are an option, not part of the package: training writes them to the model directory
 (``$PARALLAX_PARAPHRASE_MODEL``, else ``~/.cache/parallax/paraphrase``), with a JSON record of
-its sha256 and threshold, and :func:`get_judge` finds it there. Where it is installed it decides
-the paraphrase question: whether a claim that already has a partner in another article takes a
-second one, and the MRPC evaluation. Without it those fall back to the alignment model's
-paraphrase threshold. Which claims state one fact, a looser question, stays with the alignment
-model either way.
+each file's sha256, the threshold and the screen's bounds, and :func:`get_judge` finds them there.
+Where one is installed it decides the paraphrase question: whether a claim that already has a
+partner in another article takes a second one, and the MRPC evaluation. Without it those fall
+back to the alignment model's paraphrase threshold. Which claims state one fact, a looser
+question, stays with the alignment model either way.
 """
 
 from __future__ import annotations
@@ -30,7 +32,15 @@ from typing import Any
 
 import numpy as np
 
-from parallax.enrich.embed import MINILM_TOKENIZER, SHA256, _clean, cpu_session, packaged_file, verify_sha256
+from parallax.enrich.embed import (
+    MINILM_TOKENIZER,
+    SHA256,
+    ModelFileError,
+    _clean,
+    cpu_session,
+    packaged_file,
+    verify_sha256,
+)
 
 MODEL_FILE = "paraphrase_model_v1.json"
 ONNX_FILE = "paraphrase-minilm-mrpc.onnx"
@@ -59,6 +69,13 @@ class ParaphraseModel:
     #: MiniLM models, which read the MiniLM tokenizer the default embedder pins.
     tokenizer_file: str = ""
     tokenizer_sha256: str = ""
+    #: A cheaper cross-encoder asked first: a model directory of its own, relative to this one.
+    #: Pairs it scores below ``screen_low`` (or above ``screen_high``) take its answer, "no" (or
+    #: "yes"); only the pairs between reach this model. Empty: every pair reaches this model.
+    screen: str = ""
+    screen_low: float = 0.0
+    screen_high: float = 1.0
+    screen_fitted_on: str = ""
 
 
 def model_dir() -> Path:
@@ -86,8 +103,10 @@ class ParaphraseJudge:
     mean over both orders, so ``score(a, b) == score(b, a)``.
     """
 
-    def __init__(self, model_path: str | Path, model: ParaphraseModel) -> None:
+    def __init__(self, model_path: str | Path, model: ParaphraseModel,
+                 screen: ParaphraseJudge | None = None) -> None:
         self.model = model
+        self.screen = screen
         self._path = Path(model_path)
         self._lock = threading.Lock()
         self._session: Any = None
@@ -101,6 +120,8 @@ class ParaphraseJudge:
 
     def load(self) -> None:
         """Load the encoder now rather than at the first pair (checks its file's hash)."""
+        if self.screen is not None:
+            self.screen.load()
         if self._session is not None:
             return
         with self._lock:
@@ -162,10 +183,36 @@ class ParaphraseJudge:
     def clear_memo(self) -> None:
         """Forget the pairs judged so far (benchmarks time the encoder, not the memory)."""
         self._memo.clear()
+        if self.screen is not None:
+            self.screen.clear_memo()
+
+    def route(
+        self, pairs: Sequence[tuple[str, str]], *, batch_size: int = 32
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(decisions, asked): whether each pair is a paraphrase, and whether this model was asked
+        (True for every pair without a screen; with one, only for the pairs it left open)."""
+        if not pairs:
+            return np.zeros(0, dtype=bool), np.zeros(0, dtype=bool)
+        if self.screen is None:
+            decided = self.probabilities(pairs, batch_size=batch_size) >= self.threshold
+            return decided, np.ones(len(pairs), dtype=bool)
+        first = self.screen.probabilities(pairs, batch_size=batch_size)
+        decided = first > self.model.screen_high
+        asked = (first >= self.model.screen_low) & ~decided
+        chosen = np.flatnonzero(asked)
+        if chosen.size:
+            answers = self.probabilities([pairs[int(i)] for i in chosen], batch_size=batch_size)
+            decided[chosen] = answers >= self.threshold
+        return decided, asked
+
+    def decisions(self, pairs: Sequence[tuple[str, str]], *, batch_size: int = 32) -> np.ndarray:
+        """Whether each pair is a paraphrase: the screen's answer where it is sure, else this
+        model's at its fitted threshold."""
+        return self.route(pairs, batch_size=batch_size)[0]
 
     def same(self, a: str, b: str) -> bool:
-        """Whether ``a`` and ``b`` are paraphrases at the fitted threshold."""
-        return bool(self.probabilities([(a, b)])[0] >= self.threshold)
+        """Whether ``a`` and ``b`` are paraphrases (:meth:`decisions` for one pair)."""
+        return bool(self.decisions([(a, b)])[0])
 
 
 def _key(a: str, b: str) -> tuple[str, str]:
@@ -175,9 +222,24 @@ def _key(a: str, b: str) -> tuple[str, str]:
     return (first, second) if first <= second else (second, first)
 
 
+def judge_in(directory: Path) -> ParaphraseJudge | None:
+    """The judge whose record is in ``directory``, with its screen where it names one; None where
+    there is no record."""
+    model = load_model(directory)
+    if model is None:
+        return None
+    screen = None
+    if model.screen:
+        screen = judge_in(directory / model.screen)
+        if screen is None:
+            raise ModelFileError(
+                f"{directory / model.screen}: the screen model named in {directory / MODEL_FILE} is "
+                f"missing; run python -m parallax.compare.train_paraphrase --screen DIR again"
+            )
+    return ParaphraseJudge(directory / model.onnx_file, model, screen)
+
+
 @cache
 def get_judge() -> ParaphraseJudge | None:
     """The installed judge, one per process; None where no cross-encoder is installed."""
-    directory = model_dir()
-    model = load_model(directory)
-    return None if model is None else ParaphraseJudge(directory / model.onnx_file, model)
+    return judge_in(model_dir())

@@ -47,10 +47,17 @@ def evaluate_paraphrase(path: Path) -> dict[str, Any]:
             "note": "no paraphrase cross-encoder installed: python -m parallax.compare.train_paraphrase",
         }
     else:
-        metrics = _scores(judge.probabilities([(r[1], r[2]) for r in rows]) >= judge.threshold, gold)
+        decided, asked = judge.route([(r[1], r[2]) for r in rows])
+        metrics = _scores(decided, gold)
         decided_by = {"name": "paraphrase cross-encoder", "threshold": judge.threshold,
                       "trained_on": judge.model.trained_on, "base_model": judge.model.base_model,
                       "threshold_fitted_on": judge.model.threshold_fitted_on}
+        if judge.screen is not None:
+            # A cheaper model answers first; the share it passes on is the cost of the pair.
+            metrics["asked_past_screen"] = round(float(asked.mean()), 4)
+            decided_by["screen"] = {"base_model": judge.screen.model.base_model,
+                                    "low": judge.model.screen_low, "high": judge.model.screen_high,
+                                    "fitted_on": judge.model.screen_fitted_on}
     metrics.update({f"alignment_model_{name}": value for name, value in aligned.items()})
     return {
         "task": "paraphrase",
