@@ -283,3 +283,53 @@ def test_noun_phrases_are_embedded_once_per_process() -> None:
     clear_phrase_cache()
     phrase_vectors(["the ministry"], embedder)
     assert embedder.seen[-1] == "the ministry" and len(embedder.seen) == 4
+
+
+def test_noun_phrases_kept_at_enrichment_frame_as_a_fresh_parse_does(data_dir: Path) -> None:
+    """Compare reads the noun phrases enrichment keeps; an enrichment stored before they were
+    kept (no ``noun_phrases`` in its JSON) has them parsed again, with the same framing."""
+    from dataclasses import replace
+
+    from parallax.compare.core import compare
+    from parallax.enrich import Enricher
+    from parallax.enrich.nlp import load_nlp
+    from parallax.enrich.phrases import noun_phrases
+    from parallax.model import Article
+
+    texts = sorted((data_dir / "seeds").glob("*.txt"))
+    articles = [Article(id=f"a{i}", text=p.read_text(encoding="utf-8"), outlet=f"outlet {i}")
+                for i, p in enumerate(texts)]
+    enricher = Enricher()
+    kept = {a.id: enricher.analyze(a).enrichment for a in articles}
+    for article in articles:
+        phrases = kept[article.id].phrases
+        assert phrases and phrases == tuple(noun_phrases(load_nlp()(article.text)))
+        assert all(article.text[p.start:p.end] == p.text for p in phrases)
+        # The stored JSON carries them; JSON from before does not, and reads back as "not kept".
+        data = kept[article.id].to_json()
+        assert Enrichment.from_json(data) == kept[article.id]
+        del data["noun_phrases"]
+        assert Enrichment.from_json(data).phrases is None
+    old = {aid: replace(e, phrases=None) for aid, e in kept.items()}
+    framing = compare(articles, kept).framing
+    assert framing and framing == compare(articles, old).framing
+    labels = [label["label"] for item in framing for label in item["labels"]]
+    assert any("sexual slavery" in label for label in labels)
+
+
+def test_overlap_of_many_claims_at_once_is_the_overlap_of_each_pair() -> None:
+    import random
+
+    import numpy as np
+
+    from parallax.compare.align import TermWeights
+
+    rng = random.Random(3)
+    words = [f"w{i}" for i in range(40)]
+    sets = [set(rng.sample(words, rng.randint(0, 7))) for _ in range(50)]
+    weights = TermWeights(sets)
+    matrix = weights.overlap_matrix(sets[:20], sets[20:])
+    assert matrix.shape == (20, 30)
+    expected = np.array([[weights.overlap(a, b) for b in sets[20:]] for a in sets[:20]])
+    assert np.allclose(matrix, expected, atol=1e-12) and expected.max() > 0
+    assert weights.overlap_matrix([], sets).shape == (0, 50)

@@ -282,6 +282,15 @@ class Quantity:
 
 
 @dataclass(frozen=True, slots=True)
+class Phrase:
+    """A descriptive noun phrase ("treated radioactive water"): a candidate label for framing."""
+
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
 class Enrichment:
     """All that enrichment knows of one article."""
 
@@ -293,9 +302,14 @@ class Enrichment:
     times: tuple[TimeRef, ...] = ()
     quantities: tuple[Quantity, ...] = ()
     sentence_times: tuple[str | None, ...] = ()  # each sentence's own event date, when it has one
+    #: None for enrichments stored before noun phrases were kept: compare parses those again.
+    phrases: tuple[Phrase, ...] | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The JSON form of ``parallax analyze`` (and of the store)."""
+        phrases = {} if self.phrases is None else {
+            "noun_phrases": [{"text": p.text, "start": p.start, "end": p.end} for p in self.phrases]
+        }
         return {
             "article": self.article_id,
             "sentences": [{"text": s.text, "start": s.start, "end": s.end} for s in self.sentences],
@@ -324,6 +338,7 @@ class Enrichment:
                 for q in self.quantities
             ],
             "sentence_times": list(self.sentence_times),
+            **phrases,
         }
 
     @classmethod
@@ -357,6 +372,9 @@ class Enrichment:
                 for q in data.get("quantities", [])
             ),
             sentence_times=tuple(data.get("sentence_times", [])),
+            phrases=None if "noun_phrases" not in data else tuple(
+                Phrase(p["text"], p["start"], p["end"]) for p in data["noun_phrases"]
+            ),
         )
 
 

@@ -29,6 +29,7 @@ from parallax.compare.claims import split_claims
 from parallax.compare.contradict import Embed, PolarityJudge
 from parallax.compare.framing import find_framing, find_loaded_words
 from parallax.compare.paraphrase import ParaphraseJudge, get_judge
+from parallax.enrich.phrases import noun_phrases
 from parallax.model import Article, Claim, Conflict, Enrichment, Fact, iso
 
 SCHEMA = "parallax.comparison/1"
@@ -117,10 +118,6 @@ def compare(
         from parallax.enrich.embed import get_embedder
 
         embedder = get_embedder()
-    if nlp is None:
-        from parallax.enrich.nlp import load_nlp
-
-        nlp = load_nlp()
     articles = list(articles)
     by_id = {a.id: a for a in articles}
     claims = [c for a in articles for c in split_claims(a.text, enrichments[a.id])]
@@ -164,11 +161,6 @@ def compare(
     rank = {"consensus": 0, "conflict": 1, "partial": 2, "unique": 3}
     facts.sort(key=lambda f: (rank[f.status], _order(articles, f.claims[0]), f.claims[0].start))
 
-    # Framing reads noun phrases (parse, tags, lemmas) and no entities: those come from the
-    # stored enrichment, so the entity recogniser, near half of the parse's time, is left out.
-    skip = [name for name in ("ner",) if name in getattr(nlp, "pipe_names", ())]
-    docs = dict(zip([a.id for a in articles], nlp.pipe((a.text for a in articles), disable=skip),
-                    strict=True))
     comparison = Comparison(articles=articles, facts=facts)
     comparison.voices = _voices(articles, enrichments, outlet_of)
     comparison.sources = [
@@ -176,11 +168,30 @@ def compare(
         for a in articles
         for s in enrichments[a.id].sources
     ]
-    comparison.framing = find_framing(articles, docs, embedder)
+    comparison.framing = find_framing(articles, _phrases(articles, enrichments, nlp), embedder)
     comparison.loaded_words = [w for a in articles for w in find_loaded_words(a)]
     comparison.timeline = _timeline(articles, enrichments)
     comparison.outlets = _outlet_shares(articles, facts)
     return comparison
+
+
+def _phrases(articles: Sequence[Article], enrichments: Mapping[str, Enrichment],
+             nlp: Any | None) -> dict[str, Any]:
+    """Each article's noun phrases: kept by enrichment, or, for enrichments stored before they
+    were, from a parse made now (with ``nlp``, else the default pipeline)."""
+    found: dict[str, Any] = {a.id: enrichments[a.id].phrases for a in articles}
+    missing = [a for a in articles if found[a.id] is None]
+    if missing:
+        if nlp is None:
+            from parallax.enrich.nlp import load_nlp
+
+            nlp = load_nlp()
+        # Noun phrases need the parse, tags and lemmas, not the entity recogniser (near half of
+        # the parse's time): leave it out.
+        skip = [name for name in ("ner",) if name in getattr(nlp, "pipe_names", ())]
+        for article, doc in zip(missing, nlp.pipe((a.text for a in missing), disable=skip), strict=True):
+            found[article.id] = noun_phrases(doc)
+    return found
 
 
 def _claim_vectors(claims: Sequence[Claim], enrichments: Mapping[str, Enrichment], embedder: Any,
@@ -275,11 +286,12 @@ def _align(
     amounts = amounts or [{} for _ in claims]
     stated = [predicates(claim.text) for claim in claims]
     links: list[tuple[float, int, int]] = []
+    overlaps = weights.overlap_matrix(terms, terms)
     for x, first in enumerate(ids):
         for second in ids[x + 1 :]:
             rows, cols = by_article[first], by_article[second]
             cosine = vectors[rows] @ vectors[cols].T
-            overlap = np.array([[weights.overlap(terms[r], terms[c]) for c in cols] for r in rows])
+            overlap = overlaps[np.ix_(rows, cols)]
             shared = shared_predicates([stated[r] for r in rows], [stated[c] for c in cols])
             prob = probabilities(cosine, overlap, model, shared)
 

@@ -1,8 +1,9 @@
 """Framing: the words each outlet chooses for the same thing.
 
 Candidate labels are the noun phrases of each article (a noun with its modifiers, prepositional
-phrases and relative clauses). Two outlets' phrases name the same referent when their vectors are
-close and each is the other's best match; a pair that differs only in typography is no framing.
+phrases and relative clauses), found at enrichment (:mod:`parallax.enrich.phrases`). Two outlets'
+phrases name the same referent when their vectors are close and each is the other's best match; a
+pair that differs only in typography is no framing.
 Loaded words come from a small lexicon of evaluative terms (data file ``loaded_words.txt``).
 """
 
@@ -16,41 +17,10 @@ from typing import Any
 
 import numpy as np
 
-from parallax.enrich.nlp import lemma
-from parallax.model import Article, identity_text
+from parallax.model import Article, Phrase, identity_text
 
 #: Cosine above which two noun phrases from different outlets are taken to name one referent.
 SAME_REFERENT = 0.72
-MAX_PHRASE_TOKENS = 12
-
-
-def noun_phrases(doc: Any) -> list[tuple[str, int, int, str]]:
-    """(text, start, end, head lemma) of descriptive noun phrases in a spaCy ``Doc``."""
-    found: dict[tuple[int, int], tuple[str, int, int, str]] = {}
-    for chunk in doc.noun_chunks:
-        root = chunk.root
-        if root.pos_ != "NOUN":
-            continue  # names are entities, handled by identity, not framing
-        left = chunk.start
-        while (left < chunk.end and doc[left].pos_ in {"DET", "PRON"}) or (
-            left < chunk.end and doc[left].is_punct
-        ):
-            left += 1
-        right = max(t.i for t in root.subtree) + 1
-        if right - left > MAX_PHRASE_TOKENS:
-            right = chunk.end
-        while right > left and (doc[right - 1].is_punct or doc[right - 1].pos_ in {"CCONJ", "ADP"}):
-            right -= 1
-        if right - left < 2:
-            continue
-        span = doc[left:right]
-        found[(span.start_char, span.end_char)] = (
-            span.text,
-            span.start_char,
-            span.end_char,
-            lemma(root),
-        )
-    return list(found.values())
 
 
 #: Noun phrases recur from one comparison of a story to the next (and across stories: "the
@@ -79,13 +49,15 @@ def clear_phrase_cache() -> None:
     _phrase_cache.clear()
 
 
-def find_framing(articles: Sequence[Article], docs: Mapping[str, Any], embedder: Any) -> list[dict[str, Any]]:
-    """Referents named differently by different outlets, with each outlet's label."""
-    phrases = {a.id: noun_phrases(docs[a.id]) for a in articles}
-    known = phrase_vectors([p[0] for items in phrases.values() for p in items], embedder)
+def find_framing(
+    articles: Sequence[Article], phrases: Mapping[str, Sequence[Phrase]], embedder: Any
+) -> list[dict[str, Any]]:
+    """Referents named differently by different outlets, with each outlet's label; ``phrases``
+    maps article id to its noun phrases."""
+    known = phrase_vectors([p.text for a in articles for p in phrases[a.id]], embedder)
     vectors = {
-        aid: np.vstack([known[p[0]] for p in items]) if items else np.zeros((0, 1))
-        for aid, items in phrases.items()
+        a.id: np.vstack([known[p.text] for p in phrases[a.id]]) if phrases[a.id] else np.zeros((0, 1))
+        for a in articles
     }
     outlet = {a.id: a.outlet or a.id for a in articles}
     groups: list[dict[str, str]] = []  # referent group: article id -> label
@@ -98,7 +70,7 @@ def find_framing(articles: Sequence[Article], docs: Mapping[str, Any], embedder:
                 col = int(similarity[row].argmax())
                 if similarity[row, col] < SAME_REFERENT or int(similarity[:, col].argmax()) != row:
                     continue
-                label_a, label_b = phrases[first.id][row][0], phrases[second.id][col][0]
+                label_a, label_b = phrases[first.id][row].text, phrases[second.id][col].text
                 if _same_words(label_a, label_b):
                     continue
                 _merge(groups, {first.id: label_a, second.id: label_b})

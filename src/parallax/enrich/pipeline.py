@@ -244,6 +244,7 @@ def enrich_doc(article: Article, doc: Any) -> tuple[Enrichment, tuple[Any, ...]]
     """An article's enrichment from its parse, and the people named in it; names are this
     article's own until :meth:`Enricher._known_names` matches them with the registry's."""
     from parallax.enrich.entities import resolve_entities
+    from parallax.enrich.phrases import noun_phrases
     from parallax.enrich.quantities import find_quantities
     from parallax.enrich.sources import find_sources
     from parallax.enrich.timex import find_times, sentence_event_date
@@ -268,6 +269,7 @@ def enrich_doc(article: Article, doc: Any) -> tuple[Enrichment, tuple[Any, ...]]
         times=times,
         quantities=tuple(find_quantities(doc)),
         sentence_times=sentence_times,
+        phrases=tuple(noun_phrases(doc)),
     ), people
 
 

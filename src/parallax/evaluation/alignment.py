@@ -144,7 +144,7 @@ def document_pairs(sentences: Sequence[EventSentence], embedder: Any = None,
         for first, second in itertools.combinations(documents, 2):
             rows, cols = by_document[first], by_document[second]
             cosine = vectors[rows] @ vectors[cols].T
-            overlap = np.array([[weights.overlap(terms[r], terms[c]) for c in cols] for r in rows])
+            overlap = weights.overlap_matrix([terms[r] for r in rows], [terms[c] for c in cols])
             gold = frozenset(
                 (i, j) for (i, r), (j, c) in itertools.product(enumerate(rows), enumerate(cols))
                 if sentences[r].events & sentences[c].events

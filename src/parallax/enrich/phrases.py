@@ -1,0 +1,38 @@
+"""Descriptive noun phrases: the words an article chooses for things, which framing compares.
+
+Found on the parse enrichment already makes, so comparing a story needs no second parse.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from parallax.model import Phrase
+
+#: Longer subtrees are cut back to the noun chunk itself: a label, not a clause.
+MAX_PHRASE_TOKENS = 12
+
+
+def noun_phrases(doc: Any) -> list[Phrase]:
+    """Descriptive noun phrases in a spaCy ``Doc``: a common noun with its modifiers,
+    prepositional phrases and relative clauses, without determiners; names are left to entities."""
+    found: dict[tuple[int, int], Phrase] = {}
+    for chunk in doc.noun_chunks:
+        root = chunk.root
+        if root.pos_ != "NOUN":
+            continue  # names are entities, handled by identity, not framing
+        left = chunk.start
+        while (left < chunk.end and doc[left].pos_ in {"DET", "PRON"}) or (
+            left < chunk.end and doc[left].is_punct
+        ):
+            left += 1
+        right = max(t.i for t in root.subtree) + 1
+        if right - left > MAX_PHRASE_TOKENS:
+            right = chunk.end
+        while right > left and (doc[right - 1].is_punct or doc[right - 1].pos_ in {"CCONJ", "ADP"}):
+            right -= 1
+        if right - left < 2:
+            continue
+        span = doc[left:right]
+        found[(span.start_char, span.end_char)] = Phrase(span.text, span.start_char, span.end_char)
+    return list(found.values())
