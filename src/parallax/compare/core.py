@@ -30,7 +30,7 @@ from parallax.compare.contradict import Embed, PolarityJudge
 from parallax.compare.framing import find_framing, find_loaded_words
 from parallax.compare.paraphrase import ParaphraseJudge, get_judge
 from parallax.enrich.phrases import noun_phrases
-from parallax.model import Article, Claim, Conflict, Enrichment, Fact, iso
+from parallax.model import Article, Claim, Conflict, Enrichment, Fact, Phrase, iso
 
 SCHEMA = "parallax.comparison/1"
 LEAD_SENTENCES = 2
@@ -176,11 +176,17 @@ def compare(
 
 
 def _phrases(articles: Sequence[Article], enrichments: Mapping[str, Enrichment],
-             nlp: Any | None) -> dict[str, Any]:
+             nlp: Any | None) -> dict[str, Sequence[Phrase]]:
     """Each article's noun phrases: kept by enrichment, or, for enrichments stored before they
     were, from a parse made now (with ``nlp``, else the default pipeline)."""
-    found: dict[str, Any] = {a.id: enrichments[a.id].phrases for a in articles}
-    missing = [a for a in articles if found[a.id] is None]
+    found: dict[str, Sequence[Phrase]] = {}
+    missing = []
+    for article in articles:
+        kept = enrichments[article.id].phrases
+        if kept is None:
+            missing.append(article)
+        else:
+            found[article.id] = kept
     if missing:
         if nlp is None:
             from parallax.enrich.nlp import load_nlp
