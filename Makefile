@@ -43,8 +43,8 @@ lint: $(DEV_STAMP)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/mypy
 
-# Optional: the paraphrase cross-encoders that meet the MRPC target (about 90 minutes on two
-# cores; see scripts/paraphrase-models and docs/cli.md).
+# Optional: rebuild the shipped paraphrase cross-encoder from its sources, or build the larger
+# screened pair (PAIR=1); about 90 minutes on two cores; see scripts/paraphrase-models.
 paraphrase-models:
 	scripts/paraphrase-models
 

@@ -10,13 +10,16 @@ times the compute. A cheap model can stand in front of a strong
 one as its *screen*: pairs the screen is sure of take its answer, and only the rest reach the
 strong model, which compare's questions (mostly plain "no"s) then rarely need.
 
-The models are an option, not part of the package: training writes them to the model directory
-(``$PARALLAX_PARAPHRASE_MODEL``, else ``~/.cache/parallax/paraphrase``), with a JSON record of
-each file's sha256, the threshold and the screen's bounds, and :func:`get_judge` finds them there.
-Where one is installed it decides the paraphrase question: whether a claim that already has a
-partner in another article takes a second one, and the MRPC evaluation. Without it those fall
-back to the alignment model's paraphrase threshold. Which claims state one fact, a looser
-question, stays with the alignment model either way.
+One model ships with the package: the MiniLM, distilled from a fine-tuned all-mpnet-base-v2 on
+MRPC train and on AllSides sentence pairs (its record, beside it in ``paraphrase_model/``, says
+how; ``make paraphrase-models`` rebuilds it with the same sha256). Training writes other models to
+the install directory (``$PARALLAX_PARAPHRASE_MODEL``, else ``~/.cache/parallax/paraphrase``),
+with a JSON record of each file's sha256, the threshold and the screen's bounds. :func:`get_judge`
+takes the model the setting names (``none`` turns the cross-encoder off), else the one installed
+in the cache, else the shipped one. The judge decides the paraphrase question: whether a claim
+that already has a partner in another article takes a second one, and the MRPC evaluation.
+Without one those fall back to the alignment model's paraphrase threshold. Which claims state
+one fact, a looser question, stays with the alignment model either way.
 """
 
 from __future__ import annotations
@@ -78,15 +81,37 @@ class ParaphraseModel:
     screen_fitted_on: str = ""
 
 
-def model_dir() -> Path:
-    """Where the cross-encoder and its record live (``$PARALLAX_PARAPHRASE_MODEL`` or the cache)."""
+#: The cross-encoder that ships with the package, used where no other is set or installed.
+PACKAGED_DIR = Path(__file__).with_name("paraphrase_model")
+#: The setting's value that turns the cross-encoder off (the alignment model decides alone).
+OFF = "none"
+
+
+def install_dir() -> Path:
+    """Where training installs a cross-encoder (``$PARALLAX_PARAPHRASE_MODEL`` or the cache)."""
     configured = os.environ.get(ENV_VAR)
-    return Path(configured).expanduser() if configured else Path.home() / ".cache" / "parallax" / "paraphrase"
+    if configured and configured.strip().lower() != OFF:
+        return Path(configured).expanduser()
+    return Path.home() / ".cache" / "parallax" / "paraphrase"
+
+
+def model_dir() -> Path | None:
+    """Where the cross-encoder in use lives: the directory the setting names, else the cache where
+    one is installed there, else the shipped model; None where the setting is ``none``."""
+    configured = os.environ.get(ENV_VAR)
+    if configured:
+        return None if configured.strip().lower() == OFF else Path(configured).expanduser()
+    cached = install_dir()
+    return cached if (cached / MODEL_FILE).is_file() else PACKAGED_DIR
 
 
 def load_model(directory: Path | None = None) -> ParaphraseModel | None:
-    """The record of the installed cross-encoder, or None where none is installed."""
-    record = (directory or model_dir()) / MODEL_FILE
+    """The record of the cross-encoder in ``directory`` (default :func:`model_dir`), or None where
+    there is none."""
+    directory = directory or model_dir()
+    if directory is None:
+        return None
+    record = directory / MODEL_FILE
     if not record.is_file():
         return None
     return ParaphraseModel(**json.loads(record.read_text(encoding="utf-8")))
@@ -117,6 +142,11 @@ class ParaphraseJudge:
     @property
     def threshold(self) -> float:
         return self.model.threshold
+
+    @property
+    def directory(self) -> Path:
+        """The model directory this judge reads."""
+        return self._path.parent
 
     def load(self) -> None:
         """Load the encoder now rather than at the first pair (checks its file's hash)."""
@@ -241,5 +271,7 @@ def judge_in(directory: Path) -> ParaphraseJudge | None:
 
 @cache
 def get_judge() -> ParaphraseJudge | None:
-    """The installed judge, one per process; None where no cross-encoder is installed."""
-    return judge_in(model_dir())
+    """The judge in use (see :func:`model_dir`), one per process; None where the setting turns it
+    off or names a directory with no model."""
+    directory = model_dir()
+    return None if directory is None else judge_in(directory)

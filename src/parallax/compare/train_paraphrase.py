@@ -51,8 +51,8 @@ from parallax.compare.paraphrase import (
     ONNX_FILE,
     ParaphraseJudge,
     ParaphraseModel,
+    install_dir,
     load_model,
-    model_dir,
 )
 from parallax.enrich.embed import verify_sha256
 from parallax.errors import MissingExtraError
@@ -378,7 +378,7 @@ def main(argv: list[str] | None = None) -> None:
     if not rows:
         raise SystemExit(f"{args.train_file}: no MRPC rows")
     fitting, held_out = split(rows, args.seed)
-    here = args.out or model_dir()
+    here = args.out or install_dir()
     here.mkdir(parents=True, exist_ok=True)
     if args.screen is not None:
         add_screen(args.screen, here, held_out)

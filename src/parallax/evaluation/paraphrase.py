@@ -1,13 +1,14 @@
 """Paraphrase detection on MRPC (`parallax eval paraphrase`).
 
 The decision scored is the one compare asks before a claim takes a second partner: the paraphrase
-cross-encoder's where one is installed (:mod:`parallax.compare.paraphrase`), else the two-signal
+cross-encoder's (the shipped one, or one installed) (:mod:`parallax.compare.paraphrase`), else the two-signal
 alignment model's at its paraphrase threshold. The alignment model, which decides which claims
 state one fact, is always scored beside it (``alignment_model_*``).
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,7 @@ import numpy as np
 
 from parallax.compare.align import load_model, predicates, probabilities
 from parallax.compare.fit import features, read_mrpc
-from parallax.compare.paraphrase import get_judge
+from parallax.compare.paraphrase import ENV_VAR, get_judge
 from parallax.evaluation.metrics import precision_recall_f1
 
 
@@ -44,14 +45,16 @@ def evaluate_paraphrase(path: Path) -> dict[str, Any]:
         metrics = dict(aligned)
         decided_by: dict[str, Any] = {
             "name": "alignment model",
-            "note": "no paraphrase cross-encoder installed: python -m parallax.compare.train_paraphrase",
+            "note": f"no paraphrase cross-encoder in use ({ENV_VAR}={os.environ.get(ENV_VAR, '')!r}); "
+                    "unset it for the shipped one",
         }
     else:
         decided, asked = judge.route([(r[1], r[2]) for r in rows])
         metrics = _scores(decided, gold)
         decided_by = {"name": "paraphrase cross-encoder", "threshold": judge.threshold,
                       "trained_on": judge.model.trained_on, "base_model": judge.model.base_model,
-                      "threshold_fitted_on": judge.model.threshold_fitted_on}
+                      "threshold_fitted_on": judge.model.threshold_fitted_on,
+                      "directory": str(judge.directory)}
         if judge.screen is not None:
             # A cheaper model answers first; the share it passes on is the cost of the pair.
             metrics["asked_past_screen"] = round(float(asked.mean()), 4)
