@@ -4,6 +4,8 @@ clustering equals batch clustering; quality floors on shared data; the commands.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -13,7 +15,15 @@ from typer.testing import CliRunner
 from parallax.cli import app
 from parallax.cluster import StoryClusterer, cluster_signals, load_model, rebuild_stories, update_stories
 from parallax.cluster.model import Calibration, Logistic
-from parallax.cluster.signals import FEATURES, ArticleSignals, EmbeddingCache, signals_for
+from parallax.cluster.signals import (
+    FEATURES,
+    ArticleSignals,
+    EmbeddingCache,
+    feature_matrix,
+    pair_features,
+    signals_for,
+    time_signals,
+)
 from parallax.enrich import enrich_store
 from parallax.enrich.embed import get_embedder
 from parallax.evaluation.clustering import (
@@ -316,3 +326,27 @@ def test_every_event_of_a_merged_story_is_judged() -> None:
     older, younger = clusterer._stories
     clusterer._merge(older, younger)
     assert sorted(sorted(e.article_ids) for e in older.events) == [["A0", "A1", "B3"], ["A2", "B4"]]
+
+
+def test_an_undated_article_is_placed_in_time_by_the_first_year_it_names() -> None:
+    days, era = time_signals("The quake of June 2009 left 300 dead; rebuilding ends in 2015.", None, None)
+    assert era == 2009 and days == ()
+    assert time_signals("No year is named here, only Tuesday.", None, None)[1] is None
+    # Dated: the days resolve against the publication date; the era is read all the same.
+    days, era = time_signals("On Monday, 3 May 2021, they met.", date(2021, 5, 5), None)
+    assert days == (date(2021, 5, 3).toordinal(),) and era == 2021
+
+    def row(first: ArticleSignals, second: ArticleSignals) -> dict[str, float]:
+        return dict(zip(FEATURES, pair_features(first, second), strict=True))
+
+    old, new = replace(_toy("a", 1.0, 0.0), era=2009), replace(_toy("b", 1.0, 0.0), era=2013)
+    assert row(old, new)["era_gap"] == pytest.approx(np.log1p(4)) and row(old, new)["era_known"] == 1.0
+    assert row(old, _toy("c", 1.0, 0.0))["era_known"] == 0.0  # no year named: nothing known
+    # A dated article's era is its publication year, against an undated one ...
+    dated = replace(_toy("d", 1.0, 0.0), day=date(2013, 3, 1).toordinal(), era=1999)
+    assert row(old, dated)["era_gap"] == pytest.approx(np.log1p(4))
+    # ... and two dated articles are told apart by their publication gap alone.
+    assert row(dated, replace(dated, id="e", era=2009))["era_known"] == 0.0
+    # The matrix form gives the same rows.
+    assert feature_matrix(old, [new, dated])[:, FEATURES.index("era_gap")].tolist() == pytest.approx(
+        [np.log1p(4), np.log1p(4)])
