@@ -132,16 +132,11 @@ def places_in(text: str, extra: Iterable[str] = ()) -> frozenset[str]:
     return frozenset(found)
 
 
-def event_days(text: str, published: date | None, enrichment: Enrichment | None = None) -> tuple[int, ...]:
-    """Days (as ordinals) that the article's time expressions resolve to, at day precision."""
-    return time_signals(text, published, enrichment)[0]
-
-
 def time_signals(
     text: str, published: date | None, enrichment: Enrichment | None
 ) -> tuple[tuple[int, ...], int | None]:
-    """Event days (as in :func:`event_days`) and the era: the first year the article's time
-    expressions name, which stands in for its publication date when it has none."""
+    """The days (as ordinals) that the article's time expressions resolve to at day precision,
+    and its era: the first year they name, which stands in for a publication date it lacks."""
     if enrichment is not None:
         times = [(t.value, t.precision) for t in enrichment.times]
     else:
