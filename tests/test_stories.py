@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 
 from parallax.cli import app
 from parallax.cluster import StoryClusterer, cluster_signals, load_model, rebuild_stories, update_stories
+from parallax.cluster.incremental import average_link
 from parallax.cluster.model import Calibration, Logistic
 from parallax.cluster.signals import (
     FEATURES,
@@ -309,9 +310,9 @@ def test_order_spread_summarises_runs() -> None:
     assert spread["all_subtopic_bcubed_f1"]["orders"] == 2
 
 
-def test_every_event_of_a_merged_story_is_judged() -> None:
-    # Events A0, A1, A2 and B3, B4 of two stories; merging them folds B3 and A1 into A0, which
-    # shifts the list; B4 (10 degrees from A2) must still be judged, and fold into A2.
+def test_the_events_of_merged_stories_are_grouped_again_over_all_their_members() -> None:
+    # Two stories, A0 A1 A2 and B3 B4; alone, A0 and A1 (70 degrees apart) are two events, but
+    # B3 between them (35 degrees from each) makes them one, and B4 (10 degrees from A2) joins A2.
     def at(article_id: str, degrees: float) -> ArticleSignals:
         angle = np.radians(degrees)
         return _toy(article_id, float(np.cos(angle)), float(np.sin(angle)))
@@ -319,13 +320,28 @@ def test_every_event_of_a_merged_story_is_judged() -> None:
     by_lead = Logistic(tuple(20.0 if f == "lead_cosine" else 0.0 for f in FEATURES), -10.0)
     calibration = Calibration(Logistic(tuple(0.0 for _ in FEATURES), -10.0), by_lead, 0.5, 0.5, 2.0)
     clusterer = StoryClusterer(load_model(), calibration)
-    placed = ((at("A0", 0), "old", 0), (at("A1", 70), "old", 1), (at("A2", 180), "old", 2),
+    stored = ((at("A0", 0), "old", 0), (at("A1", 70), "old", 1), (at("A2", 180), "old", 2),
               (at("B3", 35), "young", 0), (at("B4", 190), "young", 1))
-    for article, story, event in placed:
+    for article, story, event in stored:
         clusterer.restore(article, story, event)
-    older, younger = clusterer._stories
-    clusterer._merge(older, younger)
-    assert sorted(sorted(e.article_ids) for e in older.events) == [["A0", "A1", "B3"], ["A2", "B4"]]
+    older, younger = clusterer.stories()
+    assert [e.article_ids for e in older.events] == [("A0",), ("A1",), ("A2",)]
+    assert [e.article_ids for e in younger.events] == [("B3",), ("B4",)]
+    clusterer._merge(*clusterer._stories)
+    (merged,) = clusterer.stories()
+    assert [e.article_ids for e in merged.events] == [("A0", "A1", "B3"), ("A2", "B4")]
+
+
+def test_average_link_joins_groups_by_their_mean_link() -> None:
+    similarity = np.array([[1.0, 0.9, 0.2, 0.0],
+                           [0.9, 1.0, 0.7, 0.0],
+                           [0.2, 0.7, 1.0, 0.1],
+                           [0.0, 0.0, 0.1, 1.0]])
+    # 0 and 1 join first; 2 then links to them at (0.2 + 0.7) / 2 = 0.45.
+    assert average_link(similarity, 0.5) == [[0, 1], [2], [3]]
+    assert average_link(similarity, 0.4) == [[0, 1, 2], [3]]
+    assert average_link(similarity, 0.95) == [[0], [1], [2], [3]]
+    assert average_link(np.zeros((1, 1)), 0.5) == [[0]]
 
 
 def test_an_undated_article_is_placed_in_time_by_the_first_year_it_names() -> None:

@@ -8,10 +8,13 @@ the cost per article is bounded by the number of open stories times one vector p
 closes when nothing has joined it for the model's quiet period. When an article makes two open
 stories look alike, the younger folds into the older.
 
-Inside a story, the same procedure with the event model (which weighs time, place and names more
-than wording) splits look-alike events: two earthquakes, two meetings of the same ministers. Two
-events of a story fold into one when an article joining one makes it look like the other, or when
-their stories merge: an event's first articles often say too little to place it.
+Inside a story, the event model (which weighs time, place and names more than wording) splits
+look-alike events: two earthquakes, two meetings of the same ministers. A story's events are not
+decided article by article but derived from all its members at once, by average-link clustering
+of their pair probabilities: an event's first articles often say too little to place it, and a
+one-pass decision would keep that early mistake, where the whole group shows which articles
+belong together. Being a function of the members alone, the events of a story come out the same
+however it was built (incrementally, in a batch, or merged from two stories).
 
 Syndicated copies join the story of the article they copy and are listed as copies, but add no
 evidence: they never become representatives and do not move the centroid.
@@ -36,6 +39,10 @@ from parallax.cluster.model import Calibration, StoryModel
 from parallax.cluster.signals import ArticleSignals, feature_matrix
 from parallax.model import Story, StoryEvent
 
+#: A story's first this many members are grouped into events together; later ones each join the
+#: best event (or start one), since grouping costs the cube of the members grouped.
+EVENT_GROUPING_LIMIT = 200
+
 
 @dataclass(slots=True)
 class _Event:
@@ -57,7 +64,9 @@ class _Story:
     ids: list[tuple[int, str]] = field(default_factory=list)  # every article, copies included
     copies: dict[str, str] = field(default_factory=dict)
     copy_outlets: set[str] = field(default_factory=set)
-    events: list[_Event] = field(default_factory=list)
+    #: Derived from the members when first asked for (see :meth:`StoryClusterer._events`); any
+    #: change to the members clears it.
+    events: list[_Event] | None = None
     lead_sum: npt.NDArray[np.float64] | None = None
     first_day: int | None = None
     last_day: int | None = None
@@ -97,9 +106,7 @@ class StoryClusterer:
             return story.index
         chosen = self._best_story(article)
         story = self._new_story() if chosen is None else self._stories[chosen]
-        event = self._best_event(story, article)
-        self._add_member(story, arrival, article, event)
-        self._maybe_merge_event(story, event)
+        self._add_member(story, arrival, article)
         self._maybe_merge(story)
         return self._root(story.index)
 
@@ -113,7 +120,9 @@ class StoryClusterer:
         """Put an article back where a previous run placed it, deciding nothing.
 
         ``story_key`` names the story (any stable key, such as its stored id); articles must come
-        in their original arrival order, and ``copy_of`` is set for those placed as copies.
+        in their original arrival order, and ``copy_of`` is set for those placed as copies. The
+        stored events are taken as they are, not derived again: they are what deriving them from
+        the same members gives, until a new member arrives.
         """
         arrival = self._next_arrival()
         if article.day is not None:
@@ -123,10 +132,17 @@ class StoryClusterer:
             index = self._new_story().index
             self._restored[story_key] = index
         story = self._stories[index]
+        events = story.events or []
         if copy_of is not None:
             self._add_copy(story, arrival, article)
         else:
-            self._add_member(story, arrival, article, event)
+            self._add_member(story, arrival, article)
+        while len(events) <= event:
+            events.append(_Event())
+        if copy_of is None:
+            events[event].members.append((arrival, article))
+        events[event].ids.append((arrival, article.id))
+        story.events = events
 
     # -- decisions -------------------------------------------------------------------------------
 
@@ -151,17 +167,6 @@ class StoryClusterer:
             return 0.0
         return float(self.calibration.story_probability(feature_matrix(article, others)).mean())
 
-    def _best_event(self, story: _Story, article: ArticleSignals) -> int:
-        best, best_score = len(story.events), self.calibration.event_threshold
-        for index, event in enumerate(story.events):
-            others = event.representatives(self.model.representatives)
-            if not others:
-                continue
-            score = float(self.calibration.event.probability(feature_matrix(article, others)).mean())
-            if score > best_score:
-                best, best_score = index, score
-        return best
-
     def _group_link(self, mine: Sequence[ArticleSignals], theirs: Sequence[ArticleSignals],
                     probability: Callable[[npt.NDArray[np.float64]], npt.NDArray[np.float64]]) -> float:
         """Mean pair probability between two groups' representatives (stories or events)."""
@@ -169,32 +174,40 @@ class StoryClusterer:
             return 0.0
         return float(np.mean([probability(feature_matrix(a, theirs)).mean() for a in mine]))
 
-    def _event_link(self, first: _Event, second: _Event) -> float:
+    def _events(self, story: _Story) -> list[_Event]:
+        if story.events is None:
+            story.events = self._derive_events(story)
+        return story.events
+
+    def _derive_events(self, story: _Story) -> list[_Event]:
+        """The story's events: its first members grouped by average link over the event model's
+        pair probabilities, each later member joined to the best event; copies follow their
+        originals. Events are numbered by their first member's arrival."""
+        probability = self.calibration.event.probability
+        grouped = story.members[:EVENT_GROUPING_LIMIT]
+        matrix = np.zeros((len(grouped), len(grouped)))
+        for i in range(1, len(grouped)):
+            matrix[i, :i] = probability(feature_matrix(grouped[i][1], [m for _, m in grouped[:i]]))
+        matrix += matrix.T
+        events = [_Event(members=[grouped[i] for i in group])
+                  for group in average_link(matrix, self.calibration.event_threshold)]
         k = self.model.representatives
-        return self._group_link(first.representatives(k), second.representatives(k),
-                                self.calibration.event.probability)
-
-    def _maybe_merge_event(self, story: _Story, changed: int) -> None:
-        """Fold events of a story that an article has made look like one: the first articles of
-        an event often say too little to place, and a story merge brings two lists of events.
-
-        The event that grew is judged against each other event; the best one above the event
-        threshold takes it, and the merged event is judged again, until none qualifies.
-        """
-        while len(story.events) > 1 and story.events[changed].members:
-            best, best_score = None, self.calibration.event_threshold
-            for index, other in enumerate(story.events):
-                if index == changed or not other.members:
-                    continue
-                score = self._event_link(story.events[changed], other)
+        for arrival, article in story.members[EVENT_GROUPING_LIMIT:]:
+            best, best_score = len(events), self.calibration.event_threshold
+            for index, event in enumerate(events):
+                score = float(probability(feature_matrix(article, event.representatives(k))).mean())
                 if score > best_score:
                     best, best_score = index, score
-            if best is None:
-                return
-            keep, drop = sorted((changed, best))
-            _merge_events(story.events[keep], story.events[drop])
-            del story.events[drop]
-            changed = keep
+            if best == len(events):
+                events.append(_Event())
+            events[best].members.append((arrival, article))
+        event_of = {article.id: e for e, event in enumerate(events) for _, article in event.members}
+        for arrival, article_id in story.ids:
+            original = story.copies.get(article_id)
+            e = event_of.get(article_id if original is None else original, 0)
+            event_of[article_id] = e
+            events[e].ids.append((arrival, article_id))
+        return events
 
     def _maybe_merge(self, story: _Story) -> None:
         if len(story.members) < 2:
@@ -241,7 +254,7 @@ class StoryClusterer:
         opened[: self._open.size] = self._open
         self._centroids, self._open = centroids, opened
 
-    def _add_member(self, story: _Story, arrival: int, article: ArticleSignals, event: int) -> None:
+    def _add_member(self, story: _Story, arrival: int, article: ArticleSignals) -> None:
         if not self._dim:
             self._dim = article.lead.size
             self._centroids = np.zeros((0, self._dim), dtype=np.float32)
@@ -250,10 +263,7 @@ class StoryClusterer:
                 self._open[s.index] = s.merged_into is None
         story.members.append((arrival, article))
         story.ids.append((arrival, article.id))
-        while len(story.events) <= event:
-            story.events.append(_Event())
-        story.events[event].members.append((arrival, article))
-        story.events[event].ids.append((arrival, article.id))
+        story.events = None
         lead = article.lead.astype(np.float64)
         story.lead_sum = lead if story.lead_sum is None else story.lead_sum + lead
         self._by_article[article.id] = story.index
@@ -267,11 +277,7 @@ class StoryClusterer:
         if article.outlet:
             story.copy_outlets.add(article.outlet)
         self._by_article[article.id] = story.index
-        original = article.syndicated_of
-        for event in story.events:
-            if original in event.article_ids:
-                event.ids.append((arrival, article.id))
-                break
+        story.events = None
         self._touch(story, article.day)
 
     def _set_centroid(self, story: _Story) -> None:
@@ -299,8 +305,7 @@ class StoryClusterer:
         older.ids = list(heapq.merge(older.ids, younger.ids, key=lambda m: m[0]))
         older.copies.update(younger.copies)
         older.copy_outlets |= younger.copy_outlets
-        first_new = len(older.events)
-        older.events.extend(younger.events)
+        older.events = None
         assert older.lead_sum is not None and younger.lead_sum is not None
         older.lead_sum = older.lead_sum + younger.lead_sum
         for _, article_id in younger.ids:
@@ -310,12 +315,6 @@ class StoryClusterer:
         self._set_centroid(older)
         for day in (younger.first_day, younger.last_day):
             self._touch(older, day)
-        # Each of the younger story's events, in its order, is judged against the others; found by
-        # identity, since a fold earlier in the list moves the rest.
-        for event in older.events[first_new:]:
-            index = next((k for k, e in enumerate(older.events) if e is event), None)
-            if index is not None:
-                self._maybe_merge_event(older, index)
 
     # -- results ---------------------------------------------------------------------------------
 
@@ -325,7 +324,7 @@ class StoryClusterer:
         for story in self._stories:
             if story.merged_into is not None:
                 continue
-            for e, event in enumerate(story.events):
+            for e, event in enumerate(self._events(story)):
                 for article_id in event.article_ids:
                     found[article_id] = (story.index, e)
             for _, article_id in story.ids:
@@ -339,7 +338,7 @@ class StoryClusterer:
             if story.merged_into is not None:
                 continue
             story_id = _story_id(story)
-            event_of = {article_id: e for e, event in enumerate(story.events)
+            event_of = {article_id: e for e, event in enumerate(self._events(story))
                         for article_id in event.article_ids}
             for arrival, article_id in story.ids:
                 rows.append((article_id, story_id, event_of.get(article_id, 0), arrival,
@@ -360,7 +359,7 @@ class StoryClusterer:
         names = Counter(name for s in members for name in dict.fromkeys(s.entities))
         key = [name for name, count in names.most_common(8) if count >= min(2, len(members))]
         events = []
-        for index, event in enumerate(story.events):
+        for index, event in enumerate(self._events(story)):
             event_members = [signals for _, signals in event.members]
             event_days = [s.day for s in event_members if s.day is not None]
             events.append(StoryEvent(
@@ -385,10 +384,33 @@ class StoryClusterer:
         )
 
 
-def _merge_events(keep: _Event, drop: _Event) -> None:
-    # Members stay in arrival order, as replaying stored memberships would put them.
-    keep.members = list(heapq.merge(keep.members, drop.members, key=lambda m: m[0]))
-    keep.ids = list(heapq.merge(keep.ids, drop.ids, key=lambda m: m[0]))
+def average_link(similarity: npt.NDArray[np.float64], threshold: float) -> list[list[int]]:
+    """Groups of the items of a symmetric similarity matrix: the two groups whose mean pairwise
+    similarity is highest join, while it is above ``threshold``. Groups come ordered by their
+    first item; ties go to the earlier pair, so the result never depends on anything but the
+    matrix."""
+    n = len(similarity)
+    groups = [[i] for i in range(n)]
+    if n < 2:
+        return groups
+    linked = similarity.astype(np.float64, copy=True)
+    np.fill_diagonal(linked, -np.inf)
+    sizes = np.ones(n)
+    for _ in range(n - 1):
+        flat = int(np.argmax(linked))
+        i, j = divmod(flat, n)
+        if not linked[i, j] > threshold:
+            break
+        i, j = min(i, j), max(i, j)
+        # Lance-Williams: the mean link of the joined group is the size-weighted mean of its parts'.
+        row = (sizes[i] * linked[i] + sizes[j] * linked[j]) / (sizes[i] + sizes[j])
+        linked[i], linked[:, i] = row, row
+        linked[j], linked[:, j] = -np.inf, -np.inf
+        linked[i, i] = -np.inf
+        sizes[i] += sizes[j]
+        groups[i] += groups[j]
+        groups[j] = []
+    return sorted((sorted(g) for g in groups if g), key=lambda g: g[0])
 
 
 def _story_id(story: _Story) -> str:
