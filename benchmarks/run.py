@@ -190,6 +190,8 @@ def bench_cluster(sizes: tuple[int, ...] = (1_000, 10_000, 100_000)) -> list[dic
         clusterer = StoryClusterer(model, calibration)
         started = time.perf_counter()
         clusterer.add_all(stream)
+        # The records belong in the timing: a story's events are derived when they are asked for.
+        stories = clusterer.stories()
         seconds = time.perf_counter() - started
         rate = size / seconds
         per_nlogn = seconds / (size * math.log(size)) * 1e6
@@ -199,7 +201,7 @@ def bench_cluster(sizes: tuple[int, ...] = (1_000, 10_000, 100_000)) -> list[dic
         rows.append({
             "benchmark": f"cluster {size} (stored vectors)", "items": size, "stored": size, "duplicates": 0,
             "quarantined": 0, "seconds": round(seconds, 2), "per_second": round(rate, 1),
-            "us_per_nlogn": round(per_nlogn, 3), "stories": len(clusterer.stories()),
+            "us_per_nlogn": round(per_nlogn, 3), "stories": len(stories),
             "target": TARGETS["cluster"], "meets_target": rate >= TARGETS["cluster"],
         })
     # The same, end to end through the store: vectors read back from SQLite, names and dates

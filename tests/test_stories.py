@@ -173,7 +173,7 @@ def test_metrics_on_known_cases() -> None:
 # one article's decision could move by several points.
 ECB_SUBSET = ECB_DEV_TOPICS
 EPSILON = 0.02
-FLOORS = {"topic": 0.972, "subtopic": 0.872}  # measured 2026-11-23 with story_model_v1
+FLOORS = {"topic": 0.972, "subtopic": 0.914}  # measured 2026-12-06 with story_model_v1
 
 
 def test_quality_floor_on_ecbplus_dev_topics(data_dir: Path) -> None:
