@@ -96,10 +96,35 @@ def test_the_shipped_model_is_used_where_nothing_else_is_set_or_installed(nothin
     assert P.install_dir() == nothing_set / ".cache" / "parallax" / "paraphrase"
     judge = P.get_judge()
     assert judge is not None and judge.directory == P.PACKAGED_DIR and judge.screen is None
-    # Its weights are the ones recorded, checked at load.
-    assert hashlib.sha256((P.PACKAGED_DIR / judge.model.onnx_file).read_bytes()).hexdigest() == \
-        judge.model.sha256
+    # It ships as its difference from the base MiniLM, rebuilt into the cache at load: byte for
+    # byte the file recorded.
+    assert not (P.PACKAGED_DIR / judge.model.onnx_file).exists()
+    judge.load()
+    assert judge.weights.is_relative_to(nothing_set / ".cache" / "parallax" / "packed")
+    assert hashlib.sha256(judge.weights.read_bytes()).hexdigest() == judge.model.sha256
+    # A later process finds it there and rebuilds nothing.
+    built = judge.weights.stat().st_mtime_ns
+    P.get_judge.cache_clear()
+    again = P.get_judge()
+    assert again is not None
+    again.load()
+    assert again.weights == judge.weights and judge.weights.stat().st_mtime_ns == built
     assert 0.0 < judge.threshold < 1.0 and "MRPC train" in judge.model.trained_on
+
+
+def test_a_damaged_copy_in_the_cache_is_rebuilt(nothing_set: Path) -> None:
+    judge = P.get_judge()
+    assert judge is not None
+    judge.load()
+    damaged = bytearray(judge.weights.read_bytes())
+    damaged[len(damaged) // 2] ^= 0xFF
+    judge.weights.write_bytes(bytes(damaged))
+    # The cached copy no longer matches its record: it is rebuilt from the shipped pieces.
+    P.get_judge.cache_clear()
+    again = P.get_judge()
+    assert again is not None
+    again.load()
+    assert hashlib.sha256(again.weights.read_bytes()).hexdigest() == again.model.sha256
 
 
 def test_a_model_installed_in_the_cache_comes_before_the_shipped_one_and_none_turns_it_off(
