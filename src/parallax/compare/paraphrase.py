@@ -172,10 +172,13 @@ class ParaphraseJudge:
                 return
             from tokenizers import Tokenizer
 
-            self._path = _weights_file(self._path, self.model)
-            verify_sha256(self._path, self.model.sha256)
+            rebuilt = _rebuilt_weights(self._path, self.model)
+            if rebuilt is None:
+                verify_sha256(self._path, self.model.sha256)
+            else:
+                self._path = rebuilt
             if self.model.tokenizer_file:
-                tokenizer_file = self._path.parent / self.model.tokenizer_file
+                tokenizer_file = self._directory / self.model.tokenizer_file
                 verify_sha256(tokenizer_file, self.model.tokenizer_sha256)
             else:
                 tokenizer_file = packaged_file(MINILM_TOKENIZER)
@@ -266,14 +269,14 @@ def _key(a: str, b: str) -> tuple[str, str]:
     return (first, second) if first <= second else (second, first)
 
 
-def _weights_file(path: Path, model: ParaphraseModel) -> Path:
-    """``path`` where it exists; else, where a recipe lies beside it, the file rebuilt from the
-    recipe and the base model into the cache (once: later loads find it there)."""
+def _rebuilt_weights(path: Path, model: ParaphraseModel) -> Path | None:
+    """Where ``path`` is missing and a recipe lies beside it: the file rebuilt from the recipe and
+    the base model into the cache (once: later loads find it there), its hash checked; else None."""
     from parallax.compare.packing import recipe_path, unpack
 
     recipe = recipe_path(path)
     if path.is_file() or not recipe.is_file():
-        return path
+        return None
     user = os.environ.get("USER") or os.environ.get("USERNAME") or "user"
     for folder in (Path.home() / ".cache" / "parallax" / "packed",
                    Path(tempfile.gettempdir()) / f"parallax-packed-{user}"):
@@ -281,7 +284,9 @@ def _weights_file(path: Path, model: ParaphraseModel) -> Path:
         try:
             if built.is_file() and sha256_of(built) == model.sha256:
                 return built
-            return unpack(recipe, packaged_file(MINILM_MODEL), built)
+            unpack(recipe, packaged_file(MINILM_MODEL), built)
+            verify_sha256(built, model.sha256)
+            return built
         except OSError:
             continue  # an unwritable cache: the next place
         except ValueError as exc:
