@@ -142,6 +142,29 @@ def test_clustering_is_deterministic(stream: list) -> None:  # type: ignore[type
     assert one == two
 
 
+def test_stories_stored_by_another_story_model_are_rebuilt(seeded: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "copy.db"
+    refitted = json.loads(json.dumps(load_model().to_json()))
+    for calibration in refitted["calibrations"].values():
+        calibration["event_threshold"] = 0.9
+    path = tmp_path / "refitted.json"
+    path.write_text(json.dumps(refitted), encoding="utf-8")
+    other = load_model(path)
+    assert other.name != load_model().name and other.name.startswith("story-model-v1-")
+    late = _write(tmp_path / "late", {"late.txt": (
+        " date 2021-05-09 CHILE AND PERU AGREE ON AQUIFER PANEL "
+        "Chile and Peru agreed on Sunday to set up a joint panel on the border aquifers.\n")})
+    # The same late article extends the stored stories under the model that stored them, and
+    # makes the refitted model rebuild them.
+    for model, rebuilt in ((load_model(), False), (other, True)):
+        copy.write_bytes(seeded.read_bytes())
+        with Store(copy) as store:
+            report = ingest(late, store=store, outlet="Santiago Post", country="CL", language="en")
+            outcome = update_stories(store, [i.article_id for i in report.items if i.article_id], model=model)
+            assert outcome.rebuilt is rebuilt
+            assert {s.model for s in store.stories()} == {f"{model.name}+{get_embedder().name}"}
+
+
 def test_update_with_an_earlier_article_rebuilds(seeded: Path, tmp_path: Path) -> None:
     copy = tmp_path / "copy.db"
     copy.write_bytes(seeded.read_bytes())

@@ -8,10 +8,11 @@ at 0.78-0.95), so each embedder has its own calibration and an unknown one is re
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -151,10 +152,13 @@ class StoryModel:
     #: Inverse document frequency of words in the training articles, for the words signal.
     idf: Mapping[str, float] = field(default_factory=dict)
     idf_unseen: float = 1.0
+    #: The start of the model file's sha256: a refitted file is another model, and stories stored
+    #: by the old one are rebuilt rather than extended.
+    digest: str = ""
 
     @property
     def name(self) -> str:
-        return f"story-model-v{self.version}"
+        return f"story-model-v{self.version}" + (f"-{self.digest}" if self.digest else "")
 
     def for_embedder(self, name: str) -> Calibration:
         try:
@@ -209,9 +213,10 @@ def _shipped() -> StoryModel:
 
 def _read(text: str, where: str) -> StoryModel:
     try:
-        return StoryModel.from_json(json.loads(text))
+        model = StoryModel.from_json(json.loads(text))
     except (KeyError, ValueError, TypeError) as exc:
         raise ConfigError(f"{where} is not a story model file: {exc}") from exc
+    return replace(model, digest=hashlib.sha256(text.encode("utf-8")).hexdigest()[:8])
 
 
 def logit(p: float) -> float:
