@@ -314,3 +314,36 @@ def test_basil_quote_recall_floor(data_dir: Path) -> None:
     assert result["metrics"]["articles"] == 3 * BASIL_EVENTS
     assert result["n"] == 214
     assert result["metrics"]["recall"] >= BASIL_RECALL_FLOOR, result
+
+
+def test_a_pronoun_takes_up_a_subject_of_its_gender(nlp: Any) -> None:
+    from parallax.enrich.entities import resolve_entities
+
+    # The last person named is the object; "he" is the subject of the sentence before.
+    doc = nlp("Governor Tom Briggs threw several jabs at Paul Hale on Monday. "
+              "\"That is not how you lead a state,\" he said.")
+    (voice,) = find_voices(doc, resolve_entities(doc))
+    assert voice.speaker == "Tom Briggs"
+    # An honorific tells the gender: "she" cannot be Mr. Kenji Tanaka, named last.
+    doc = nlp("Maria Lopez spoke after her meeting with Mr. Kenji Tanaka. "
+              "\"We will meet again in June,\" she said.")
+    (voice,) = find_voices(doc, resolve_entities(doc))
+    assert voice.speaker == "Maria Lopez"
+    # With no one else named, she is nobody rather than him.
+    doc = nlp("Mr. Kenji Tanaka arrived late. \"We will meet again in June,\" she said.")
+    (voice,) = find_voices(doc, resolve_entities(doc))
+    assert voice.speaker != "Kenji Tanaka"
+
+
+def test_basil_speaker_labels_name_people_not_groups() -> None:
+    from parallax.evaluation.quotes import QuoteSpan, named_speaker
+
+    def label(speaker: str) -> str | None:
+        return named_speaker(QuoteSpan(0, 1, "", speaker))
+
+    assert label("Michael_Steele") == "steele"
+    assert label("Ruth_Bader_Ginsburg") == "ginsburg"
+    assert label("Donald_Trump_Jr.") == "trump"
+    for group in ("other_anti", "Republican_Lawmakers", "Obama_campaign", "Tea_Party", "NAACP",
+                  "senate_Democrats", "White_House_officials_and_lawmakers", ""):
+        assert label(group) is None, group

@@ -4,7 +4,8 @@ spaCy finds the names; this module decides what each mention refers to: a surnam
 ("Motegi") is the full name met earlier; a role phrase ("the South Korean diplomat", "his Japanese
 counterpart") is the person introduced with that nationality and role; a capital or a country
 adjective used as an actor ("Seoul must present...", "South Korean") is the country's government;
-"he" is the last person mentioned. Resolution is by rules over the parse, so it is predictable and
+"he" is the last person of its gender mentioned, a subject of a clause
+nearby first. Resolution is by rules over the parse, so it is predictable and
 explainable; the tables of countries and roles are data files.
 """
 
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from importlib import resources
@@ -21,6 +23,10 @@ from parallax.enrich.nlp import doc_text
 from parallax.model import Mention
 
 PERSON_PRONOUNS = {"he", "him", "his", "she", "her", "hers"}
+_PRONOUN_GENDER = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f", "hers": "f"}
+#: Honorifics written before a name, and what they say of the person.
+_HONORIFIC = re.compile(r"\b(Mr|Mrs|Ms|Miss)\.?\s+$")
+_HONORIFIC_GENDER = {"mr": "m", "mrs": "f", "ms": "f", "miss": "f"}
 #: Entity labels kept as mentions; numbers and times are handled by their own stages.
 NAME_LABELS = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "PRODUCT", "LAW", "WORK_OF_ART"}
 VALUE_LABELS = {"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"}
@@ -117,6 +123,9 @@ class EntityResolution:
     entities: dict[str, Entity]
     mentions: list[Mention]
     _people: list[Mention] = field(default_factory=list)
+    #: The person each third-person pronoun (by its offset) stands for; None where the only
+    #: people named before it are of the other gender.
+    _pronouns: dict[int, Mention | None] = field(default_factory=dict)
 
     def at(self, start: int, end: int) -> Mention | None:
         """The mention overlapping [start, end), preferring people and then the longest."""
@@ -127,7 +136,10 @@ class EntityResolution:
         return found[0]
 
     def person_before(self, offset: int) -> Mention | None:
-        """The last person mentioned before ``offset`` (for pronouns)."""
+        """The person a pronoun at ``offset`` stands for (see :func:`_pronoun_referents`), else
+        the last person mentioned before ``offset``."""
+        if offset in self._pronouns:
+            return self._pronouns[offset]
         before = [m for m in self._people if m.end <= offset and m.canonical]
         return before[-1] if before else None
 
@@ -249,7 +261,61 @@ def resolve_entities(doc: Any) -> EntityResolution:
         if m.label == "PERSON" and m.canonical and m.canonical.casefold() in entities
         and not any(a <= m.start < b for a, b in quoted)
     ]
-    return EntityResolution(entities=entities, mentions=mentions, _people=people)
+    return EntityResolution(entities=entities, mentions=mentions, _people=people,
+                            _pronouns=_pronoun_referents(doc, people, quoted))
+
+
+def _is_subject(doc: Any, mention: Mention) -> bool:
+    """Whether a mention's head is the subject of a clause."""
+    span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+    return span is not None and span.root.dep_ in {"nsubj", "nsubjpass"}
+
+
+def _pronoun_referents(
+    doc: Any, people: list[Mention], quoted: list[tuple[int, int]]
+) -> dict[int, Mention | None]:
+    """The person each "he", "his", "she" or "her" outside quotations stands for: the last person
+    mentioned before it whose gender does not contradict it.
+
+    A person's gender is known from an honorific before any mention ("Mr. Tanaka", "Ms. Okafor"),
+    or learnt from a pronoun that had only that person to point at in its sentence and the one
+    before. Without a gender the last person mentioned is taken: after "Ana Ruiz met Mr. Tanaka",
+    "she said" points at Ruiz. Where everyone named before is known by an honorific to be of the
+    other gender, the pronoun points at nobody: an unnamed speaker is better than a wrong one.
+    """
+    text = doc_text(doc)
+    gender: dict[str, str] = {}
+    for m in people:
+        found = _HONORIFIC.search(text, max(0, m.start - 8), m.start)
+        if found and m.canonical:
+            gender.setdefault(m.canonical, _HONORIFIC_GENDER[found.group(1).lower()])
+    titled = set(gender)
+    referents: dict[int, Mention | None] = {}
+    if not people:
+        return referents
+    starts = [s.start_char for s in doc.sents]
+    for token in doc:
+        wanted = _PRONOUN_GENDER.get(token.lower_)
+        if wanted is None or token.pos_ != "PRON" or any(a <= token.idx < b for a, b in quoted):
+            continue
+        before = [m for m in people if m.end <= token.idx and m.canonical]
+        if not before:
+            continue
+        fitting = [m for m in before if gender.get(m.canonical or "") in (None, wanted)]
+        sentence = bisect_right(starts, token.idx) - 1
+        window = starts[max(0, sentence - 1)]
+        # In its own sentence and the one before, a pronoun takes up the subject of a clause
+        # ("X threw jabs at Y, whom he called ...") before a person named as an object.
+        subjects = [m for m in fitting if m.start >= window and _is_subject(doc, m)]
+        if not fitting and all(m.canonical in titled for m in before):
+            referents[token.idx] = None
+            continue
+        chosen = (subjects or fitting or before)[-1]
+        referents[token.idx] = chosen
+        nearby = {m.canonical for m in before if m.start >= window}
+        if nearby == {chosen.canonical} and chosen.canonical:
+            gender.setdefault(chosen.canonical, wanted)
+    return referents
 
 
 _QUOTE_PAIRS = {"\u201c": "\u201d", '"': '"'}

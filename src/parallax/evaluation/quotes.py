@@ -10,7 +10,8 @@ a space and paragraphs with a blank line.
 Recall is the share of quote spans that a voice found by :func:`find_voices` covers: the span
 lies inside the voice's text, or at least half of it overlaps. BASIL marks only biased quotes,
 not every quote, so there is no precision; the voice counts per article say how much is found.
-Where BASIL names the speaker of a found span as a person ("Michael_Steele", not "other_anti"),
+Where BASIL names the speaker of a found span as a person ("Michael_Steele", not "other_anti"
+or "Republican_Lawmakers"),
 ``speaker_agreement`` is the share whose voice's speaker (or speaker words) holds that surname.
 """
 
@@ -117,13 +118,28 @@ def covered(span: QuoteSpan, voices: Iterable[Voice]) -> bool:
     return bool(covering(span, voices))
 
 
+#: Words that make a BASIL speaker label a group, not a person ("Republican_Lawmakers",
+#: "Obama_campaign", "Tea_Party", "House_Democrats").
+GROUP_WORDS = frozenset({
+    "lawmakers", "campaign", "party", "democrats", "republicans", "officials", "companies",
+    "plaintiffs", "protestors", "protesters", "catholics", "administration", "supporters",
+})
+
+
+_SUFFIXES = frozenset({"jr", "sr", "ii", "iii"})
+
+
 def named_speaker(span: QuoteSpan) -> str | None:
-    """The surname of a span's annotated speaker when BASIL names one ("Michael_Steele" ->
-    "steele"); None for groups of the kind "other_anti" and for blanks."""
+    """The surname of a span's annotated speaker when BASIL names a person ("Michael_Steele" ->
+    "steele"); None for groups ("other_anti", "Republican_Lawmakers", "Obama_campaign"), single
+    words ("NAACP") and blanks."""
     name = span.speaker.strip()
     if not name or name.lower().startswith("other") or "_" not in name:
         return None
-    return name.rsplit("_", 1)[1].lower()
+    parts = [part for part in name.split("_") if part.lower().rstrip(".") not in _SUFFIXES]
+    if len(parts) < 2 or any(part.lower() in GROUP_WORDS or not part[:1].isupper() for part in parts):
+        return None
+    return parts[-1].lower()
 
 
 def speaker_agrees(surname: str, voices: Iterable[Voice]) -> bool:
