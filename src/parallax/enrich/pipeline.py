@@ -23,7 +23,7 @@ from parallax.store import Store
 from parallax.text import is_dateline
 
 #: Bump when a component changes what it produces: `parallax enrich` then redoes older articles.
-ENRICHMENT_VERSION = 1
+ENRICHMENT_VERSION = 2
 #: The lead used for the article vector: headline plus the first sentences.
 LEAD_SENTENCES = 3
 #: Parse in several processes from this many articles on; fewer do not repay starting them.
