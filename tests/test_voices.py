@@ -347,3 +347,14 @@ def test_basil_speaker_labels_name_people_not_groups() -> None:
     for group in ("other_anti", "Republican_Lawmakers", "Obama_campaign", "Tea_Party", "NAACP",
                   "senate_Democrats", "White_House_officials_and_lawmakers", ""):
         assert label(group) is None, group
+
+
+def test_a_quote_ended_by_a_full_stop_is_not_attributed_to_the_next_sentence(nlp: Any) -> None:
+    from parallax.enrich.entities import resolve_entities
+
+    doc = nlp("\"The new law is disturbing,\" Maria Lopez said in a statement.\n\n"
+              "\"The city will oppose it in court.\"\n\n"
+              "David Stone says the law reflects what voters want.")
+    voices = find_voices(doc, resolve_entities(doc))
+    continued = next(v for v in voices if v.text.startswith("The city will oppose"))
+    assert continued.speaker == "Maria Lopez"

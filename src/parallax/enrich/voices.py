@@ -587,10 +587,17 @@ def _attribute(context: _Context, quote: Quote, first_sent: Span, last_sent: Spa
         previous = context.sentence(first_sent.start - 1)
         if previous[-1].text == ":" or (len(previous) > 1 and previous[-2].text == ":"):
             start = previous.start
-    # '"...," X said.' parsed as its own sentence right after the quote.
+    # '"...," X said.' parsed as its own sentence right after the quote. A quote closed by a
+    # full stop and followed by a capital ('"... law." Murray says ...'), or by a new paragraph,
+    # has ended its sentence: what follows is news of its own, not the attribution.
     if end < len(doc) and _ends_at(last_sent, quote):
         following = context.sentence(end)
-        if len(following) <= 12 and not any(context.token_quoted(t) for t in following):
+        word = next((t for t in following if t.is_alpha), None)
+        ended = word is not None and (
+            "\n" in context.text[quote.end : word.idx]
+            or (context.text[quote.start : quote.end].rstrip().endswith(".") and word.is_title)
+        )
+        if len(following) <= 12 and not ended and not any(context.token_quoted(t) for t in following):
             end = following.end
     candidates: list[tuple[tuple[int, int], _Attribution]] = []
     quote_tokens = {t.i for t in doc[start:end] if quote.start <= t.idx < quote.end}
