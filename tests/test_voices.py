@@ -358,3 +358,11 @@ def test_a_quote_ended_by_a_full_stop_is_not_attributed_to_the_next_sentence(nlp
     voices = find_voices(doc, resolve_entities(doc))
     continued = next(v for v in voices if v.text.startswith("The city will oppose"))
     assert continued.speaker == "Maria Lopez"
+
+
+def test_a_short_title_gives_the_role_a_later_phrase_refers_to(nlp: Any) -> None:
+    from parallax.enrich.entities import resolve_entities
+
+    doc = nlp("Gov. Tom Briggs signed the bill on Monday. \"This law protects families,\" the governor said.")
+    (voice,) = find_voices(doc, resolve_entities(doc))
+    assert voice.speaker == "Tom Briggs"

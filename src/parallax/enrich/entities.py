@@ -394,6 +394,13 @@ def _nationality_and_roles(phrase: str, geo: Geography) -> tuple[str | None, fro
     return _phrase_facts(phrase.lower())
 
 
+#: Titles written short before a name ("Gov. Mike Pence", "Sen. Ana Ruiz"), and the roles they are.
+_TITLE_ABBREVIATIONS = {
+    "gov.": "governor", "sen.": "senator", "rep.": "representative", "pres.": "president",
+    "gen.": "general", "amb.": "ambassador", "sec.": "secretary", "cmdr.": "commander",
+}
+
+
 @lru_cache(maxsize=65536)
 def _phrase_facts(lowered: str) -> tuple[str | None, frozenset[str]]:
     geo = geography()
@@ -404,6 +411,8 @@ def _phrase_facts(lowered: str) -> tuple[str | None, frozenset[str]]:
         nationality = geo.demonyms.get(key) or geo.names.get(key)
     roles = set()
     remaining = f" {lowered} "
+    for short, role in _TITLE_ABBREVIATIONS.items():
+        remaining = remaining.replace(f" {short} ", f" {role} ")
     for role in role_phrases():
         if f" {role} " in remaining:
             roles.add(role)
