@@ -4,9 +4,9 @@ spaCy finds the names; this module decides what each mention refers to: a surnam
 ("Motegi") is the full name met earlier; a role phrase ("the South Korean diplomat", "his Japanese
 counterpart") is the person introduced with that nationality and role; a capital or a country
 adjective used as an actor ("Seoul must present...", "South Korean") is the country's government;
-"he" is the last person of its gender mentioned, a subject of a clause
-nearby first. Resolution is by rules over the parse, so it is predictable and
-explainable; the tables of countries and roles are data files.
+"he" is the last person of its gender mentioned, a subject nearby first. Resolution is by rules
+over the parse, so it is predictable and explainable; the tables of countries and roles are data
+files.
 """
 
 from __future__ import annotations
@@ -275,7 +275,8 @@ def _pronoun_referents(
     doc: Any, people: list[Mention], quoted: list[tuple[int, int]]
 ) -> dict[int, Mention | None]:
     """The person each "he", "his", "she" or "her" outside quotations stands for: the last person
-    mentioned before it whose gender does not contradict it.
+    mentioned before it whose gender does not contradict it, the subject of a clause in its
+    sentence or the one before first.
 
     A person's gender is known from an honorific before any mention ("Mr. Tanaka", "Ms. Okafor"),
     or learnt from a pronoun that had only that person to point at in its sentence and the one
@@ -302,14 +303,14 @@ def _pronoun_referents(
         if not before:
             continue
         fitting = [m for m in before if gender.get(m.canonical or "") in (None, wanted)]
+        if not fitting and all(m.canonical in titled for m in before):
+            referents[token.idx] = None
+            continue
         sentence = bisect_right(starts, token.idx) - 1
         window = starts[max(0, sentence - 1)]
         # In its own sentence and the one before, a pronoun takes up the subject of a clause
         # ("X threw jabs at Y, whom he called ...") before a person named as an object.
         subjects = [m for m in fitting if m.start >= window and _is_subject(doc, m)]
-        if not fitting and all(m.canonical in titled for m in before):
-            referents[token.idx] = None
-            continue
         chosen = (subjects or fitting or before)[-1]
         referents[token.idx] = chosen
         nearby = {m.canonical for m in before if m.start >= window}
