@@ -355,6 +355,24 @@ def test_the_events_of_merged_stories_are_grouped_again_over_all_their_members()
     assert [e.article_ids for e in merged.events] == [("A0", "A1", "B3"), ("A2", "B4")]
 
 
+def test_members_past_the_grouping_limit_join_the_best_event_and_copies_follow_their_originals(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from parallax.cluster import incremental
+
+    monkeypatch.setattr(incremental, "EVENT_GROUPING_LIMIT", 4)
+    by_lead = Logistic(tuple(20.0 if f == "lead_cosine" else 0.0 for f in FEATURES), -10.0)
+    calibration = Calibration(Logistic(tuple(0.0 for _ in FEATURES), 10.0), by_lead, 0.5, 0.5, 2.0)
+    near_a = [_toy(f"a{i}", 1.0, 0.05 * i) for i in range(3)]
+    near_b = [_toy(f"b{i}", 0.05 * i, 1.0) for i in range(3)]
+    copy = replace(_toy("copy-of-b2", 0.1, 1.0), syndicated_of="b2")
+    # Grouped: a0 a1 b0 b1; past the limit, a2 and b2 each join their own kind, and the copy b2's.
+    stream = [near_a[0], near_a[1], near_b[0], near_b[1], near_a[2], near_b[2], copy]
+    (story,) = cluster_signals(stream, load_model(), calibration).stories()
+    assert [e.article_ids for e in story.events] == [("a0", "a1", "a2"), ("b0", "b1", "b2", "copy-of-b2")]
+    assert story.copies == {"copy-of-b2": "b2"}
+
+
 def test_average_link_joins_groups_by_their_mean_link() -> None:
     similarity = np.array([[1.0, 0.9, 0.2, 0.0],
                            [0.9, 1.0, 0.7, 0.0],
