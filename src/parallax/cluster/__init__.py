@@ -37,4 +37,4 @@ def cluster_articles(
     chosen = get_embedder(embedder)
     signals = signals_for([as_raw(a) for a in articles], EmbeddingCache(chosen), enrichments=enrichments)
     clusterer = cluster_signals(signals, model, model.for_embedder(chosen.name))
-    return clusterer.stories(model_name=f"{model.name}+{chosen.name}")
+    return clusterer.stories(model_name=model.stories_made_with(chosen.name))

@@ -160,6 +160,11 @@ class StoryModel:
     def name(self) -> str:
         return f"story-model-v{self.version}" + (f"-{self.digest}" if self.digest else "")
 
+    def stories_made_with(self, embedder_name: str) -> str:
+        """What a story records as its model: this file and the embedder, so that stories stored
+        under another one are rebuilt rather than extended."""
+        return f"{self.name}+{embedder_name}"
+
     def for_embedder(self, name: str) -> Calibration:
         try:
             return self.calibrations[name]

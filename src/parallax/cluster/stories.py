@@ -77,10 +77,6 @@ def store_signals(store: Store, articles: Sequence[Article], embedder: Embedder)
     return signals
 
 
-def _model_name(model: StoryModel, embedder: Embedder) -> str:
-    return f"{model.name}+{embedder.name}"
-
-
 def rebuild_stories(
     store: Store, *, model: StoryModel | None = None, embedder: Embedder | None = None,
 ) -> ClusterReport:
@@ -91,7 +87,7 @@ def rebuild_stories(
     clusterer = StoryClusterer(model, model.for_embedder(embedder.name))
     signals = store_signals(store, articles, embedder)
     clusterer.add_all(signals)
-    stories = clusterer.stories(model_name=_model_name(model, embedder))
+    stories = clusterer.stories(model_name=model.stories_made_with(embedder.name))
     store.save_stories(stories, clusterer.memberships(), replace=True)
     return ClusterReport(len(articles), len(stories), True)
 
@@ -110,7 +106,7 @@ def update_stories(
     if not new:
         return ClusterReport(0, 0, False)
     stored_stories = store.stories()
-    if not memberships or any(s.model != _model_name(model, embedder) for s in stored_stories):
+    if not memberships or any(s.model != model.stories_made_with(embedder.name) for s in stored_stories):
         return rebuild_stories(store, model=model, embedder=embedder)
     old = {a.id: a for a in store.articles(ids=[row[0] for row in memberships])}
     latest = max(arrival_key(a) for a in old.values())
@@ -123,7 +119,7 @@ def update_stories(
         clusterer.restore(article_signals, row[1], row[2], row[4])
     for article_signals in signals[len(memberships):]:
         clusterer.add(article_signals)
-    stories = clusterer.stories(model_name=_model_name(model, embedder))
+    stories = clusterer.stories(model_name=model.stories_made_with(embedder.name))
     kept = {s.id for s in stories}
     removed = [s.id for s in stored_stories if s.id not in kept]
     store.save_stories(stories, clusterer.memberships(), removed=removed, replace=False)
