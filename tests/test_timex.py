@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from parallax.enrich.timex import WEEKDAYS, find_times, sentence_event_date
-from parallax.evaluation.timex import evaluate_timex, read_timeml, score_document
+from parallax.evaluation.timex import evaluate_timex, read_meantime, read_timeml, score_document
 from parallax.model import TimeRef
 
 WEDNESDAY = date(2021, 5, 5)  # the founding articles' publication day
@@ -279,6 +279,70 @@ def test_scorer_counts_strict_relaxed_and_value_matches(tmp_path: Path) -> None:
     assert result["metrics"]["value_f1"] == 1.0
 
 
+def test_universal_time_is_marked_with_z() -> None:
+    text = "Lift-off came at 08:30 UTC on Wednesday; the markets opened at 0800 GMT, and at 9 a.m. EST."
+    values = {t.expression: t.value for t in find_times(text, WEDNESDAY)}
+    assert values["08:30 UTC on Wednesday"] == "2021-05-05T08:30Z"
+    assert values["0800 GMT"].endswith("T08:00Z")
+    assert values["9 a.m. EST"].endswith("T09:00")  # other zones stay unmarked, as TimeML writes them
+
+
+def _token(t_id: int, sentence: int, text: str) -> str:
+    return f'<token number="{t_id - 1}" sentence="{sentence}" t_id="{t_id}">{text}</token>'
+
+
+def _meantime_sample(creation: str) -> str:
+    tokens = [
+        (0, "Ministers"), (0, "meet"),
+        (1, "May"), (1, "5"), (1, ","), (1, "2021"),
+        (2, "They"), (2, "met"), (2, "on"), (2, "Monday"), (2, "for"), (2, "``"), (2, "20"),
+        (2, "minutes"), (2, "''"), (2, "."),
+        (3, "Talks"), (3, "resume"), (3, "in"), (3, "June"), (3, "."),
+        (4, "Unannotated"), (4, "tomorrow"), (4, "."),
+    ]
+    body = "\n".join(_token(i + 1, sent, text) for i, (sent, text) in enumerate(tokens))
+    return f"""<?xml version="1.0" ?><Document doc_id="42" doc_name="sample" lang="en">
+{body}
+<Markables>
+<TIMEX3 functionInDocument="NONE" m_id="1" type="DATE" value="2021-05-03"><token_anchor t_id="10"/></TIMEX3>
+<TIMEX3 functionInDocument="NONE" m_id="2" type="DURATION" value="PT20M">\
+<token_anchor t_id="13"/><token_anchor t_id="14"/></TIMEX3>
+<TIMEX3 functionInDocument="NONE" m_id="3" type="DATE" value="2021-06"><token_anchor t_id="20"/></TIMEX3>
+<TIMEX3 functionInDocument="NONE" m_id="4" type="DATE" value="XXXX"></TIMEX3>
+{creation}
+</Markables>
+</Document>
+"""
+
+
+def test_meantime_reader_rebuilds_text_and_scores_only_the_annotated_part(tmp_path: Path) -> None:
+    creation = ('<TIMEX3 functionInDocument="CREATION_TIME" m_id="9" type="DATE" value="2021-05-05">'
+                '<token_anchor t_id="3"/><token_anchor t_id="4"/><token_anchor t_id="5"/>'
+                '<token_anchor t_id="6"/></TIMEX3>')
+    path = tmp_path / "42_sample.xml"
+    path.write_text(_meantime_sample(creation), encoding="utf-8")
+    document = read_meantime(path)
+    assert document.dct == WEDNESDAY
+    # Tokens are joined as printed; the sentence after the last annotation is left out.
+    assert document.text == (
+        'Ministers meet\nMay 5, 2021\nThey met on Monday for "20 minutes".\nTalks resume in June.'
+    )
+    assert [g.text for g in document.timexes] == ["Monday", "20 minutes", "June"]
+    assert document.unscored == ((15, 26),)
+    counts = score_document(document, find_times(document.text, document.dct, timeml=True))
+    # The dateline is the creation time: found, but neither credited nor counted as spurious.
+    assert (counts.gold, counts.system, counts.value) == (3, 3, 3)
+    result = evaluate_timex(tmp_path, "meantime")
+    assert result["dataset"] == "meantime" and result["metrics"]["value_f1"] == 1.0
+
+
+def test_meantime_reader_falls_back_on_the_dateline(tmp_path: Path) -> None:
+    path = tmp_path / "42_sample.xml"
+    path.write_text(_meantime_sample(""), encoding="utf-8")
+    document = read_meantime(path)
+    assert document.dct == WEDNESDAY and document.unscored == ((15, 26),)
+
+
 # -- quality on TempEval-3 -----------------------------------------------------------------------
 
 #: Measured on TempEval-3 TimeBank + AQUAINT (256 documents); the floor sits 0.02 below.
@@ -294,3 +358,16 @@ def test_quality_floor_on_tempeval3(data_dir: Path) -> None:
     assert result["n"] == 256
     assert result["metrics"]["value_f1"] >= MEASURED_VALUE_F1 - 0.02, result["metrics"]
     assert result["metrics"]["relaxed_f1"] >= MEASURED_RELAXED_F1 - 0.02, result["metrics"]
+
+
+#: Measured on MEANTIME's 120 English Wikinews articles, a check kept apart from rule writing.
+MEASURED_MEANTIME_VALUE_F1 = 0.756
+
+
+def test_quality_floor_on_meantime(data_dir: Path) -> None:
+    folder = data_dir / "meantime_en" / "intra-doc_annotation"
+    if not folder.is_dir():
+        pytest.fail(f"MEANTIME data missing under {data_dir}")
+    result = evaluate_timex(folder, "meantime")
+    assert result["n"] == 120
+    assert result["metrics"]["value_f1"] >= MEASURED_MEANTIME_VALUE_F1 - 0.02, result["metrics"]

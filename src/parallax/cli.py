@@ -392,14 +392,17 @@ def _check_dataset(dataset: str, expected: str) -> None:
 @friendly
 def eval_timex(
     directory: DatasetDir,
-    dataset: Annotated[str, typer.Option(help="Dataset layout.")] = "tempeval3",
+    dataset: Annotated[
+        str, typer.Option(help="Dataset layout: tempeval3 (TimeML .tml files) or meantime (CAT XML).")
+    ] = "tempeval3",
     format: EvalFormat = "table",
 ) -> None:
     """Time expressions in TimeML files: detection F1 (strict, relaxed) and normalised value F1."""
-    from parallax.evaluation.timex import evaluate_timex
+    from parallax.evaluation.timex import DATASETS, evaluate_timex
 
-    _check_dataset(dataset, "tempeval3")
-    _print_evaluation(evaluate_timex(directory), format)
+    if dataset not in DATASETS:
+        raise typer.BadParameter(f"use one of {', '.join(DATASETS)}", param_hint="--dataset")
+    _print_evaluation(evaluate_timex(directory, dataset), format)
 
 
 @eval_app.command("quotes")

@@ -377,6 +377,7 @@ RULES: tuple[tuple[str, str, tuple[str, ...] | None], ...] = (
      r"after)|exactly|precisely)\s+)?"
      r"(?:(?P<h>\d{1,2})(?:[:.](?P<min>[0-5]\d))?\s*(?P<ampm>[ap])\.?\s?m\b\.?"
      r"|(?P<h24>[01]?\d|2[0-3]):(?P<min24>[0-5]\d)(?=\s*(?:{TZ}|local\s+time|hours\b))"
+     r"|(?<![\w.,:-])(?P<h4>[01]\d|2[0-3])(?P<m4>[0-5]\d)(?=\s*(?:UTC|GMT)\b)"
      r"|(?<![\w-])(?<!high\s)(?P<named>noon|midnight|midday)"
      r"|(?P<wh>\d{1,2}|" + _alt(k for k, v in SMALL_NUMBERS.items() if 0 < v <= 12) + r")"
      r"(?:\s+o'clock)?\s+(?P<pod>in\s+the\s+(?:morning|afternoon|evening)|at\s+night)"
@@ -987,6 +988,8 @@ class _Resolver:
             hour = hour % 12 + (12 if m["ampm"].lower() == "p" else 0)
         elif m["h24"]:
             hour, minute = int(m["h24"]), int(m["min24"])
+        elif m["h4"]:
+            hour, minute = int(m["h4"]), int(m["m4"])
         elif m["named"]:
             hour = {"noon": 12, "midday": 12, "midnight": 24}[m["named"].lower()]
         else:
@@ -998,6 +1001,8 @@ class _Resolver:
                 hour += 12
         day = self.day_ref(m["dayref"], m.start(), m.end()) if m["dayref"] else self.sentence_day(m.start())
         clock = f"T{hour:02d}:{minute:02d}"
+        if m["tz"] and m["tz"].upper() in ("UTC", "GMT"):
+            clock += "Z"  # TimeML writes universal time with ISO 8601's "Z"; other zones go unmarked
         return _Norm(f"{_day_value(day)}{clock}" if day else f"XXXX-XX-XX{clock}", "time", "time")
 
     def _month_day_norm(self, m: re.Match[str], day_text: str) -> _Norm | None:

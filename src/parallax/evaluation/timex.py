@@ -9,6 +9,12 @@ Scoring follows TempEval-3: *strict* counts exact span matches, *relaxed* counts
 spans, and the value score counts relaxed matches whose normalised value is also right, divided by
 the system's expressions (precision) and by the gold expressions (recall). The creation time
 itself is never scored; it is only the reference date.
+
+MEANTIME (NewsReader's Wikinews corpus, CAT XML) is read too: its files hold tokens rather than
+running text, and its ``TIMEX3`` markables point at tokens. The reader joins the tokens back into
+text (spacing as a printed article would have it) and maps each markable to character offsets.
+Its creation time is a dateline inside the text; system expressions over that dateline are not
+scored, as TempEval-3 keeps the creation time out of its text.
 """
 
 from __future__ import annotations
@@ -17,7 +23,7 @@ import time
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +54,8 @@ class TimeMLDocument:
     text: str
     dct: date | None
     timexes: tuple[GoldTimex, ...]
+    #: Character spans left out of scoring (MEANTIME's dateline, which is the creation time).
+    unscored: tuple[tuple[int, int], ...] = ()
 
 
 def _parse_dct(value: str | None) -> date | None:
@@ -105,6 +113,111 @@ def iter_timeml(folder: Path) -> Iterator[TimeMLDocument]:
             continue
         seen.add(document.doc_id)
         yield document
+
+
+# Penn Treebank tokens written back as an article prints them: quotes, brackets and clitics.
+_TOKEN_FORMS = {"``": '"', "''": '"', "-LRB-": "(", "-RRB-": ")", "-LSB-": "[", "-RSB-": "]"}
+_NO_SPACE_BEFORE = {
+    ",", ".", ";", ":", "?", "!", "%", ")", "]", "'s", "'S", "n't", "'re", "'ve", "'ll", "'d", "'m", "''",
+}
+_NO_SPACE_AFTER = {"(", "[", "``", "$", "-LRB-", "-LSB-"}
+
+
+def read_meantime(path: Path) -> TimeMLDocument:
+    """One MEANTIME (CAT XML) document: text rebuilt from its tokens, creation date, gold times.
+
+    Sentences go on lines of their own (the first is the headline), so sentence ends are where a
+    reader of the article would see them. MEANTIME annotates the headline, the dateline and the
+    first sentences only (up to the sixth sentence of the file); the text stops after the last
+    sentence holding any annotation, so times in the unannotated rest do not count as spurious.
+    """
+    return _meantime_document(ET.parse(path).getroot(), path)
+
+
+def _meantime_document(root: ET.Element, path: Path) -> TimeMLDocument:
+    sentence_of = {token.get("t_id", ""): int(token.get("sentence") or 0) for token in root.iter("token")}
+    markables = root.find("Markables")
+    annotated = max(
+        (sentence_of.get(anchor.get("t_id", ""), 0) for anchor in markables.iter("token_anchor")),
+        default=0,
+    ) if markables is not None else 0
+    offsets: dict[str, tuple[int, int]] = {}
+    pieces: list[str] = []
+    length = 0
+    sentence: str | None = None
+    previous = ""
+    for token in root.iter("token"):
+        if sentence_of[token.get("t_id", "")] > annotated:
+            break
+        raw = token.text or ""
+        form = _TOKEN_FORMS.get(raw, raw)
+        if sentence is not None and token.get("sentence") != sentence:
+            separator = "\n"
+        elif sentence is None or raw in _NO_SPACE_BEFORE or previous in _NO_SPACE_AFTER:
+            separator = ""
+        else:
+            separator = " "
+        sentence = token.get("sentence")
+        pieces.append(separator)
+        length += len(separator)
+        offsets[token.get("t_id", "")] = (length, length + len(form))
+        pieces.append(form)
+        length += len(form)
+        previous = raw
+    text = "".join(pieces)
+    dct: date | None = None
+    unscored: list[tuple[int, int]] = []
+    spans: list[tuple[int, int, str, str]] = []
+    for timex in markables.iter("TIMEX3") if markables is not None else ():
+        anchored = [
+            offsets[a.get("t_id", "")] for a in timex.iter("token_anchor") if a.get("t_id") in offsets
+        ]
+        if timex.get("functionInDocument") == _CREATION:
+            dct = dct or _parse_dct(timex.get("value"))
+            if anchored:
+                unscored.append((min(s for s, _ in anchored), max(e for _, e in anchored)))
+            continue
+        if not anchored:
+            continue  # an empty markable (a time the text implies) has no span to find
+        spans.append((min(s for s, _ in anchored), max(e for _, e in anchored),
+                      timex.get("type", ""), timex.get("value", "")))
+    if dct is None:
+        # A few files mark no creation time (or write it month first); their second line is the
+        # dateline ("September 01, 2007"), which is the publication date a reader would take.
+        lines = text.split("\n")
+        if len(lines) > 1:
+            try:
+                dct = datetime.strptime(lines[1].strip(), "%B %d, %Y").date()
+            except ValueError:
+                dct = None
+            else:
+                start = len(lines[0]) + 1
+                unscored.append((start, start + len(lines[1])))
+    spans.sort()
+    timexes = tuple(GoldTimex(start, end, kind, value, text[start:end]) for start, end, kind, value in spans)
+    doc_id = root.get("doc_id") or path.stem
+    return TimeMLDocument(doc_id=doc_id, path=path, text=text, dct=dct, timexes=timexes,
+                          unscored=tuple(unscored))
+
+
+def iter_meantime(folder: Path) -> Iterator[TimeMLDocument]:
+    """Every MEANTIME ``*.xml`` under ``folder``, each document once (the corpus ships two copies)."""
+    seen: set[str] = set()
+    for path in sorted(folder.rglob("*.xml")):
+        root = ET.parse(path).getroot()
+        if root.tag != "Document":
+            continue
+        document = _meantime_document(root, path)
+        if document.doc_id in seen:
+            continue
+        seen.add(document.doc_id)
+        yield document
+
+
+DATASETS: dict[str, Callable[[Path], Iterator[TimeMLDocument]]] = {
+    "tempeval3": iter_timeml,
+    "meantime": iter_meantime,
+}
 
 
 @dataclass(slots=True)
@@ -166,6 +279,11 @@ def score_document(
     Pairs are taken largest overlap first, so a system span that covers two gold spans is credited
     once, which is what a reader of the output would see.
     """
+    if document.unscored:
+        predicted = [
+            p for p in predicted
+            if not any(_overlap(start, end, p.start, p.end) for start, end in document.unscored)
+        ]
     counts = TimexCounts(gold=len(document.timexes), system=len(predicted), documents=1)
     candidates = [
         (_overlap(g.start, g.end, p.start, p.end), gi, pi)
@@ -230,19 +348,21 @@ def score_documents(
     return total
 
 
-def evaluate_timex(folder: Path) -> dict[str, Any]:
-    """Score :func:`find_times` on every TimeML file under ``folder``.
+def evaluate_timex(folder: Path, dataset: str = "tempeval3") -> dict[str, Any]:
+    """Score :func:`find_times` on every document of ``dataset`` layout under ``folder``.
 
     It runs with ``timeml=True``: the references :func:`find_times` reports beyond what TimeML
     corpora mark ("former", "previously") would only measure that difference of scope.
     """
-    documents = list(iter_timeml(Path(folder)))
+    if dataset not in DATASETS:
+        raise ValueError(f"unknown timex dataset {dataset!r}: use one of {', '.join(DATASETS)}")
+    documents = list(DATASETS[dataset](Path(folder)))
     began = time.perf_counter()
     counts = score_documents(documents)
     seconds = time.perf_counter() - began
     return {
         "task": "timex",
-        "dataset": "tempeval3",
+        "dataset": dataset,
         "n": counts.documents,
         "metrics": counts.metrics(),
         "counts": {"gold": counts.gold, "system": counts.system, "relaxed": counts.relaxed,
