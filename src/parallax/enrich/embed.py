@@ -169,8 +169,11 @@ def cpu_session(model_file: Path, *, spinning: bool = True) -> Any:
     import onnxruntime
 
     options = onnxruntime.SessionOptions()
-    options.intra_op_num_threads = 2
+    import os
+    options.intra_op_num_threads = int(os.environ.get("PX_T", "2"))
     options.inter_op_num_threads = 1
+    if os.environ.get("PX_NOSPIN"):
+        spinning = False
     if not spinning:
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
     options.execution_mode = onnxruntime.ExecutionMode.ORT_SEQUENTIAL
