@@ -141,6 +141,24 @@ def test_parallel_parse_gives_the_same_enrichment(seeds: Path) -> None:
     assert [a.enrichment.to_json() for a in parallel] == alone
 
 
+def test_worker_processes_make_the_same_vectors(seeds: Path) -> None:
+    """With an ONNX embedder the workers embed as well; their vectors are the ones made here."""
+    import numpy as np
+
+    with Store(memory=True) as store:
+        ingest([str(seeds)], store=store, manifest=seeds / "manifest.csv")
+        articles = store.articles()
+    here = list(Enricher(workers=1, sentence_vectors=True).analyze_many(articles))
+    enricher = Enricher(workers=2, sentence_vectors=True)
+    assert enricher._worker_embedder() is not None
+    there = list(enricher.analyze_many(iter(articles), batch_size=1))
+    assert [a.enrichment.to_json() for a in there] == [a.enrichment.to_json() for a in here]
+    for mine, theirs in zip(here, there, strict=True):
+        assert np.allclose(mine.article_vector, theirs.article_vector, atol=1e-5)
+        assert theirs.sentence_vectors.shape == mine.sentence_vectors.shape
+        assert np.allclose(mine.sentence_vectors, theirs.sentence_vectors, atol=1e-5)
+
+
 def test_parse_workers(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("PARALLAX_WORKERS", raising=False)
     assert parse_workers(None, 3) == 1  # too little work to repay a second process

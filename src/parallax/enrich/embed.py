@@ -22,6 +22,7 @@ package could change them under the same version number.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import importlib
 import importlib.util
@@ -158,22 +159,20 @@ def _in_length_order(texts: list[str], batch_size: int) -> list[list[int]]:
 # -- ONNX sentence-transformers models -------------------------------------------------------------
 
 
-def cpu_session(model_file: Path, *, spinning: bool = True) -> Any:
+def cpu_session(model_file: Path, *, spinning: bool = True, threads: int = 2) -> Any:
     """An onnxruntime session on the CPU, sized for the two-core machines Parallax targets.
 
     Two threads inside each operator, one per core, and sequential execution: an encoder is one
     chain of operators, so running branches in parallel gains nothing and would only oversubscribe
     the cores. ``spinning=False`` lets the threads sleep as soon as a call returns, for a model
     called now and then between another model's calls, whose threads spinning ones would starve.
+    ``threads=1`` suits a session in one of several worker processes that already fill the cores.
     """
     import onnxruntime
 
     options = onnxruntime.SessionOptions()
-    import os
-    options.intra_op_num_threads = int(os.environ.get("PX_T", "2"))
+    options.intra_op_num_threads = threads
     options.inter_op_num_threads = 1
-    if os.environ.get("PX_NOSPIN"):
-        spinning = False
     if not spinning:
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
     options.execution_mode = onnxruntime.ExecutionMode.ORT_SEQUENTIAL
@@ -200,10 +199,23 @@ class _OnnxSentenceModel:
         self._inputs: tuple[str, ...] = ()
         self._output = ""
         self._pooling = "mean"
+        self._threads = 2
 
     @property
     def name(self) -> str:
         return self._name
+
+    def for_worker(self) -> _OnnxSentenceModel:
+        """A copy that loads its own single-threaded session when first used.
+
+        For a forked worker process: a session made before the fork would be missing the threads
+        it started, and the workers together already use every core.
+        """
+        clone = copy.copy(self)
+        clone._lock = threading.Lock()
+        clone._session = None
+        clone._threads = 1
+        return clone
 
     @property
     def dim(self) -> int:
@@ -225,7 +237,7 @@ class _OnnxSentenceModel:
             model_file, tokenizer_file = self._files()
             from tokenizers import Tokenizer
 
-            session = cpu_session(model_file)
+            session = cpu_session(model_file, threads=self._threads, spinning=self._threads > 1)
             inputs = tuple(node.name for node in session.get_inputs())
             unknown = set(inputs) - {"input_ids", "attention_mask", "token_type_ids"}
             if unknown or "input_ids" not in inputs:

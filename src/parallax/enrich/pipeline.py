@@ -147,7 +147,22 @@ class Enricher:
             total = len(articles)
         workers = parse_workers(self.workers, total)
         if workers > 1 and PARALLEL_PLATFORM:
-            enriched = self._enrich_in_processes(articles, workers, batch_size)
+            embedder = self._worker_embedder()
+            if embedder is not None:
+                # The workers embed too: the whole article's work then shares the cores evenly,
+                # and no embedding threads here compete with the parsing processes.
+                for _article, enrichment, people, vectors in self._enrich_in_processes(
+                    articles, workers, batch_size, embedder
+                ):
+                    article_vector, sentence_vectors = vectors
+                    yield Analysis(self._known_names(enrichment), article_vector, sentence_vectors, people)
+                return
+            enriched: Iterator[tuple[Article, Enrichment, tuple[Any, ...]]] = (
+                (article, enrichment, people)
+                for article, enrichment, people, _ in self._enrich_in_processes(
+                    articles, workers, batch_size, None
+                )
+            )
         else:
             enriched = self._enrich_here(articles, batch_size)
         group: list[tuple[Article, Enrichment, tuple[Any, ...]]] = []
@@ -159,6 +174,13 @@ class Enricher:
         if group:
             yield from self._with_vectors(group)
 
+    def _worker_embedder(self) -> Any | None:
+        """The embedder worker processes can run (a copy that starts its own session), if any."""
+        if not self.vectors:
+            return None
+        make_copy = getattr(self.embedder, "for_worker", None)
+        return make_copy() if callable(make_copy) else None
+
     def _enrich_here(
         self, articles: Iterable[Article], batch_size: int
     ) -> Iterator[tuple[Article, Enrichment, tuple[Any, ...]]]:
@@ -168,20 +190,22 @@ class Enricher:
                 yield article, enrichment, people
 
     def _enrich_in_processes(
-        self, articles: Iterable[Article], workers: int, batch_size: int
-    ) -> Iterator[tuple[Article, Enrichment, tuple[Any, ...]]]:
-        """Parse and enrich in forked processes, a batch per task, a few batches ahead per process.
+        self, articles: Iterable[Article], workers: int, batch_size: int, embedder: Any | None
+    ) -> Iterator[tuple[Article, Enrichment, tuple[Any, ...], tuple[Any, Any]]]:
+        """Parse and enrich in forked processes, a batch per task, a few batches ahead per process;
+        with ``embedder``, the workers also make the vectors.
 
         The workers send back enrichments, a few kilobytes an article, rather than parsed
-        documents, ten times larger and slow to rebuild; this process is left the embedder and the
-        store. Forked workers share the loaded pipeline and need nothing pickled but articles.
+        documents, ten times larger and slow to rebuild; this process is left the store. Forked
+        workers share the loaded pipeline and need nothing pickled but articles.
         """
         from concurrent.futures import Future, ProcessPoolExecutor
 
         context = multiprocessing.get_context(FORK)
-        ahead: deque[tuple[list[Article], Future[list[tuple[Enrichment, tuple[Any, ...]]]]]] = deque()
+        ahead: deque[tuple[list[Article], Future[list[_WorkerResult]]]] = deque()
         with ProcessPoolExecutor(
-            workers, mp_context=context, initializer=_start_worker, initargs=(self.nlp,)
+            workers, mp_context=context, initializer=_start_worker,
+            initargs=(self.nlp, embedder, self.sentence_vectors),
         ) as pool:
             iterator = iter(articles)
             while True:
@@ -190,8 +214,8 @@ class Enricher:
                     ahead.append((chunk, pool.submit(_enrich_in_worker, chunk)))
                 if ahead and (not chunk or len(ahead) >= AHEAD_PER_WORKER * workers):
                     done, future = ahead.popleft()
-                    for article, (enrichment, people) in zip(done, future.result(), strict=True):
-                        yield article, enrichment, people
+                    for article, (enrichment, people, vectors) in zip(done, future.result(), strict=True):
+                        yield article, enrichment, people, vectors
                 elif not chunk:
                     return
 
@@ -200,18 +224,10 @@ class Enricher:
             for _, enrichment, people in group:
                 yield Analysis(enrichment, None, None, people)
             return
-        texts: list[str] = []
-        bounds: list[tuple[int, int]] = []
-        for article, enrichment, _ in group:
-            first = len(texts)
-            texts.append(lead_text(article, enrichment))
-            if self.sentence_vectors:
-                texts.extend(s.text for s in enrichment.sentences)
-            bounds.append((first, len(texts)))
-        matrix = self.embedder.embed(texts)
-        for (_, enrichment, people), (a, b) in zip(group, bounds, strict=True):
-            sentences = matrix[a + 1 : b] if self.sentence_vectors else None
-            yield Analysis(enrichment, matrix[a], sentences, people)
+        pairs = [(article, enrichment) for article, enrichment, _ in group]
+        vectors = embed_group(self.embedder, pairs, self.sentence_vectors)
+        for (_, enrichment, people), (article_vector, sentences) in zip(group, vectors, strict=True):
+            yield Analysis(enrichment, article_vector, sentences, people)
 
     def _known_names(self, enrichment: Enrichment) -> Enrichment:
         if self.store is None:
@@ -273,8 +289,33 @@ def enrich_doc(article: Article, doc: Any) -> tuple[Enrichment, tuple[Any, ...]]
     ), people
 
 
-#: The pipeline of a worker process, set as it starts.
+def embed_group(
+    embedder: Any, group: Sequence[tuple[Article, Enrichment]], sentence_vectors: bool
+) -> list[tuple[Any, Any]]:
+    """Each article's lead vector, and its sentence vectors when asked (else ``None``).
+
+    The texts of a group go to the embedder together: one call sorted by length wastes far less
+    padding than one call per article.
+    """
+    texts: list[str] = []
+    bounds: list[tuple[int, int]] = []
+    for article, enrichment in group:
+        first = len(texts)
+        texts.append(lead_text(article, enrichment))
+        if sentence_vectors:
+            texts.extend(s.text for s in enrichment.sentences)
+        bounds.append((first, len(texts)))
+    matrix = embedder.embed(texts)
+    return [(matrix[a], matrix[a + 1 : b] if sentence_vectors else None) for a, b in bounds]
+
+
+#: What a worker process sends back per article: enrichment, people, (lead vector, sentence vectors).
+_WorkerResult = tuple[Enrichment, tuple[Any, ...], tuple[Any, Any]]
+
+#: The pipeline of a worker process, its embedder (or ``None``) and whether it embeds sentences.
 _WORKER_NLP: Any = None
+_WORKER_EMBEDDER: Any = None
+_WORKER_SENTENCES = False
 
 
 def parse_and_enrich(nlp: Any, articles: list[Article]) -> list[tuple[Enrichment, tuple[Any, ...]]]:
@@ -283,18 +324,28 @@ def parse_and_enrich(nlp: Any, articles: list[Article]) -> list[tuple[Enrichment
     return [enrich_doc(article, doc) for article, doc in zip(articles, docs, strict=True)]
 
 
-def _start_worker(nlp: Any) -> None:
-    global _WORKER_NLP
+def _start_worker(nlp: Any, embedder: Any = None, sentence_vectors: bool = False) -> None:
+    global _WORKER_NLP, _WORKER_EMBEDDER, _WORKER_SENTENCES
     from threadpoolctl import threadpool_limits
 
     # One BLAS thread per process: the workers already fill the cores, and OpenBLAS's own threads
     # on top of them cost a fifth of the throughput.
     threadpool_limits(1)
     _WORKER_NLP = nlp
+    _WORKER_EMBEDDER = embedder
+    _WORKER_SENTENCES = sentence_vectors
 
 
-def _enrich_in_worker(articles: list[Article]) -> list[tuple[Enrichment, tuple[Any, ...]]]:
-    return parse_and_enrich(_WORKER_NLP, articles)
+def _enrich_in_worker(articles: list[Article]) -> list[_WorkerResult]:
+    enriched = parse_and_enrich(_WORKER_NLP, articles)
+    if _WORKER_EMBEDDER is None:
+        return [(enrichment, people, (None, None)) for enrichment, people in enriched]
+    vectors = embed_group(
+        _WORKER_EMBEDDER,
+        [(article, enrichment) for article, (enrichment, _) in zip(articles, enriched, strict=True)],
+        _WORKER_SENTENCES,
+    )
+    return [(e, p, v) for (e, p), v in zip(enriched, vectors, strict=True)]
 
 
 def enrich_store(
