@@ -262,14 +262,17 @@ def test_a_headline_with_numbers_is_not_a_dateline(line: str) -> None:
 
 
 def test_the_article_vector_leaves_a_dateline_sentence_out() -> None:
+    from parallax.cluster.signals import lead_of
     from parallax.enrich.pipeline import lead_text
-    from parallax.model import Article, Enrichment, Sentence
+    from parallax.model import Article
 
     parts = ["June 06, 2013", "The mayor opened the bridge.", "Traffic resumed at noon.", "Crowds cheered.",
              "Tolls follow."]
     text = parts[0] + "\n" + " ".join(parts[1:])
-    sentences = tuple(Sentence(index=i, start=text.index(p), end=text.index(p) + len(p), text=p)
-                      for i, p in enumerate(parts))
     article = Article(id="a", text=text, title="Bridge opens")
-    assert lead_text(article, Enrichment("a", sentences)) == (
-        "Bridge opens. The mayor opened the bridge. Traffic resumed at noon. Crowds cheered")
+    lead = lead_text(article)
+    assert lead == "Bridge opens\nThe mayor opened the bridge. Traffic resumed at noon. Crowds cheered."
+    # The vector enrichment stores is made of the text story clustering was fitted on.
+    assert lead == lead_of(article.title, article.text)
+    long = Article(id="b", text=" ".join(["The council met again on the bridge tolls and the budget."] * 20))
+    assert len(lead_text(long)) <= 400

@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from parallax.enrich.embed import Embedder, lead_text
+from parallax.enrich.embed import Embedder, article_lead, lead_text
 from parallax.model import Enrichment
 from parallax.text import is_dateline
 
@@ -192,9 +192,9 @@ def _cosine(a: Mapping[str, float], b: Mapping[str, float]) -> float:
 
 
 def lead_of(title: str, text: str) -> str:
-    """The text the lead vector is made from: headline and first sentences."""
-    parts = [" ".join(title.split()), lead_text(text)]
-    return "\n".join(part for part in parts if part) or " "
+    """The text the lead vector is made from: headline and first sentences, as enrichment makes
+    the article vector it stores."""
+    return article_lead(title, text) or " "
 
 
 def body_of(text: str) -> str:

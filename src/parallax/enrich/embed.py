@@ -604,14 +604,23 @@ def lead_text(text: str, sentences: int = LEAD_SENTENCES, max_chars: int = LEAD_
     return lead
 
 
+def article_lead(title: str, text: str) -> str:
+    """What an article's vector is made of: the headline and the lead (see :func:`lead_text`).
+
+    Enrichment stores the vector of this text, and story clustering was fitted and is evaluated
+    on vectors of the same text, so the two must not drift apart.
+    """
+    parts = [" ".join(title.split()), lead_text(text)]
+    return "\n".join(part for part in parts if part)
+
+
 def article_vector(title: str, text: str, embedder: Embedder) -> Vectors:
     """One vector for an article: its headline and lead, where outlets state what the story is.
 
     The rest of an article drifts into background and reaction that differ between outlets
     covering the same event, and would pull their vectors apart.
     """
-    parts = [" ".join(title.split()), lead_text(text)]
-    joined = "\n".join(part for part in parts if part)
+    joined = article_lead(title, text)
     if not joined:
         raise ValueError("an article with neither title nor text has no vector")
     return np.asarray(embedder.embed([joined])[0], dtype=np.float32)

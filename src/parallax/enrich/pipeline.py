@@ -20,12 +20,9 @@ from typing import Any
 from parallax.errors import ConfigError
 from parallax.model import Article, Enrichment, Mention, Sentence
 from parallax.store import Store
-from parallax.text import is_dateline
 
 #: Bump when a component changes what it produces: `parallax enrich` then redoes older articles.
-ENRICHMENT_VERSION = 2
-#: The lead used for the article vector: headline plus the first sentences.
-LEAD_SENTENCES = 3
+ENRICHMENT_VERSION = 3
 #: Parse in several processes from this many articles on; fewer do not repay starting them.
 PARALLEL_FROM = 64
 WORKERS_ENV = "PARALLAX_WORKERS"
@@ -59,13 +56,12 @@ class Analysis:
     people: tuple[Any, ...] = ()
 
 
-def lead_text(article: Article, enrichment: Enrichment) -> str:
-    """What the article vector is made of: the headline and the first sentences."""
-    # A dateline the parser made a sentence of ("June 06, 2013") says when, not what.
-    sentences = [s for s in enrichment.sentences if not is_dateline(s.text)] or list(enrichment.sentences)
-    lead = " ".join(s.text for s in sentences[:LEAD_SENTENCES])
-    headline = f"{article.title}. {lead}".strip(". ") if article.title else lead
-    return headline or article.text
+def lead_text(article: Article) -> str:
+    """What the article vector is made of: the headline and the first sentences, capped in length
+    (:func:`parallax.enrich.embed.article_lead`), the text story clustering is fitted on."""
+    from parallax.enrich.embed import article_lead
+
+    return article_lead(article.title, article.text) or " "
 
 
 def parse_workers(requested: int | None, total: int | None) -> int:
@@ -307,7 +303,7 @@ def embed_group(
     bounds: list[tuple[int, int]] = []
     for article, enrichment in group:
         first = len(texts)
-        texts.append(lead_text(article, enrichment))
+        texts.append(lead_text(article))
         if sentence_vectors:
             texts.extend(s.text for s in enrichment.sentences)
         bounds.append((first, len(texts)))
