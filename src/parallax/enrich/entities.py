@@ -19,7 +19,7 @@ from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
-from parallax.enrich.nlp import doc_text
+from parallax.enrich.nlp import doc_text, noun_chunks
 from parallax.model import Mention
 
 PERSON_PRONOUNS = {"he", "him", "his", "she", "her", "hers"}
@@ -225,7 +225,7 @@ def resolve_entities(doc: Any) -> EntityResolution:
             )
 
     # 3. Role phrases that stand for a person named earlier.
-    for chunk in doc.noun_chunks:
+    for chunk in noun_chunks(doc):
         if any(t.i in covered and t.ent_type_ == "PERSON" for t in chunk):
             continue
         if chunk.root.tag_ in {"NNS", "NNPS"}:

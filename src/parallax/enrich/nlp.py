@@ -74,3 +74,12 @@ def doc_text(doc: Any) -> str:
     if text is None:
         text = doc.user_data["parallax.text"] = doc.text
     return str(text)
+
+
+def noun_chunks(doc: Any) -> list[Any]:
+    """The noun chunks of a parsed ``Doc``, found once and then remembered: entity resolution
+    and noun phrases both read them, and spaCy walks the whole parse for each request."""
+    chunks = doc.user_data.get("parallax.noun_chunks")
+    if chunks is None:
+        chunks = doc.user_data["parallax.noun_chunks"] = list(doc.noun_chunks)
+    return list(chunks)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from parallax.enrich.nlp import noun_chunks
 from parallax.model import Phrase
 
 #: Longer subtrees are cut back to the noun chunk itself: a label, not a clause.
@@ -17,7 +18,7 @@ def noun_phrases(doc: Any) -> list[Phrase]:
     """Descriptive noun phrases in a spaCy ``Doc``: a common noun with its modifiers,
     prepositional phrases and relative clauses, without determiners; names are left to entities."""
     found: dict[tuple[int, int], Phrase] = {}
-    for chunk in doc.noun_chunks:
+    for chunk in noun_chunks(doc):
         root = chunk.root
         if root.pos_ != "NOUN":
             continue  # names are entities, handled by identity, not framing
@@ -26,7 +27,7 @@ def noun_phrases(doc: Any) -> list[Phrase]:
             left < chunk.end and doc[left].is_punct
         ):
             left += 1
-        right = max(t.i for t in root.subtree) + 1
+        right = root.right_edge.i + 1  # a projective parse: the subtree's last token
         if right - left > MAX_PHRASE_TOKENS:
             right = chunk.end
         while right > left and (doc[right - 1].is_punct or doc[right - 1].pos_ in {"CCONJ", "ADP"}):

@@ -262,15 +262,19 @@ def enrich_doc(article: Article, doc: Any) -> tuple[Enrichment, tuple[Any, ...]]
     """An article's enrichment from its parse, and the people named in it; names are this
     article's own until :meth:`Enricher._known_names` matches them with the registry's."""
     from parallax.enrich.entities import resolve_entities
+    from parallax.enrich.nlp import doc_text
     from parallax.enrich.phrases import noun_phrases
     from parallax.enrich.quantities import find_quantities
     from parallax.enrich.sources import find_sources
     from parallax.enrich.timex import find_times, sentence_event_date
     from parallax.enrich.voices import find_voices
 
+    text = doc_text(doc)
+    # A sentence's text is sliced from the text: Span.text would rebuild it token by token.
+    bounds = [(span.start_char, span.end_char) for span in doc.sents]
     sentences = tuple(
-        Sentence(index=i, start=s.start_char, end=s.end_char, text=s.text)
-        for i, s in enumerate(span for span in doc.sents if span.text.strip())
+        Sentence(index=i, start=start, end=end, text=text[start:end])
+        for i, (start, end) in enumerate(b for b in bounds if text[b[0] : b[1]].strip())
     )
     entities = resolve_entities(doc)
     times = tuple(find_times(article.text, reference_date(article.published)))
