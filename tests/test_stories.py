@@ -21,6 +21,7 @@ from parallax.cluster.signals import (
     ArticleSignals,
     EmbeddingCache,
     feature_matrix,
+    lead_of,
     pair_features,
     signals_for,
     time_signals,
@@ -109,6 +110,33 @@ def test_rebuild_gives_what_incremental_updates_gave(seeded: Path, tmp_path: Pat
         rebuild_stories(store)
         rebuilt = store.story_memberships()
     assert sorted(row[:3] for row in rebuilt) == sorted(row[:3] for row in incremental)
+
+
+def test_story_leads_are_the_fitted_leads_and_older_enrichments_vectors_are_passed_over(
+    seeded: Path, tmp_path: Path
+) -> None:
+    from parallax.cluster.stories import LEAD_KIND, store_signals
+
+    embedder = get_embedder()
+    copy = tmp_path / "copy.db"
+    copy.write_bytes(seeded.read_bytes())
+    with Store(copy) as store:
+        articles = store.articles()
+        signals = store_signals(store, articles, embedder)
+        for article, found in zip(articles, signals, strict=True):
+            # The vector enrichment stored is the one the story model is fitted on.
+            fitted = embedder.embed([lead_of(article.title, article.text)])[0]
+            assert np.allclose(found.lead, fitted, atol=1e-5)
+        # An article enriched by an older version keeps its vector, but clustering does not use it.
+        old = articles[0]
+        enrichment = store.enrichment(old.id)
+        assert enrichment is not None
+        store.save_enrichment(enrichment, version=2)
+        store.save_vectors(old.id, "article", embedder.name, -signals[0].lead)
+        again = store_signals(store, articles, embedder)
+        assert np.allclose(again[0].lead, signals[0].lead, atol=1e-5)
+        assert store.vectors(old.id, LEAD_KIND) is not None
+        assert np.allclose(store.vectors(old.id, "article")[0], -signals[0].lead)
 
 
 @pytest.fixture(scope="module")

@@ -56,12 +56,21 @@ def _stored(
 def store_signals(store: Store, articles: Sequence[Article], embedder: Embedder) -> list[ArticleSignals]:
     """Signals of stored articles, reusing stored vectors of this embedder and storing new ones.
 
-    The enrichment's own ``article`` vector is reused when it was made by this embedder, and never
-    overwritten: a lead vector computed here under another embedder is kept beside it.
+    The enrichment's own ``article`` vector is reused when it was made by this embedder from the
+    lead the story model is fitted on (enrichment of the current version), and never overwritten:
+    a lead vector computed here under another embedder, or beside an older enrichment's vector,
+    is kept beside it.
     """
+    from parallax.enrich.pipeline import ENRICHMENT_VERSION
+
     ids = [a.id for a in articles]
     stored = store.vectors_of(ids, ("article", LEAD_KIND, BODY_KIND))
-    leads = [_stored(stored, a.id, ("article", LEAD_KIND), embedder.name) for a in articles]
+    # Enrichments before version 3 embedded a longer lead than the story model was fitted on.
+    older = set(store.unenriched(ENRICHMENT_VERSION)).intersection(ids) if ids else set()
+    leads = [
+        _stored(stored, a.id, (LEAD_KIND,) if a.id in older else ("article", LEAD_KIND), embedder.name)
+        for a in articles
+    ]
     bodies = [_stored(stored, a.id, (BODY_KIND,), embedder.name) for a in articles]
     by_id = store.enrichments_of(ids)
     enrichments = [by_id.get(a.id) for a in articles]
