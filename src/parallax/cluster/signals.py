@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from parallax.enrich.embed import Embedder, article_lead, lead_text
+from parallax.enrich.embed import Embedder, lead_of, lead_text
 from parallax.model import Enrichment
 from parallax.text import is_dateline
 
@@ -189,12 +189,6 @@ def _cosine(a: Mapping[str, float], b: Mapping[str, float]) -> float:
     # The products summed in a's order, as a generator over a.items() would, without one.
     total: float = sum(map(operator.mul, a.values(), map(b.get, a.keys(), repeat(0.0))))
     return total
-
-
-def lead_of(title: str, text: str) -> str:
-    """The text the lead vector is made from: headline and first sentences, as enrichment makes
-    the article vector it stores."""
-    return article_lead(title, text) or " "
 
 
 def body_of(text: str) -> str:

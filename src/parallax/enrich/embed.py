@@ -614,6 +614,12 @@ def article_lead(title: str, text: str) -> str:
     return "\n".join(part for part in parts if part)
 
 
+def lead_of(title: str, text: str) -> str:
+    """:func:`article_lead` as given to an embedder, which wants some text even for an empty
+    article: the article vector enrichment stores and story clustering's lead vector."""
+    return article_lead(title, text) or " "
+
+
 def article_vector(title: str, text: str, embedder: Embedder) -> Vectors:
     """One vector for an article: its headline and lead, where outlets state what the story is.
 

@@ -58,10 +58,10 @@ class Analysis:
 
 def lead_text(article: Article) -> str:
     """What the article vector is made of: the headline and the first sentences, capped in length
-    (:func:`parallax.enrich.embed.article_lead`), the text story clustering is fitted on."""
-    from parallax.enrich.embed import article_lead
+    (:func:`parallax.enrich.embed.lead_of`), the text story clustering is fitted on."""
+    from parallax.enrich.embed import lead_of
 
-    return article_lead(article.title, article.text) or " "
+    return lead_of(article.title, article.text)
 
 
 def parse_workers(requested: int | None, total: int | None) -> int:

@@ -104,15 +104,18 @@ def read_timeml(path: Path) -> TimeMLDocument:
     return TimeMLDocument(doc_id=doc_id, path=path, text=text, dct=dct, timexes=timexes)
 
 
+def _once(documents: Iterable[TimeMLDocument]) -> Iterator[TimeMLDocument]:
+    """Each document once, though a corpus may ship it in two folders."""
+    seen: set[str] = set()
+    for document in documents:
+        if document.doc_id not in seen:
+            seen.add(document.doc_id)
+            yield document
+
+
 def iter_timeml(folder: Path) -> Iterator[TimeMLDocument]:
     """Every ``*.tml`` under ``folder`` (recursively), each document once even if copied twice."""
-    seen: set[str] = set()
-    for path in sorted(folder.rglob("*.tml")):
-        document = read_timeml(path)
-        if document.doc_id in seen:
-            continue
-        seen.add(document.doc_id)
-        yield document
+    return _once(read_timeml(path) for path in sorted(folder.rglob("*.tml")))
 
 
 # Penn Treebank tokens written back as an article prints them: quotes, brackets and clitics.
@@ -202,16 +205,14 @@ def _meantime_document(root: ET.Element, path: Path) -> TimeMLDocument:
 
 def iter_meantime(folder: Path) -> Iterator[TimeMLDocument]:
     """Every MEANTIME ``*.xml`` under ``folder``, each document once (the corpus ships two copies)."""
-    seen: set[str] = set()
-    for path in sorted(folder.rglob("*.xml")):
-        root = ET.parse(path).getroot()
-        if root.tag != "Document":
-            continue
-        document = _meantime_document(root, path)
-        if document.doc_id in seen:
-            continue
-        seen.add(document.doc_id)
-        yield document
+
+    def documents() -> Iterator[TimeMLDocument]:
+        for path in sorted(folder.rglob("*.xml")):
+            root = ET.parse(path).getroot()
+            if root.tag == "Document":  # the folder may hold other XML (a schema, say)
+                yield _meantime_document(root, path)
+
+    return _once(documents())
 
 
 DATASETS: dict[str, Callable[[Path], Iterator[TimeMLDocument]]] = {
