@@ -66,7 +66,7 @@ def store_signals(store: Store, articles: Sequence[Article], embedder: Embedder)
     ids = [a.id for a in articles]
     stored = store.vectors_of(ids, ("article", LEAD_KIND, BODY_KIND))
     # Enrichments before version 3 embedded a longer lead than the story model was fitted on.
-    older = set(store.unenriched(ENRICHMENT_VERSION)).intersection(ids) if ids else set()
+    older = store.enriched_before(ids, ENRICHMENT_VERSION)
     leads = [
         _stored(stored, a.id, (LEAD_KIND,) if a.id in older else ("article", LEAD_KIND), embedder.name)
         for a in articles

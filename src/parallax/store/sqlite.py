@@ -325,6 +325,15 @@ class Store:
                 found[str(article_id)] = Enrichment.from_json(json.loads(data))
         return found
 
+    def enriched_before(self, article_ids: Sequence[str], version: int) -> set[str]:
+        """Those of ``article_ids`` whose stored enrichment is older than ``version``."""
+        found: set[str] = set()
+        for chunk in _chunks(article_ids):
+            marks = ",".join("?" * len(chunk))
+            sql = f"SELECT article_id FROM enrichments WHERE version < ? AND article_id IN ({marks})"
+            found.update(str(row[0]) for row in self._db.execute(sql, (version, *chunk)))
+        return found
+
     def unenriched(self, version: int) -> list[str]:
         """Ids of articles without an enrichment of this version, in publication order."""
         rows = self._db.execute(
