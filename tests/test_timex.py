@@ -129,6 +129,19 @@ def test_future_tense_moves_weekdays_and_months_forward() -> None:
     assert only("Elections are scheduled for the spring of 2022.").value == "2022-SP"
 
 
+def test_a_quotation_keeps_its_own_tense() -> None:
+    # Published Wednesday 2021-05-05: the quoted "will" dates the departure, not the "said" outside.
+    assert only('"He will leave at dawn on Friday," the minister said.').value == "2021-05-07"
+    assert only('"We met on Monday," she will tell the committee.').value == "2021-05-03"
+    assert only("''The talks can resume on Friday,'' the envoy said.").value == "2021-05-07"
+
+
+def test_a_plan_points_ahead_only_to_what_follows_it() -> None:
+    assert only("The team planned to leave Nairobi on Thursday.").value == "2021-05-06"
+    assert only("On Thursday, the government planned to pay the first claims.").value == "2021-04-29"
+    assert only("Members can take part in the summit in April.").value == "2022-04"
+
+
 def test_anaphora_take_the_last_date() -> None:
     times = by_expression("Profit rose in the third quarter of 2020. A year earlier it had fallen.")
     assert times["the third quarter of 2020"].value == "2020-Q3"

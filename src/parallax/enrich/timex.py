@@ -240,7 +240,13 @@ FUTURE_CUES = (
     r"(?:is|are|was|were)\s+to", r"to\s+be", r"plans?\s+to", r"intends?\s+to", r"aims?\s+to",
     r"hopes?\s+to", r"agreed\s+to", r"expects?\s+to", r"wants?\s+to", r"seeks?\s+to",
     r"decided\s+to", r"voted\s+to",
+    # Modals that speak of what is still possible: "can take part in the summit in April".
+    r"can", r"should", r"must", r"might",
 )
+#: Plans reported in the past tense: they point ahead only to a time after them ("planned to
+#: leave on Thursday"); a time before them is when the plan was made or carried out ("On Friday,
+#: the government planned to pay the first claims").
+PLAN_CUES = (r"planned\s+to", r"intended\s+to")
 #: Plans that had been overtaken by the time of writing: these speak of the past.
 PAST_PLAN_CUES = (
     r"had\s+been\s+(?:scheduled|slated|due|expected|set|supposed|planned|intended)(?:\s+to)?",
@@ -568,8 +574,12 @@ _MONTH_DAY = re.compile(_expand(r"(?P<mon>{MONTH})\s+(?P<day>{DAYNUM})(?:,\s+(?P
 EXTENSION_RULES = frozenset({"extref"})
 
 _FUTURE_RE = re.compile(r"(?<![\w'])(?:" + "|".join(FUTURE_CUES) + r")(?![\w'])", re.IGNORECASE)
+_PLAN_RE = re.compile(r"(?<![\w'])(?:" + "|".join(PLAN_CUES) + r")(?![\w'])", re.IGNORECASE)
 _PAST_PLAN_RE = re.compile(r"(?<![\w'])(?:" + "|".join(PAST_PLAN_CUES) + r")(?![\w'])", re.IGNORECASE)
 _AUXILIARIES = frozenset({"was", "were", "had", "did"})
+#: Marks that open or close a quotation: straight and curly double quotes, and TimeML corpora's
+#: ``...'' pairs. Single quotes are left out: most are apostrophes.
+_QUOTE_MARK = re.compile("``|''|[\"\u201c\u201d]")
 _NOT_FINITE_BEFORE = re.compile(
     r"(?:\b(?:be|been|being|is|are|am|a|an|the|still|very|more|most|its|their|his|her|our|this|these|"
     r"those|some|any|no|so|too|well|fully|newly)|'s)\s+$",
@@ -809,11 +819,22 @@ class _Resolver:
                 self._tenses[(start, end)] = sign
                 return sign
         best: tuple[int, int] | None = None
+        # A quotation keeps its own tenses: in '"He will leave at 4 a.m. Thursday," Castro said'
+        # the speaker's "said" does not date the departure, nor does a quoted "will" a reporting
+        # verb outside the quotation.
+        quotes = [m.start() for m in _QUOTE_MARK.finditer(self.text, begin, finish)]
+        inside = bisect_right(quotes, start) % 2
+        if inside:
+            at = bisect_right(quotes, start)
+            begin = quotes[at - 1]
+            finish = quotes[at] if at < len(quotes) else finish
         # On equal distance the earlier regex wins: a lapsed plan over a future cue over a past one.
-        for regex, sign in ((_PAST_PLAN_RE, -1), (_FUTURE_RE, 1), (_PAST_RE, -1)):
+        for regex, sign in ((_PAST_PLAN_RE, -1), (_FUTURE_RE, 1), (_PLAN_RE, 1), (_PAST_RE, -1)):
             for m in regex.finditer(self.text, begin, finish):
-                if start <= m.start() < end:
+                if start <= m.start() < end or (regex is _PLAN_RE and m.end() > start):
                     continue
+                if not inside and bisect_right(quotes, m.start()) % 2:
+                    continue  # quoted words speak of the quotation's own time
                 word = m.group(0)
                 if regex is _PAST_RE:
                     if word.lower() in NOT_PAST:
