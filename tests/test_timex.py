@@ -142,6 +142,18 @@ def test_a_plan_points_ahead_only_to_what_follows_it() -> None:
     assert only("Members can take part in the summit in April.").value == "2022-04"
 
 
+def test_a_day_that_modifies_a_noun_is_a_particular_day() -> None:
+    assert only("In a Thursday media event, the company showed new laptops.").value == "2021-04-29"
+    assert only("He missed a Friday deadline.").value == "2021-04-30"
+    assert only("The market always falls on a Friday.").value == "XXXX-WXX-5"
+    assert only("They met on a Friday in the rain.").value == "XXXX-WXX-5"
+
+
+def test_a_quarter_of_this_year() -> None:
+    assert only("Sales rose in the third quarter of this year.").value == "2021-Q3"
+    assert only("Sales fell in the fourth quarter of last year.").value == "2020-Q4"
+
+
 def test_anaphora_take_the_last_date() -> None:
     times = by_expression("Profit rose in the third quarter of 2020. A year earlier it had fallen.")
     assert times["the third quarter of 2020"].value == "2020-Q3"

@@ -433,7 +433,7 @@ RULES: tuple[tuple[str, str, tuple[str, ...] | None], ...] = (
      r"same|corresponding|flat|current|calendar|weak|strong|disappointing|final|fiscal-first|"
      r"fiscal-second|fiscal-third|fiscal-fourth)[\s-]+){0,3})"
      r"(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th|final)[\s-]+(?:fiscal[\s-]+)?"
-     r"(?:quarter|period)(?![\w-]|\s+of\s+(?:a|an|the|its|their|this|that|one)\b)"
+     r"(?:quarter|period)(?![\w-]|\s+of\s+(?:a|an|the|its|their|this(?!\s+(?:fiscal\s+)?year\b)|that|one)\b)"
      r"(?:\s+(?:of|in)\s+(?:(?:fiscal\s+(?:year\s+)?)?(?P<year>{YEAR4})|(?P<rel>last|this|next)\s+"
      r"(?:fiscal\s+)?year|the\s+(?P<ana>year|previous\s+year|prior\s+year|current\s+year|"
      r"fiscal\s+year)))?",
@@ -577,6 +577,12 @@ _FUTURE_RE = re.compile(r"(?<![\w'])(?:" + "|".join(FUTURE_CUES) + r")(?![\w'])"
 _PLAN_RE = re.compile(r"(?<![\w'])(?:" + "|".join(PLAN_CUES) + r")(?![\w'])", re.IGNORECASE)
 _PAST_PLAN_RE = re.compile(r"(?<![\w'])(?:" + "|".join(PAST_PLAN_CUES) + r")(?![\w'])", re.IGNORECASE)
 _AUXILIARIES = frozenset({"was", "were", "had", "did"})
+#: A lower-case noun after "a Friday": the day modifies it ("a Friday deadline"). Words that start
+#: a clause or a phrase instead leave "a Friday" indefinite ("on a Friday when ...", "a Friday in May").
+_MODIFIED_NOUN = re.compile(
+    r"\s+(?!(?:when|while|in|on|at|and|or|but|after|before|that|which|who|to|of|for|with|as|is|"
+    r"was|like|than|so|if|because|since|until|or)\b)[a-z]{3,}\b"
+)
 #: Marks that open or close a quotation: straight and curly double quotes, and TimeML corpora's
 #: ``...'' pairs. Single quotes are left out: most are apostrophes.
 _QUOTE_MARK = re.compile("``|''|[\"\u201c\u201d]")
@@ -1345,7 +1351,12 @@ class _Resolver:
         rel = _words(m["rel"] or "")
         if rel == "that":
             return None
-        if self.pub is None or re.search(r"\ban?\s+$", self.text[max(0, m.start() - 4) : m.start()], re.I):
+        indefinite = re.search(r"\ban?\s+$", self.text[max(0, m.start() - 4) : m.start()], re.I)
+        # "a Wednesday media event", "a Friday deadline": the article belongs to the noun, and the
+        # day is a particular one.
+        if indefinite and _MODIFIED_NOUN.match(self.text, m.end()):
+            indefinite = None
+        if self.pub is None or indefinite:
             return _Norm(f"XXXX-WXX-{wd + 1}", "day")  # no date to count from, or "on a Friday"
         if rel in ("the previous", "the following", "the next") and self.anchor and self.anchor[1] == "day":
             base = date.fromisoformat(self.anchor[0][:10])
