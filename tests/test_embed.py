@@ -112,7 +112,11 @@ def test_a_local_directory_runs_and_checks_pinned_hashes(minilm: E.OnnxMiniLM, m
     pins = {"model.onnx": E.SHA256[E.MINILM_MODEL]}
     local = E.LocalOnnxEmbedder(model_dir, sha256=pins)
     assert local.dim == 384
-    np.testing.assert_allclose(local.embed([RATES, GARDEN]), minilm.embed([RATES, GARDEN]), atol=1e-5)
+    # A local model runs as exported, with float products; the default runs the same weights'
+    # products in integers, which moves its vectors a little and no further.
+    floats, integers = local.embed([RATES, GARDEN]), minilm.embed([RATES, GARDEN])
+    assert np.all((floats * integers).sum(axis=1) > 0.98)
+    assert np.abs(floats - integers).max() > 1e-4
 
     flip_a_byte(model_dir / "model.onnx")
     with pytest.raises(E.ModelFileError, match="expected " + pins["model.onnx"]):
@@ -276,3 +280,42 @@ def test_the_article_vector_leaves_a_dateline_sentence_out() -> None:
     assert lead == lead_of(article.title, article.text)
     long = Article(id="b", text=" ".join(["The council met again on the bridge tolls and the budget."] * 20))
     assert len(lead_text(long)) <= 400
+
+
+def test_integer_products_give_each_text_its_own_vector(minilm: E.OnnxMiniLM) -> None:
+    # The integer graph quantises a whole input at one range, so texts are embedded one per call:
+    # a text's vector must not depend on the texts beside it or on the batch size.
+    texts = [RATES, GARDEN, "Short.", RATES + " " + GARDEN]
+    together = minilm.embed(texts, batch_size=32)
+    for index, text in enumerate(texts):
+        np.testing.assert_array_equal(minilm.embed([text])[0], together[index])
+    np.testing.assert_array_equal(minilm.embed(texts[::-1], batch_size=2)[::-1], together)
+
+
+def test_integer_matmuls_replaces_every_weight_product() -> None:
+    import onnx
+
+    before = [node.op_type for node in onnx.load(str(E.packaged_file(E.MINILM_MODEL))).graph.node]
+    graph = onnx.load_from_string(E.integer_matmuls(E.packaged_file(E.MINILM_MODEL))).graph
+    kinds = [node.op_type for node in graph.node]
+    # all-MiniLM-L6-v2: six layers of query, key, value, output and two feed-forward products.
+    assert kinds.count("DynamicQuantizeMatMul") == 36
+    # Those weights are no longer turned back into float: their Cast and Mul are gone.
+    assert kinds.count("Cast") == before.count("Cast") - 36
+    assert kinds.count("Mul") == before.count("Mul") - 36
+    # The attention products (activations by activations) stay float.
+    assert kinds.count("MatMul") == before.count("MatMul") - 36 == 12
+
+
+def test_the_integer_graph_is_cached_and_a_damaged_copy_rebuilt(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path))
+    source = E.packaged_file(E.MINILM_MODEL)
+    first = E.integer_graph(source)
+    (cached,) = (tmp_path / ".cache" / "parallax" / "integer").rglob("model-*.onnx")
+    assert cached.read_bytes() == first == E.integer_matmuls(source)
+    flip_a_byte(cached)
+    assert E.integer_graph(source) == first  # the damaged copy is not used, and is replaced
+    (again,) = (tmp_path / ".cache" / "parallax" / "integer").rglob("model-*.onnx")
+    assert again.read_bytes() == first

