@@ -68,6 +68,54 @@ def test_errors_are_one_clear_line(tmp_path: Path) -> None:
     assert "no such file" in result.output
 
 
+@pytest.mark.parametrize(
+    ("command", "says"),
+    [
+        (["eval", "timex", "{empty}"], "no TimeML .tml files found"),
+        (["eval", "timex", "{empty}", "--dataset", "meantime"], "no MEANTIME CAT XML documents found"),
+        (["eval", "paraphrase", "--dataset", "mrpc", "{empty}"], "is a folder: give an MRPC file"),
+        (["eval", "similarity", "{table}"], "no column lang1, lang2, pair_id, text1, text2"),
+        (["eval", "clustering", "{empty}", "--dataset", "ecbplus"], "no ecbplus documents found"),
+        (["eval", "clustering", "{empty}", "--dataset", "allsides"], "no allsides documents found"),
+        (["eval", "stance", "--dataset", "fnc1", "{empty}"], "no competition_test_stances.csv"),
+    ],
+)
+def test_eval_commands_name_a_wrong_dataset_and_what_to_give(
+    tmp_path: Path, command: list[str], says: str
+) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    table = tmp_path / "table.csv"
+    table.write_text("a,b\n1,2\n", encoding="utf-8")
+    args = [part.format(empty=empty, table=table) for part in command]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2, result.output
+    assert "[P600]" in result.output and says in result.output
+    assert "Traceback" not in result.output
+
+
+def test_an_unreadable_file_is_named_not_a_traceback(tmp_path: Path) -> None:
+    # Any OSError under a command becomes one line naming the file.
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "a.tml").symlink_to(tmp_path / "gone.tml")  # a link whose file was removed
+    result = runner.invoke(app, ["eval", "timex", str(folder)])
+    assert result.exit_code == 2, result.output
+    assert "a.tml" in result.output and "Traceback" not in result.output
+
+
+def test_a_dataset_of_linked_topic_folders_reads_whole(tmp_path: Path, data_dir: Path) -> None:
+    from parallax.evaluation.clustering import read_ecbplus
+
+    topics = tmp_path / "ECB+"
+    topics.mkdir()
+    for topic in ("1", "3"):
+        (topics / topic).symlink_to(data_dir / "ecbplus" / "ECB+" / topic, target_is_directory=True)
+    linked = read_ecbplus(tmp_path)
+    direct = [item for item in read_ecbplus(data_dir / "ecbplus" / "ECB+") if item.topic in {"1", "3"}]
+    assert linked and [item.article.id for item in linked] == [item.article.id for item in direct]
+
+
 def test_demo_runs_end_to_end(tmp_path: Path) -> None:
     out = tmp_path / "demo"
     result = subprocess.run([sys.executable, "-m", "parallax.cli", "demo", "--out", str(out)],

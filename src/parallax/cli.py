@@ -50,6 +50,12 @@ def friendly(func: F) -> F:
         except ParallaxError as exc:
             err.print(f"[bold red]error:[/] {exc}", highlight=False, markup=True)
             raise typer.Exit(2) from exc
+        except OSError as exc:
+            # A file the command was pointed at cannot be read or written: name it and say why,
+            # instead of a traceback.
+            where = f"{exc.filename}: " if exc.filename else ""
+            err.print(f"[bold red]error:[/] {where}{exc.strerror or exc}", highlight=False, markup=True)
+            raise typer.Exit(2) from exc
 
     return wrapper  # type: ignore[return-value]
 

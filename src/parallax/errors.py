@@ -45,6 +45,12 @@ class NotFoundError(ParallaxError):
     code = "P400"
 
 
+class DatasetError(ParallaxError):
+    """An evaluation dataset is missing, or not in the layout the command reads."""
+
+    code = "P600"
+
+
 class MissingExtraError(ParallaxError):
     """An optional dependency is needed and not installed."""
 

@@ -1,1 +1,39 @@
 """Evaluation: readers for labelled corpora and scorers that measure each stage against them."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+from parallax.errors import DatasetError
+
+
+def dataset_files(root: Path, suffix: str, what: str) -> Iterator[Path]:
+    """Every file under ``root`` whose name ends with ``suffix``, in sorted order, following
+    linked folders (a dataset assembled from links to some of its topics reads as a whole).
+
+    ``root`` may be one such file. Raises :class:`DatasetError` naming ``what`` was expected where
+    ``root`` does not exist.
+    """
+    root = Path(root)
+    if root.is_file():
+        yield root
+        return
+    if not root.is_dir():
+        raise DatasetError(f"{root}: no such file or folder (expected {what})")
+    found: list[Path] = []
+    for folder, folders, files in os.walk(root, followlinks=True):
+        folders.sort()
+        found.extend(Path(folder) / name for name in files if name.endswith(suffix))
+    yield from sorted(found)
+
+
+def dataset_file(path: Path, what: str) -> Path:
+    """``path`` if it is a file; else a :class:`DatasetError` that says ``what`` to give."""
+    path = Path(path)
+    if path.is_dir():
+        raise DatasetError(f"{path} is a folder: give {what}")
+    if not path.is_file():
+        raise DatasetError(f"{path}: no such file (expected {what})")
+    return path

@@ -35,6 +35,7 @@ from parallax.compare.align import (
     probabilities,
     shared_predicates,
 )
+from parallax.errors import DatasetError
 from parallax.evaluation.clustering import ECB_DEV_TOPICS, _detokenise, _unescape
 from parallax.evaluation.metrics import precision_recall_f1
 
@@ -81,7 +82,9 @@ def read_event_sentences(folder: Path) -> list[EventSentence]:
     folder = Path(folder)
     validated = _validated(folder)
     found: list[EventSentence] = []
-    for path in sorted(folder.rglob("*.xml")):
+    from parallax.evaluation import dataset_files
+
+    for path in dataset_files(folder, ".xml", "the ECB+ corpus folder"):
         match = re.fullmatch(r"(\d+)_(\d+)(ecb|ecbplus)", path.stem)
         if not match:
             continue
@@ -198,7 +201,7 @@ def evaluate_alignment(folder: Path) -> dict[str, Any]:
     that topics outside the development set would choose."""
     sentences = read_event_sentences(folder)
     if not sentences:
-        raise ValueError(f"{folder}: no validated ECB+ sentences found (expected the ECB+ dataset folder)")
+        raise DatasetError(f"{folder}: no validated ECB+ sentences found (expected the ECB+ dataset folder)")
     model = load_model()
     pairs = document_pairs(sentences, model=model)
     train, dev = split_topics(pairs)

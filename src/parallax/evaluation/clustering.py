@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from parallax.cluster.signals import RawArticle
+from parallax.errors import DatasetError
 from parallax.evaluation.metrics import f1_of
 from parallax.text import is_dateline
 
@@ -73,8 +74,10 @@ def _detokenise(tokens: Sequence[str]) -> str:
 
 def read_ecbplus(folder: Path) -> list[Labelled]:
     """Documents of ECB+ under ``folder`` (the corpus root, ``ECB+``, or a topic folder)."""
+    from parallax.evaluation import dataset_files
+
     found = []
-    for path in sorted(folder.rglob("*.xml")):
+    for path in dataset_files(folder, ".xml", "the ECB+ corpus folder, its ECB+ folder or a topic folder"):
         match = re.fullmatch(r"(\d+)_(\d+)(ecb|ecbplus)", path.stem)
         if not match:
             continue
@@ -109,7 +112,9 @@ def _unescape(text: str) -> str:
 
 def read_allsides(path: Path) -> list[Labelled]:
     """AllSides articles in stream order (date, then id); ``path`` is a JSON Lines file or its folder."""
-    files = sorted(path.glob("*.jsonl")) if path.is_dir() else [path]
+    from parallax.evaluation import dataset_files
+
+    files = list(dataset_files(path, ".jsonl", "an AllSides JSON Lines file or its folder"))
     seen: set[str] = set()
     found = []
     for file in files:
@@ -295,9 +300,11 @@ def evaluate_clustering(
     elif dataset == "allsides":
         items = read_allsides(path)
     else:
-        raise ValueError(f"unknown dataset {dataset!r}: use ecbplus or allsides")
+        raise DatasetError(f"unknown dataset {dataset!r}: use ecbplus or allsides")
     if not items:
-        raise ValueError(f"no {dataset} documents found in {path}")
+        layout = ("ECB+ documents (<topic>_<n>ecb.xml, <topic>_<n>ecbplus.xml)" if dataset == "ecbplus"
+                  else "AllSides stories (JSON Lines with a 'news' field)")
+        raise DatasetError(f"no {dataset} documents found in {path}: expected {layout}")
     stories, events, prepare_s, cluster_s, others = cluster_labelled(
         items, embedder=embedder, cache_dir=cache_dir, model_path=model_path,
         orders=orders if dataset == "ecbplus" else 1)

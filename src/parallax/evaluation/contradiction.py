@@ -48,6 +48,7 @@ from parallax.compare.contradict import (
     fit_classifier,
     pair_signals,
 )
+from parallax.errors import DatasetError
 from parallax.evaluation.metrics import precision_recall_f1
 
 LABELS = ("ENTAILMENT", "NEUTRAL", "CONTRADICTION")
@@ -189,13 +190,13 @@ def evaluate_contradiction(
 
     test = read_sick(path)[:limit] if limit else read_sick(path)
     if not test:
-        raise ValueError(f"{path}: no SICK rows (expected id, sentence A, sentence B, relatedness, label)")
+        raise DatasetError(f"{path}: no SICK rows (expected id, sentence A, sentence B, relatedness, label)")
     train_path = train_path or sibling(path, "SICK_train.txt")
     if train_path is None:
-        raise ValueError(f"no SICK_train.txt beside {path}: give the training file")
+        raise DatasetError(f"no SICK_train.txt beside {path}: give the training file")
     train = read_sick(train_path)
     if train_path.resolve() == path.resolve():
-        raise ValueError("the training and the scored file are the same")
+        raise DatasetError("the training and the scored file are the same")
     cache = EmbeddingCache(get_embedder(), cache_dir)
     if nlp is None:
         from parallax.enrich.nlp import load_nlp

@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from parallax.compare.framing import find_loaded_words, loaded_lexicon
+from parallax.errors import DatasetError
 from parallax.evaluation.metrics import precision_recall_f1
 from parallax.evaluation.quotes import basil_files, basil_text
 from parallax.model import Article
@@ -158,7 +159,7 @@ def evaluate_framing(root: Path, events: int | None = None) -> dict[str, Any]:
     lexical-bias spans. ``root`` is the ``basil`` folder; ``events`` limits the run."""
     articles = read_basil_bias(root, events)
     if not articles:
-        raise ValueError(f"{root}: no BASIL articles (expected articles/ and annotations/ folders)")
+        raise DatasetError(f"{root}: no BASIL articles (expected articles/ and annotations/ folders)")
     counts = Counts()
     unlocated = 0
     for article in articles:

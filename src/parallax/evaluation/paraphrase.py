@@ -17,6 +17,7 @@ import numpy as np
 from parallax.compare.align import load_model, predicates, probabilities
 from parallax.compare.fit import features, read_mrpc
 from parallax.compare.paraphrase import ENV_VAR, get_judge
+from parallax.errors import DatasetError
 from parallax.evaluation.metrics import precision_recall_f1
 
 
@@ -30,9 +31,11 @@ def _scores(predicted: np.ndarray, gold: np.ndarray) -> dict[str, float]:
 
 def evaluate_paraphrase(path: Path) -> dict[str, Any]:
     """F1 and accuracy of the paraphrase decision on an MRPC file."""
-    rows = read_mrpc(path)
+    from parallax.evaluation import dataset_file
+
+    rows = read_mrpc(dataset_file(path, "an MRPC file such as msr_paraphrase_test.txt"))
     if not rows:
-        raise ValueError(f"{path}: no MRPC rows (expected 'Quality, #1 ID, #2 ID, #1 String, #2 String')")
+        raise DatasetError(f"{path}: no MRPC rows (expected 'Quality, #1 ID, #2 ID, #1 String, #2 String')")
     gold = np.array([r[0] == 1 for r in rows])
     # As compare decides which claims state one fact: vectors, shared words, and predicates of the
     # lexicon both sentences state, at the alignment model's own paraphrase threshold.

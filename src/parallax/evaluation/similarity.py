@@ -24,6 +24,7 @@ import numpy.typing as npt
 
 from parallax.cluster.signals import FEATURES, RawArticle
 from parallax.cluster.similarity import SIMILARITY_FEATURES
+from parallax.errors import DatasetError
 
 DIMENSIONS = ("Overall", "Entities", "Time", "Geography", "Narrative")
 #: The columns each route's regressions are fitted on. The similarity-only columns help the
@@ -52,10 +53,17 @@ def _split(text: str) -> tuple[str, str]:
 
 
 def read_semeval(path: Path) -> list[ScoredPair]:
+    from parallax.evaluation import dataset_file
+
     csv.field_size_limit(1 << 30)
     found = []
-    with path.open(encoding="utf-8", newline="") as handle:
-        for row in csv.DictReader(handle):
+    expected = "a SemEval-2022 Task 8 CSV with pair_id, lang1, lang2, text1, text2 and the score columns"
+    with dataset_file(path, expected).open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        missing = {"pair_id", "lang1", "lang2", "text1", "text2"} - set(reader.fieldnames or ())
+        if missing:
+            raise DatasetError(f"{path}: no column {', '.join(sorted(missing))} (expected {expected})")
+        for row in reader:
             articles = []
             for side in ("1", "2"):
                 title, body = _split(row[f"text{side}"])
@@ -126,7 +134,7 @@ def evaluate_similarity(path: Path, *, cache_dir: Path | None = None, folds: int
 
     pairs = read_semeval(path)
     if not pairs:
-        raise ValueError(f"no pairs in {path}")
+        raise DatasetError(f"no pairs in {path}")
     model = load_model()
     predicted = {d: np.zeros(len(pairs)) for d in DIMENSIONS}
     cv = {d: np.zeros(len(pairs)) for d in DIMENSIONS}

@@ -43,6 +43,7 @@ import numpy as np
 import numpy.typing as npt
 
 from parallax.compare.align import TermWeights, content_terms, load_model, probabilities
+from parallax.errors import DatasetError
 
 STANCES = ("agree", "disagree", "discuss", "unrelated")
 RELATED = frozenset({"agree", "disagree", "discuss"})
@@ -94,7 +95,7 @@ def read_fnc(root: Path) -> tuple[list[StancePair], dict[str, str]]:
     stances, bodies = root / "competition_test_stances.csv", root / "competition_test_bodies.csv"
     for needed in (stances, bodies):
         if not needed.is_file():
-            raise ValueError(f"{root}: no {needed.name} (expected the FNC-1 competition test files)")
+            raise DatasetError(f"{root}: no {needed.name} (expected the FNC-1 competition test files)")
     csv.field_size_limit(sys.maxsize)
     with stances.open(encoding="utf-8", newline="") as handle:
         pairs = [
@@ -290,13 +291,13 @@ def evaluate_stance(
     if limit is not None:
         pairs = pairs[:limit]
     if not pairs:
-        raise ValueError(f"{root}: no FNC-1 pairs to score")
+        raise DatasetError(f"{root}: no FNC-1 pairs to score")
     unknown = sorted({p.stance for p in pairs} - set(STANCES))
     if unknown:
-        raise ValueError(f"{root}: unknown stances {unknown}")
+        raise DatasetError(f"{root}: unknown stances {unknown}")
     train_path = root / "train_bodies.csv"
     if not train_path.is_file():
-        raise ValueError(f"{root}: no train_bodies.csv to draw the chance distribution from")
+        raise DatasetError(f"{root}: no train_bodies.csv to draw the chance distribution from")
     cache = EmbeddingCache(get_embedder(), cache_dir)
     headlines = [p.headline for p in pairs]
     related_at, null_pairs = null_threshold(headlines, read_bodies(train_path), cache.embed,

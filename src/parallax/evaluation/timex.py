@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from parallax.enrich.timex import find_times
+from parallax.errors import DatasetError
 from parallax.evaluation.metrics import f1_of
 from parallax.model import TimeRef
 
@@ -115,7 +116,9 @@ def _once(documents: Iterable[TimeMLDocument]) -> Iterator[TimeMLDocument]:
 
 def iter_timeml(folder: Path) -> Iterator[TimeMLDocument]:
     """Every ``*.tml`` under ``folder`` (recursively), each document once even if copied twice."""
-    return _once(read_timeml(path) for path in sorted(folder.rglob("*.tml")))
+    from parallax.evaluation import dataset_files
+
+    return _once(read_timeml(path) for path in dataset_files(folder, ".tml", "a folder of TimeML .tml files"))
 
 
 # Penn Treebank tokens written back as an article prints them: quotes, brackets and clitics.
@@ -207,7 +210,9 @@ def iter_meantime(folder: Path) -> Iterator[TimeMLDocument]:
     """Every MEANTIME ``*.xml`` under ``folder``, each document once (the corpus ships two copies)."""
 
     def documents() -> Iterator[TimeMLDocument]:
-        for path in sorted(folder.rglob("*.xml")):
+        from parallax.evaluation import dataset_files
+
+        for path in dataset_files(folder, ".xml", "a folder of MEANTIME CAT XML files"):
             root = ET.parse(path).getroot()
             if root.tag == "Document":  # the folder may hold other XML (a schema, say)
                 yield _meantime_document(root, path)
@@ -356,8 +361,11 @@ def evaluate_timex(folder: Path, dataset: str = "tempeval3") -> dict[str, Any]:
     corpora mark ("former", "previously") would only measure that difference of scope.
     """
     if dataset not in DATASETS:
-        raise ValueError(f"unknown timex dataset {dataset!r}: use one of {', '.join(DATASETS)}")
+        raise DatasetError(f"unknown timex dataset {dataset!r}: use one of {', '.join(DATASETS)}")
     documents = list(DATASETS[dataset](Path(folder)))
+    if not documents:
+        kind = "TimeML .tml files" if dataset == "tempeval3" else "MEANTIME CAT XML documents"
+        raise DatasetError(f"no {kind} found in {folder}: give the dataset's folder (--dataset {dataset})")
     began = time.perf_counter()
     counts = score_documents(documents)
     seconds = time.perf_counter() - began
