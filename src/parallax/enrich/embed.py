@@ -242,34 +242,43 @@ def integer_matmuls(model_file: Path) -> bytes:
     return bytes(model.SerializeToString())
 
 
-#: Bumped whenever :func:`integer_matmuls` changes what it writes, so that cached graphs are redone.
-INTEGER_GRAPH_VERSION = 1
+#: The sha256 of :func:`integer_matmuls` of each pinned model file (keyed by that file's sha256),
+#: as the pinned ``onnx`` package writes it. A cached graph is used only if it has this hash, so
+#: a damaged file, or one someone else put in a shared temporary folder, is never loaded.
+INTEGER_SHA256: dict[str, str] = {
+    SHA256[MINILM_MODEL]: "9323c5a89349c5d632b0a764499c00525ba2534b16414a816791c0a42b8d391c",
+}
 
 
 def integer_graph(model_file: Path) -> bytes:
     """:func:`integer_matmuls` of ``model_file``, kept in the user's cache after the first time.
 
-    Reading the ``onnx`` package takes most of a second, a cached graph a few milliseconds. The
-    cache is keyed by the source file's sha256; a cached file is used only while its own sha256
-    (written into its name) still matches, and rebuilt otherwise.
+    Reading the ``onnx`` package takes most of a second, a cached graph a few milliseconds. Only
+    graphs with a pinned hash (:data:`INTEGER_SHA256`) are cached and read back; any other is
+    rebuilt each time.
     """
-    key = f"{sha256_of(model_file)[:16]}-v{INTEGER_GRAPH_VERSION}"
+    source = sha256_of(model_file)
+    expected = INTEGER_SHA256.get(source)
     user = os.environ.get("USER") or os.environ.get("USERNAME") or "user"
-    folders = (Path.home() / ".cache" / "parallax" / "integer" / key,
-               Path(tempfile.gettempdir()) / f"parallax-integer-{user}" / key)
-    for folder in folders:
-        for cached in sorted(folder.glob("model-*.onnx")):
-            data = cached.read_bytes()
-            if hashlib.sha256(data).hexdigest() == cached.stem.removeprefix("model-"):
+    name = f"{source[:16]}-{expected}.onnx" if expected else ""
+    places = (Path.home() / ".cache" / "parallax" / "integer" / name,
+              Path(tempfile.gettempdir()) / f"parallax-integer-{user}" / name)
+    if expected:
+        for place in places:
+            try:
+                data = place.read_bytes()
+            except OSError:
+                continue
+            if hashlib.sha256(data).hexdigest() == expected:
                 return data
-            cached.unlink(missing_ok=True)  # damaged: rebuilt below
     data = integer_matmuls(model_file)
-    for folder in folders:
-        try:
-            _write_atomically(folder / f"model-{hashlib.sha256(data).hexdigest()}.onnx", data)
-            break
-        except OSError:
-            continue  # an unwritable cache: the next place, else none
+    if expected and hashlib.sha256(data).hexdigest() == expected:
+        for place in places:
+            try:
+                _write_atomically(place, data)
+                break
+            except OSError:
+                continue  # an unwritable cache: the next place, else none
     return data
 
 
