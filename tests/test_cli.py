@@ -78,6 +78,7 @@ def test_errors_are_one_clear_line(tmp_path: Path) -> None:
         (["eval", "clustering", "{empty}", "--dataset", "ecbplus"], "no ecbplus documents found"),
         (["eval", "clustering", "{empty}", "--dataset", "allsides"], "no allsides documents found"),
         (["eval", "stance", "--dataset", "fnc1", "{empty}"], "no competition_test_stances.csv"),
+        (["eval", "timex", "{broken}"], "broken.tml: not well-formed XML"),
     ],
 )
 def test_eval_commands_name_a_wrong_dataset_and_what_to_give(
@@ -87,7 +88,10 @@ def test_eval_commands_name_a_wrong_dataset_and_what_to_give(
     empty.mkdir()
     table = tmp_path / "table.csv"
     table.write_text("a,b\n1,2\n", encoding="utf-8")
-    args = [part.format(empty=empty, table=table) for part in command]
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "broken.tml").write_text("<TimeML><TEXT>cut off", encoding="utf-8")
+    args = [part.format(empty=empty, table=table, broken=broken) for part in command]
     result = runner.invoke(app, args)
     assert result.exit_code == 2, result.output
     assert "[P600]" in result.output and says in result.output

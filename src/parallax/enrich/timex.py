@@ -581,7 +581,7 @@ _AUXILIARIES = frozenset({"was", "were", "had", "did"})
 #: a clause or a phrase instead leave "a Friday" indefinite ("on a Friday when ...", "a Friday in May").
 _MODIFIED_NOUN = re.compile(
     r"\s+(?!(?:when|while|in|on|at|and|or|but|after|before|that|which|who|to|of|for|with|as|is|"
-    r"was|like|than|so|if|because|since|until|or)\b)[a-z]{3,}\b"
+    r"was|like|than|so|if|because|since|until)\b)[a-z]{3,}\b"
 )
 #: Marks that open or close a quotation: straight and curly double quotes, and TimeML corpora's
 #: ``...'' pairs. Single quotes are left out: most are apostrophes.

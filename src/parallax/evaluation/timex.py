@@ -69,9 +69,16 @@ def _parse_dct(value: str | None) -> date | None:
         return None
 
 
+def _parse(path: Path) -> ET.Element:
+    try:
+        return ET.parse(path).getroot()
+    except ET.ParseError as exc:
+        raise DatasetError(f"{path}: not well-formed XML ({exc}); remove or repair the file") from exc
+
+
 def read_timeml(path: Path) -> TimeMLDocument:
     """One TimeML document: plain text of ``TEXT``, its creation date and its gold expressions."""
-    root = ET.parse(path).getroot()
+    root = _parse(path)
     dct: date | None = None
     for timex in root.iter("TIMEX3"):
         if timex.get("functionInDocument") == _CREATION:
@@ -213,7 +220,7 @@ def iter_meantime(folder: Path) -> Iterator[TimeMLDocument]:
         from parallax.evaluation import dataset_files
 
         for path in dataset_files(folder, ".xml", "a folder of MEANTIME CAT XML files"):
-            root = ET.parse(path).getroot()
+            root = _parse(path)
             if root.tag == "Document":  # the folder may hold other XML (a schema, say)
                 yield _meantime_document(root, path)
 
