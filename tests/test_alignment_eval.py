@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from parallax.compare.align import load_model
+from parallax.errors import DatasetError
 from parallax.evaluation.alignment import (
     DocumentPair,
     document_pairs,
@@ -71,7 +72,7 @@ def test_reader_keeps_validated_sentences_and_their_events(corpus: Path) -> None
 
 def test_missing_sentence_list_names_the_fix(tmp_path: Path) -> None:
     (tmp_path / "1").mkdir()
-    with pytest.raises(FileNotFoundError, match=r"ECBplus_coreference_sentences\.csv"):
+    with pytest.raises(DatasetError, match=r"ECBplus_coreference_sentences\.csv"):
         read_event_sentences(tmp_path / "1")
 
 

@@ -79,6 +79,11 @@ def test_errors_are_one_clear_line(tmp_path: Path) -> None:
         (["eval", "clustering", "{empty}", "--dataset", "allsides"], "no allsides documents found"),
         (["eval", "stance", "--dataset", "fnc1", "{empty}"], "no competition_test_stances.csv"),
         (["eval", "timex", "{broken}"], "broken.tml: not well-formed XML"),
+        (["eval", "contradiction", "--dataset", "sick", "{empty}"], "is a folder: give a SICK file"),
+        (["eval", "clustering", "{stories}", "--dataset", "allsides"], "line 2: not JSON"),
+        (["eval", "similarity", "{short}"], "a row with fewer fields than the header"),
+        (["eval", "alignment", "--dataset", "ecbplus", "{empty}"],
+         "ECBplus_coreference_sentences.csv not found"),
     ],
 )
 def test_eval_commands_name_a_wrong_dataset_and_what_to_give(
@@ -91,7 +96,12 @@ def test_eval_commands_name_a_wrong_dataset_and_what_to_give(
     broken = tmp_path / "broken"
     broken.mkdir()
     (broken / "broken.tml").write_text("<TimeML><TEXT>cut off", encoding="utf-8")
-    args = [part.format(empty=empty, table=table, broken=broken) for part in command]
+    stories = tmp_path / "stories.jsonl"
+    stories.write_text('{"id": 1, "news": {}}\n{"id": 2, "news": \n', encoding="utf-8")
+    short = tmp_path / "short.csv"
+    short.write_text("pair_id,lang1,lang2,text1,text2,Overall\n1_2,en,en\n", encoding="utf-8")
+    args = [part.format(empty=empty, table=table, broken=broken, stories=stories, short=short)
+            for part in command]
     result = runner.invoke(app, args)
     assert result.exit_code == 2, result.output
     assert "[P600]" in result.output and says in result.output
@@ -106,6 +116,23 @@ def test_an_unreadable_file_is_named_not_a_traceback(tmp_path: Path) -> None:
     result = runner.invoke(app, ["eval", "timex", str(folder)])
     assert result.exit_code == 2, result.output
     assert "a.tml" in result.output and "Traceback" not in result.output
+
+
+def test_an_error_prints_brackets_in_a_path_as_they_are(tmp_path: Path) -> None:
+    folder = tmp_path / "[draft]" / "c[/x]"
+    folder.mkdir(parents=True)
+    result = runner.invoke(app, ["eval", "timex", str(folder)])
+    assert result.exit_code == 2, result.output
+    assert "[draft]" in result.output and "c[/x]" in result.output
+
+
+def test_a_link_back_up_the_tree_is_read_once(tmp_path: Path) -> None:
+    from parallax.evaluation import dataset_files
+
+    (tmp_path / "a.tml").write_text("<TimeML/>", encoding="utf-8")
+    (tmp_path / "up").symlink_to(tmp_path, target_is_directory=True)
+    (tmp_path / "again").symlink_to(tmp_path, target_is_directory=True)
+    assert [p.name for p in dataset_files(tmp_path, ".tml", "TimeML files")] == ["a.tml"]
 
 
 def test_a_dataset_of_linked_topic_folders_reads_whole(tmp_path: Path, data_dir: Path) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import importlib.machinery
 import importlib.util
+import os
 import shutil
 import sys
 import types
@@ -322,3 +323,16 @@ def test_the_integer_graph_is_cached_and_a_damaged_copy_rebuilt(
     flip_a_byte(cached)
     assert E.integer_graph(source) == first  # the damaged copy is not used, and is replaced
     assert cached.read_bytes() == first
+    # Something other than a regular file in its place is passed over, never read.
+    cached.unlink()
+    os.mkfifo(cached)
+    assert E.integer_graph(source) == first
+
+
+def test_the_integer_graph_without_a_writable_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / ".cache").write_text("a file where the cache folder would go", encoding="utf-8")
+    monkeypatch.setenv("HOME", str(home))
+    source = E.packaged_file(E.MINILM_MODEL)
+    assert E.integer_graph(source) == E.integer_matmuls(source)  # rebuilt, nothing written

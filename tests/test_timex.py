@@ -147,6 +147,8 @@ def test_a_day_that_modifies_a_noun_is_a_particular_day() -> None:
     assert only("He missed a Friday deadline.").value == "2021-04-30"
     assert only("The market always falls on a Friday.").value == "XXXX-WXX-5"
     assert only("They met on a Friday in the rain.").value == "XXXX-WXX-5"
+    assert only("He was arrested on a Friday during the holidays.").value == "XXXX-WXX-5"
+    assert only("They always attend a Sunday service.").value == "XXXX-WXX-7"
 
 
 def test_a_quarter_of_this_year() -> None:

@@ -16,6 +16,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from parallax.errors import ParallaxError
@@ -48,13 +49,18 @@ def friendly(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except ParallaxError as exc:
-            err.print(f"[bold red]error:[/] {exc}", highlight=False, markup=True)
+            # Messages quote paths and article text: "[draft]" in one must print as it is.
+            err.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, markup=True)
             raise typer.Exit(2) from exc
+        except BrokenPipeError:
+            raise  # the reader of the output went away (`| head`): not the input's fault
         except OSError as exc:
             # A file the command was pointed at cannot be read or written: name it and say why,
             # instead of a traceback.
-            where = f"{exc.filename}: " if exc.filename else ""
-            err.print(f"[bold red]error:[/] {where}{exc.strerror or exc}", highlight=False, markup=True)
+            names = [str(name) for name in (exc.filename, exc.filename2) if name]
+            where = "".join(f"{name}: " for name in names)
+            err.print(f"[bold red]error:[/] {escape(where + str(exc.strerror or exc))}",
+                      highlight=False, markup=True)
             raise typer.Exit(2) from exc
 
     return wrapper  # type: ignore[return-value]

@@ -22,6 +22,7 @@ package could change them under the same version number.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import hashlib
 import importlib
@@ -29,6 +30,7 @@ import importlib.util
 import json
 import os
 import re
+import stat
 import tempfile
 import threading
 from collections.abc import Mapping, Sequence
@@ -215,7 +217,8 @@ def integer_matmuls(model_file: Path) -> bytes:
             continue
         scale = numpy_helper.to_array(initializers[weight.input[1]]).astype(np.float32)
         columns = int(initializers[cast.input[0]].dims[-1])
-        if scale.size not in (1, columns):
+        # One scale for the matrix, or one per output column; a scale per row is another scheme.
+        if scale.shape not in ((), (1,), (columns,), (1, columns)):
             nodes.append(node)
             continue
         scale_name = f"{weight.input[1]}.columns"
@@ -244,7 +247,7 @@ def integer_matmuls(model_file: Path) -> bytes:
 
 #: The sha256 of :func:`integer_matmuls` of each pinned model file (keyed by that file's sha256),
 #: as the pinned ``onnx`` package writes it. A cached graph is used only if it has this hash, so
-#: a damaged file, or one someone else put in a shared temporary folder, is never loaded.
+#: a damaged or altered file is never loaded.
 INTEGER_SHA256: dict[str, str] = {
     SHA256[MINILM_MODEL]: "9323c5a89349c5d632b0a764499c00525ba2534b16414a816791c0a42b8d391c",
 }
@@ -254,32 +257,41 @@ def integer_graph(model_file: Path) -> bytes:
     """:func:`integer_matmuls` of ``model_file``, kept in the user's cache after the first time.
 
     Reading the ``onnx`` package takes most of a second, a cached graph a few milliseconds. Only
-    graphs with a pinned hash (:data:`INTEGER_SHA256`) are cached and read back; any other is
-    rebuilt each time.
+    graphs with a pinned hash (:data:`INTEGER_SHA256`) are cached and read back, and only from the
+    user's own cache folder, never a shared one; any other graph is rebuilt each time.
     """
     source = sha256_of(model_file)
     expected = INTEGER_SHA256.get(source)
-    user = os.environ.get("USER") or os.environ.get("USERNAME") or "user"
-    name = f"{source[:16]}-{expected}.onnx" if expected else ""
-    places = (Path.home() / ".cache" / "parallax" / "integer" / name,
-              Path(tempfile.gettempdir()) / f"parallax-integer-{user}" / name)
-    if expected:
-        for place in places:
-            try:
-                data = place.read_bytes()
-            except OSError:
-                continue
-            if hashlib.sha256(data).hexdigest() == expected:
-                return data
+    place = _integer_cache() / f"{source[:16]}-{expected}.onnx" if expected else None
+    if place is not None:
+        data = _read_cached(place, limit=2 * model_file.stat().st_size)
+        if data is not None and hashlib.sha256(data).hexdigest() == expected:
+            return data
     data = integer_matmuls(model_file)
-    if expected and hashlib.sha256(data).hexdigest() == expected:
-        for place in places:
-            try:
-                _write_atomically(place, data)
-                break
-            except OSError:
-                continue  # an unwritable cache: the next place, else none
+    if place is not None and hashlib.sha256(data).hexdigest() == expected:
+        # An unwritable cache: the graph is simply rebuilt at the next load.
+        with contextlib.suppress(OSError):
+            _write_atomically(place, data)
     return data
+
+
+def _integer_cache() -> Path:
+    try:
+        home = Path.home()
+    except (RuntimeError, KeyError):  # no home directory for this user
+        return Path("/nonexistent")
+    return home / ".cache" / "parallax" / "integer" if home.is_absolute() else Path("/nonexistent")
+
+
+def _read_cached(place: Path, *, limit: int) -> bytes | None:
+    """The bytes of ``place`` if it is a regular file of at most ``limit`` bytes, else None."""
+    try:
+        status = place.lstat()
+        if not stat.S_ISREG(status.st_mode) or status.st_size > limit:
+            return None
+        return place.read_bytes()
+    except OSError:
+        return None
 
 
 def _write_atomically(target: Path, data: bytes) -> None:

@@ -581,7 +581,13 @@ _AUXILIARIES = frozenset({"was", "were", "had", "did"})
 #: a clause or a phrase instead leave "a Friday" indefinite ("on a Friday when ...", "a Friday in May").
 _MODIFIED_NOUN = re.compile(
     r"\s+(?!(?:when|while|in|on|at|and|or|but|after|before|that|which|who|to|of|for|with|as|is|"
-    r"was|like|than|so|if|because|since|until)\b)[a-z]{3,}\b"
+    r"was|like|than|so|if|because|since|until|during|from|amid|by|through|throughout|near|over|"
+    r"under|into|between|against|without|within)\b)[a-z]{3,}\b"
+)
+#: Words of habit before "a Sunday service": any Sunday, not a particular one.
+_HABITUAL_BEFORE = re.compile(
+    r"\b(?:always|usually|often|every|each|typically|normally|generally|routinely|regularly)\b[^.!?]*$",
+    re.IGNORECASE,
 )
 #: Marks that open or close a quotation: straight and curly double quotes, and TimeML corpora's
 #: ``...'' pairs. Single quotes are left out: most are apostrophes.
@@ -1354,7 +1360,10 @@ class _Resolver:
         indefinite = re.search(r"\ban?\s+$", self.text[max(0, m.start() - 4) : m.start()], re.I)
         # "a Wednesday media event", "a Friday deadline": the article belongs to the noun, and the
         # day is a particular one.
-        if indefinite and _MODIFIED_NOUN.match(self.text, m.end()):
+        if (
+            indefinite and _MODIFIED_NOUN.match(self.text, m.end())
+            and not _HABITUAL_BEFORE.search(self.text, max(0, m.start() - 40), m.start())
+        ):
             indefinite = None
         if self.pub is None or indefinite:
             return _Norm(f"XXXX-WXX-{wd + 1}", "day")  # no date to count from, or "on a Friday"

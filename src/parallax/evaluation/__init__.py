@@ -23,10 +23,24 @@ def dataset_files(root: Path, suffix: str, what: str) -> Iterator[Path]:
     if not root.is_dir():
         raise DatasetError(f"{root}: no such file or folder (expected {what})")
     found: list[Path] = []
+    visited: set[tuple[int, int]] = set()
     for folder, folders, files in os.walk(root, followlinks=True):
+        status = os.stat(folder)
+        if (status.st_dev, status.st_ino) in visited:
+            folders.clear()  # a link back to a folder already read: read it once
+            continue
+        visited.add((status.st_dev, status.st_ino))
         folders.sort()
         found.extend(Path(folder) / name for name in files if name.endswith(suffix))
     yield from sorted(found)
+
+
+def read_text(path: Path) -> str:
+    """The UTF-8 text of a dataset file; a :class:`DatasetError` naming it if it is not UTF-8."""
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise DatasetError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
 
 
 def dataset_file(path: Path, what: str) -> Path:

@@ -71,7 +71,7 @@ def _validated(root: Path) -> set[tuple[str, str, int]]:
             with path.open(encoding="utf-8", newline="") as handle:
                 rows = csv.DictReader(handle)
                 return {(row["Topic"], row["File"], int(row["Sentence Number"])) for row in rows}
-    raise FileNotFoundError(
+    raise DatasetError(
         f"{SENTENCES_FILE} not found beside {root}: give the ECB+ dataset folder (the one holding "
         "the ECB+ topics and that file)"
     )

@@ -18,6 +18,7 @@ generous to it.
 from __future__ import annotations
 
 import ast
+import contextlib
 import hashlib
 import json
 import re
@@ -112,24 +113,41 @@ def _unescape(text: str) -> str:
 
 def read_allsides(path: Path) -> list[Labelled]:
     """AllSides articles in stream order (date, then id); ``path`` is a JSON Lines file or its folder."""
-    from parallax.evaluation import dataset_files
+    from parallax.evaluation import dataset_files, read_text
 
     files = list(dataset_files(path, ".jsonl", "an AllSides JSON Lines file or its folder"))
     seen: set[str] = set()
     found = []
     for file in files:
-        for line in file.read_text(encoding="utf-8").splitlines():
+        for number, line in enumerate(read_text(file).splitlines(), 1):
             if not line.strip():
                 continue
-            story = json.loads(line)
+            try:
+                story = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise DatasetError(f"{file}, line {number}: not JSON ({exc.msg}); expected one "
+                                   "AllSides story per line") from exc
+            if not isinstance(story, dict):
+                raise DatasetError(f"{file}, line {number}: not a JSON object; expected one AllSides "
+                                   "story per line")
             news = story.get("news")
-            if isinstance(news, str):
-                news = ast.literal_eval(news)
+            where = f"{file}, line {number}"
+            try:
+                if isinstance(news, str):
+                    news = ast.literal_eval(news)
+            except (ValueError, SyntaxError) as exc:
+                raise DatasetError(f"{where}: its 'news' field cannot be read ({exc})") from exc
+            sides = news or {}
+            if not isinstance(sides, dict) or not all(isinstance(v, dict) for v in sides.values()):
+                raise DatasetError(f"{where}: its 'news' field is not a mapping of side to article")
             day = (story.get("date") or "")[:10]
-            for side in (news or {}).values():
+            for side in sides.values():
                 body = side.get("newBody") or side.get("newsBody") or ""
                 if isinstance(body, str) and body.startswith("["):
-                    body = ast.literal_eval(body)  # paragraphs stored as a Python list literal
+                    # Paragraphs stored as a Python list literal; a body that merely starts with
+                    # a bracket stays the text it is.
+                    with contextlib.suppress(ValueError, SyntaxError):
+                        body = ast.literal_eval(body)
                 if isinstance(body, list):
                     body = "\n\n".join(str(b) for b in body)
                 title = str(side.get("newsTitle") or "")

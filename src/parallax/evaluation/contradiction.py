@@ -78,8 +78,11 @@ class SickPair:
 def read_sick(path: Path) -> list[SickPair]:
     """Pairs from a SICK file: tab-separated id, sentence A, sentence B, relatedness, label (a
     header line, if any, is skipped)."""
+    from parallax.evaluation import dataset_file, read_text
+
     pairs = []
-    for line in path.read_text(encoding="utf-8").splitlines():
+    text = read_text(dataset_file(path, "a SICK file such as SICK_test_annotated.txt"))
+    for line in text.splitlines():
         parts = line.rstrip("\n").split("\t")
         if len(parts) < 5 or parts[4].upper() not in LABELS:
             continue

@@ -63,15 +63,25 @@ def read_semeval(path: Path) -> list[ScoredPair]:
         missing = {"pair_id", "lang1", "lang2", "text1", "text2"} - set(reader.fieldnames or ())
         if missing:
             raise DatasetError(f"{path}: no column {', '.join(sorted(missing))} (expected {expected})")
-        for row in reader:
-            articles = []
-            for side in ("1", "2"):
-                title, body = _split(row[f"text{side}"])
-                key = hashlib.sha256(row[f"text{side}"].encode()).hexdigest()[:16]
-                articles.append(
-                    RawArticle(id=key, title=title, text=body or title, language=row[f"lang{side}"]))
-            scores = {d: float(row[d]) for d in DIMENSIONS if row.get(d)}
-            found.append(ScoredPair(row["pair_id"], articles[0], articles[1], scores))
+        try:
+            for row in reader:
+                if any(row.get(column) is None for column in ("pair_id", "lang1", "lang2", "text1", "text2")):
+                    raise DatasetError(f"{path}, line {reader.line_num}: a row with fewer fields than "
+                                       "the header (expected {expected})".replace("{expected}", expected))
+                articles = []
+                for side in ("1", "2"):
+                    title, body = _split(row[f"text{side}"])
+                    key = hashlib.sha256(row[f"text{side}"].encode()).hexdigest()[:16]
+                    articles.append(
+                        RawArticle(id=key, title=title, text=body or title, language=row[f"lang{side}"]))
+                try:
+                    scores = {d: float(row[d]) for d in DIMENSIONS if row.get(d)}
+                except ValueError as exc:
+                    raise DatasetError(f"{path}, line {reader.line_num}: a score that is not a number "
+                                       f"({exc})") from exc
+                found.append(ScoredPair(row["pair_id"], articles[0], articles[1], scores))
+        except UnicodeDecodeError as exc:
+            raise DatasetError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
     return found
 
 
