@@ -157,6 +157,19 @@ def test_the_shipped_model_keeps_its_f1_on_the_held_out_tenth_of_mrpc_train(
     assert _f1(decided, gold) >= 0.87
 
 
+def test_a_pair_gets_the_same_answer_whatever_it_is_judged_with(data_dir: Path, nothing_set: Path) -> None:
+    # The shipped encoder quantises each call's activations at one range: judged in one call,
+    # pairs would move each other's scores. Each pair runs alone, so they do not.
+    rows = read_mrpc(data_dir / "mrpc" / "msr_paraphrase_train.txt")[:12]
+    pairs = [(a, b) for _, a, b in rows]
+    judge = P.get_judge()
+    assert judge is not None
+    together = judge.probabilities(pairs)
+    for index, pair in enumerate(pairs):
+        judge.clear_memo()
+        assert judge.probabilities([pair])[0] == together[index]
+
+
 def test_the_judge_is_found_through_the_setting(installed: Path) -> None:
     judge = P.get_judge()
     assert judge is not None and judge.threshold == 0.5 and judge.model.onnx_file == P.ONNX_FILE
@@ -231,8 +244,11 @@ def test_a_model_may_bring_its_own_tokenizer_and_go_without_token_types(tmp_path
     judge = P.ParaphraseJudge(tmp_path / "m.onnx", model)
     # "<s> a </s> </s> b </s>": 0+4+2+2+5+2 = 15; "<s> c c c </s> </s> c </s>": 0+18+2+2+6+2 = 30,
     # eight pieces against six, so the short pair gets two <pad> (id 1) when both share a batch.
+    judge.load()
+    assert judge._logits([("a", "b"), ("c c c", "c")], 2).tolist() == pytest.approx([0.17, 0.30], abs=1e-5)
+    # Judged, each pair runs alone (its two orders together, one length): no padding at all.
     probability = judge.probabilities([("a", "b"), ("c c c", "c")])
-    assert probability.tolist() == pytest.approx([1 / (1 + np.exp(-0.17)), 1 / (1 + np.exp(-0.30))],
+    assert probability.tolist() == pytest.approx([1 / (1 + np.exp(-0.15)), 1 / (1 + np.exp(-0.30))],
                                                 abs=1e-5)
     (tmp_path / "tokenizer.json").write_text("{}", encoding="utf-8")
     with pytest.raises(ModelFileError, match="sha256"):
