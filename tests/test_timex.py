@@ -151,6 +151,15 @@ def test_a_day_that_modifies_a_noun_is_a_particular_day() -> None:
     assert only("They always attend a Sunday service.").value == "XXXX-WXX-7"
 
 
+def test_a_session_day_is_the_day_written_about() -> None:
+    assert only("The index gained 39 points, ending the day at 8,017.").value == "2021-05-05"
+    assert only("For the day, the Nikkei closed down 6.4 percent.").value == "2021-05-05"
+    start = only("After a fall at the start of the day, the Dow recovered.")
+    assert (start.expression, start.value) == ("the start of the day", "2021-05-05")
+    assert find_times("They called for the day of action.", WEDNESDAY) == []
+    assert find_times("She waits for the day when peace comes.", WEDNESDAY) == []
+
+
 def test_a_quarter_of_this_year() -> None:
     assert only("Sales rose in the third quarter of this year.").value == "2021-Q3"
     assert only("Sales fell in the fourth quarter of last year.").value == "2020-Q4"

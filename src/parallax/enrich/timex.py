@@ -493,6 +493,9 @@ RULES: tuple[tuple[str, str, tuple[str, ...] | None], ...] = (
      ("weekend",)),
     ("in_the_unit", r"(?P<mod>earlier|later|early|late)\s+in\s+the\s+(?P<unit>week|month|year|day)",
      ("earlier", "later", "early", "late")),
+    # A market's or a session's day: "to end the day at 8,017", "For the day, the Nikkei closed
+    # down", "a large fall at the start of the day".
+    ("session_day", r"(?:the\s+(?P<edge>start|beginning)\s+of\s+)?the\s+day(?![\w-])", ("day",)),
     ("unit_end",
      r"(?:the\s+)?(?:(?P<unit1>year|month|week|quarter)[\s-]+end|(?P<unit2>year|month|week)'s\s+end"
      r"|end\s+of\s+the\s+(?P<unit3>year|month|week|quarter|day)|(?P<unit4>year|month)-ago|"
@@ -583,6 +586,15 @@ _MODIFIED_NOUN = re.compile(
     r"\s+(?!(?:when|while|in|on|at|and|or|but|after|before|that|which|who|to|of|for|with|as|is|"
     r"was|like|than|so|if|because|since|until|during|from|amid|by|through|throughout|near|over|"
     r"under|into|between|against|without|within)\b)[a-z]{3,}\b"
+)
+#: What ends, starts or sums up a trading or working day right before "the day".
+_SESSION_VERB = re.compile(
+    r"\b(?:end|ends|ended|ending|finish|finishes|finished|finishing|close|closes|closed|closing|"
+    r"for|start|started|starting|began|begin|begins)\s+$",
+    re.IGNORECASE,
+)
+_NOT_SESSION_AFTER = re.compile(
+    r"\s+(?:before|after|of|when|that|which|on|in|he|she|they|it)\b", re.IGNORECASE
 )
 #: Words of habit before "a Sunday service": any Sunday, not a particular one.
 _HABITUAL_BEFORE = re.compile(
@@ -1340,6 +1352,14 @@ class _Resolver:
         if part:
             return _Norm(day + "T" + DAY_PARTS[part.lower()], "time", "time")
         return _Norm(day, "day")
+
+    def rule_session_day(self, m: re.Match[str]) -> _Norm | None:
+        if not m["edge"] and not _SESSION_VERB.search(self.text, max(0, m.start() - 16), m.start()):
+            return None
+        if _NOT_SESSION_AFTER.match(self.text, m.end()):
+            return None  # "the day before", "the day of the attack", "the day when ..."
+        day = self.sentence_day(m.start())
+        return _Norm(_day_value(day), "day") if day else None
 
     def rule_relpod(self, m: re.Match[str]) -> _Norm | None:
         if self.pub is None:
