@@ -160,6 +160,11 @@ def test_a_session_day_is_the_day_written_about() -> None:
     assert find_times("She waits for the day when peace comes.", WEDNESDAY) == []
 
 
+def test_the_start_of_a_period_is_the_period() -> None:
+    assert only("It led sales at the beginning of the year.").value == "2021"
+    assert only("Prices rose at the start of the month.").value == "2021-05"
+
+
 def test_a_quarter_of_this_year() -> None:
     assert only("Sales rose in the third quarter of this year.").value == "2021-Q3"
     assert only("Sales fell in the fourth quarter of last year.").value == "2020-Q4"
@@ -377,12 +382,21 @@ def test_meantime_reader_falls_back_on_the_dateline(tmp_path: Path) -> None:
     path.write_text(_meantime_sample(""), encoding="utf-8")
     document = read_meantime(path)
     assert document.dct == WEDNESDAY and document.unscored == ((15, 26),)
+    # Where the annotators marked that dateline as an expression of its own, it is scored.
+    dateline = ('<TIMEX3 functionInDocument="NONE" m_id="8" type="DATE" value="2021-05-05">'
+                '<token_anchor t_id="3"/><token_anchor t_id="4"/><token_anchor t_id="5"/>'
+                '<token_anchor t_id="6"/></TIMEX3>')
+    path.write_text(_meantime_sample(dateline), encoding="utf-8")
+    document = read_meantime(path)
+    assert document.dct == WEDNESDAY and document.unscored == ()
+    counts = score_document(document, find_times(document.text, document.dct, timeml=True))
+    assert (counts.gold, counts.system, counts.value) == (4, 4, 4)
 
 
 # -- quality on TempEval-3 -----------------------------------------------------------------------
 
 #: Measured on TempEval-3 TimeBank + AQUAINT (256 documents); the floor sits 0.02 below.
-MEASURED_VALUE_F1 = 0.812
+MEASURED_VALUE_F1 = 0.813
 MEASURED_RELAXED_F1 = 0.941
 
 
@@ -397,7 +411,7 @@ def test_quality_floor_on_tempeval3(data_dir: Path) -> None:
 
 
 #: Measured on MEANTIME's 120 English Wikinews articles, a check on which no rule was tuned.
-MEASURED_MEANTIME_VALUE_F1 = 0.756
+MEASURED_MEANTIME_VALUE_F1 = 0.781
 
 
 def test_quality_floor_on_meantime(data_dir: Path) -> None:

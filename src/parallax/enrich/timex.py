@@ -498,9 +498,9 @@ RULES: tuple[tuple[str, str, tuple[str, ...] | None], ...] = (
     ("session_day", r"(?:the\s+(?P<edge>start|beginning)\s+of\s+)?the\s+day(?![\w-])", ("day",)),
     ("unit_end",
      r"(?:the\s+)?(?:(?P<unit1>year|month|week|quarter)[\s-]+end|(?P<unit2>year|month|week)'s\s+end"
-     r"|end\s+of\s+the\s+(?P<unit3>year|month|week|quarter|day)|(?P<unit4>year|month)-ago|"
-     r"end-of-(?P<unit5>year|month|quarter))(?![\w-])",
-     ("end", "-ago")),
+     r"|(?:end|beginning|start)\s+of\s+the\s+(?P<unit3>year|month|week|quarter|day)|"
+     r"(?P<unit4>year|month)-ago|end-of-(?P<unit5>year|month|quarter))(?![\w-])",
+     ("end", "-ago", "beginning", "start")),
     ("ago",
      r"(?:(?P<qmod>{QMOD})\s+)?(?P<num>{NUM}|{VAGUE})(?P<half>{HALF})?[\s-]+(?P<unit>{UNIT})"
      r"(?P<half2>\s+and\s+a\s+half)?(?:\s+or\s+so)?\s+(?P<dir>ago|earlier|later|from\s+now|hence|back)",

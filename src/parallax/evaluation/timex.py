@@ -207,6 +207,9 @@ def _meantime_document(root: ET.Element, path: Path) -> TimeMLDocument:
                 start = len(lines[0]) + 1
                 unscored.append((start, start + len(lines[1])))
     spans.sort()
+    # A dateline taken as the creation time is left unscored, unless the annotators marked it as
+    # an expression of its own: then it is scored like any other.
+    unscored = [u for u in unscored if not any(_overlap(u[0], u[1], s, e) for s, e, _, _ in spans)]
     timexes = tuple(GoldTimex(start, end, kind, value, text[start:end]) for start, end, kind, value in spans)
     doc_id = root.get("doc_id") or path.stem
     return TimeMLDocument(doc_id=doc_id, path=path, text=text, dct=dct, timexes=timexes,
