@@ -165,6 +165,14 @@ def test_the_start_of_a_period_is_the_period() -> None:
     assert only("Prices rose at the start of the month.").value == "2021-05"
 
 
+def test_the_same_period_a_year_back() -> None:
+    times = by_expression("Sales in April fell 5% from the same month a year ago.")
+    assert times["the same month a year ago"].value == "2020-04"
+    times = by_expression(
+        "Profit rose in the third quarter of 2020, after a loss in the same period last year.")
+    assert times["the same period last year"].value == "2019-Q3"
+
+
 def test_a_quarter_of_this_year() -> None:
     assert only("Sales rose in the third quarter of this year.").value == "2021-Q3"
     assert only("Sales fell in the fourth quarter of last year.").value == "2020-Q4"
@@ -411,7 +419,7 @@ def test_quality_floor_on_tempeval3(data_dir: Path) -> None:
 
 
 #: Measured on MEANTIME's 120 English Wikinews articles, a check on which no rule was tuned.
-MEASURED_MEANTIME_VALUE_F1 = 0.781
+MEASURED_MEANTIME_VALUE_F1 = 0.790
 
 
 def test_quality_floor_on_meantime(data_dir: Path) -> None:

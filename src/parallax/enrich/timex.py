@@ -480,6 +480,12 @@ RULES: tuple[tuple[str, str, tuple[str, ...] | None], ...] = (
      r"(?:the|its|their)\s+(?P<adj>(?:(?:latest|current|full|fiscal|entire|whole|calendar|same|past|"
      r"previous|prior|first|last)\s+){0,2})year(?P<ended>(?=\s+(?:ended|ending|through|to\s+date)\b))?",
      ("year",)),
+    # "the same period last year", "the same month a year ago": the period just written about,
+    # a year back.
+    ("same_period",
+     r"the\s+same\s+(?P<unit>period|month|quarter|week|day|time)\s+(?:of\s+)?(?:last\s+year|"
+     r"the\s+(?:last|previous|prior)\s+year|(?:a|one)\s+year\s+(?:ago|earlier|before))(?![\w-])",
+     ("same",)),
     ("rel_unit",
      r"(?:(?P<mod>earlier|later|early|late|(?:the\s+)?(?:end|beginning|start|middle|close|rest|"
      r"remainder)\s+of)\s+)?(?P<rel>last|this|next|the\s+past|the\s+last|the\s+coming|the\s+current|"
@@ -1360,6 +1366,20 @@ class _Resolver:
             return None  # "the day before", "the day of the attack", "the day when ..."
         day = self.sentence_day(m.start())
         return _Norm(_day_value(day), "day") if day else None
+
+    def rule_same_period(self, m: re.Match[str]) -> _Norm | None:
+        unit = m["unit"].lower()
+        anchor = self.anchor
+        if anchor is not None and anchor[1] in ("day", "week", "month", "quarter", "season"):
+            base, precision = anchor[0], anchor[1]
+        elif self.pub is not None and unit in ("month", "quarter", "week", "day"):
+            base = (_value_at(self.pub, unit) if unit != "quarter"
+                    else f"{self.pub.year:04d}-Q{_quarter_of(self.pub)}")
+            precision = unit
+        else:
+            return _Norm(None, "unknown", anchors=False)
+        shifted = _shift_value(base, -1, "year")
+        return _Norm(shifted, precision, anchors=False) if shifted else _Norm(None, "unknown", anchors=False)
 
     def rule_relpod(self, m: re.Match[str]) -> _Norm | None:
         if self.pub is None:
