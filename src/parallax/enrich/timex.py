@@ -611,7 +611,7 @@ _HABITUAL_BEFORE = re.compile(
 #: ``...'' pairs. Single quotes are left out: most are apostrophes.
 _QUOTE_MARK = re.compile("``|''|[\"\u201c\u201d]")
 _NOT_FINITE_BEFORE = re.compile(
-    r"(?:\b(?:be|been|being|is|are|am|a|an|the|still|very|more|most|its|their|his|her|our|this|these|"
+    r"(?:\b(?:be|been|being|is|are|am|has|have|having|a|an|the|still|very|more|most|its|their|his|her|our|this|these|"
     r"those|some|any|no|so|too|well|fully|newly)|'s)\s+$",
     re.IGNORECASE,
 )
@@ -1483,6 +1483,12 @@ class _Resolver:
             return _Norm("P1Y", "duration", "duration", anchors=False)  # "the year ended Sept. 30"
         if not adj or self.pub is None or re.search(r"same|past|previous|prior|first|last\b", adj):
             return None  # bare "the year" is as often a duration as a date; the rest are anaphors
+        if "current" not in adj and "latest" not in adj:
+            # "a loss in the fourth quarter of 2005 and for the entire year": the year just named.
+            # Only within the sentence: a year named a sentence before is often another topic.
+            recent = self.anchor
+            if recent is not None and recent[2] >= self.sentence(m.start())[0] and recent[0][:4].isdigit():
+                return _Norm(recent[0][:4], "year")
         year = self.pub.year - (1 if "latest" in adj else 0)
         return _Norm(f"{year:04d}", "year")
 
@@ -1674,7 +1680,11 @@ class _Resolver:
 
     def rule_adj_duration(self, m: re.Match[str]) -> _Norm | None:
         if m["plural"]:
-            return _Norm(_duration_value(None, _unit(m["plural"])), "duration", "duration", anchors=False)
+            unit = _unit(m["plural"])
+            # "decades-long" is written in years (PXY) in both TimeBank/AQUAINT and MEANTIME,
+            # where a bare "decades" keeps the decade's own letter.
+            value = "PXY" if unit == "decade" else _duration_value(None, unit)
+            return _Norm(value, "duration", "duration", anchors=False)
         unit = _unit(m["unit"])
         num = m["num"].lower()
         if unit == "second" and num in ("a", "one"):
@@ -1689,8 +1699,11 @@ class _Resolver:
         num = _words(m["num"])
         if unit == "second" and num in ("a", "an"):
             return None  # "a second term"
-        if unit == "quarter" and re.match(r"\s+of\b", self.text[m.end():]):
-            return None  # "three quarters of the vote"
+        if unit == "quarter" and (
+            re.match(r",?\s+of\b", self.text[m.end() : m.end() + 8])
+            or re.search(r"\bor\s+(?:about\s+)?$", self.text[max(0, m.start() - 12) : m.start()])
+        ):
+            return None  # "three quarters of the vote", "789, or about a quarter, of its dealers"
         amount = None if num in VAGUE_AMOUNTS else _number(num)
         if amount is not None and (m["half"] or m["half2"]):
             amount += 0.5
