@@ -27,7 +27,6 @@ import argparse
 import hashlib
 import json
 import lzma
-import os
 import tempfile
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
@@ -36,6 +35,8 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+
+from parallax.enrich.embed import write_atomically
 
 RECIPE_SUFFIX = ".recipe.json"
 RECIPE_VERSION = 1
@@ -119,15 +120,7 @@ def unpack(recipe_file: Path, base_file: Path, target: Path) -> Path:
         out += (predicted.ravel() + difference).astype(_DTYPES[tensor.dtype]).tobytes()
         written = len(out)
     out += skeleton[cut:]
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=target.name + ".")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(out)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    write_atomically(target, bytes(out))
     return target
 
 

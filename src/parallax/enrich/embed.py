@@ -271,7 +271,7 @@ def integer_graph(model_file: Path) -> bytes:
     if place is not None and hashlib.sha256(data).hexdigest() == expected:
         # An unwritable cache: the graph is simply rebuilt at the next load.
         with contextlib.suppress(OSError):
-            _write_atomically(place, data)
+            write_atomically(place, data)
     return data
 
 
@@ -294,7 +294,9 @@ def _read_cached(place: Path, *, limit: int) -> bytes | None:
         return None
 
 
-def _write_atomically(target: Path, data: bytes) -> None:
+def write_atomically(target: Path, data: bytes) -> None:
+    """Write ``data`` to ``target`` so that a reader never sees half a file (a temporary file in
+    the same folder, then renamed over it)."""
     target.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=target.name + ".")
     try:
