@@ -314,19 +314,20 @@ def test_the_integer_graph_is_cached_and_a_damaged_copy_rebuilt(
 ) -> None:
     monkeypatch.setenv("HOME", str(tmp_path))
     source = E.packaged_file(E.MINILM_MODEL)
-    first = E.integer_graph(source)
+    first = E.integer_graph(source, E.SHA256[E.MINILM_MODEL])
     assert first == E.integer_matmuls(source)
     # The rewrite is deterministic: its hash is the pinned one, so it was cached.
     assert hashlib.sha256(first).hexdigest() == E.INTEGER_SHA256[E.SHA256[E.MINILM_MODEL]]
     (cached,) = (tmp_path / ".cache" / "parallax" / "integer").iterdir()
     assert cached.read_bytes() == first
     flip_a_byte(cached)
-    assert E.integer_graph(source) == first  # the damaged copy is not used, and is replaced
+    # The damaged copy is not used, and is replaced.
+    assert E.integer_graph(source, E.SHA256[E.MINILM_MODEL]) == first
     assert cached.read_bytes() == first
     # Something other than a regular file in its place is passed over, never read.
     cached.unlink()
     os.mkfifo(cached)
-    assert E.integer_graph(source) == first
+    assert E.integer_graph(source, E.SHA256[E.MINILM_MODEL]) == first
 
 
 def test_the_integer_graph_without_a_writable_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -335,4 +336,5 @@ def test_the_integer_graph_without_a_writable_cache(tmp_path: Path, monkeypatch:
     (home / ".cache").write_text("a file where the cache folder would go", encoding="utf-8")
     monkeypatch.setenv("HOME", str(home))
     source = E.packaged_file(E.MINILM_MODEL)
-    assert E.integer_graph(source) == E.integer_matmuls(source)  # rebuilt, nothing written
+    # Rebuilt, and nothing written.
+    assert E.integer_graph(source, E.SHA256[E.MINILM_MODEL]) == E.integer_matmuls(source)

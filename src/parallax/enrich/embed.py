@@ -253,14 +253,14 @@ INTEGER_SHA256: dict[str, str] = {
 }
 
 
-def integer_graph(model_file: Path) -> bytes:
-    """:func:`integer_matmuls` of ``model_file``, kept in the user's cache after the first time.
+def integer_graph(model_file: Path, source: str) -> bytes:
+    """:func:`integer_matmuls` of ``model_file`` (already checked to have sha256 ``source``), kept
+    in the user's cache after the first time.
 
     Reading the ``onnx`` package takes most of a second, a cached graph a few milliseconds. Only
     graphs with a pinned hash (:data:`INTEGER_SHA256`) are cached and read back, and only from the
     user's own cache folder, never a shared one; any other graph is rebuilt each time.
     """
-    source = sha256_of(model_file)
     expected = INTEGER_SHA256.get(source)
     place = _integer_cache() / f"{source[:16]}-{expected}.onnx" if expected else None
     if place is not None:
@@ -326,8 +326,9 @@ class _OnnxSentenceModel:
         self._output = ""
         self._pooling = "mean"
         self._threads = 2
-        #: Whether weight products run in integers (see :func:`integer_matmuls`), and that graph.
-        self._integer = False
+        #: The checked sha256 of a model file whose weight products run in integers (see
+        #: :func:`integer_matmuls`), and that graph; None for float products.
+        self._integer_of: str | None = None
         self._graph: bytes | None = None
 
     @property
@@ -367,9 +368,9 @@ class _OnnxSentenceModel:
             from tokenizers import Tokenizer
 
             source: Path | bytes = model_file
-            if self._integer:
+            if self._integer_of is not None:
                 if self._graph is None:
-                    self._graph = integer_graph(model_file)
+                    self._graph = integer_graph(model_file, self._integer_of)
                 source = self._graph
             session = cpu_session(source, threads=self._threads, spinning=self._threads > 1)
             inputs = tuple(node.name for node in session.get_inputs())
@@ -442,7 +443,7 @@ class _OnnxSentenceModel:
         cleaned = _check_texts(texts, batch_size)
         self.load()
         out = np.empty((len(cleaned), self.dim), dtype=np.float32)
-        if self._integer:
+        if self._integer_of is not None:
             # One text per call: a batch shares one input range (see integer_matmuls), and alone
             # a text also needs no padding.
             batch_size = 1
@@ -465,7 +466,7 @@ class OnnxMiniLM(_OnnxSentenceModel):
         self, model_path: str | Path | None = None, tokenizer_path: str | Path | None = None
     ) -> None:
         super().__init__("all-MiniLM-L6-v2-w8a8", 384, MAX_TOKENS)
-        self._integer = True
+        self._integer_of = SHA256[MINILM_MODEL]  # _files() holds the file to this hash
         self._model_path = Path(model_path) if model_path is not None else None
         self._tokenizer_path = Path(tokenizer_path) if tokenizer_path is not None else None
 
