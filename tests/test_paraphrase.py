@@ -355,7 +355,7 @@ class _Fixed(P.ParaphraseJudge):
     def load(self) -> None:
         pass
 
-    def probabilities(self, pairs, *, batch_size: int = 32):  # type: ignore[no-untyped-def]
+    def probabilities(self, pairs):  # type: ignore[no-untyped-def]
         self.asked.extend(pairs)
         return np.array([self.answers[p] for p in pairs])
 

@@ -595,10 +595,12 @@ _MODIFIED_NOUN = re.compile(
 )
 #: What ends, starts or sums up a trading or working day right before "the day".
 _SESSION_VERB = re.compile(
-    r"\b(?:end|ends|ended|ending|finish|finishes|finished|finishing|close|closes|closed|closing|"
-    r"for|start|started|starting|began|begin|begins)\s+$",
+    r"\b(?:end|ends|ended|ending|finish|finishes|finished|finishing|close|closes|closed|closing)\s+$",
     re.IGNORECASE,
 )
+#: "For the day, the Nikkei closed down ...": "for" only when the phrase stands alone, set off by
+#: a comma (not "fighting for the day Palestine is free", "thank you for the day").
+_FOR_THE_DAY = re.compile(r"(?:^|[.!?]\s+|\n)for\s+$", re.IGNORECASE)
 _NOT_SESSION_AFTER = re.compile(
     r"\s+(?:before|after|of|when|that|which|on|in|he|she|they|it)\b", re.IGNORECASE
 )
@@ -611,7 +613,7 @@ _HABITUAL_BEFORE = re.compile(
 #: ``...'' pairs. Single quotes are left out: most are apostrophes.
 _QUOTE_MARK = re.compile("``|''|[\"\u201c\u201d]")
 _NOT_FINITE_BEFORE = re.compile(
-    r"(?:\b(?:be|been|being|is|are|am|has|have|having|a|an|the|still|very|more|most|its|their|his|her|our|this|these|"
+    r"(?:\b(?:be|been|being|is|are|am|a|an|the|still|very|more|most|its|their|his|her|our|this|these|"
     r"those|some|any|no|so|too|well|fully|newly)|'s)\s+$",
     re.IGNORECASE,
 )
@@ -1360,7 +1362,10 @@ class _Resolver:
         return _Norm(day, "day")
 
     def rule_session_day(self, m: re.Match[str]) -> _Norm | None:
-        if not m["edge"] and not _SESSION_VERB.search(self.text, max(0, m.start() - 16), m.start()):
+        if not m["edge"] and not _SESSION_VERB.search(self.text, max(0, m.start() - 16), m.start()) and not (
+            _FOR_THE_DAY.search(self.text, max(0, m.start() - 8), m.start())
+            and self.text.startswith(",", m.end())
+        ):
             return None
         if _NOT_SESSION_AFTER.match(self.text, m.end()):
             return None  # "the day before", "the day of the attack", "the day when ..."
@@ -1370,8 +1375,17 @@ class _Resolver:
     def rule_same_period(self, m: re.Match[str]) -> _Norm | None:
         unit = m["unit"].lower()
         anchor = self.anchor
-        if anchor is not None and anchor[1] in ("day", "week", "month", "quarter", "season"):
+        # "The company said on Tuesday that revenue rose from the same period last year": a day
+        # is when it was said, not the period compared; a period is a month, quarter or season.
+        periods = {"period": ("month", "quarter", "season"), "quarter": ("quarter",),
+                   "month": ("month", "day", "time"), "week": ("week", "day", "time"),
+                   "day": ("day", "time"), "time": ("month", "quarter", "season", "day", "time")}[unit]
+        if anchor is not None and anchor[1] in periods:
             base, precision = anchor[0], anchor[1]
+            if unit == "month" and precision != "month":
+                base, precision = base[:7], "month"
+            elif unit == "day" and precision == "time":
+                base, precision = base[:10], "day"
         elif self.pub is not None and unit in ("month", "quarter", "week", "day"):
             base = (_value_at(self.pub, unit) if unit != "quarter"
                     else f"{self.pub.year:04d}-Q{_quarter_of(self.pub)}")
@@ -1486,8 +1500,13 @@ class _Resolver:
         if "current" not in adj and "latest" not in adj:
             # "a loss in the fourth quarter of 2005 and for the entire year": the year just named.
             # Only within the sentence: a year named a sentence before is often another topic.
+            # A year alone ("founded in 1998 ... for the full year") is another time, not the one
+            # whose parts were just reported.
             recent = self.anchor
-            if recent is not None and recent[2] >= self.sentence(m.start())[0] and recent[0][:4].isdigit():
+            if (
+                recent is not None and recent[2] >= self.sentence(m.start())[0] and recent[0][:4].isdigit()
+                and recent[1] in ("quarter", "month", "season", "week", "day", "time")
+            ):
                 return _Norm(recent[0][:4], "year")
         year = self.pub.year - (1 if "latest" in adj else 0)
         return _Norm(f"{year:04d}", "year")
@@ -1524,6 +1543,16 @@ class _Resolver:
         if m["unit4"]:
             return None  # "year-ago" is handled with its noun by the year_ago rule
         unit = (m["unit1"] or m["unit2"] or m["unit3"] or m["unit5"]).lower()
+        if m["unit3"]:
+            if unit == "day" and _NOT_SESSION_AFTER.match(self.text, m.end()):
+                return None  # "the end of the day of the attack"
+            # "In 2008, the firm hired 200 people at the beginning of the year": the year just named.
+            recent = self.anchor
+            if recent is not None and recent[2] >= self.sentence(m.start())[0] and recent[0][:4].isdigit():
+                finer = {"year": ("year", "quarter", "season", "month", "week", "day", "time"),
+                         "month": ("month", "day", "time"), "day": ("day", "time")}.get(unit, ())
+                if recent[1] in finer:
+                    return _Norm(recent[0][: {"year": 4, "month": 7, "day": 10}[unit]], unit)
         if unit == "quarter":
             return _Norm(f"{self.pub.year:04d}-Q{_quarter_of(self.pub)}", "quarter")
         return _Norm(_value_at(self.pub, unit), unit)
