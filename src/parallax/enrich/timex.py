@@ -855,9 +855,9 @@ class _Resolver:
         # the speaker's "said" does not date the departure, nor does a quoted "will" a reporting
         # verb outside the quotation.
         quotes = [m.start() for m in _QUOTE_MARK.finditer(self.text, begin, finish)]
-        inside = bisect_right(quotes, start) % 2
+        at = bisect_right(quotes, start)
+        inside = at % 2
         if inside:
-            at = bisect_right(quotes, start)
             begin = quotes[at - 1]
             finish = quotes[at] if at < len(quotes) else finish
         # On equal distance the earlier regex wins: a lapsed plan over a future cue over a past one.
@@ -901,6 +901,13 @@ class _Resolver:
         begin, _ = self.sentence(start)
         previous, _ = self.sentence(max(begin - 1, 0))
         return self.anchor if self.anchor[2] >= previous else None
+
+    def sentence_anchor(self, start: int) -> tuple[str, str, int] | None:
+        """The last anchor if it is in this sentence and a calendar value (its year known)."""
+        anchor = self.anchor
+        if anchor is None or anchor[2] < self.sentence(start)[0] or not anchor[0][:4].isdigit():
+            return None
+        return anchor
 
     def looks_like_title(self, start: int, end: int) -> bool:
         """Whether a match sits in a capitalised name ("This Week", "60 Minutes", "High Noon").
@@ -1387,9 +1394,7 @@ class _Resolver:
             elif unit == "day" and precision == "time":
                 base, precision = base[:10], "day"
         elif self.pub is not None and unit in ("month", "quarter", "week", "day"):
-            base = (_value_at(self.pub, unit) if unit != "quarter"
-                    else f"{self.pub.year:04d}-Q{_quarter_of(self.pub)}")
-            precision = unit
+            base, precision = _value_at(self.pub, unit), unit
         else:
             return _Norm(None, "unknown", anchors=False)
         shifted = _shift_value(base, -1, "year")
@@ -1502,11 +1507,8 @@ class _Resolver:
             # Only within the sentence: a year named a sentence before is often another topic.
             # A year alone ("founded in 1998 ... for the full year") is another time, not the one
             # whose parts were just reported.
-            recent = self.anchor
-            if (
-                recent is not None and recent[2] >= self.sentence(m.start())[0] and recent[0][:4].isdigit()
-                and recent[1] in ("quarter", "month", "season", "week", "day", "time")
-            ):
+            recent = self.sentence_anchor(m.start())
+            if recent is not None and recent[1] in ("quarter", "month", "season", "week", "day", "time"):
                 return _Norm(recent[0][:4], "year")
         year = self.pub.year - (1 if "latest" in adj else 0)
         return _Norm(f"{year:04d}", "year")
@@ -1547,14 +1549,12 @@ class _Resolver:
             if unit == "day" and _NOT_SESSION_AFTER.match(self.text, m.end()):
                 return None  # "the end of the day of the attack"
             # "In 2008, the firm hired 200 people at the beginning of the year": the year just named.
-            recent = self.anchor
-            if recent is not None and recent[2] >= self.sentence(m.start())[0] and recent[0][:4].isdigit():
+            recent = self.sentence_anchor(m.start())
+            if recent is not None:
                 finer = {"year": ("year", "quarter", "season", "month", "week", "day", "time"),
                          "month": ("month", "day", "time"), "day": ("day", "time")}.get(unit, ())
                 if recent[1] in finer:
                     return _Norm(recent[0][: {"year": 4, "month": 7, "day": 10}[unit]], unit)
-        if unit == "quarter":
-            return _Norm(f"{self.pub.year:04d}-Q{_quarter_of(self.pub)}", "quarter")
         return _Norm(_value_at(self.pub, unit), unit)
 
     def rule_ago(self, m: re.Match[str]) -> _Norm | None:
