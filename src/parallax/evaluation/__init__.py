@@ -40,7 +40,12 @@ def read_text(path: Path) -> str:
     try:
         return Path(path).read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
-        raise DatasetError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
+        raise not_utf8(path, exc) from exc
+
+
+def not_utf8(path: Path, error: UnicodeDecodeError) -> DatasetError:
+    """The error for a dataset file that is not UTF-8, naming it and where it breaks."""
+    return DatasetError(f"{path}: not UTF-8 text ({error.reason} at byte {error.start})")
 
 
 def dataset_file(path: Path, what: str) -> Path:

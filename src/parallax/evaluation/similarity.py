@@ -53,7 +53,7 @@ def _split(text: str) -> tuple[str, str]:
 
 
 def read_semeval(path: Path) -> list[ScoredPair]:
-    from parallax.evaluation import dataset_file
+    from parallax.evaluation import dataset_file, not_utf8
 
     csv.field_size_limit(1 << 30)
     found = []
@@ -67,7 +67,7 @@ def read_semeval(path: Path) -> list[ScoredPair]:
             for row in reader:
                 if any(row.get(column) is None for column in ("pair_id", "lang1", "lang2", "text1", "text2")):
                     raise DatasetError(f"{path}, line {reader.line_num}: a row with fewer fields than "
-                                       "the header (expected {expected})".replace("{expected}", expected))
+                                       f"the header (expected {expected})")
                 articles = []
                 for side in ("1", "2"):
                     title, body = _split(row[f"text{side}"])
@@ -81,7 +81,7 @@ def read_semeval(path: Path) -> list[ScoredPair]:
                                        f"({exc})") from exc
                 found.append(ScoredPair(row["pair_id"], articles[0], articles[1], scores))
         except UnicodeDecodeError as exc:
-            raise DatasetError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
+            raise not_utf8(path, exc) from exc
     return found
 
 
