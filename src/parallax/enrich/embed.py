@@ -262,7 +262,8 @@ def integer_graph(model_file: Path, source: str) -> bytes:
     user's own cache folder, never a shared one; any other graph is rebuilt each time.
     """
     expected = INTEGER_SHA256.get(source)
-    place = _integer_cache() / f"{source[:16]}-{expected}.onnx" if expected else None
+    cache = _integer_cache()
+    place = cache / f"{source[:16]}-{expected}.onnx" if expected and cache else None
     if place is not None:
         data = _read_cached(place, limit=2 * model_file.stat().st_size)
         if data is not None and hashlib.sha256(data).hexdigest() == expected:
@@ -275,12 +276,13 @@ def integer_graph(model_file: Path, source: str) -> bytes:
     return data
 
 
-def _integer_cache() -> Path:
+def _integer_cache() -> Path | None:
+    """The user's cache folder for integer graphs, or None where the user has no home."""
     try:
         home = Path.home()
-    except (RuntimeError, KeyError):  # no home directory for this user
-        return Path("/nonexistent")
-    return home / ".cache" / "parallax" / "integer" if home.is_absolute() else Path("/nonexistent")
+    except (RuntimeError, KeyError):
+        return None
+    return home / ".cache" / "parallax" / "integer" if home.is_absolute() else None
 
 
 def _read_cached(place: Path, *, limit: int) -> bytes | None:
