@@ -227,7 +227,17 @@ HOLIDAYS: dict[str, Callable[[int], date]] = {
     "Easter": _easter,
     "Good Friday": lambda y: _easter(y) - timedelta(days=2),
     "Easter Monday": lambda y: _easter(y) + timedelta(days=1),
+    "Palm Sunday": lambda y: _easter(y) - timedelta(days=7),
+    "Maundy Thursday": lambda y: _easter(y) - timedelta(days=3),
+    "Holy Thursday": lambda y: _easter(y) - timedelta(days=3),
+    "Ash Wednesday": lambda y: _easter(y) - timedelta(days=46),
+    "Shrove Tuesday": lambda y: _easter(y) - timedelta(days=47),
+    "Black Friday": lambda y: _nth_weekday(y, 11, 3, 4) + timedelta(days=1),
+    "Cyber Monday": lambda y: _nth_weekday(y, 11, 3, 4) + timedelta(days=4),
 }
+#: Names of particular days that no rule dates ("Black Monday" of 1987, "Super Tuesday" of
+#: each primary season): the weekday in them is no reference to a day of the current week.
+NAMED_DAY_WORDS = frozenset({"black", "bloody", "super", "blue"})
 
 #: Words near an expression that show the tense of its clause. The nearest cue decides; on a tie a
 #: future cue wins over a past one, so that "is scheduled" is not taken for a past tense.
@@ -242,6 +252,10 @@ FUTURE_CUES = (
     r"decided\s+to", r"voted\s+to",
     # Modals that speak of what is still possible: "can take part in the summit in April".
     r"can", r"should", r"must", r"might",
+    # A time or condition clause in the present speaks of the future: "when the case is heard
+    # in May", "once the plant is built".
+    r"(?:when|once|until|unless|if)\s+(?:(?:the|a|an|its|his|her|their|this|that)\s+)?"
+    r"(?:[\w'-]+\s+){0,2}?(?:is|are)",
 )
 #: Plans reported in the past tense: they point ahead only to a time after them ("planned to
 #: leave on Thursday"); a time before them is when the plan was made or carried out ("On Friday,
@@ -577,6 +591,11 @@ _RULES: tuple[_Rule, ...] = tuple(
 )
 
 _RATE_NOUN_AFTER = re.compile(r"\s+(?:\w+\s+)?(?:" + "|".join(RATE_NOUNS) + r")\b")
+#: Words that make "the day" a trading session.
+_MARKET_WORD = re.compile(
+    r"\b(?:index|indices|indexes|Dow|Nasdaq|Nikkei|S&P|FTSE|DAX|CAC|Hang Seng|Kospi|shares|stocks?|"
+    r"bourse|exchange|trading|traded|points)\b"
+)
 _AFTER_FULL_STOP = re.compile(r"[.!?:][\"'\u201d\u2019)]*\s+[\"'`(\u201c\u2018]*$")
 _MONTH_DAY = re.compile(_expand(r"(?P<mon>{MONTH})\s+(?P<day>{DAYNUM})(?:,\s+(?P<year>{YEAR4}))?"))
 #: Rules whose expressions TimeML does not mark.
@@ -1377,6 +1396,12 @@ class _Resolver:
         if _NOT_SESSION_AFTER.match(self.text, m.end()):
             return None  # "the day before", "the day of the attack", "the day when ..."
         day = self.sentence_day(m.start())
+        if day is not None and day == self.pub and day.weekday() >= 5:
+            begin, finish = self.sentence(m.start())
+            if _MARKET_WORD.search(self.text, begin, finish):
+                # Markets do not trade at weekends: a Saturday or Sunday paper's "ended the day"
+                # is Friday's session.
+                day -= timedelta(days=day.weekday() - 4)
         return _Norm(_day_value(day), "day") if day else None
 
     def rule_same_period(self, m: re.Match[str]) -> _Norm | None:
@@ -1416,6 +1441,10 @@ class _Resolver:
         rel = _words(m["rel"] or "")
         if rel == "that":
             return None
+        if not rel and not m["mod"]:
+            word_before = re.search(r"([A-Z][a-z]+)\s+$", self.text[max(0, m.start() - 12) : m.start()])
+            if word_before and word_before.group(1).lower() in NAMED_DAY_WORDS:
+                return None
         indefinite = re.search(r"\ban?\s+$", self.text[max(0, m.start() - 4) : m.start()], re.I)
         # "a Wednesday media event", "a Friday deadline": the article belongs to the noun, and the
         # day is a particular one.
