@@ -2,9 +2,11 @@
 
     python -m parallax.cluster.fit [--data ../shared/data] [--cache DIR] [--out FILE]
     python -m parallax.cluster.fit --similarity-only [--data ...] [--cache DIR] [--out FILE]
+    python -m parallax.cluster.fit --undated-only [--data ...] [--cache DIR] [--out FILE]
 
 ``--similarity-only`` refits the similarity regressions alone, with the IDF table already in the
-file, and leaves every other entry of the file as it is.
+file, and leaves every other entry of the file as it is. ``--undated-only`` likewise re-chooses
+only the join threshold for articles without dates.
 
 Training data only: the ECB+ topics outside the standard dev set (2, 5, 12, 18, 21, 23, 34, 35),
 the AllSides stories dated before August 2021, and the SemEval-2022 Task 8 training split for the
@@ -20,9 +22,11 @@ SemEval dimension.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import math
 import os
+import random
 import sys
 from collections import Counter
 from collections.abc import Sequence
@@ -117,11 +121,23 @@ def event_pairs(signals: Sequence[ArticleSignals], items: Sequence[Labelled]) ->
     return np.vstack(rows), np.concatenate(labels)
 
 
-def _f1(model: StoryModel, signals: Sequence[ArticleSignals], gold: Sequence[str], level: str) -> float:
-    clusterer = cluster_signals(signals, model, model.calibrations["fit"])
-    placed = clusterer.assignments()
-    predicted = [placed[s.id] if level == "event" else placed[s.id][0] for s in signals]
-    return bcubed(predicted, gold)[2]
+def _f1(model: StoryModel, signals: Sequence[ArticleSignals], gold: Sequence[str], level: str,
+        orders: int = 1) -> float:
+    """B-cubed F1 of clustering ``signals`` in their order; with ``orders``, the mean over that
+    order and ``orders - 1`` seeded shuffles of it (the orders ``parallax eval clustering`` uses).
+
+    An archive without dates has no natural order, and one order alone moves the topic figure by
+    several points, so a threshold fitted on one order is fitted partly to that order's luck.
+    """
+    values = []
+    for seed in range(orders):
+        order = list(range(len(signals)))
+        if seed:
+            random.Random(seed).shuffle(order)
+        placed = cluster_signals([signals[i] for i in order], model, model.calibrations["fit"]).assignments()
+        predicted = [placed[s.id] if level == "event" else placed[s.id][0] for s in signals]
+        values.append(bcubed(predicted, gold)[2])
+    return sum(values) / len(values)
 
 
 def _with(model: StoryModel, calibration: Calibration) -> StoryModel:
@@ -193,16 +209,62 @@ def fit_embedder(name: str, data: Path, cache_dir: Path | None, idf: tuple[dict[
         if score > best[0] + 1e-9:
             best = (score, merge)
     merge = best[1]
+    undated_join = _undated_threshold(base, calib(join, merge, 0.5), ecb_signals, ecb_topics, log=log)
     best_event = (-1.0, 0.5)
     for threshold in np.arange(0.2, 0.96, 0.05):
-        trial = _with(base, calib(join, merge, float(threshold)))
+        trial = _with(base, dataclasses.replace(calib(join, merge, float(threshold)),
+                                                undated_join_threshold=undated_join))
         score = _f1(trial, ecb_signals, ecb_events, "event")
         if score > best_event[0] + 1e-9:
             best_event = (score, float(threshold))
     if log:
         print(f"{name}: join {join:.2f} merge {merge} (story F1 {best[0]:.4f}), "
               f"event {best_event[1]:.2f} (sub-topic F1 {best_event[0]:.4f})", file=sys.stderr)
-    return Calibration(story, event, join, best_event[1], merge, story_undated=story_undated)
+    return Calibration(story, event, join, best_event[1], merge, story_undated=story_undated,
+                       undated_join_threshold=undated_join)
+
+
+#: Stream orders an undated threshold is judged on (see :func:`_f1`).
+UNDATED_ORDERS = 6
+#: The fine grid of the undated join threshold, once the merge threshold is known.
+UNDATED_GRID = tuple(round(0.8 + 0.01 * i, 2) for i in range(19))
+
+
+def _undated_threshold(base: StoryModel, calibration: Calibration, signals: Sequence[ArticleSignals],
+                       topics: Sequence[str], log: bool = True) -> float:
+    """The join threshold for undated articles: of :data:`UNDATED_GRID`, the best for the ECB+
+    fitting topics over several stream orders, with the merge threshold already chosen (the
+    coarse first choice, which sets the undated model's bias, is made on one order, without
+    merges)."""
+    scores = {}
+    for threshold in UNDATED_GRID:
+        trial = dataclasses.replace(calibration, undated_join_threshold=threshold)
+        scores[threshold] = _f1(_with(base, trial), signals, topics, "story", UNDATED_ORDERS)
+        if log:
+            print(f"  undated join threshold {threshold:.2f}: topic F1 {scores[threshold]:.4f}",
+                  file=sys.stderr)
+    return max(UNDATED_GRID, key=lambda t: (round(scores[t], 4), -t))
+
+
+def refit_undated(path: Path, data: Path, cache_dir: Path | None, embedders: Sequence[str]) -> None:
+    """Re-choose the undated join threshold of each calibration in the model file at ``path`` and
+    write it into the file, every other entry left as it is."""
+    current = StoryModel.from_json(json.loads(path.read_text(encoding="utf-8")))
+    ecb, _ = training_items(data)
+    topics = [item.topic for item in ecb]
+    fitted = {}
+    for name in embedders:
+        embedder = get_embedder(name)
+        cache = EmbeddingCache(embedder, cache_dir)
+        signals = signals_for([item.article for item in ecb], cache,
+                              idf=(dict(current.idf), current.idf_unseen))
+        cache.save()
+        calibration = current.for_embedder(embedder.name)
+        fitted[embedder.name] = _undated_threshold(current, calibration, signals, topics)
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    for key, threshold in fitted.items():
+        raw["calibrations"][key]["undated_join_threshold"] = threshold
+    path.write_text(json.dumps(raw, indent=1) + "\n", encoding="utf-8")
 
 
 def fit_similarity(name: str, data: Path, cache_dir: Path | None,
@@ -248,7 +310,13 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--embedders", default="minilm,e5-multilingual")
     parser.add_argument("--similarity-only", action="store_true",
                         help="refit only the similarity regressions of the file given by --out")
+    parser.add_argument("--undated-only", action="store_true",
+                        help="re-choose only the undated join threshold of the file given by --out")
     args = parser.parse_args(argv)
+    if args.undated_only:
+        refit_undated(args.out, args.data, args.cache, args.embedders.split(","))
+        print(f"wrote the undated pair models of {args.out}", file=sys.stderr)
+        return
     if args.similarity_only:
         refit_similarity(args.out, args.data, args.cache, args.embedders.split(","))
         print(f"wrote the similarity regressions of {args.out}", file=sys.stderr)
@@ -264,7 +332,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         similarity = fit_similarity(name, args.data, args.cache, idf)
         calibrations[get_embedder(name).name] = Calibration(
             fitted.story, fitted.event, fitted.join_threshold, fitted.event_threshold, fitted.merge_threshold,
-            similarity, fitted.story_undated)
+            similarity, fitted.story_undated, fitted.undated_join_threshold)
     model = StoryModel(
         version=MODEL_VERSION, calibrations=calibrations,
         trained_on=(

@@ -155,7 +155,7 @@ class StoryClusterer:
         picked = np.argpartition(-sims, take - 1)[:take] if take < open_ids.size else np.arange(open_ids.size)
         # Nearest first, ties to the older story, so the outcome never depends on array order.
         ordered = sorted((-float(sims[i]), int(open_ids[i])) for i in picked)
-        best, best_score = None, self.calibration.join_threshold
+        best, best_score = None, self.calibration.join_for(article.day is not None)
         for _, index in ordered:
             score = self._link(article, self._stories[index].representatives(self.model.representatives))
             if score > best_score:

@@ -108,6 +108,16 @@ class Calibration:
     merge_threshold: float
     similarity: Mapping[str, Regression] = field(default_factory=dict)
     story_undated: Logistic | None = None
+    #: The join threshold for an article without a publication date, whose pairs the undated
+    #: model judges; the dated one when not set. (Its own threshold rather than a shift of the
+    #: undated model's bias, which would move the merge decisions too.)
+    undated_join_threshold: float | None = None
+
+    def join_for(self, dated: bool) -> float:
+        """The probability an article must exceed to join a story."""
+        if dated or self.undated_join_threshold is None:
+            return self.join_threshold
+        return self.undated_join_threshold
 
     def story_probability(self, rows: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
         dated = self.story.probability(rows)
@@ -125,6 +135,8 @@ class Calibration:
             "event_threshold": round(self.event_threshold, 4),
             "merge_threshold": round(self.merge_threshold, 4),
             "similarity": {k: v.to_json() for k, v in self.similarity.items()},
+            **({"undated_join_threshold": round(self.undated_join_threshold, 4)}
+               if self.undated_join_threshold is not None else {}),
         }
 
     @classmethod
@@ -135,6 +147,8 @@ class Calibration:
             merge_threshold=float(data["merge_threshold"]),
             similarity={k: Regression.from_json(v) for k, v in data.get("similarity", {}).items()},
             story_undated=Logistic.from_json(data["story_undated"]) if data.get("story_undated") else None,
+            undated_join_threshold=(float(data["undated_join_threshold"])
+                                    if data.get("undated_join_threshold") is not None else None),
         )
 
 
