@@ -173,6 +173,16 @@ def test_a_present_tense_time_clause_speaks_of_the_future() -> None:
     assert only("The plant will open once it is finished in June.", date(2000, 3, 29)).value == "2000-06"
 
 
+def test_a_figure_compared_with_last_year_is_for_the_same_period() -> None:
+    published = date(1989, 11, 2)
+    text = "In the third quarter, the unit earned $24 million, compared with a loss of $3 million last year."
+    assert by_expression(text, published)["last year"].value == "1988-Q3"
+    assert by_expression("In the third quarter, sales rose. Last year, the unit was sold.",
+                         published)["Last year"].value == "1988"
+    assert by_expression("In the nine months, net rose to $5 million from $4 million last year.",
+                         published)["last year"].value == "1988"
+
+
 def test_named_days() -> None:
     assert only("Shoppers queued on Black Friday.", date(2013, 12, 5)).value == "2013-11-29"
     assert only("Sales rose on Cyber Monday.", date(2013, 12, 5)).value == "2013-12-02"

@@ -591,6 +591,11 @@ _RULES: tuple[_Rule, ...] = tuple(
 )
 
 _RATE_NOUN_AFTER = re.compile(r"\s+(?:\w+\s+)?(?:" + "|".join(RATE_NOUNS) + r")\b")
+#: A comparison with a figure right before "last year" ("from $93 million last year").
+_COMPARED_BEFORE = re.compile(
+    r"\b(?:from|compared\s+(?:with|to)|versus|vs\.|against)\s+[^.;:!?]*?\d[^.;:!?]*$",
+    re.IGNORECASE,
+)
 #: Words that make "the day" a trading session.
 _MARKET_WORD = re.compile(
     r"\b(?:index|indices|indexes|Dow|Nasdaq|Nikkei|S&P|FTSE|DAX|CAC|Hang Seng|Kospi|shares|stocks?|"
@@ -1507,6 +1512,14 @@ class _Resolver:
                 return None
             precision = unit if unit in ("week", "month", "year") else "year"
             return _Norm(self._coarsen(shifted, precision), precision, anchors=False)
+        if unit == "year" and rel == "last" and not m["mod"] and _COMPARED_BEFORE.search(
+            self.text, max(self.sentence(m.start())[0], m.start() - 80), m.start()
+        ):
+            # "third-quarter earnings of $24 million, compared with $3 million last year": a
+            # figure set against last year's is for the same period, as "a year earlier" is.
+            compared = self.year_before_anchor(m.start())
+            if compared is not None:
+                return compared
         if self.pub is None:
             return None
         day = _shift_day(self.pub, shift, unit)
