@@ -439,7 +439,7 @@ def test_an_undated_article_is_placed_in_time_by_the_first_year_it_names() -> No
         [np.log1p(4), np.log1p(4)])
 
 
-def test_an_undated_article_meets_its_own_join_threshold() -> None:
+def test_an_undated_pair_meets_its_own_join_threshold() -> None:
     # Every pair scores sigmoid(0) = 0.5; the join threshold of dated articles is below it, the
     # undated one above it.
     half = Logistic(tuple(0.0 for _ in FEATURES), 0.0)
@@ -452,3 +452,7 @@ def test_an_undated_article_meets_its_own_join_threshold() -> None:
     dated = [replace(article, id=article.id + "-dated", day=18750) for article in undated]
     assert len({s for s, _ in cluster_signals(undated, model, calibration).assignments().values()}) == 2
     assert len({s for s, _ in cluster_signals(dated, model, calibration).assignments().values()}) == 1
+    # A dated article set against an undated story is judged by the undated model, and held to
+    # its threshold.
+    mixed = [undated[0], dated[1]]
+    assert len({s for s, _ in cluster_signals(mixed, model, calibration).assignments().values()}) == 2

@@ -189,7 +189,8 @@ def fit_embedder(name: str, data: Path, cache_dir: Path | None, idf: tuple[dict[
         return Calibration(story, event, join, event_threshold, merge, story_undated=story_undated)
 
     # Each regime gets its own join threshold (ECB+ alone for undated pairs, the AllSides stream
-    # for dated ones); the undated model's bias is then shifted so that one threshold serves both.
+    # for dated ones); the undated model's bias is then shifted so that the dated threshold
+    # serves both while the merge threshold is chosen. The undated threshold is refined after.
     grid = [float(t) for t in np.arange(0.3, 0.99, 0.05)]
     undated_best = max(grid, key=lambda t: (_f1(_with(base, calib(t, 2.0, 0.5)), ecb_signals, ecb_topics,
                                                  "story"), -t))
@@ -226,24 +227,28 @@ def fit_embedder(name: str, data: Path, cache_dir: Path | None, idf: tuple[dict[
 
 #: Stream orders an undated threshold is judged on (see :func:`_f1`).
 UNDATED_ORDERS = 6
-#: The fine grid of the undated join threshold, once the merge threshold is known.
-UNDATED_GRID = tuple(round(0.8 + 0.01 * i, 2) for i in range(19))
+def undated_grid(join: float) -> tuple[float, ...]:
+    """The fine grid of the undated join threshold, once the merge threshold is known: from 0.8
+    (or 0.1 below the dated threshold, so that the grid holds the dated one) to 0.98."""
+    low = round(min(0.8, join - 0.1), 2)
+    return tuple(round(low + 0.01 * i, 2) for i in range(round((0.98 - low) / 0.01) + 1))
 
 
 def _undated_threshold(base: StoryModel, calibration: Calibration, signals: Sequence[ArticleSignals],
                        topics: Sequence[str], log: bool = True) -> float:
-    """The join threshold for undated articles: of :data:`UNDATED_GRID`, the best for the ECB+
+    """The join threshold for undated pairs: of :func:`undated_grid`, the best for the ECB+
     fitting topics over several stream orders, with the merge threshold already chosen (the
     coarse first choice, which sets the undated model's bias, is made on one order, without
     merges)."""
     scores = {}
-    for threshold in UNDATED_GRID:
+    grid = undated_grid(calibration.join_threshold)
+    for threshold in grid:
         trial = dataclasses.replace(calibration, undated_join_threshold=threshold)
         scores[threshold] = _f1(_with(base, trial), signals, topics, "story", UNDATED_ORDERS)
         if log:
             print(f"  undated join threshold {threshold:.2f}: topic F1 {scores[threshold]:.4f}",
                   file=sys.stderr)
-    return max(UNDATED_GRID, key=lambda t: (round(scores[t], 4), -t))
+    return max(grid, key=lambda t: (round(scores[t], 4), -t))
 
 
 def refit_undated(path: Path, data: Path, cache_dir: Path | None, embedders: Sequence[str]) -> None:
@@ -315,7 +320,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = parser.parse_args(argv)
     if args.undated_only:
         refit_undated(args.out, args.data, args.cache, args.embedders.split(","))
-        print(f"wrote the undated pair models of {args.out}", file=sys.stderr)
+        print(f"wrote the undated join thresholds of {args.out}", file=sys.stderr)
         return
     if args.similarity_only:
         refit_similarity(args.out, args.data, args.cache, args.embedders.split(","))

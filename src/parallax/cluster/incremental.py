@@ -155,10 +155,14 @@ class StoryClusterer:
         picked = np.argpartition(-sims, take - 1)[:take] if take < open_ids.size else np.arange(open_ids.size)
         # Nearest first, ties to the older story, so the outcome never depends on array order.
         ordered = sorted((-float(sims[i]), int(open_ids[i])) for i in picked)
-        best, best_score = None, self.calibration.join_for(article.day is not None)
+        best, best_score = None, -1.0
         for _, index in ordered:
-            score = self._link(article, self._stories[index].representatives(self.model.representatives))
-            if score > best_score:
+            others = self._stories[index].representatives(self.model.representatives)
+            score = self._link(article, others)
+            # A pair with an undated side is judged by the undated model, so it is held to the
+            # undated threshold.
+            dated = article.day is not None and all(other.day is not None for other in others)
+            if score > self.calibration.join_for(dated) and score > best_score:
                 best, best_score = index, score
         return best
 

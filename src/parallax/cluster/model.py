@@ -108,13 +108,14 @@ class Calibration:
     merge_threshold: float
     similarity: Mapping[str, Regression] = field(default_factory=dict)
     story_undated: Logistic | None = None
-    #: The join threshold for an article without a publication date, whose pairs the undated
-    #: model judges; the dated one when not set. (Its own threshold rather than a shift of the
-    #: undated model's bias, which would move the merge decisions too.)
+    #: The join threshold when the undated model judges (the article or a member it is compared
+    #: with has no publication date); the dated one when not set. (Its own threshold rather than
+    #: a shift of the undated model's bias, which would move the merge decisions too.)
     undated_join_threshold: float | None = None
 
     def join_for(self, dated: bool) -> float:
-        """The probability an article must exceed to join a story."""
+        """The probability an article must exceed to join a story, ``dated`` when the article and
+        the members it is compared with all have publication dates."""
         if dated or self.undated_join_threshold is None:
             return self.join_threshold
         return self.undated_join_threshold

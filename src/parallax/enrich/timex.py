@@ -252,10 +252,14 @@ FUTURE_CUES = (
     r"decided\s+to", r"voted\s+to",
     # Modals that speak of what is still possible: "can take part in the summit in April".
     r"can", r"should", r"must", r"might",
-    # A time or condition clause in the present speaks of the future: "when the case is heard
-    # in May", "once the plant is built".
+)
+#: A time or condition clause in the present speaks of the future ("when the appeal is heard in
+#: May", "once it is finished in June"), but only of a time that follows it: in "did not say
+#: Monday if the suspect is armed" or "In January, when heating needs are greatest" the clause
+#: dates nothing before it.
+CLAUSE_CUES = (
     r"(?:when|once|until|unless|if)\s+(?:(?:the|a|an|its|his|her|their|this|that)\s+)?"
-    r"(?:[\w'-]+\s+){0,2}?(?:is|are)",
+    r"(?:[\w'-]+\s+){0,2}?(?-i:is|are)",
 )
 #: Plans reported in the past tense: they point ahead only to a time after them ("planned to
 #: leave on Thursday"); a time before them is when the plan was made or carried out ("On Friday,
@@ -598,8 +602,10 @@ _COMPARED_BEFORE = re.compile(
 )
 #: Words that make "the day" a trading session.
 _MARKET_WORD = re.compile(
-    r"\b(?:index|indices|indexes|Dow|Nasdaq|Nikkei|S&P|FTSE|DAX|CAC|Hang Seng|Kospi|shares|stocks?|"
-    r"bourse|exchange|trading|traded|points)\b"
+    r"\b(?:index|indices|indexes|Dow|Nasdaq|Nikkei|S&P|FTSE|DAX|CAC|Hang\s+Seng|Kospi|Sensex|ASX|TSX|"
+    r"Stoxx|Wall\s+Street|equities|stocks?|(?:the|stock|share|equity)\s+markets?|bourses?|"
+    r"(?<!who\s)(?<!which\s)(?<!that\s)shares(?!\s+(?:the|a|an|his|her|its|their)\b))",
+    re.IGNORECASE,
 )
 _AFTER_FULL_STOP = re.compile(r"[.!?:][\"'\u201d\u2019)]*\s+[\"'`(\u201c\u2018]*$")
 _MONTH_DAY = re.compile(_expand(r"(?P<mon>{MONTH})\s+(?P<day>{DAYNUM})(?:,\s+(?P<year>{YEAR4}))?"))
@@ -608,6 +614,7 @@ EXTENSION_RULES = frozenset({"extref"})
 
 _FUTURE_RE = re.compile(r"(?<![\w'])(?:" + "|".join(FUTURE_CUES) + r")(?![\w'])", re.IGNORECASE)
 _PLAN_RE = re.compile(r"(?<![\w'])(?:" + "|".join(PLAN_CUES) + r")(?![\w'])", re.IGNORECASE)
+_CLAUSE_RE = re.compile(r"(?<![\w'])(?:" + "|".join(CLAUSE_CUES) + r")(?![\w'])", re.IGNORECASE)
 _PAST_PLAN_RE = re.compile(r"(?<![\w'])(?:" + "|".join(PAST_PLAN_CUES) + r")(?![\w'])", re.IGNORECASE)
 _AUXILIARIES = frozenset({"was", "were", "had", "did"})
 #: A lower-case noun after "a Friday": the day modifies it ("a Friday deadline"). Words that start
@@ -885,9 +892,11 @@ class _Resolver:
             begin = quotes[at - 1]
             finish = quotes[at] if at < len(quotes) else finish
         # On equal distance the earlier regex wins: a lapsed plan over a future cue over a past one.
-        for regex, sign in ((_PAST_PLAN_RE, -1), (_FUTURE_RE, 1), (_PLAN_RE, 1), (_PAST_RE, -1)):
+        cues = ((_PAST_PLAN_RE, -1), (_FUTURE_RE, 1), (_PLAN_RE, 1), (_CLAUSE_RE, 1), (_PAST_RE, -1))
+        for regex, sign in cues:
             for m in regex.finditer(self.text, begin, finish):
-                if start <= m.start() < end or (regex is _PLAN_RE and m.end() > start):
+                ahead_only = regex is _PLAN_RE or regex is _CLAUSE_RE
+                if start <= m.start() < end or (ahead_only and m.end() > start):
                     continue
                 if not inside and bisect_right(quotes, m.start()) % 2:
                     continue  # quoted words speak of the quotation's own time
