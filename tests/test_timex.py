@@ -196,6 +196,17 @@ def test_a_figure_compared_with_last_year_is_for_the_same_period() -> None:
                          published)["last year"].value == "1988"
 
 
+def test_a_corresponding_period_is_the_period_reported_a_year_back() -> None:
+    published = date(1989, 11, 1)
+    text = ("The unit reported a loss for the third quarter ended Sept. 30. This compares with a "
+            "profit for the corresponding period last year.")
+    assert by_expression(text, published)["the corresponding period last year"].value == "1988-Q3"
+    text = "Sales in the third quarter rose to $5 million from last year's $4 million."
+    assert by_expression(text, published)["last year"].value == "1988-Q3"
+    text = "Profit in the third quarter was up from the comparable period a year earlier."
+    assert by_expression(text, published)["the comparable period a year earlier"].value == "1988-Q3"
+
+
 def test_named_days() -> None:
     friday = only("Shoppers queued on Black Friday.", date(2013, 12, 20))
     assert (friday.expression, friday.value) == ("Black Friday", "2013-11-29")
@@ -479,7 +490,7 @@ def test_meantime_reader_falls_back_on_the_dateline(tmp_path: Path) -> None:
 # -- quality on TempEval-3 -----------------------------------------------------------------------
 
 #: Measured on TempEval-3 TimeBank + AQUAINT (256 documents); the floor sits 0.02 below.
-MEASURED_VALUE_F1 = 0.813
+MEASURED_VALUE_F1 = 0.815
 MEASURED_RELAXED_F1 = 0.941
 
 

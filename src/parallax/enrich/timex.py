@@ -501,9 +501,10 @@ RULES: tuple[tuple[str, str, tuple[str, ...] | None], ...] = (
     # "the same period last year", "the same month a year ago": the period just written about,
     # a year back.
     ("same_period",
-     r"the\s+same\s+(?P<unit>period|month|quarter|week|day|time)\s+(?:of\s+)?(?:last\s+year|"
-     r"the\s+(?:last|previous|prior)\s+year|(?:a|one)\s+year\s+(?:ago|earlier|before))(?![\w-])",
-     ("same",)),
+     r"the\s+(?:same|corresponding|comparable)\s+(?P<unit>period|month|quarter|week|day|time)\s+"
+     r"(?:of\s+)?(?:last\s+year|the\s+(?:last|previous|prior)\s+year|(?:a|one)\s+year\s+"
+     r"(?:ago|earlier|before))(?![\w-])",
+     ("same", "corresponding", "comparable")),
     ("rel_unit",
      r"(?:(?P<mod>earlier|later|early|late|(?:the\s+)?(?:end|beginning|start|middle|close|rest|"
      r"remainder)\s+of)\s+)?(?P<rel>last|this|next|the\s+past|the\s+last|the\s+coming|the\s+current|"
@@ -600,6 +601,10 @@ _COMPARED_BEFORE = re.compile(
     r"\b(?:from|compared\s+(?:with|to)|versus|vs\.|against)\s+[^.;:!?]*?\d[^.;:!?]*$",
     re.IGNORECASE,
 )
+#: ... or right before "last year's $4 million".
+_COMPARED_RIGHT_BEFORE = re.compile(r"\b(?:from|compared\s+(?:with|to)|versus|vs\.|against)\s+$",
+                                    re.IGNORECASE)
+_FIGURE_AFTER_POSSESSIVE = re.compile(r"(?:'s|\u2019s)\s*(?:[$\u00a3\u20ac\u00a5]|\d)")
 #: Words that make "the day" a trading session.
 _MARKET_WORD = re.compile(
     r"\b(?:index|indices|indexes|Dow|Nasdaq|Nikkei|S&P|FTSE|DAX|CAC|Hang\s+Seng|Kospi|Sensex|ASX|TSX|"
@@ -839,6 +844,7 @@ class _Resolver:
         self.text = text
         self.pub = date(published.year, published.month, published.day) if published else None
         self.anchor: tuple[str, str, int] | None = None  # value, precision, end offset
+        self.period_anchor: tuple[str, str, int] | None = None  # the last month, quarter or season
         self._tenses: dict[tuple[int, int], int] = {}
         self._bounds = [0] + [m.end() for m in _SENTENCE_END.finditer(text) if self._real_end(m)]
 
@@ -1426,6 +1432,13 @@ class _Resolver:
         periods = {"period": ("month", "quarter", "season"), "quarter": ("quarter",),
                    "month": ("month", "day", "time"), "week": ("week", "day", "time"),
                    "day": ("day", "time"), "time": ("month", "quarter", "season", "day", "time")}[unit]
+        if (anchor is None or anchor[1] not in periods) and self.period_anchor is not None:
+            # "for the third quarter ended Sept. 30. These results compare with ... the
+            # corresponding period last year": the period is the quarter, not the day that ends it.
+            begin, _ = self.sentence(m.start())
+            previous, _ = self.sentence(max(begin - 1, 0))
+            if self.period_anchor[2] >= previous and self.period_anchor[1] in periods:
+                anchor = self.period_anchor
         if anchor is not None and anchor[1] in periods:
             base, precision = anchor[0], anchor[1]
             if unit == "month" and precision != "month":
@@ -1521,8 +1534,10 @@ class _Resolver:
                 return None
             precision = unit if unit in ("week", "month", "year") else "year"
             return _Norm(self._coarsen(shifted, precision), precision, anchors=False)
-        if unit == "year" and rel == "last" and not m["mod"] and _COMPARED_BEFORE.search(
-            self.text, max(self.sentence(m.start())[0], m.start() - 80), m.start()
+        if unit == "year" and rel == "last" and not m["mod"] and (
+            _COMPARED_BEFORE.search(self.text, max(self.sentence(m.start())[0], m.start() - 80), m.start())
+            or (_COMPARED_RIGHT_BEFORE.search(self.text, max(0, m.start() - 16), m.start())
+                and _FIGURE_AFTER_POSSESSIVE.match(self.text, m.end()))
         ):
             # "third-quarter earnings of $24 million, compared with $3 million last year": a
             # figure set against last year's is for the same period, as "a year earlier" is.
@@ -1939,6 +1954,8 @@ def _find_times(text: str, published: date | None, *, timeml: bool = False,
         found.append(TimeRef(text[start:end], norm.value, norm.precision, start, end, norm.kind))
         if norm.anchors and norm.kind in ("date", "time") and norm.value and norm.value[:1].isdigit():
             resolver.anchor = (norm.value, norm.precision, end)
+            if norm.precision in ("month", "quarter", "season"):
+                resolver.period_anchor = resolver.anchor
     return found
 
 
