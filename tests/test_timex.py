@@ -207,6 +207,13 @@ def test_a_corresponding_period_is_the_period_reported_a_year_back() -> None:
     assert by_expression(text, published)["the comparable period a year earlier"].value == "1988-Q3"
 
 
+def test_weekdays_with_a_plural_day_part_recur() -> None:
+    times = by_expression("New flights will leave on Monday and Tuesday nights from March 30.")
+    assert (times["Monday"].value, times["Tuesday nights"].value) == ("XXXX-WXX-1TNI", "XXXX-WXX-2TNI")
+    assert only("The show airs Sunday mornings.").value == "XXXX-WXX-7TMO"
+    assert only("He left Sunday morning.").value == "2021-05-02TMO"
+
+
 def test_named_days() -> None:
     friday = only("Shoppers queued on Black Friday.", date(2013, 12, 20))
     assert (friday.expression, friday.value) == ("Black Friday", "2013-11-29")
@@ -490,7 +497,7 @@ def test_meantime_reader_falls_back_on_the_dateline(tmp_path: Path) -> None:
 # -- quality on TempEval-3 -----------------------------------------------------------------------
 
 #: Measured on TempEval-3 TimeBank + AQUAINT (256 documents); the floor sits 0.02 below.
-MEASURED_VALUE_F1 = 0.815
+MEASURED_VALUE_F1 = 0.816
 MEASURED_RELAXED_F1 = 0.941
 
 

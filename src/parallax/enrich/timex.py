@@ -491,7 +491,8 @@ RULES: tuple[tuple[str, str, tuple[str, ...] | None], ...] = (
      r"this\s+coming|coming|past|the\s+previous|the\s+following|the\s+next|that)\s+)?"
      r"(?P<wd>{WEEKDAY})(?!s)(?:\s+(?P<pod>{DAYPART}))?(?![\w-])",
      tuple(WEEKDAYS)),
-    ("weekday_set", r"(?:(?P<every>every|each)\s+(?P<wd1>{WEEKDAY})|(?P<wd2>{WEEKDAY})s)"
+    ("weekday_set", r"(?:(?P<every>every|each)\s+(?P<wd1>{WEEKDAY})|(?P<wd2>{WEEKDAY})s|"
+                    r"(?P<wd3>{WEEKDAY})(?=\s+(?:mornings|afternoons|evenings|nights)\b))"
                     r"(?:\s+(?P<pod>mornings|afternoons|evenings|nights))?(?![\w-])",
      tuple(WEEKDAYS)),
     ("the_year",
@@ -600,6 +601,10 @@ _RATE_NOUN_AFTER = re.compile(r"\s+(?:\w+\s+)?(?:" + "|".join(RATE_NOUNS) + r")\
 _COMPARED_BEFORE = re.compile(
     r"\b(?:from|compared\s+(?:with|to)|versus|vs\.|against)\s+[^.;:!?]*?\d[^.;:!?]*$",
     re.IGNORECASE,
+)
+#: "Monday and Tuesday nights": a plural day part after two weekdays belongs to both.
+_SHARED_PLURAL_PART = re.compile(
+    _expand(r"\s+(?:and|or)\s+{WEEKDAY}\s+(?P<pod>mornings|afternoons|evenings|nights)\b"), re.IGNORECASE
 )
 #: ... or right before "last year's $4 million".
 _COMPARED_RIGHT_BEFORE = re.compile(r"\b(?:from|compared\s+(?:with|to)|versus|vs\.|against)\s+$",
@@ -1468,6 +1473,11 @@ class _Resolver:
         rel = _words(m["rel"] or "")
         if rel == "that":
             return None
+        shared = _SHARED_PLURAL_PART.match(self.text, m.end())
+        if shared and not rel and not m["pod"]:
+            # "on Monday and Tuesday nights": both are nights of every week.
+            part = DAY_PARTS[shared["pod"].lower().rstrip("s")]
+            return _Norm(f"XXXX-WXX-{wd + 1}T{part}", "set", "set", anchors=False)
         if not rel and not m["mod"]:
             word_before = re.search(r"([A-Z][a-z]+)\s+$", self.text[max(0, m.start() - 12) : m.start()])
             if word_before and word_before.group(1).lower() in NAMED_DAY_WORDS:
@@ -1501,7 +1511,7 @@ class _Resolver:
         return _Norm(_day_value(d), "day")
 
     def rule_weekday_set(self, m: re.Match[str]) -> _Norm | None:
-        wd = WEEKDAYS[(m["wd1"] or m["wd2"]).lower()]
+        wd = WEEKDAYS[(m["wd1"] or m["wd2"] or m["wd3"]).lower()]
         value = f"XXXX-WXX-{wd + 1}"
         if m["pod"]:
             value += "T" + DAY_PARTS[m["pod"].lower().rstrip("s")]
