@@ -214,6 +214,11 @@ def test_weekdays_with_a_plural_day_part_recur() -> None:
     assert only("He left Sunday morning.").value == "2021-05-02TMO"
 
 
+def test_a_clock_time_takes_the_weekday_after_its_aside() -> None:
+    times = by_expression("The blast occurred at about 10:35 a.m. (0735 GMT) Friday.", date(1998, 8, 8))
+    assert times["about 10:35 a.m."].value == "1998-08-07T10:35"
+
+
 def test_named_days() -> None:
     friday = only("Shoppers queued on Black Friday.", date(2013, 12, 20))
     assert (friday.expression, friday.value) == ("Black Friday", "2013-11-29")
@@ -497,7 +502,7 @@ def test_meantime_reader_falls_back_on_the_dateline(tmp_path: Path) -> None:
 # -- quality on TempEval-3 -----------------------------------------------------------------------
 
 #: Measured on TempEval-3 TimeBank + AQUAINT (256 documents); the floor sits 0.02 below.
-MEASURED_VALUE_F1 = 0.816
+MEASURED_VALUE_F1 = 0.817
 MEASURED_RELAXED_F1 = 0.941
 
 

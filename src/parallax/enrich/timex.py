@@ -602,6 +602,8 @@ _COMPARED_BEFORE = re.compile(
     r"\b(?:from|compared\s+(?:with|to)|versus|vs\.|against)\s+[^.;:!?]*?\d[^.;:!?]*$",
     re.IGNORECASE,
 )
+#: A weekday right after a clock time's aside: "10:35 a.m. (0735 GMT) Friday".
+_DAY_AFTER_ASIDE = re.compile(_expand(r"\s*\([^()]{1,24}\)\s*(?:on\s+)?(?P<wd>{WEEKDAY})\b"))
 #: "Monday and Tuesday nights": a plural day part after two weekdays belongs to both.
 _SHARED_PLURAL_PART = re.compile(
     _expand(r"\s+(?:and|or)\s+{WEEKDAY}\s+(?P<pod>mornings|afternoons|evenings|nights)\b"), re.IGNORECASE
@@ -1103,7 +1105,14 @@ class _Resolver:
                 return None
             if m["pod"] and not _words(m["pod"]).endswith("morning") and hour < 12:
                 hour += 12
-        day = self.day_ref(m["dayref"], m.start(), m.end()) if m["dayref"] else self.sentence_day(m.start())
+        later = _DAY_AFTER_ASIDE.match(self.text, m.end()) if not m["dayref"] else None
+        if m["dayref"]:
+            day = self.day_ref(m["dayref"], m.start(), m.end())
+        elif later:
+            # "at about 10:35 a.m. (0735 GMT) Friday": the day follows the aside.
+            day = self.weekday_date(WEEKDAYS[later["wd"].lower()], "", later.start("wd"), later.end("wd"))
+        else:
+            day = self.sentence_day(m.start())
         clock = f"T{hour:02d}:{minute:02d}"
         if m["tz"] and m["tz"].upper() in ("UTC", "GMT"):
             clock += "Z"  # TimeML writes universal time with ISO 8601's "Z"; other zones go unmarked
