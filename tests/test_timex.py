@@ -217,6 +217,14 @@ def test_weekdays_with_a_plural_day_part_recur() -> None:
 def test_a_clock_time_takes_the_weekday_after_its_aside() -> None:
     times = by_expression("The blast occurred at about 10:35 a.m. (0735 GMT) Friday.", date(1998, 8, 8))
     assert times["about 10:35 a.m."].value == "1998-08-07T10:35"
+    times = by_expression("He will leave at 4 in the morning (4 a.m. EDT Thursday).", date(2000, 4, 5))
+    assert times["4 in the morning"].value == "2000-04-06T04:00"
+
+
+def test_that_day_after_a_month_is_a_day_of_that_month() -> None:
+    text = "He was killed last October. His name was crossed out that same day."
+    times = by_expression(text, date(1999, 2, 6))
+    assert times["that same day"].value == "1998-10-XX"
 
 
 def test_named_days() -> None:
@@ -502,7 +510,7 @@ def test_meantime_reader_falls_back_on_the_dateline(tmp_path: Path) -> None:
 # -- quality on TempEval-3 -----------------------------------------------------------------------
 
 #: Measured on TempEval-3 TimeBank + AQUAINT (256 documents); the floor sits 0.02 below.
-MEASURED_VALUE_F1 = 0.817
+MEASURED_VALUE_F1 = 0.818
 MEASURED_RELAXED_F1 = 0.941
 
 

@@ -603,7 +603,9 @@ _COMPARED_BEFORE = re.compile(
     re.IGNORECASE,
 )
 #: A weekday right after a clock time's aside: "10:35 a.m. (0735 GMT) Friday".
-_DAY_AFTER_ASIDE = re.compile(_expand(r"\s*\([^()]{1,24}\)\s*(?:on\s+)?(?P<wd>{WEEKDAY})\b"))
+_DAY_AFTER_ASIDE = re.compile(_expand(
+    r"\s*\((?:[^()]{0,24}?\b(?P<within>{WEEKDAY})\b[^()]{0,12}|[^()]{1,24})\)(?:\s*(?:on\s+)?(?P<wd>{WEEKDAY})\b)?"
+))
 #: "Monday and Tuesday nights": a plural day part after two weekdays belongs to both.
 _SHARED_PLURAL_PART = re.compile(
     _expand(r"\s+(?:and|or)\s+{WEEKDAY}\s+(?P<pod>mornings|afternoons|evenings|nights)\b"), re.IGNORECASE
@@ -1105,12 +1107,15 @@ class _Resolver:
                 return None
             if m["pod"] and not _words(m["pod"]).endswith("morning") and hour < 12:
                 hour += 12
-        later = _DAY_AFTER_ASIDE.match(self.text, m.end()) if not m["dayref"] else None
+        aside = _DAY_AFTER_ASIDE.match(self.text, m.end()) if not m["dayref"] else None
+        named = (aside["wd"] or aside["within"]) if aside else None
         if m["dayref"]:
             day = self.day_ref(m["dayref"], m.start(), m.end())
-        elif later:
-            # "at about 10:35 a.m. (0735 GMT) Friday": the day follows the aside.
-            day = self.weekday_date(WEEKDAYS[later["wd"].lower()], "", later.start("wd"), later.end("wd"))
+        elif aside and named:
+            # "at about 10:35 a.m. (0735 GMT) Friday", "at 4 in the morning (4 a.m. EDT
+            # Thursday)": the day follows the aside or is named in it.
+            group = "wd" if aside["wd"] else "within"
+            day = self.weekday_date(WEEKDAYS[named.lower()], "", aside.start(group), aside.end(group))
         else:
             day = self.sentence_day(m.start())
         clock = f"T{hour:02d}:{minute:02d}"
@@ -1729,6 +1734,9 @@ class _Resolver:
             r"next|following|after", words) else 0
         if self.anchor is not None and (unit != "day" or self.anchor[1] in ("day", "time")):
             base = self.anchor[0]
+        elif unit == "day" and not shift and self.anchor is not None and self.anchor[1] == "month":
+            # "killed last October ... crossed out that same day": a day of that month.
+            return _Norm(f"{self.anchor[0]}-XX", "month", anchors=False)
         elif self.pub is not None:
             base = _value_at(self.pub, unit)
         else:
