@@ -221,6 +221,12 @@ def test_a_clock_time_takes_the_weekday_after_its_aside() -> None:
     assert times["4 in the morning"].value == "2000-04-06T04:00"
 
 
+def test_the_day_before_or_after_a_day() -> None:
+    times = by_expression("The day before last Tuesday's hearing, he went to the house.", date(2000, 2, 24))
+    assert times["The day before last Tuesday"].value == "2000-02-21"
+    assert only("Shops opened the day after Christmas.", date(2000, 1, 5)).value == "1999-12-26"
+
+
 def test_that_day_after_a_month_is_a_day_of_that_month() -> None:
     text = "He was killed last October. His name was crossed out that same day."
     times = by_expression(text, date(1999, 2, 6))

@@ -434,6 +434,10 @@ RULES: tuple[tuple[str, str, tuple[str, ...] | None], ...] = (
     ("holiday", r"(?:(?P<rel>last|this|next|this\s+past|this\s+coming)\s+)?(?P<name>{HOLIDAY})"
                 r"(?:\s+(?P<year>{YEAR4}))?",
      _HOLIDAY_TRIGGERS),
+    ("day_around",
+     r"(?:the\s+)?day\s+(?P<dir>before|after)\s+(?:(?P<rel>last|next|this\s+past|this\s+coming)\s+)?"
+     r"(?:(?P<wd>{WEEKDAY})|(?P<name>{HOLIDAY}))(?![\w-])",
+     ("before", "after")),
     ("decade",
      r"(?:the\s+)?(?:(?P<mod>early|late|mid|middle)[\s-]+)?(?:(?P<d4>1\d\d0|20\d0)'?s"
      r"|['\u2019](?P<d2>\d0)'?s|(?P<word>{DECADEWORD}))(?![\w-])",
@@ -1199,28 +1203,41 @@ class _Resolver:
         return _Norm(_month_value(year, month), "month")
 
     def rule_holiday(self, m: re.Match[str]) -> _Norm | None:
-        name = next((h for h in HOLIDAYS if _words(h) == _words(m["name"])), None)
+        d = self.holiday_date(m["name"], _words(m["rel"] or ""), m["year"], m.start(), m.end())
+        return _Norm(_day_value(d), "day") if d else None
+
+    def rule_day_around(self, m: re.Match[str]) -> _Norm | None:
+        rel = _words(m["rel"] or "")
+        if m["wd"]:
+            d = self.weekday_date(WEEKDAYS[m["wd"].lower()], rel, m.start("wd"), m.end("wd"))
+        else:
+            d = self.holiday_date(m["name"], rel, None, m.start("name"), m.end("name"))
+        if d is None:
+            return None
+        return _Norm(_day_value(d + timedelta(days=-1 if m["dir"].lower() == "before" else 1)), "day")
+
+    def holiday_date(self, written: str, rel: str, year: str | None, start: int, end: int) -> date | None:
+        name = next((h for h in HOLIDAYS if _words(h) == _words(written)), None)
         if name is None:
             return None
         rule = HOLIDAYS[name]
-        if m["year"]:
-            return _Norm(_day_value(rule(int(m["year"]))), "day")
+        if year:
+            return rule(int(year))
         if self.pub is None:
             return None
         pub = self.pub
         this_year = rule(pub.year)
-        rel = _words(m["rel"] or "")
         if rel in ("last", "this past"):
             d = this_year if this_year < pub else rule(pub.year - 1)
         elif rel in ("next", "this coming"):
             d = this_year if this_year > pub else rule(pub.year + 1)
-        elif self.tense(m.start(), m.end()) > 0:
+        elif self.tense(start, end) > 0:
             d = this_year if this_year >= pub else rule(pub.year + 1)
         elif abs((this_year - pub).days) <= 60 or this_year <= pub:
             d = this_year
         else:
             d = rule(pub.year - 1)
-        return _Norm(_day_value(d), "day")
+        return d
 
     def rule_decade(self, m: re.Match[str]) -> _Norm | None:
         if m["d4"]:
