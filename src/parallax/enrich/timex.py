@@ -442,6 +442,9 @@ RULES: tuple[tuple[str, str, tuple[str, ...] | None], ...] = (
      r"(?:the\s+)?(?:(?P<mod>early|late|mid|middle)[\s-]+)?(?:(?P<d4>1\d\d0|20\d0)'?s"
      r"|['\u2019](?P<d2>\d0)'?s|(?P<word>{DECADEWORD}))(?![\w-])",
      ("0s", "0's", "ties")),  # "1990s", "'90's", "nineties"
+    ("short_year", r"(?:since|from|until|till|through|to|class\s+of)\s+(?P<year>['\u2019](?P<yy>\d\d))"
+                   r"(?![\w'\u2019%])",
+     ("since", "from", "until", "till", "through", "to", "class")),  # "lowest level since '82"
     ("century",
      r"(?:the\s+)?(?:(?P<mod>early|late|mid)[\s-]+)?(?:(?P<ord>" + _alt(ORDINALS)
      + r"|\d{1,2}(?:st|nd|rd|th))[\s-]+century|(?P<rel>this|last|next|the\s+last|the\s+next|"
@@ -567,7 +570,7 @@ RULES: tuple[tuple[str, str, tuple[str, ...] | None], ...] = (
      r"(?:(?P<adj>past|last|next|first|coming|previous|latest|final|following|remaining|initial|"
      r"ensuing|preceding|prior|full|entire|whole|same|year-earlier|additional|other|recent|"
      r"intervening)\s+)?"
-     r"(?P<num>{NUM}|{VAGUE})(?P<half>{HALF})?(?:\s+(?:more|additional|full|straight|consecutive|"
+     r"(?P<num>{NUM}|{VAGUE})(?P<half>{HALF})?(?:\s+(?:more|additional|full|straight|consecutive|successive|"
      r"long|trading|business|working|calendar|fiscal|extra|further|subsequent))?\s+(?P<unit>{UNIT})"
      r"(?P<half2>\s+and\s+a\s+half)?"
      r"(?P<compound>,?\s+and\s+(?P<num2>{NUM})\s+(?P<unit2>{UNIT}))?"
@@ -686,6 +689,7 @@ class _Norm:
     kind: str = "date"
     anchors: bool = True  # whether later anaphora may take their value from this one
     end: int | None = None  # where the expression ends, when the match runs past it
+    start: int | None = None  # where it starts, when the match begins with a word before it
 
 
 def _day_value(d: date) -> str:
@@ -1238,6 +1242,14 @@ class _Resolver:
         else:
             d = rule(pub.year - 1)
         return d
+
+    def rule_short_year(self, m: re.Match[str]) -> _Norm | None:
+        # Only after "since", "from ... to", "class of": a quoted "'82" alone may be anything. The
+        # word before is matched but is no part of the expression.
+        if self.pub is None:
+            return None
+        year = min((century + int(m["yy"]) for century in (1900, 2000)), key=lambda y: abs(y - self.pub.year))
+        return _Norm(f"{year:04d}", "year", start=m.start("year"))
 
     def rule_decade(self, m: re.Match[str]) -> _Norm | None:
         if m["d4"]:
@@ -1838,7 +1850,8 @@ class _Resolver:
         num = _words(m["num"])
         if unit == "second" and num in ("a", "an"):
             return None  # "a second term"
-        if unit == "quarter" and (
+        in_a_row = re.search(r"\b(?:straight|consecutive|successive|fiscal|calendar)\s", m.group(0), re.I)
+        if unit == "quarter" and not in_a_row and (
             re.match(r",?\s+of\b", self.text[m.end() : m.end() + 8])
             or re.search(r"\bor\s+(?:about\s+)?$", self.text[max(0, m.start() - 12) : m.start()])
         ):
@@ -1995,6 +2008,7 @@ def _find_times(text: str, published: date | None, *, timeml: bool = False,
         if norm is None:
             continue
         end = norm.end or end
+        start = norm.start or start
         found.append(TimeRef(text[start:end], norm.value, norm.precision, start, end, norm.kind))
         if norm.anchors and norm.kind in ("date", "time") and norm.value and norm.value[:1].isdigit():
             resolver.anchor = (norm.value, norm.precision, end)
