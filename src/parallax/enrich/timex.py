@@ -1246,9 +1246,10 @@ class _Resolver:
     def rule_short_year(self, m: re.Match[str]) -> _Norm | None:
         # Only after "since", "from ... to", "class of": a quoted "'82" alone may be anything. The
         # word before is matched but is no part of the expression.
-        if self.pub is None:
+        pub = self.pub
+        if pub is None:
             return None
-        year = min((century + int(m["yy"]) for century in (1900, 2000)), key=lambda y: abs(y - self.pub.year))
+        year = min((century + int(m["yy"]) for century in (1900, 2000)), key=lambda y: abs(y - pub.year))
         return _Norm(f"{year:04d}", "year", start=m.start("year"))
 
     def rule_decade(self, m: re.Match[str]) -> _Norm | None:
