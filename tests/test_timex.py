@@ -203,6 +203,12 @@ def test_a_corresponding_period_is_the_period_reported_a_year_back() -> None:
     assert by_expression(text, published)["the corresponding period last year"].value == "1988-Q3"
     text = "Sales in the third quarter rose to $5 million from last year's $4 million."
     assert by_expression(text, published)["last year"].value == "1988-Q3"
+    text = "In the third quarter, Apple rose to first place from last year's 3rd place."
+    assert by_expression(text, published)["last year"].value == "1988"
+    # A day outside the period named is when something was said, not the period compared.
+    text = ("Sales in March were flat. On April 30, the company said profit rose from the same "
+            "period last year.")
+    assert by_expression(text)["the same period last year"].value is None
     text = "Profit in the third quarter was up from the comparable period a year earlier."
     assert by_expression(text, published)["the comparable period a year earlier"].value == "1988-Q3"
 
@@ -211,6 +217,8 @@ def test_weekdays_with_a_plural_day_part_recur() -> None:
     times = by_expression("New flights will leave on Monday and Tuesday nights from March 30.")
     assert (times["Monday"].value, times["Tuesday nights"].value) == ("XXXX-WXX-1TNI", "XXXX-WXX-2TNI")
     assert only("The show airs Sunday mornings.").value == "XXXX-WXX-7TMO"
+    times = by_expression("Fighting raged on Saturday and Sunday nights, officials said.")
+    assert (times["Saturday"].value, times["Sunday nights"].value) == ("2021-05-01", "2021-05-02TNI")
     assert only("He left Sunday morning.").value == "2021-05-02TMO"
 
 
@@ -219,6 +227,9 @@ def test_a_clock_time_takes_the_weekday_after_its_aside() -> None:
     assert times["about 10:35 a.m."].value == "1998-08-07T10:35"
     times = by_expression("He will leave at 4 in the morning (4 a.m. EDT Thursday).", date(2000, 4, 5))
     assert times["4 in the morning"].value == "2000-04-06T04:00"
+    # A conversion to universal time may fall on the next day: the day named before stands.
+    times = by_expression("The quake struck on Monday at 11 p.m. (0300 GMT Tuesday).")
+    assert times["11 p.m."].value == "2021-05-03T23:00"
 
 
 def test_quarters_in_a_row_are_a_duration_and_a_short_year_after_since_is_a_year() -> None:
@@ -228,12 +239,20 @@ def test_quarters_in_a_row_are_a_duration_and_a_short_year_after_since_is_a_year
     assert (since.expression, since.value) == ("\u201982", "1982")
     assert only("The class of '09 held a reunion.", date(2008, 10, 27)).value == "2009"
     assert find_times("He was in '82 mode.", date(2008, 10, 27)) == []
+    # A year looked back to is past, whatever the nearest century says.
+    assert only("It was the worst drought since '66.").value == "1966"
+    assert [t.value for t in find_times("Prices rose from '08 to '10.", WEDNESDAY)] == ["2008", "2010"]
+    assert find_times("He spoke to '60 Minutes' about the case.", WEDNESDAY) == []
 
 
 def test_the_day_before_or_after_a_day() -> None:
     times = by_expression("The day before last Tuesday's hearing, he went to the house.", date(2000, 2, 24))
     assert times["The day before last Tuesday"].value == "2000-02-21"
     assert only("Shops opened the day after Christmas.", date(2000, 1, 5)).value == "1999-12-26"
+    assert only("Shops reopened the day after Christmas 2019.").value == "2019-12-26"
+    times = by_expression("The vote is the day after Tuesday, Nov. 3.")
+    assert times["Tuesday, Nov. 3"].value == "2021-11-03"
+    assert "day before Christmas" not in by_expression("They met every day before Christmas.")
 
 
 def test_that_day_after_a_month_is_a_day_of_that_month() -> None:

@@ -436,13 +436,13 @@ RULES: tuple[tuple[str, str, tuple[str, ...] | None], ...] = (
      _HOLIDAY_TRIGGERS),
     ("day_around",
      r"(?:the\s+)?day\s+(?P<dir>before|after)\s+(?:(?P<rel>last|next|this\s+past|this\s+coming)\s+)?"
-     r"(?:(?P<wd>{WEEKDAY})|(?P<name>{HOLIDAY}))(?![\w-])",
+     r"(?:(?P<wd>{WEEKDAY})(?!,?\s+(?:{MONTH}|\d))|(?P<name>{HOLIDAY})(?:,?\s+(?P<year>{YEAR4}))?)(?![\w-])",
      ("before", "after")),
     ("decade",
      r"(?:the\s+)?(?:(?P<mod>early|late|mid|middle)[\s-]+)?(?:(?P<d4>1\d\d0|20\d0)'?s"
      r"|['\u2019](?P<d2>\d0)'?s|(?P<word>{DECADEWORD}))(?![\w-])",
      ("0s", "0's", "ties")),  # "1990s", "'90's", "nineties"
-    ("short_year", r"(?:since|from|until|till|through|to|class\s+of)\s+(?P<year>['\u2019](?P<yy>\d\d))"
+    ("short_year", r"(?P<pre>since|from|until|till|through|to|class\s+of)\s+(?P<year>['\u2019](?P<yy>\d\d))"
                    r"(?![\w'\u2019%])",
      ("since", "from", "until", "till", "through", "to", "class")),  # "lowest level since '82"
     ("century",
@@ -609,10 +609,12 @@ _COMPARED_BEFORE = re.compile(
     r"\b(?:from|compared\s+(?:with|to)|versus|vs\.|against)\s+[^.;:!?]*?\d[^.;:!?]*$",
     re.IGNORECASE,
 )
+_UNIVERSAL = re.compile(r"\b(?:GMT|UTC)\b|\d\s*Z\b")
 #: A weekday right after a clock time's aside: "10:35 a.m. (0735 GMT) Friday".
 _DAY_AFTER_ASIDE = re.compile(_expand(
     r"\s*\((?:[^()]{0,24}?\b(?P<within>{WEEKDAY})\b[^()]{0,12}|[^()]{1,24})\)(?:\s*(?:on\s+)?(?P<wd>{WEEKDAY})\b)?"
 ))
+_COORDINATED_DAY_BEFORE = re.compile(_expand(r"{WEEKDAY}\s+(?:and|or)\s+$"), re.IGNORECASE)
 #: "Monday and Tuesday nights": a plural day part after two weekdays belongs to both.
 _SHARED_PLURAL_PART = re.compile(
     _expand(r"\s+(?:and|or)\s+{WEEKDAY}\s+(?P<pod>mornings|afternoons|evenings|nights)\b"), re.IGNORECASE
@@ -620,7 +622,9 @@ _SHARED_PLURAL_PART = re.compile(
 #: ... or right before "last year's $4 million".
 _COMPARED_RIGHT_BEFORE = re.compile(r"\b(?:from|compared\s+(?:with|to)|versus|vs\.|against)\s+$",
                                     re.IGNORECASE)
-_FIGURE_AFTER_POSSESSIVE = re.compile(r"(?:'s|\u2019s)\s*(?:[$\u00a3\u20ac\u00a5]|\d)")
+_FIGURE_AFTER_POSSESSIVE = re.compile(
+    r"(?:'s|\u2019s)\s*(?:[$\u00a3\u20ac\u00a5]|\d(?![\d,.]*(?:st|nd|rd|th)\b))"  # not "last year's 3rd"
+)
 #: Words that make "the day" a trading session.
 _MARKET_WORD = re.compile(
     r"\b(?:index|indices|indexes|Dow|Nasdaq|Nikkei|S&P|FTSE|DAX|CAC|Hang\s+Seng|Kospi|Sensex|ASX|TSX|"
@@ -816,6 +820,17 @@ def _spoken_year(text: str) -> int | None:
     return None
 
 
+def _within(day_value: str, period_value: str) -> bool:
+    """Whether the day of ``day_value`` falls in the month or quarter ``period_value``."""
+    period = re.fullmatch(r"(\d{4})-(?:(\d{2})|Q([1-4]))", period_value)
+    day = re.match(r"(\d{4})-(\d{2})-\d{2}", day_value)
+    if not period or not day or period[1] != day[1]:
+        return False
+    if period[2]:
+        return period[2] == day[2]
+    return (int(day[2]) - 1) // 3 + 1 == int(period[3])
+
+
 def _duration_value(amount: float | None, unit_name: str) -> str:
     """TimeML duration: ``P3Y``, ``PT20M``, ``P2Y6M``; ``PXY`` when the amount is vague."""
     unit = UNITS[unit_name]
@@ -942,6 +957,11 @@ class _Resolver:
         result = best[1] if best else 0
         self._tenses[(start, end)] = result
         return result
+
+    def day_in_sentence(self, start: int) -> bool:
+        """Whether a day was named earlier in this sentence."""
+        anchor = self.sentence_anchor(start)
+        return anchor is not None and anchor[1] in ("day", "time")
 
     def sentence_day(self, start: int) -> date | None:
         """The day last mentioned in this sentence or the one before, for clock times without one."""
@@ -1116,7 +1136,14 @@ class _Resolver:
             if m["pod"] and not _words(m["pod"]).endswith("morning") and hour < 12:
                 hour += 12
         aside = _DAY_AFTER_ASIDE.match(self.text, m.end()) if not m["dayref"] else None
-        named = (aside["wd"] or aside["within"]) if aside else None
+        named = None
+        if aside and aside["wd"]:
+            named = aside["wd"]
+        elif (aside and aside["within"] and not _UNIVERSAL.search(aside.group(0))
+              and not self.day_in_sentence(m.start())):
+            # "(4 a.m. EDT Thursday)" restates the time; "(0300 GMT Tuesday)" converts it, and
+            # its day may be the next one.
+            named = aside["within"]
         if m["dayref"]:
             day = self.day_ref(m["dayref"], m.start(), m.end())
         elif aside and named:
@@ -1211,11 +1238,13 @@ class _Resolver:
         return _Norm(_day_value(d), "day") if d else None
 
     def rule_day_around(self, m: re.Match[str]) -> _Norm | None:
+        if re.search(r"\b(?:every|each)\s+$", self.text[max(0, m.start() - 8) : m.start()], re.IGNORECASE):
+            return None  # "every day before Christmas" recurs
         rel = _words(m["rel"] or "")
         if m["wd"]:
             d = self.weekday_date(WEEKDAYS[m["wd"].lower()], rel, m.start("wd"), m.end("wd"))
         else:
-            d = self.holiday_date(m["name"], rel, None, m.start("name"), m.end("name"))
+            d = self.holiday_date(m["name"], rel, m["year"], m.start("name"), m.end("name"))
         if d is None:
             return None
         return _Norm(_day_value(d + timedelta(days=-1 if m["dir"].lower() == "before" else 1)), "day")
@@ -1249,7 +1278,14 @@ class _Resolver:
         pub = self.pub
         if pub is None:
             return None
-        year = min((century + int(m["yy"]) for century in (1900, 2000)), key=lambda y: abs(y - pub.year))
+        pre = _words(m["pre"])
+        if pre == "to" and not re.search(r"\b(?:from|between)\s+['\u2019]\d\d\s+$",
+                                         self.text[max(0, m.start() - 16) : m.start()], re.IGNORECASE):
+            return None  # "to" ends a range ("from '08 to '10"); alone it may lead to a title
+        # A year looked back to ("since '82", "from '08") is past; the end of a range or a
+        # class ("class of '24") may lie a few years ahead.
+        latest = pub.year + (0 if pre in ("since", "from") else 5)
+        year = max(y for y in (1900 + int(m["yy"]), 2000 + int(m["yy"])) if y <= latest or y < 2000)
         return _Norm(f"{year:04d}", "year", start=m.start("year"))
 
     def rule_decade(self, m: re.Match[str]) -> _Norm | None:
@@ -1481,13 +1517,16 @@ class _Resolver:
         periods = {"period": ("month", "quarter", "season"), "quarter": ("quarter",),
                    "month": ("month", "day", "time"), "week": ("week", "day", "time"),
                    "day": ("day", "time"), "time": ("month", "quarter", "season", "day", "time")}[unit]
-        if (anchor is None or anchor[1] not in periods) and self.period_anchor is not None:
+        period = self.period_anchor
+        if (anchor is not None and anchor[1] in ("day", "time") and anchor[1] not in periods
+                and period is not None and period[1] in periods and _within(anchor[0], period[0])):
             # "for the third quarter ended Sept. 30. These results compare with ... the
             # corresponding period last year": the period is the quarter, not the day that ends it.
+            # A day outside it ("On April 30, the company said ...") is when something was said.
             begin, _ = self.sentence(m.start())
             previous, _ = self.sentence(max(begin - 1, 0))
-            if self.period_anchor[2] >= previous and self.period_anchor[1] in periods:
-                anchor = self.period_anchor
+            if period[2] >= previous:
+                anchor = period
         if anchor is not None and anchor[1] in periods:
             base, precision = anchor[0], anchor[1]
             if unit == "month" and precision != "month":
@@ -1518,7 +1557,7 @@ class _Resolver:
         if rel == "that":
             return None
         shared = _SHARED_PLURAL_PART.match(self.text, m.end())
-        if shared and not rel and not m["pod"]:
+        if shared and not rel and not m["pod"] and self.tense(m.start(), m.end()) >= 0:
             # "on Monday and Tuesday nights": both are nights of every week.
             part = DAY_PARTS[shared["pod"].lower().rstrip("s")]
             return _Norm(f"XXXX-WXX-{wd + 1}T{part}", "set", "set", anchors=False)
@@ -1556,6 +1595,13 @@ class _Resolver:
 
     def rule_weekday_set(self, m: re.Match[str]) -> _Norm | None:
         wd = WEEKDAYS[(m["wd1"] or m["wd2"] or m["wd3"]).lower()]
+        # "Fighting raged on Saturday and Sunday nights": in the past, two particular nights.
+        if (m["wd3"] and _COORDINATED_DAY_BEFORE.search(self.text, max(0, m.start() - 16), m.start())
+                and self.tense(m.start(), m.end()) < 0):
+            day = self.weekday_date(wd, "", m.start(), m.end())
+            if day is not None:
+                part = DAY_PARTS[m["pod"].lower().rstrip("s")]
+                return _Norm(f"{_day_value(day)}T{part}", "time", "time")
         value = f"XXXX-WXX-{wd + 1}"
         if m["pod"]:
             value += "T" + DAY_PARTS[m["pod"].lower().rstrip("s")]

@@ -334,7 +334,7 @@ def outlets_of(comparison: Mapping[str, Any], articles: Sequence[Article]) -> li
 # decade), optionally with a time. Each becomes the interval it covers, so that a month is drawn
 # as the whole month rather than a point on its first day.
 _DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[T ].*)?$")
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+_MONTH = re.compile(r"^(\d{4})-(\d{2})(?:-XX)?$")  # "-XX": a day of that month
 _WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
 _QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
 _YEAR = re.compile(r"^(\d{4})$")
