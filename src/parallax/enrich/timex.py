@@ -604,27 +604,29 @@ _RULES: tuple[_Rule, ...] = tuple(
 )
 
 _RATE_NOUN_AFTER = re.compile(r"\s+(?:\w+\s+)?(?:" + "|".join(RATE_NOUNS) + r")\b")
-#: A comparison with a figure right before "last year" ("from $93 million last year").
+#: A comparison with a figure right before "last year" ("from $93 million last year") ...
 _COMPARED_BEFORE = re.compile(
     r"\b(?:from|compared\s+(?:with|to)|versus|vs\.|against)\s+[^.;:!?]*?\d[^.;:!?]*$",
     re.IGNORECASE,
 )
-_UNIVERSAL = re.compile(r"\b(?:GMT|UTC)\b|\d\s*Z\b")
-#: A weekday right after a clock time's aside: "10:35 a.m. (0735 GMT) Friday".
-_DAY_AFTER_ASIDE = re.compile(_expand(
-    r"\s*\((?:[^()]{0,24}?\b(?P<within>{WEEKDAY})\b[^()]{0,12}|[^()]{1,24})\)(?:\s*(?:on\s+)?(?P<wd>{WEEKDAY})\b)?"
-))
-_COORDINATED_DAY_BEFORE = re.compile(_expand(r"{WEEKDAY}\s+(?:and|or)\s+$"), re.IGNORECASE)
-#: "Monday and Tuesday nights": a plural day part after two weekdays belongs to both.
-_SHARED_PLURAL_PART = re.compile(
-    _expand(r"\s+(?:and|or)\s+{WEEKDAY}\s+(?P<pod>mornings|afternoons|evenings|nights)\b"), re.IGNORECASE
-)
-#: ... or right before "last year's $4 million".
+#: ... or right before "last year's $4 million" (not "last year's 3rd place").
 _COMPARED_RIGHT_BEFORE = re.compile(r"\b(?:from|compared\s+(?:with|to)|versus|vs\.|against)\s+$",
                                     re.IGNORECASE)
 _FIGURE_AFTER_POSSESSIVE = re.compile(
-    r"(?:'s|\u2019s)\s*(?:[$\u00a3\u20ac\u00a5]|\d(?![\d,.]*(?:st|nd|rd|th)\b))"  # not "last year's 3rd"
+    r"(?:'s|\u2019s)\s*(?:[$\u00a3\u20ac\u00a5]|\d(?![\d,.]*(?:st|nd|rd|th)\b))"
 )
+#: A clock in universal time inside an aside: a conversion, whose day may be the next one.
+_UNIVERSAL = re.compile(r"\b(?:GMT|UTC)\b|\d\s*Z\b")
+#: A weekday right after a clock time's aside, or named in it: "10:35 a.m. (0735 GMT) Friday".
+_DAY_AFTER_ASIDE = re.compile(_expand(
+    r"\s*\((?:[^()]{0,24}?\b(?P<within>{WEEKDAY})\b[^()]{0,12}|[^()]{1,24})\)(?:\s*(?:on\s+)?(?P<wd>{WEEKDAY})\b)?"
+))
+#: "Monday and Tuesday nights": a plural day part after two weekdays belongs to both (seen from
+#: the first weekday, and from the second).
+_SHARED_PLURAL_PART = re.compile(
+    _expand(r"\s+(?:and|or)\s+{WEEKDAY}\s+(?P<pod>mornings|afternoons|evenings|nights)\b"), re.IGNORECASE
+)
+_COORDINATED_DAY_BEFORE = re.compile(_expand(r"{WEEKDAY}\s+(?:and|or)\s+$"), re.IGNORECASE)
 #: Words that make "the day" a trading session.
 _MARKET_WORD = re.compile(
     r"\b(?:index|indices|indexes|Dow|Nasdaq|Nikkei|S&P|FTSE|DAX|CAC|Hang\s+Seng|Kospi|Sensex|ASX|TSX|"
@@ -1136,21 +1138,19 @@ class _Resolver:
             if m["pod"] and not _words(m["pod"]).endswith("morning") and hour < 12:
                 hour += 12
         aside = _DAY_AFTER_ASIDE.match(self.text, m.end()) if not m["dayref"] else None
-        named = None
+        # "at about 10:35 a.m. (0735 GMT) Friday": the day follows the aside. "at 4 in the morning
+        # (4 a.m. EDT Thursday)": the aside restates the time and names its day, unless it converts
+        # to universal time ("on Monday at 11 p.m. (0300 GMT Tuesday)"), whose day may be the next.
+        group = None
         if aside and aside["wd"]:
-            named = aside["wd"]
+            group = "wd"
         elif (aside and aside["within"] and not _UNIVERSAL.search(aside.group(0))
               and not self.day_in_sentence(m.start())):
-            # "(4 a.m. EDT Thursday)" restates the time; "(0300 GMT Tuesday)" converts it, and
-            # its day may be the next one.
-            named = aside["within"]
+            group = "within"
         if m["dayref"]:
             day = self.day_ref(m["dayref"], m.start(), m.end())
-        elif aside and named:
-            # "at about 10:35 a.m. (0735 GMT) Friday", "at 4 in the morning (4 a.m. EDT
-            # Thursday)": the day follows the aside or is named in it.
-            group = "wd" if aside["wd"] else "within"
-            day = self.weekday_date(WEEKDAYS[named.lower()], "", aside.start(group), aside.end(group))
+        elif aside and group:
+            day = self.weekday_date(WEEKDAYS[aside[group].lower()], "", aside.start(group), aside.end(group))
         else:
             day = self.sentence_day(m.start())
         clock = f"T{hour:02d}:{minute:02d}"
@@ -2055,7 +2055,8 @@ def _find_times(text: str, published: date | None, *, timeml: bool = False,
         if norm is None:
             continue
         end = norm.end or end
-        start = norm.start or start
+        if norm.start is not None:
+            start = norm.start
         found.append(TimeRef(text[start:end], norm.value, norm.precision, start, end, norm.kind))
         if norm.anchors and norm.kind in ("date", "time") and norm.value and norm.value[:1].isdigit():
             resolver.anchor = (norm.value, norm.precision, end)
