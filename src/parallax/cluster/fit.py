@@ -26,7 +26,6 @@ import dataclasses
 import json
 import math
 import os
-import random
 import sys
 from collections import Counter
 from collections.abc import Sequence
@@ -61,6 +60,7 @@ from parallax.evaluation.clustering import (
     bcubed,
     read_allsides,
     read_ecbplus,
+    stream_orders,
 )
 from parallax.evaluation.similarity import (
     DIMENSIONS,
@@ -130,10 +130,7 @@ def _f1(model: StoryModel, signals: Sequence[ArticleSignals], gold: Sequence[str
     several points, so a threshold fitted on one order is fitted partly to that order's luck.
     """
     values = []
-    for seed in range(orders):
-        order = list(range(len(signals)))
-        if seed:
-            random.Random(seed).shuffle(order)
+    for order in stream_orders(len(signals), orders):
         placed = cluster_signals([signals[i] for i in order], model, model.calibrations["fit"]).assignments()
         predicted = [placed[s.id] if level == "event" else placed[s.id][0] for s in signals]
         values.append(bcubed(predicted, gold)[2])
@@ -227,6 +224,8 @@ def fit_embedder(name: str, data: Path, cache_dir: Path | None, idf: tuple[dict[
 
 #: Stream orders an undated threshold is judged on (see :func:`_f1`).
 UNDATED_ORDERS = 6
+
+
 def undated_grid(join: float) -> tuple[float, ...]:
     """The fine grid of the undated join threshold, once the merge threshold is known: from 0.8
     (or 0.1 below the dated threshold, so that the grid holds the dated one) to 0.98."""

@@ -219,8 +219,6 @@ def cluster_labelled(
     """Story and (story, event) labels of ``items`` clustered in their order; seconds to embed
     and extract signals, seconds to cluster; and the labels (in the items' order) of clustering
     them again in ``orders - 1`` other, seeded, pseudo-random orders."""
-    import random
-
     from parallax.cluster.incremental import cluster_signals
     from parallax.cluster.model import load_model
     from parallax.cluster.signals import EmbeddingCache, signals_for
@@ -240,14 +238,26 @@ def cluster_labelled(
     stories = [placed[item.article.id][0] for item in items]
     events = [placed[item.article.id] for item in items]
     others = []
-    for seed in range(1, orders):
-        order = list(range(len(signals)))
-        random.Random(seed).shuffle(order)
+    for order in stream_orders(len(signals), orders)[1:]:
         again = cluster_signals([signals[i] for i in order], model, calibration,
                                 quiet_days=quiet_days).assignments()
         others.append(([again[item.article.id][0] for item in items],
                        [again[item.article.id] for item in items]))
     return stories, events, prepared - started, clustered - prepared, others
+
+
+def stream_orders(count: int, orders: int) -> list[list[int]]:
+    """The given order of ``count`` items and ``orders - 1`` seeded shuffles of it: the orders
+    an archive without dates is clustered in, for evaluation and for fitting alike."""
+    import random
+
+    found = []
+    for seed in range(orders):
+        order = list(range(count))
+        if seed:
+            random.Random(seed).shuffle(order)
+        found.append(order)
+    return found
 
 
 def order_spread(
