@@ -215,7 +215,9 @@ class StoryClusterer:
 
     def _maybe_merge(self, story: _Story) -> None:
         if len(story.members) < 2:
-            return  # a one-article story was just judged against every candidate
+            # A story merges on the evidence of two articles at least: a one-article story's
+            # article was just judged against its candidates, by the join threshold.
+            return
         open_ids = np.flatnonzero(self._open)
         open_ids = open_ids[open_ids != story.index]
         if not open_ids.size:
