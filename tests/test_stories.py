@@ -4,6 +4,7 @@ clustering equals batch clustering; quality floors on shared data; the commands.
 from __future__ import annotations
 
 import json
+from itertools import pairwise
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -14,6 +15,7 @@ from typer.testing import CliRunner
 
 from parallax.cli import app
 from parallax.cluster import StoryClusterer, cluster_signals, load_model, rebuild_stories, update_stories
+from parallax.cluster.fit import undated_grid
 from parallax.cluster.incremental import average_link
 from parallax.cluster.model import Calibration, Logistic
 from parallax.cluster.signals import (
@@ -456,3 +458,11 @@ def test_an_undated_pair_meets_its_own_join_threshold() -> None:
     # its threshold.
     mixed = [undated[0], dated[1]]
     assert len({s for s, _ in cluster_signals(mixed, model, calibration).assignments().values()}) == 2
+
+
+def test_the_undated_grid_always_holds_the_dated_threshold() -> None:
+    for join in (0.5, 0.8, 0.85, 0.9):
+        grid = undated_grid(join)
+        assert round(join, 2) in grid and grid[-1] == 0.98
+        assert all(round(b - a, 2) == 0.01 for a, b in pairwise(grid))
+    assert undated_grid(0.9)[0] == 0.8 and undated_grid(0.5)[0] == 0.4
