@@ -4,9 +4,9 @@ clustering equals batch clustering; quality floors on shared data; the commands.
 from __future__ import annotations
 
 import json
-from itertools import pairwise
 from dataclasses import replace
 from datetime import date
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
