@@ -136,6 +136,14 @@ def test_a_quotation_keeps_its_own_tense() -> None:
     assert only("''The talks can resume on Friday,'' the envoy said.").value == "2021-05-07"
 
 
+def test_a_future_cue_in_a_relative_clause_after_the_expression_does_not_date_it() -> None:
+    published = date(2021, 6, 9)
+    text = "The Senate passed legislation on Tuesday that would pour billions into research."
+    assert only(text, published).value == "2021-06-08"
+    text = "The president signaled at a meeting on Wednesday that he would accept changes."
+    assert only(text, date(2021, 6, 3)).value == "2021-06-02"
+
+
 def test_a_plan_points_ahead_only_to_what_follows_it() -> None:
     assert only("The team planned to leave Nairobi on Thursday.").value == "2021-05-06"
     assert only("On Thursday, the government planned to pay the first claims.").value == "2021-04-29"

@@ -667,6 +667,10 @@ _HABITUAL_BEFORE = re.compile(
     r"\b(?:always|usually|often|every|each|typically|normally|generally|routinely|regularly)\b[^.!?]*$",
     re.IGNORECASE,
 )
+#: A relative clause opening between an expression and a later future cue: the cue is the
+#: relative clause's ("on Tuesday that would pour ...", "Friday, which will ..."), where what
+#: would follow is no sign that the day itself lies ahead.
+_RELATIVE_BETWEEN = re.compile(r"\b(?:that|which|who)\b")
 #: Marks that open or close a quotation: straight and curly double quotes, and TimeML corpora's
 #: ``...'' pairs. Single quotes are left out: most are apostrophes.
 _QUOTE_MARK = re.compile("``|''|[\"\u201c\u201d]")
@@ -951,6 +955,8 @@ class _Resolver:
                         continue  # a passive participle or an adjective ("the unspecified date")
                     if word.lower().startswith("un") and word.lower().endswith("ed"):
                         continue  # "unexpected", "undisclosed" are adjectives
+                if sign > 0 and m.start() >= end and _RELATIVE_BETWEEN.search(self.text, end, m.start()):
+                    continue  # "passed legislation on Tuesday that would pour ...": another clause
                 distance = start - m.end() if m.end() <= start else m.start() - end
                 # A cue before the expression governs it more often than one after it.
                 distance = distance if m.end() <= start else distance + 8
