@@ -144,6 +144,19 @@ def test_a_future_cue_in_a_relative_clause_after_the_expression_does_not_date_it
     assert only(text, date(2021, 6, 3)).value == "2021-06-02"
 
 
+def test_days_that_have_been() -> None:
+    # Events that cannot be scheduled, "since", and a sentence that opens "By ..." in the past.
+    text = "The panel will investigate the Jan. 6 insurrection at the Capitol."
+    assert only(text, date(2021, 7, 21)).value == "2021-01-06"
+    assert only("Cases dipped to their lowest since June 22.", date(2021, 5, 22)).value == "2020-06-22"
+    text = "By July, many intelligence reports grew more pessimistic."
+    assert only(text, date(2021, 8, 18)).value == "2021-07"
+    assert only("By Friday, the bill will be law.", date(2021, 5, 3)).value == "2021-05-07"
+    assert only("The bill must be signed by Friday.", date(2021, 5, 3)).value == "2021-05-07"
+    # "would-be" is an adjective, no future.
+    assert only("She warned would-be migrants on Monday.", date(2021, 6, 9)).value == "2021-06-07"
+
+
 def test_a_plan_points_ahead_only_to_what_follows_it() -> None:
     assert only("The team planned to leave Nairobi on Thursday.").value == "2021-05-06"
     assert only("On Thursday, the government planned to pay the first claims.").value == "2021-04-29"

@@ -274,8 +274,10 @@ PAST_PLAN_CUES = (
 TENSE_PREPOSITIONS: dict[str, int] = {
     "since": -1, "by": 1, "until": 1, "till": 1, "as soon as": 1, "as early as": 1,
 }
-#: ... unless the clause is in the past perfect ("had filed reports by Wednesday").
+#: ... unless the clause is in the past perfect ("had filed reports by Wednesday"), or a
+#: sentence opens with "By Tuesday," and goes on in the past.
 _PAST_PERFECT = re.compile(r"\bhad\b|\w'd\b", re.IGNORECASE)
+_OPENING_BY = re.compile(r"[\s\"'`(\u201c]*by\s+", re.IGNORECASE)
 PAST_IRREGULAR = (
     "said", "told", "was", "were", "had", "did", "met", "began", "came", "went", "took", "made",
     "gave", "held", "left", "won", "lost", "fell", "rose", "sent", "spoke", "wrote", "found", "got",
@@ -639,7 +641,8 @@ _MONTH_DAY = re.compile(_expand(r"(?P<mon>{MONTH})\s+(?P<day>{DAYNUM})(?:,\s+(?P
 #: Rules whose expressions TimeML does not mark.
 EXTENSION_RULES = frozenset({"extref"})
 
-_FUTURE_RE = re.compile(r"(?<![\w'])(?:" + "|".join(FUTURE_CUES) + r")(?![\w'])", re.IGNORECASE)
+# Not before a hyphen: "would-be migrants", "a must-have" are adjectives.
+_FUTURE_RE = re.compile(r"(?<![\w'])(?:" + "|".join(FUTURE_CUES) + r")(?![\w'-])", re.IGNORECASE)
 _PLAN_RE = re.compile(r"(?<![\w'])(?:" + "|".join(PLAN_CUES) + r")(?![\w'])", re.IGNORECASE)
 _CLAUSE_RE = re.compile(r"(?<![\w'])(?:" + "|".join(CLAUSE_CUES) + r")(?![\w'])", re.IGNORECASE)
 _PAST_PLAN_RE = re.compile(r"(?<![\w'])(?:" + "|".join(PAST_PLAN_CUES) + r")(?![\w'])", re.IGNORECASE)
@@ -665,6 +668,14 @@ _NOT_SESSION_AFTER = re.compile(
 #: Words of habit before "a Sunday service": any Sunday, not a particular one.
 _HABITUAL_BEFORE = re.compile(
     r"\b(?:always|usually|often|every|each|typically|normally|generally|routinely|regularly)\b[^.!?]*$",
+    re.IGNORECASE,
+)
+#: Events that cannot be scheduled: a day named before one of them ("the Jan. 6 riot", "the
+#: Sept. 11 attacks") has been.
+_PAST_EVENT_AFTER = re.compile(
+    r"(?:\s+(?:Capitol|terror|terrorist|deadly|bomb|mass))?\s+(?:attacks?|riots?|insurrection|massacre|"
+    r"bombings?|shootings?|killings?|crash|earthquake|explosions?|assault|siege|storming|uprising|"
+    r"coup|tragedy|disaster)\b",
     re.IGNORECASE,
 )
 #: A relative clause opening between an expression and a later future cue: the cue is the
@@ -923,8 +934,17 @@ class _Resolver:
                 window = max(begin, start - 60), min(finish, end + 60)
                 if sign > 0 and _PAST_PERFECT.search(self.text, *window):
                     sign = -1
+                elif (phrase == "by" and _OPENING_BY.fullmatch(self.text, begin, start)
+                      and self.text.startswith(",", end) and self._cue_tense(start, end, begin, finish) < 0):
+                    sign = -1  # "By Tuesday, 37% of adults were vaccinated": a count as of then
                 self._tenses[(start, end)] = sign
                 return sign
+        result = self._cue_tense(start, end, begin, finish)
+        self._tenses[(start, end)] = result
+        return result
+
+    def _cue_tense(self, start: int, end: int, begin: int, finish: int) -> int:
+        """The sign of the tense cue nearest [start, end) in the sentence [begin, finish)."""
         best: tuple[int, int] | None = None
         # A quotation keeps its own tenses: in '"He will leave at 4 a.m. Thursday," Castro said'
         # the speaker's "said" does not date the departure, nor does a quoted "will" a reporting
@@ -962,9 +982,7 @@ class _Resolver:
                 distance = distance if m.end() <= start else distance + 8
                 if best is None or distance < best[0]:
                     best = (distance, sign)
-        result = best[1] if best else 0
-        self._tenses[(start, end)] = result
-        return result
+        return best[1] if best else 0
 
     def day_in_sentence(self, start: int) -> bool:
         """Whether a day was named earlier in this sentence."""
@@ -1066,6 +1084,10 @@ class _Resolver:
         candidates = [d for y in (pub.year - 1, pub.year, pub.year + 1) if (d := _safe_date(y, month, day))]
         if not candidates:
             return None
+        if (re.search(r"\bsince\s+$", self.text[max(0, start - 8) : start], re.IGNORECASE)
+                or _PAST_EVENT_AFTER.match(self.text, end)):
+            # "the lowest since June 22", "the Jan. 6 riot": a day that has been.
+            return max((d for d in candidates if d <= pub), default=None)
         nearest = min(candidates, key=lambda d: abs((d - pub).days))
         if abs((nearest - pub).days) <= 90:
             return nearest
