@@ -138,23 +138,23 @@ def test_a_quotation_keeps_its_own_tense() -> None:
 
 def test_a_future_cue_in_a_relative_clause_after_the_expression_does_not_date_it() -> None:
     published = date(2021, 6, 9)
-    text = "The Senate passed legislation on Tuesday that would pour billions into research."
+    text = "The council approved a plan on Tuesday that would add bus lanes."
     assert only(text, published).value == "2021-06-08"
-    text = "The president signaled at a meeting on Wednesday that he would accept changes."
+    text = "The mayor hinted on Wednesday that she would run again."
     assert only(text, date(2021, 6, 3)).value == "2021-06-02"
 
 
 def test_days_that_have_been() -> None:
     # Events that cannot be scheduled, "since", and a sentence that opens "By ..." in the past.
-    text = "The panel will investigate the Jan. 6 insurrection at the Capitol."
-    assert only(text, date(2021, 7, 21)).value == "2021-01-06"
-    assert only("Cases dipped to their lowest since June 22.", date(2021, 5, 22)).value == "2020-06-22"
-    text = "By July, many intelligence reports grew more pessimistic."
+    text = "The inquiry will examine the March 3 riot at the port."
+    assert only(text, date(2021, 10, 20)).value == "2021-03-03"
+    assert only("Prices fell to their lowest level since June 22.", date(2021, 5, 22)).value == "2020-06-22"
+    text = "By July, most forecasts looked bleaker."
     assert only(text, date(2021, 8, 18)).value == "2021-07"
     assert only("By Friday, the bill will be law.", date(2021, 5, 3)).value == "2021-05-07"
     assert only("The bill must be signed by Friday.", date(2021, 5, 3)).value == "2021-05-07"
     # "would-be" is an adjective, no future.
-    assert only("She warned would-be migrants on Monday.", date(2021, 6, 9)).value == "2021-06-07"
+    assert only("He met would-be buyers on Monday.", date(2021, 6, 9)).value == "2021-06-07"
 
 
 def test_a_plan_points_ahead_only_to_what_follows_it() -> None:
@@ -173,8 +173,8 @@ def test_a_day_that_modifies_a_noun_is_a_particular_day() -> None:
 
 
 def test_a_session_day_is_the_day_written_about() -> None:
-    assert only("The index gained 39 points, ending the day at 8,017.").value == "2021-05-05"
-    assert only("For the day, the Nikkei closed down 6.4 percent.").value == "2021-05-05"
+    assert only("The index rose 12 points, ending the day at 5,210.").value == "2021-05-05"
+    assert only("For the day, the Kospi closed up 1.1 percent.").value == "2021-05-05"
     start = only("After a fall at the start of the day, the Dow recovered.")
     assert (start.expression, start.value) == ("the start of the day", "2021-05-05")
     assert find_times("They called for the day of action.", WEDNESDAY) == []
@@ -184,9 +184,9 @@ def test_a_session_day_is_the_day_written_about() -> None:
     assert find_times("It happened at the end of the day of the attack.", WEDNESDAY) == []
     # Markets do not trade at weekends: Saturday's paper reports Friday's session.
     saturday = date(2021, 5, 8)
-    for text in ("The index gained 39 points, ending the day at 8,017.", "Stocks ended the day lower.",
+    for text in ("The index rose 12 points, ending the day at 5,210.", "Stocks ended the day lower.",
                  "Shares ended the day 2% higher.", "The market ended the day up 1.2%.",
-                 "The KOSPI closed the day at 3,197."):
+                 "The KOSPI closed the day at 2,950."):
         assert only(text, saturday).value == "2021-05-07", text
     for text in ("The festival ended the day with fireworks.",
                  "Spieth, who shares the lead, finished the day at 12 under par.",
@@ -195,7 +195,7 @@ def test_a_session_day_is_the_day_written_about() -> None:
 
 
 def test_a_present_tense_time_clause_speaks_of_the_future() -> None:
-    text = "The uncle had refused to sign anything, saying he would decide when the appeal is heard in May."
+    text = "The tenant had refused to pay, saying he would decide when the appeal is heard in May."
     assert only(text.replace("he would decide", "he decides"), date(2000, 3, 29)).value == "2000-05"
     once = only("The family says it decides once the ruling is published in June.", date(2000, 3, 29))
     assert once.value == "2000-06"
@@ -219,8 +219,8 @@ def test_a_figure_compared_with_last_year_is_for_the_same_period() -> None:
 
 def test_a_corresponding_period_is_the_period_reported_a_year_back() -> None:
     published = date(1989, 11, 1)
-    text = ("The unit reported a loss for the third quarter ended Sept. 30. This compares with a "
-            "profit for the corresponding period last year.")
+    text = ("The bank lost money in the third quarter ended Sept. 30. That compares with a gain "
+            "in the corresponding period last year.")
     assert by_expression(text, published)["the corresponding period last year"].value == "1988-Q3"
     text = "Sales in the third quarter rose to $5 million from last year's $4 million."
     assert by_expression(text, published)["last year"].value == "1988-Q3"
@@ -235,7 +235,7 @@ def test_a_corresponding_period_is_the_period_reported_a_year_back() -> None:
 
 
 def test_weekdays_with_a_plural_day_part_recur() -> None:
-    times = by_expression("New flights will leave on Monday and Tuesday nights from March 30.")
+    times = by_expression("Extra trains will run on Monday and Tuesday nights.")
     assert (times["Monday"].value, times["Tuesday nights"].value) == ("XXXX-WXX-1TNI", "XXXX-WXX-2TNI")
     assert only("The show airs Sunday mornings.").value == "XXXX-WXX-7TMO"
     times = by_expression("Fighting raged on Saturday and Sunday nights, officials said.")
@@ -244,19 +244,20 @@ def test_weekdays_with_a_plural_day_part_recur() -> None:
 
 
 def test_a_clock_time_takes_the_weekday_after_its_aside() -> None:
-    times = by_expression("The blast occurred at about 10:35 a.m. (0735 GMT) Friday.", date(1998, 8, 8))
-    assert times["about 10:35 a.m."].value == "1998-08-07T10:35"
-    times = by_expression("He will leave at 4 in the morning (4 a.m. EDT Thursday).", date(2000, 4, 5))
-    assert times["4 in the morning"].value == "2000-04-06T04:00"
+    times = by_expression("The train left at about 9:15 a.m. (0615 GMT) Friday.", date(1998, 8, 8))
+    assert times["about 9:15 a.m."].value == "1998-08-07T09:15"
+    text = "The convoy will depart at 5 in the morning (5 a.m. EDT Thursday)."
+    times = by_expression(text, date(2000, 4, 5))
+    assert times["5 in the morning"].value == "2000-04-06T05:00"
     # A conversion to universal time may fall on the next day: the day named before stands.
     times = by_expression("The quake struck on Monday at 11 p.m. (0300 GMT Tuesday).")
     assert times["11 p.m."].value == "2021-05-03T23:00"
 
 
 def test_quarters_in_a_row_are_a_duration_and_a_short_year_after_since_is_a_year() -> None:
-    assert only("Japan posted two consecutive quarters of negative growth.").value == "P2Q"
+    assert only("The economy shrank for two consecutive quarters.").value == "P2Q"
     assert find_times("It won three quarters of the vote.", WEDNESDAY) == []
-    since = only("The index fell to its lowest level since \u201982.", date(2008, 10, 27))
+    since = only("Rates hit their highest point since \u201982.", date(2008, 10, 27))
     assert (since.expression, since.value) == ("\u201982", "1982")
     assert only("The class of '09 held a reunion.", date(2008, 10, 27)).value == "2009"
     assert find_times("He was in '82 mode.", date(2008, 10, 27)) == []
@@ -267,7 +268,7 @@ def test_quarters_in_a_row_are_a_duration_and_a_short_year_after_since_is_a_year
 
 
 def test_the_day_before_or_after_a_day() -> None:
-    times = by_expression("The day before last Tuesday's hearing, he went to the house.", date(2000, 2, 24))
+    times = by_expression("The day before last Tuesday's vote, she met the donors.", date(2000, 2, 24))
     assert times["The day before last Tuesday"].value == "2000-02-21"
     assert only("Shops opened the day after Christmas.", date(2000, 1, 5)).value == "1999-12-26"
     assert only("Shops reopened the day after Christmas 2019.").value == "2019-12-26"
@@ -277,7 +278,7 @@ def test_the_day_before_or_after_a_day() -> None:
 
 
 def test_that_day_after_a_month_is_a_day_of_that_month() -> None:
-    text = "He was killed last October. His name was crossed out that same day."
+    text = "The bridge closed last October. Repairs began that same day."
     times = by_expression(text, date(1999, 2, 6))
     assert times["that same day"].value == "1998-10-XX"
 
