@@ -246,8 +246,8 @@ def test_vectors_round_trip_through_bytes(minilm: E.OnnxMiniLM) -> None:
 
 
 @pytest.mark.parametrize("line", [
-    "June 06, 2013", "Updated Thu 6 May 2010, 9:03am AEST", "Posted 11/27/2005 7:21 AM",
-    "9 September 2013 Last updated at 14:08 GMT", "TUESDAY, OCTOBER 11, 2011", "Published: July 29, 2004",
+    "August 14, 2015", "Updated Mon 3 May 2010, 7:15pm AEST", "Posted 10/14/2006 6:05 PM",
+    "4 March 2012 Last updated at 09:41 GMT", "FRIDAY, APRIL 13, 2012", "Published: March 2, 2009",
     "8:24am:", "11/28/05", "Monday, 5 May",
 ])
 def test_a_dateline_is_not_the_lead(line: str) -> None:
@@ -259,7 +259,7 @@ def test_a_dateline_is_not_the_lead(line: str) -> None:
 
 
 @pytest.mark.parametrize("line", [
-    "Ellen DeGeneres to host 2014 Oscars", "5.9 earthquake jolts Iran", "Two dead in May 5 attack",
+    "Comedian to host 2031 awards", "6.1 quake shakes coastal town", "Two dead in May 5 attack",
     "Report: team offers $200 million", "Published his memoir in 2004", "", "Article 50",
     "May on Article 50", "TIME 100", "9/11", "May at 60", "By 2050", "5%", "3-1", "Sunday",
 ])

@@ -158,7 +158,7 @@ def test_days_that_have_been() -> None:
 
 
 def test_a_plan_points_ahead_only_to_what_follows_it() -> None:
-    assert only("The team planned to leave Nairobi on Thursday.").value == "2021-05-06"
+    assert only("The team planned to leave the capital on Thursday.").value == "2021-05-06"
     assert only("On Thursday, the government planned to pay the first claims.").value == "2021-04-29"
     assert only("Members can take part in the summit in April.").value == "2022-04"
 
@@ -319,8 +319,8 @@ def test_present_perfect_points_back() -> None:
 
 def test_the_entire_year_is_the_year_just_named_in_its_sentence() -> None:
     times = by_expression(
-        "GM lost $4.8 billion in the fourth quarter of 2005 and $8.6 billion for the entire year.")
-    assert times["the entire year"].value == "2005"
+        "The carmaker lost $2 billion in the second quarter of 2009 and $5 billion for the entire year.")
+    assert times["the entire year"].value == "2009"
     assert only("Profit will grow for the full year.").value == "2021"
     # A year alone is another time, not the one whose parts were reported.
     times = by_expression("The company, founded in 1998, expects a loss for the full year.")
@@ -330,7 +330,7 @@ def test_the_entire_year_is_the_year_just_named_in_its_sentence() -> None:
 
 
 def test_fractions_and_long_decades() -> None:
-    assert find_times("It will cut 789, or about a quarter, of its 3,200 dealers.", WEDNESDAY) == []
+    assert find_times("It will close 120, or about a quarter, of its 480 stores.", WEDNESDAY) == []
     assert only("a decades-long embargo").value == "PXY"
     assert only("It lasted decades.").value == "PXE"
 

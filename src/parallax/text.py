@@ -30,7 +30,7 @@ def clip(text: str, limit: int = 80) -> str:
 
 
 # Words a dateline holds besides numbers: "Updated Saturday, December 05, 2009 8:28 PM",
-# "9 September 2013 Last updated at 14:08 GMT", "Posted 11/27/2005 7:21 AM".
+# "4 March 2012 Last updated at 09:41 GMT", "Posted 10/14/2006 6:05 PM".
 _DATELINE_VOCABULARY = (
     "published updated posted last at on article by date time am pm a.m p.m a m p gmt utc bst cet "
     "est edt cst cdt mst mdt pst pdt et pt ist aest jst kst th st nd rd "

@@ -528,8 +528,8 @@ RULES: tuple[tuple[str, str, tuple[str, ...] | None], ...] = (
      ("weekend",)),
     ("in_the_unit", r"(?P<mod>earlier|later|early|late)\s+in\s+the\s+(?P<unit>week|month|year|day)",
      ("earlier", "later", "early", "late")),
-    # A market's or a session's day: "to end the day at 8,017", "For the day, the Nikkei closed
-    # down", "a large fall at the start of the day".
+    # A market's or a session's day: "to end the day at 5,210", "For the day, the Kospi closed
+    # up", "after a fall at the start of the day".
     ("session_day", r"(?:the\s+(?P<edge>start|beginning)\s+of\s+)?the\s+day(?![\w-])", ("day",)),
     ("unit_end",
      r"(?:the\s+)?(?:(?P<unit1>year|month|week|quarter)[\s-]+end|(?P<unit2>year|month|week)'s\s+end"
@@ -619,7 +619,7 @@ _FIGURE_AFTER_POSSESSIVE = re.compile(
 )
 #: A clock in universal time inside an aside: a conversion, whose day may be the next one.
 _UNIVERSAL = re.compile(r"\b(?:GMT|UTC)\b|\d\s*Z\b")
-#: A weekday right after a clock time's aside, or named in it: "10:35 a.m. (0735 GMT) Friday".
+#: A weekday right after a clock time's aside, or named in it: "9:15 a.m. (0615 GMT) Friday".
 _DAY_AFTER_ASIDE = re.compile(_expand(
     r"\s*\((?:[^()]{0,24}?\b(?P<within>{WEEKDAY})\b[^()]{0,12}|[^()]{1,24})\)(?:\s*(?:on\s+)?(?P<wd>{WEEKDAY})\b)?"
 ))
@@ -659,7 +659,7 @@ _SESSION_VERB = re.compile(
     r"\b(?:end|ends|ended|ending|finish|finishes|finished|finishing|close|closes|closed|closing)\s+$",
     re.IGNORECASE,
 )
-#: "For the day, the Nikkei closed down ...": "for" only when the phrase stands alone, set off by
+#: "For the day, the Kospi closed up ...": "for" only when the phrase stands alone, set off by
 #: a comma (not "fighting for the day Palestine is free", "thank you for the day").
 _FOR_THE_DAY = re.compile(r"(?:^|[.!?]\s+|\n)for\s+$", re.IGNORECASE)
 _NOT_SESSION_AFTER = re.compile(
@@ -946,7 +946,7 @@ class _Resolver:
     def _cue_tense(self, start: int, end: int, begin: int, finish: int) -> int:
         """The sign of the tense cue nearest [start, end) in the sentence [begin, finish)."""
         best: tuple[int, int] | None = None
-        # A quotation keeps its own tenses: in '"He will leave at 4 a.m. Thursday," Castro said'
+        # A quotation keeps its own tenses: in '"He will leave at dawn on Friday," the minister said'
         # the speaker's "said" does not date the departure, nor does a quoted "will" a reporting
         # verb outside the quotation.
         quotes = [m.start() for m in _QUOTE_MARK.finditer(self.text, begin, finish)]
@@ -976,7 +976,7 @@ class _Resolver:
                     if word.lower().startswith("un") and word.lower().endswith("ed"):
                         continue  # "unexpected", "undisclosed" are adjectives
                 if sign > 0 and m.start() >= end and _RELATIVE_BETWEEN.search(self.text, end, m.start()):
-                    continue  # "passed legislation on Tuesday that would pour ...": another clause
+                    continue  # "approved a plan on Tuesday that would add bus lanes": another clause
                 distance = start - m.end() if m.end() <= start else m.start() - end
                 # A cue before the expression governs it more often than one after it.
                 distance = distance if m.end() <= start else distance + 8
@@ -1166,8 +1166,8 @@ class _Resolver:
             if m["pod"] and not _words(m["pod"]).endswith("morning") and hour < 12:
                 hour += 12
         aside = _DAY_AFTER_ASIDE.match(self.text, m.end()) if not m["dayref"] else None
-        # "at about 10:35 a.m. (0735 GMT) Friday": the day follows the aside. "at 4 in the morning
-        # (4 a.m. EDT Thursday)": the aside restates the time and names its day, unless it converts
+        # "at about 9:15 a.m. (0615 GMT) Friday": the day follows the aside. "at 5 in the morning
+        # (5 a.m. EDT Thursday)": the aside restates the time and names its day, unless it converts
         # to universal time ("on Monday at 11 p.m. (0300 GMT Tuesday)"), whose day may be the next.
         group = None
         if aside and aside["wd"]:
@@ -1667,7 +1667,7 @@ class _Resolver:
             or (_COMPARED_RIGHT_BEFORE.search(self.text, max(0, m.start() - 16), m.start())
                 and _FIGURE_AFTER_POSSESSIVE.match(self.text, m.end()))
         ):
-            # "third-quarter earnings of $24 million, compared with $3 million last year": a
+            # "third-quarter profit of $9 million, compared with $7 million last year": a
             # figure set against last year's is for the same period, as "a year earlier" is.
             compared = self.year_before_anchor(m.start())
             if compared is not None:
@@ -1697,7 +1697,7 @@ class _Resolver:
         if not adj or self.pub is None or re.search(r"same|past|previous|prior|first|last\b", adj):
             return None  # bare "the year" is as often a duration as a date; the rest are anaphors
         if "current" not in adj and "latest" not in adj:
-            # "a loss in the fourth quarter of 2005 and for the entire year": the year just named.
+            # "a loss in the second quarter of 2009 and for the entire year": the year just named.
             # Only within the sentence: a year named a sentence before is often another topic.
             # A year alone ("founded in 1998 ... for the full year") is another time, not the one
             # whose parts were just reported.
@@ -1930,7 +1930,7 @@ class _Resolver:
             re.match(r",?\s+of\b", self.text[m.end() : m.end() + 8])
             or re.search(r"\bor\s+(?:about\s+)?$", self.text[max(0, m.start() - 12) : m.start()])
         ):
-            return None  # "three quarters of the vote", "789, or about a quarter, of its dealers"
+            return None  # "three quarters of the vote", "120, or about a quarter, of its stores"
         amount = None if num in VAGUE_AMOUNTS else _number(num)
         if amount is not None and (m["half"] or m["half2"]):
             amount += 0.5
