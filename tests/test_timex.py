@@ -284,6 +284,7 @@ def test_that_day_after_a_month_is_a_day_of_that_month() -> None:
 
 
 def test_named_days() -> None:
+    assert only("Toys may run short this Christmas.", date(2021, 10, 13)).value == "2021-12-25"
     friday = only("Shoppers queued on Black Friday.", date(2013, 12, 20))
     assert (friday.expression, friday.value) == ("Black Friday", "2013-11-29")
     monday = only("Sales rose on Cyber Monday.", date(2013, 12, 20))

@@ -1292,6 +1292,8 @@ class _Resolver:
             d = this_year if this_year < pub else rule(pub.year - 1)
         elif rel in ("next", "this coming"):
             d = this_year if this_year > pub else rule(pub.year + 1)
+        elif rel == "this":
+            d = this_year  # "shortages this Christmas", written in October
         elif self.tense(start, end) > 0:
             d = this_year if this_year >= pub else rule(pub.year + 1)
         elif abs((this_year - pub).days) <= 60 or this_year <= pub:
