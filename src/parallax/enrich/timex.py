@@ -679,7 +679,7 @@ _PAST_EVENT_AFTER = re.compile(
     re.IGNORECASE,
 )
 #: A relative clause opening between an expression and a later future cue: the cue is the
-#: relative clause's ("on Tuesday that would pour ...", "Friday, which will ..."), where what
+#: relative clause's ("on Tuesday that would add ...", "Friday, which will ..."), where what
 #: would follow is no sign that the day itself lies ahead.
 _RELATIVE_BETWEEN = re.compile(r"\b(?:that|which|who)\b")
 #: Marks that open or close a quotation: straight and curly double quotes, and TimeML corpora's
