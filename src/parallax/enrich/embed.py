@@ -227,14 +227,14 @@ def integer_matmuls(model_file: Path) -> bytes:
             "DynamicQuantizeMatMul", [node.input[0], cast.input[0], scale_name], list(node.output),
             name=f"{node.name}.integer", domain="com.microsoft",
         ))
-    used = {name for node in nodes for name in node.input} | {output.name for output in graph.output}
-    # The Cast and Mul that fed the replaced products now feed nothing: drop them.
+    # The Cast and Mul that fed the replaced products now feed nothing: drop them (and whatever
+    # fed only them), until every node left feeds another or the graph's output.
     while True:
-        dead = {id(node) for node in nodes if not any(output in used for output in node.output)}
-        if not dead:
-            break
-        nodes = [node for node in nodes if id(node) not in dead]
         used = {name for node in nodes for name in node.input} | {output.name for output in graph.output}
+        alive = [node for node in nodes if any(output in used for output in node.output)]
+        if len(alive) == len(nodes):
+            break
+        nodes = alive
     del graph.node[:]
     graph.node.extend(nodes)
     kept = [item for item in graph.initializer if item.name in used]

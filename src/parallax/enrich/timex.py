@@ -606,14 +606,11 @@ _RULES: tuple[_Rule, ...] = tuple(
 )
 
 _RATE_NOUN_AFTER = re.compile(r"\s+(?:\w+\s+)?(?:" + "|".join(RATE_NOUNS) + r")\b")
+_COMPARISON = r"\b(?:from|compared\s+(?:with|to)|versus|vs\.|against)\s+"
 #: A comparison with a figure right before "last year" ("from $93 million last year") ...
-_COMPARED_BEFORE = re.compile(
-    r"\b(?:from|compared\s+(?:with|to)|versus|vs\.|against)\s+[^.;:!?]*?\d[^.;:!?]*$",
-    re.IGNORECASE,
-)
+_COMPARED_BEFORE = re.compile(_COMPARISON + r"[^.;:!?]*?\d[^.;:!?]*$", re.IGNORECASE)
 #: ... or right before "last year's $4 million" (not "last year's 3rd place").
-_COMPARED_RIGHT_BEFORE = re.compile(r"\b(?:from|compared\s+(?:with|to)|versus|vs\.|against)\s+$",
-                                    re.IGNORECASE)
+_COMPARED_RIGHT_BEFORE = re.compile(_COMPARISON + "$", re.IGNORECASE)
 _FIGURE_AFTER_POSSESSIVE = re.compile(
     r"(?:'s|\u2019s)\s*(?:[$\u00a3\u20ac\u00a5]|\d(?![\d,.]*(?:st|nd|rd|th)\b))"
 )
@@ -839,13 +836,12 @@ def _spoken_year(text: str) -> int | None:
 
 def _within(day_value: str, period_value: str) -> bool:
     """Whether the day of ``day_value`` falls in the month or quarter ``period_value``."""
-    period = re.fullmatch(r"(\d{4})-(?:(\d{2})|Q([1-4]))", period_value)
-    day = re.match(r"(\d{4})-(\d{2})-\d{2}", day_value)
-    if not period or not day or period[1] != day[1]:
+    period, day = _VALUE_SHAPE.match(period_value), _VALUE_SHAPE.match(day_value)
+    if not period or not day or not day["d"] or period["y"] != day["y"]:
         return False
-    if period[2]:
-        return period[2] == day[2]
-    return (int(day[2]) - 1) // 3 + 1 == int(period[3])
+    if period["m"]:
+        return bool(period["m"] == day["m"])
+    return bool(period["q"]) and (int(day["m"]) - 1) // 3 + 1 == int(period["q"])
 
 
 def _duration_value(amount: float | None, unit_name: str) -> str:
@@ -998,11 +994,19 @@ class _Resolver:
 
     def recent_anchor(self, start: int) -> tuple[str, str, int] | None:
         """The last anchor if it is in this sentence or the one before."""
-        if self.anchor is None:
-            return None
+        return self.anchor if self._recent(self.anchor, start) else None
+
+    def _recent(self, anchor: tuple[str, str, int] | None, start: int) -> bool:
+        """Whether ``anchor`` ends in the sentence of ``start`` or the one before."""
+        if anchor is None:
+            return False
         begin, _ = self.sentence(start)
         previous, _ = self.sentence(max(begin - 1, 0))
-        return self.anchor if self.anchor[2] >= previous else None
+        return anchor[2] >= previous
+
+    def since_before(self, start: int) -> bool:
+        """Whether "since" stands right before ``start`` ("since June 22")."""
+        return self.text[max(0, start - 6) : start].lower().strip() == "since"
 
     def sentence_anchor(self, start: int) -> tuple[str, str, int] | None:
         """The last anchor if it is in this sentence and a calendar value (its year known)."""
@@ -1070,7 +1074,7 @@ class _Resolver:
         tense = self.tense(start, end)
         following = pub.month % 12 + 1
         ahead = (month - pub.month) % 12
-        since = self.text[max(0, start - 6) : start].lower().strip() == "since"
+        since = self.since_before(start)
         # News rarely looks back to "November" from late October: next month is the coming one.
         if tense > 0 or (tense == 0 and ahead <= 2) or (month == following and not since):
             return pub.year if month > pub.month else pub.year + 1
@@ -1084,8 +1088,7 @@ class _Resolver:
         candidates = [d for y in (pub.year - 1, pub.year, pub.year + 1) if (d := _safe_date(y, month, day))]
         if not candidates:
             return None
-        if (re.search(r"\bsince\s+$", self.text[max(0, start - 8) : start], re.IGNORECASE)
-                or _PAST_EVENT_AFTER.match(self.text, end)):
+        if self.since_before(start) or _PAST_EVENT_AFTER.match(self.text, end):
             # "the lowest since June 22", "the Jan. 6 riot": a day that has been.
             return max((d for d in candidates if d <= pub), default=None)
         nearest = min(candidates, key=lambda d: abs((d - pub).days))
@@ -1549,14 +1552,12 @@ class _Resolver:
                    "day": ("day", "time"), "time": ("month", "quarter", "season", "day", "time")}[unit]
         period = self.period_anchor
         if (anchor is not None and anchor[1] in ("day", "time") and anchor[1] not in periods
-                and period is not None and period[1] in periods and _within(anchor[0], period[0])):
-            # "for the third quarter ended Sept. 30. These results compare with ... the
-            # corresponding period last year": the period is the quarter, not the day that ends it.
-            # A day outside it ("On April 30, the company said ...") is when something was said.
-            begin, _ = self.sentence(m.start())
-            previous, _ = self.sentence(max(begin - 1, 0))
-            if period[2] >= previous:
-                anchor = period
+                and period is not None and period[1] in periods and _within(anchor[0], period[0])
+                and self._recent(period, m.start())):
+            # "for the third quarter ended Sept. 30. That compares with ... the corresponding
+            # period last year": the period is the quarter, not the day that ends it. A day
+            # outside it ("On April 30, the company said ...") is when something was said.
+            anchor = period
         if anchor is not None and anchor[1] in periods:
             base, precision = anchor[0], anchor[1]
             if unit == "month" and precision != "month":
@@ -1625,16 +1626,14 @@ class _Resolver:
 
     def rule_weekday_set(self, m: re.Match[str]) -> _Norm | None:
         wd = WEEKDAYS[(m["wd1"] or m["wd2"] or m["wd3"]).lower()]
+        part = "T" + DAY_PARTS[m["pod"].lower().rstrip("s")] if m["pod"] else ""
         # "Fighting raged on Saturday and Sunday nights": in the past, two particular nights.
         if (m["wd3"] and _COORDINATED_DAY_BEFORE.search(self.text, max(0, m.start() - 16), m.start())
                 and self.tense(m.start(), m.end()) < 0):
             day = self.weekday_date(wd, "", m.start(), m.end())
             if day is not None:
-                part = DAY_PARTS[m["pod"].lower().rstrip("s")]
-                return _Norm(f"{_day_value(day)}T{part}", "time", "time")
-        value = f"XXXX-WXX-{wd + 1}"
-        if m["pod"]:
-            value += "T" + DAY_PARTS[m["pod"].lower().rstrip("s")]
+                return _Norm(_day_value(day) + part, "time", "time")
+        value = f"XXXX-WXX-{wd + 1}" + part
         return _Norm(value, "set", "set", anchors=False)
 
     def rule_rel_unit(self, m: re.Match[str]) -> _Norm | None:
