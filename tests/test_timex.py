@@ -155,6 +155,35 @@ def test_days_that_have_been() -> None:
     assert only("The bill must be signed by Friday.", date(2021, 5, 3)).value == "2021-05-07"
     # "would-be" is an adjective, no future.
     assert only("He met would-be buyers on Monday.", date(2021, 6, 9)).value == "2021-06-07"
+    # A day that names an inquiry into what happened on it, but not the inquiry's own meeting.
+    assert only("Papers will go to the May 2 committee.", date(2021, 10, 8)).value == "2021-05-02"
+    assert only("The report awaits the Nov. 2 committee vote.", date(2021, 10, 8)).value == "2021-11-02"
+
+
+def test_a_decision_or_a_lapsed_plan_points_ahead_only_to_what_follows_it() -> None:
+    # Published Thursday 2021-07-29 / Wednesday 2021-07-21 / Tuesday 2012-08-21.
+    text = "The council on Wednesday agreed to take up the housing bill."
+    assert only(text, date(2021, 7, 29)).value == "2021-07-28"
+    text = "The state senators Tuesday narrowly voted to overturn the veto."
+    assert only(text, date(2021, 7, 21)).value == "2021-07-20"
+    assert only("They voted to meet again on Friday.", date(2021, 7, 21)).value == "2021-07-23"
+    text = "The clip came out after the senator canceled a scheduled interview Monday night."
+    assert only(text, date(2012, 8, 21)).value == "2012-08-20TNI"
+    assert only("The mayor is scheduled to speak Monday.", date(2012, 8, 21)).value == "2012-08-27"
+
+
+def test_the_second_of_two_weekdays_follows_the_first() -> None:
+    # Published Thursday 2021-04-22.
+    times = find_times("The leader is hosting a summit Thursday and Friday.", date(2021, 4, 22))
+    assert [t.value for t in times] == ["2021-04-22", "2021-04-23"]
+    times = find_times("Talks were held Monday and Tuesday.", date(2021, 4, 22))
+    assert [t.value for t in times] == ["2021-04-19", "2021-04-20"]
+    # The past tense keeps a second day that would fall after publication in the past.
+    times = find_times("They met on Monday and Friday.", date(2021, 4, 21))
+    assert [t.value for t in times] == ["2021-04-19", "2021-04-16"]
+    # A date more than a week before is no pair.
+    times = find_times("Shares were bought from Sept. 14 to Thursday.", date(2021, 10, 1))
+    assert [t.value for t in times] == ["2021-09-14", "2021-09-30"]
 
 
 def test_a_plan_points_ahead_only_to_what_follows_it() -> None:

@@ -248,8 +248,7 @@ FUTURE_CUES = (
     r"(?:(?:is|are|was|were|am|be)\s+)?(?:scheduled|slated|due|expected|set|planning|going|poised|"
     r"about|likely|supposed|ready)\s+to",
     r"(?:is|are|was|were)\s+to", r"to\s+be", r"plans?\s+to", r"intends?\s+to", r"aims?\s+to",
-    r"hopes?\s+to", r"agreed\s+to", r"expects?\s+to", r"wants?\s+to", r"seeks?\s+to",
-    r"decided\s+to", r"voted\s+to",
+    r"hopes?\s+to", r"expects?\s+to", r"wants?\s+to", r"seeks?\s+to",
     # Modals that speak of what is still possible: "can take part in the summit in April".
     r"can", r"should", r"must", r"might",
 )
@@ -261,10 +260,11 @@ CLAUSE_CUES = (
     r"(?:when|once|until|unless|if)\s+(?:(?:the|a|an|its|his|her|their|this|that)\s+)?"
     r"(?:[\w'-]+\s+){0,2}?(?-i:is|are)",
 )
-#: Plans reported in the past tense: they point ahead only to a time after them ("planned to
-#: leave on Thursday"); a time before them is when the plan was made or carried out ("On Friday,
-#: the government planned to pay the first claims").
-PLAN_CUES = (r"planned\s+to", r"intended\s+to")
+#: Plans and decisions reported in the past tense: they point ahead only to a time after them
+#: ("planned to leave on Thursday", "voted to meet again on Friday"); a time before them is when
+#: the plan was made or the decision taken ("On Friday, the government planned to pay the first
+#: claims", "senators on Tuesday voted to overturn the veto").
+PLAN_CUES = (r"planned\s+to", r"intended\s+to", r"agreed\s+to", r"decided\s+to", r"voted\s+to")
 #: Plans that had been overtaken by the time of writing: these speak of the past.
 PAST_PLAN_CUES = (
     r"had\s+been\s+(?:scheduled|slated|due|expected|set|supposed|planned|intended)(?:\s+to)?",
@@ -625,6 +625,10 @@ _DAY_AFTER_ASIDE = re.compile(_expand(
 _SHARED_PLURAL_PART = re.compile(
     _expand(r"\s+(?:and|or)\s+{WEEKDAY}\s+(?P<pod>mornings|afternoons|evenings|nights)\b"), re.IGNORECASE
 )
+#: What stands between the two days of "Thursday and Friday", "Friday through Sunday".
+_DAY_PAIR_GAP = re.compile(r",?\s*(?:(?:and|or|through|thru|to|until|till)\s+(?:on\s+)?|[-\u2013]\s*)",
+                           re.IGNORECASE)
+_WEEKDAY_AT_END = re.compile(_expand(r"\b{WEEKDAY}$"), re.IGNORECASE)
 _COORDINATED_DAY_BEFORE = re.compile(_expand(r"{WEEKDAY}\s+(?:and|or)\s+$"), re.IGNORECASE)
 #: Words that make "the day" a trading session.
 _MARKET_WORD = re.compile(
@@ -644,6 +648,11 @@ _PLAN_RE = re.compile(r"(?<![\w'])(?:" + "|".join(PLAN_CUES) + r")(?![\w'])", re
 _CLAUSE_RE = re.compile(r"(?<![\w'])(?:" + "|".join(CLAUSE_CUES) + r")(?![\w'])", re.IGNORECASE)
 _PAST_PLAN_RE = re.compile(r"(?<![\w'])(?:" + "|".join(PAST_PLAN_CUES) + r")(?![\w'])", re.IGNORECASE)
 _AUXILIARIES = frozenset({"was", "were", "had", "did"})
+#: "scheduled" and "slated" after a determiner modify a noun ("canceled a scheduled interview
+#: Monday night"): the plan they name may have lapsed, so the verb, not they, gives the tense.
+_ATTRIBUTIVE_PLAN = frozenset({"scheduled", "slated"})
+_DETERMINER_BEFORE = re.compile(r"\b(?:a|an|the|its|his|her|their|our|this|that|these|those)\s+$",
+                                re.IGNORECASE)
 #: A lower-case noun after "a Friday": the day modifies it ("a Friday deadline"). Words that start
 #: a clause or a phrase instead leave "a Friday" indefinite ("on a Friday when ...", "a Friday in May").
 _MODIFIED_NOUN = re.compile(
@@ -672,7 +681,10 @@ _HABITUAL_BEFORE = re.compile(
 _PAST_EVENT_AFTER = re.compile(
     r"(?:\s+(?:Capitol|terror|terrorist|deadly|bomb|mass))?\s+(?:attacks?|riots?|insurrection|massacre|"
     r"bombings?|shootings?|killings?|crash|earthquake|explosions?|assault|siege|storming|uprising|"
-    r"coup|tragedy|disaster)\b",
+    r"coup|tragedy|disaster|rioters|insurrectionists|probe|investigation|inquiry|commission|"
+    # ... or names an inquiry into one ("the Jan. 6 committee"), unless it dates the committee's
+    # own meeting or vote.
+    r"(?:select\s+)?committee(?!\s+(?:meeting|vote|hearing|session)))\b",
     re.IGNORECASE,
 )
 #: A relative clause opening between an expression and a later future cue: the cue is the
@@ -961,6 +973,9 @@ class _Resolver:
                 if not inside and bisect_right(quotes, m.start()) % 2:
                     continue  # quoted words speak of the quotation's own time
                 word = m.group(0)
+                if (regex is _FUTURE_RE and word.lower() in _ATTRIBUTIVE_PLAN
+                        and _DETERMINER_BEFORE.search(self.text, begin, m.start())):
+                    continue
                 if regex is _PAST_RE:
                     if word.lower() in NOT_PAST:
                         continue
@@ -1058,6 +1073,23 @@ class _Resolver:
         if self.tense(start, end) > 0:
             return pub + timedelta(days=ahead)
         return pub - timedelta(days=behind)
+
+    def paired_weekday(self, wd: int, rel: str, start: int, end: int) -> date | None:
+        """The second day of "Thursday and Friday", "Friday through Sunday": the first such day
+        after the day just named, unless the tense puts it on the other side of the publication
+        date (in "met on Monday and Friday", written on a Wednesday, Friday has been)."""
+        anchor = self.anchor
+        if (rel or self.pub is None or anchor is None or anchor[1] not in ("day", "time")
+                or not anchor[0][:1].isdigit() or not _DAY_PAIR_GAP.fullmatch(self.text, anchor[2], start)
+                # Only a weekday just before: "from Sept. 14 to Thursday" spans more than a week.
+                or not _WEEKDAY_AT_END.search(self.text, max(0, anchor[2] - 10), anchor[2])):
+            return None
+        first = date.fromisoformat(anchor[0][:10])
+        day = first + timedelta(days=(wd - first.weekday()) % 7 or 7)
+        tense = self.tense(start, end)
+        if (tense < 0 and day > self.pub) or (tense > 0 and day < self.pub):
+            return None
+        return day
 
     def month_year_of(self, month: int, rel: str, start: int, end: int) -> int | None:
         pub = self.pub
@@ -1616,7 +1648,8 @@ class _Resolver:
             # "Wednesday's ruling" names an event that has taken place.
             d = self.pub - timedelta(days=(self.pub.weekday() - wd) % 7)
         else:
-            resolved = self.weekday_date(wd, rel, m.start(), m.end())
+            resolved = self.paired_weekday(wd, rel, m.start(), m.end()) or self.weekday_date(
+                wd, rel, m.start(), m.end())
             if resolved is None:
                 return None
             d = resolved
