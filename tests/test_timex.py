@@ -172,6 +172,13 @@ def test_a_decision_or_a_lapsed_plan_points_ahead_only_to_what_follows_it() -> N
     assert only("The mayor is scheduled to speak Monday.", date(2012, 8, 21)).value == "2012-08-27"
 
 
+def test_a_schedule_in_the_present_tense_points_ahead() -> None:
+    # Published 2021-05-19: a law that "takes effect" in September has not yet.
+    text = "The rule, which takes effect in September, has no exceptions."
+    assert only(text, date(2021, 5, 19)).value == "2021-09"
+    assert only("A vote is set for June 25.", date(2021, 1, 30)).value == "2021-06-25"
+
+
 def test_the_second_of_two_weekdays_follows_the_first() -> None:
     # Published Thursday 2021-04-22.
     times = find_times("The leader is hosting a summit Thursday and Friday.", date(2021, 4, 22))

@@ -244,7 +244,8 @@ NAMED_DAY_WORDS = frozenset({"black", "bloody", "super", "blue"})
 FUTURE_CUES = (
     r"will", r"won't", r"wo\s+n't", r"'ll", r"shall", r"would", r"upcoming", r"payable", r"effective",
     r"scheduled", r"slated", r"meets", r"begins", r"starts", r"opens", r"arrives", r"leaves",
-    r"visits", r"resumes", r"convenes", r"testifies",
+    r"visits", r"resumes", r"convenes", r"testifies", r"takes\s+effect", r"goes\s+into\s+effect",
+    r"comes\s+into\s+force", r"expires", r"(?:is|are)\s+set\s+for",
     r"(?:(?:is|are|was|were|am|be)\s+)?(?:scheduled|slated|due|expected|set|planning|going|poised|"
     r"about|likely|supposed|ready)\s+to",
     r"(?:is|are|was|were)\s+to", r"to\s+be", r"plans?\s+to", r"intends?\s+to", r"aims?\s+to",
