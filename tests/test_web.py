@@ -7,6 +7,7 @@ import re
 import shutil
 import sqlite3
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from urllib.parse import quote
 
@@ -190,6 +191,9 @@ def test_home_filters_and_sorts(client: TestClient, stories: list[Story]) -> Non
     assert ids("?page=2") == []
     assert client.get("/?sort=sideways").status_code == 422
     assert client.get("/?from=yesterday").status_code == 422
+    # The form sends its empty fields: they filter nothing.
+    assert ids("?q=&outlet=&country=&language=&from=&to=&sort=recent&page=") == ids("")
+    assert water.id in ids("?from=2026-04-14&to=")
 
 
 def test_search_results_show_snippets_escaped(client: TestClient) -> None:
@@ -268,6 +272,9 @@ def test_outlet_page_with_blind_spots(client: TestClient, stories: list[Story]) 
     missed = [a.get("href") for a in select(tree, "#blind-spots ul.missed a")]
     assert any(h.startswith(f"/stories/{story.id}#fact-") for h in missed)
     assert client.get("/outlets/No%20Such%20Outlet").status_code == 404
+    # Outlet names match without regard to case, here as in the filters.
+    other = client.get("/outlets/" + quote("the kaigan tribune", safe=""))
+    assert other.status_code == 200 and "The Kaigan Tribune" in other.text
 
 
 def test_hostile_outlet_page(client: TestClient) -> None:
@@ -353,6 +360,15 @@ def test_api_stories_and_comparison(
     size = client.get("/api/stories?sort=size&limit=1").json()
     assert [s["id"] for s in size] == [story.id]
     assert client.get("/api/stories?language=xx").json() == []
+    assert listed.headers["x-total-count"] == str(len(stories))
+    paged = client.get("/api/stories?limit=1&offset=1")
+    assert len(paged.json()) == 1 and paged.headers["x-total-count"] == str(len(stories))
+    assert client.get("/api/stories?from=").json() == listed.json()
+    # A range in which no story can lie holds none, undated stories included.
+    assert client.get("/api/stories?from=2030-01-01&to=2000-01-01").json() == []
+    head = client.head("/api/stories")
+    assert head.status_code == 200 and head.content == b"" and head.headers["x-total-count"]
+    assert client.head("/").status_code == 200
 
 
 def test_api_articles_paged_and_filtered(client: TestClient, web_db: tuple[Path, str]) -> None:
@@ -378,6 +394,14 @@ def test_api_search(client: TestClient, web_db: tuple[Path, str]) -> None:
     assert found["stories"] and "\x02" not in found["articles"][0]["snippet"]
     assert client.get("/api/search?q=Saren+water").json()["total"] >= 5
     assert client.get("/api/search").status_code == 422
+    # No words, no stories; the stories are paged as the articles are.
+    blank = client.get("/api/search?q=%20").json()
+    assert blank["total"] == 0 and blank["stories"] == []
+    first = client.get("/api/search?q=said&limit=1").json()
+    second = client.get("/api/search?q=said&limit=1&offset=1").json()
+    assert first["stories_total"] >= 2 and first["stories"] != second["stories"]
+    too_long = client.get("/api/search?q=" + "+".join(["Saren"] * 33))
+    assert too_long.status_code == 400 and "at most 32 words" in too_long.json()["detail"]
 
 
 def test_api_unknown_ids_are_404_json(client: TestClient) -> None:
@@ -394,6 +418,7 @@ def test_post_refused_when_read_only(client: TestClient) -> None:
     assert response.status_code == 403
     assert "read-only" in response.json()["detail"]
     assert_headers(response)
+    assert client.post("/api/articles", json={"colour": "red"}).status_code == 403
 
 
 def test_post_needs_the_right_token(writable: tuple[TestClient, Path]) -> None:
@@ -402,6 +427,8 @@ def test_post_needs_the_right_token(writable: tuple[TestClient, Path]) -> None:
                "on Friday to agree the first gauging schedule, officials said.", "published": "2026-04-17",
                "outlet": "Tidewater Press", "country": "ZA", "language": "en", "url": "https://example.org/a"}
     assert client.post("/api/articles", json=article).status_code == 401
+    # Without the token, a malformed body is refused for the token, before it is read.
+    assert client.post("/api/articles", json={"colour": "red"}).status_code == 401
     wrong = client.post("/api/articles", json=article, headers={"Authorization": "Bearer wrong"})
     assert wrong.status_code == 401 and wrong.headers["www-authenticate"] == "Bearer"
     assert_headers(wrong)
@@ -463,6 +490,28 @@ def test_app_refuses_a_missing_store(tmp_path: Path) -> None:
 
     with pytest.raises(StoreError, match="no store at"):
         create_app(tmp_path / "missing.db")
+
+
+def test_a_store_removed_while_serving_is_not_recreated(sample_db: Path, tmp_path: Path) -> None:
+    path = tmp_path / "gone.db"
+    shutil.copy(sample_db, path)
+    app = create_app(path)
+    path.unlink()
+    with TestClient(app) as opened:
+        response = opened.get("/api/stories")
+    assert response.status_code == 400 and "is gone" in response.json()["detail"]
+    assert not path.exists()
+
+
+def test_article_day_filters_use_the_day_as_published(tmp_path: Path) -> None:
+    # 06:00 in Tokyo on 7 May is 21:00 UTC on 6 May: the filters read the day the page shows.
+    path = tmp_path / "zones.db"
+    article = {"title": "Port reopens", "text": "The port reopened on Friday, officials said.",
+               "published": "2021-05-07T06:00:00+09:00", "outlet": "Harbour Daily"}
+    with Store(path) as store:
+        ingest_bytes(json.dumps(article).encode(), name="zone.json", store=store)
+        assert store.find_articles(since=date(2021, 5, 7))[1] == 1
+        assert store.find_articles(until=date(2021, 5, 6))[1] == 0
 
 
 # -- the founding example: the web agrees with the command line ----------------------------------

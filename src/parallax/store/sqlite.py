@@ -20,12 +20,14 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from parallax.errors import NotFoundError, StoreError
+from parallax.errors import InputError, NotFoundError, StoreError
 from parallax.model import Article, Enrichment, QuarantineEntry, Story, iso, parse_iso, utcnow
 from parallax.store.schema import MIGRATIONS
 
 SCHEMA_VERSION = len(MIGRATIONS)
 
+#: A search holds at most this many words: each one is another pass over the full-text index.
+MAX_QUERY_WORDS = 32
 _ARTICLE_COLUMNS = (
     "id, outlet, country, language, url, published, modified, title, byline, text, source, "
     "ingested, metadata, syndicated_of, syndication_similarity"
@@ -565,11 +567,12 @@ class Store:
                 f" WHERE {' AND '.join(inner)})"
             )
             params.extend(inner_params)
+        # An undated story has no span, so it overlaps no range (as undated articles match none).
         if since is not None:
-            clauses.append("(s.end IS NULL OR s.end >= ?)")
+            clauses.append("s.end >= ?")
             params.append(since.isoformat())
         if until is not None:
-            clauses.append("(s.start IS NULL OR s.start <= ?)")
+            clauses.append("s.start <= ?")
             params.append(until.isoformat())
         where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
         rows = self._db.execute(
@@ -592,11 +595,12 @@ class Store:
                                                 query=query)
         if clauses is None:
             return [], 0
+        # The day as published, in the zone of publication: the day pages show and stories span.
         if since is not None:
-            clauses.append("substr(a.published_sort, 1, 10) >= ?")
+            clauses.append("substr(a.published, 1, 10) >= ?")
             params.append(since.isoformat())
         if until is not None:
-            clauses.append("substr(a.published_sort, 1, 10) <= ?")
+            clauses.append("substr(a.published, 1, 10) <= ?")
             params.append(until.isoformat())
         where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
         total = int(self._db.execute(f"SELECT COUNT(*) FROM articles a {where}", params).fetchone()[0])
@@ -657,11 +661,20 @@ class Store:
             found[column] = [(str(r[0]), int(r[1])) for r in rows]
         return found
 
+    def outlet_name(self, outlet: str) -> str | None:
+        """The outlet's name as stored: the same spelling if there is one, else one that differs
+        only in case (outlet filters ignore case, so "bbc news" finds "BBC News")."""
+        row = self._db.execute(
+            "SELECT outlet FROM articles WHERE outlet = ? COLLATE NOCASE ORDER BY outlet != ? LIMIT 1",
+            (outlet, outlet),
+        ).fetchone()
+        return str(row[0]) if row else None
+
     def outlet_span(self, outlet: str) -> tuple[str | None, str | None, int]:
         """First and last publication day of an outlet's articles, and how many it has."""
         row = self._db.execute(
-            "SELECT MIN(substr(published_sort, 1, 10)), MAX(substr(published_sort, 1, 10)), COUNT(*) "
-            "FROM articles WHERE outlet = ?",
+            "SELECT MIN(substr(published, 1, 10)), MAX(substr(published, 1, 10)), COUNT(*) "
+            "FROM articles WHERE outlet = ? COLLATE NOCASE",
             (outlet,),
         ).fetchone()
         return row[0], row[1], int(row[2])
@@ -674,7 +687,7 @@ class Store:
         clauses = [
             "json_extract(s.data, '$.independent_outlets') >= 2",
             "s.id NOT IN (SELECT sa.story_id FROM story_articles sa JOIN articles a ON a.id = sa.article_id"
-            " WHERE a.outlet = ?)",
+            " WHERE a.outlet = ? COLLATE NOCASE)",
         ]
         params: list[Any] = [outlet]
         if since is not None:
@@ -694,7 +707,7 @@ class Store:
         """The stories that hold an article of ``outlet``, latest first."""
         rows = self._db.execute(
             "SELECT s.data FROM stories s WHERE s.id IN (SELECT sa.story_id FROM story_articles sa "
-            "JOIN articles a ON a.id = sa.article_id WHERE a.outlet = ?) "
+            "JOIN articles a ON a.id = sa.article_id WHERE a.outlet = ? COLLATE NOCASE) "
             "ORDER BY s.start IS NULL, s.start DESC, s.id LIMIT ?",
             (outlet, max(0, int(limit))),
         ).fetchall()
@@ -790,7 +803,9 @@ def fts_query(text: str) -> str | None:
     words = re.findall(r"\w+", text)
     if not words:
         return None
-    return " ".join(f'"{word}"' for word in words[:32])
+    if len(words) > MAX_QUERY_WORDS:
+        raise InputError(f"a search of {len(words)} words: search for at most {MAX_QUERY_WORDS} words")
+    return " ".join(f'"{word}"' for word in words)
 
 
 def _datetime(value: str) -> datetime:

@@ -21,13 +21,13 @@ from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote, urlencode
 
-from fastapi import Body, FastAPI, Query, Request
+from fastapi import Body, Depends, FastAPI, Query, Request
 from fastapi.exception_handlers import request_validation_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, PackageLoader
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -48,6 +48,16 @@ SECURITY_HEADERS = [
 ]
 API_LIMIT = 500
 
+
+def _blank_is_none(value: Any) -> Any:
+    """A form sends its empty fields too ("?from=&to="): an empty value is no filter."""
+    return None if isinstance(value, str) and not value.strip() else value
+
+
+#: A day filter of a form or a query: ``from=`` left empty filters nothing.
+FromDay = Annotated[date | None, BeforeValidator(_blank_is_none), Query(alias="from")]
+ToDay = Annotated[date | None, BeforeValidator(_blank_is_none), Query(alias="to")]
+
 Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
 Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
 ASGIApp = Callable[[MutableMapping[str, Any], Receive, Send], Awaitable[None]]
@@ -67,6 +77,8 @@ class _Stores:
     def get(self) -> Store:
         store: Store | None = getattr(self._local, "store", None)
         if store is None or self._local.generation != self._generation:
+            if not self.path.is_file():  # removed while serving: never start an empty store there
+                raise StoreError(f"the store at {self.path} is gone: restart the server on a store")
             store = Store(self.path)
             with self._lock:
                 self._opened.append(store)
@@ -82,7 +94,8 @@ class _Stores:
 
 
 class _Guard:
-    """Security headers on every response, and no request body over ``max_body`` bytes (413)."""
+    """Security headers on every response, no request body over ``max_body`` bytes (413), and
+    HEAD answered for every GET route (monitors and link checkers send it), without the body."""
 
     def __init__(self, app: ASGIApp, max_body: int) -> None:
         self.app = app
@@ -93,11 +106,17 @@ class _Guard:
             await self.app(scope, receive, send)
             return
 
+        head = scope.get("method") == "HEAD"
+        if head:
+            scope = {**scope, "method": "GET"}
+
         async def send_with_headers(message: MutableMapping[str, Any]) -> None:
             if message["type"] == "http.response.start":
                 names = {name for name, _ in SECURITY_HEADERS}
                 headers = [(k, v) for k, v in message.get("headers", []) if k.lower() not in names]
                 message["headers"] = headers + SECURITY_HEADERS
+            elif head and message["type"] == "http.response.body":
+                message = {**message, "body": b""}
             await send(message)
 
         too_large = f"request body too large: at most {self.max_body} bytes"
@@ -215,10 +234,11 @@ def create_app(db: str | Path, *, token: str | None = None, max_body: int = 1_00
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def home(
         q: str = "", outlet: str = "", country: str = "", language: str = "",
-        since: Annotated[date | None, Query(alias="from")] = None,
-        until: Annotated[date | None, Query(alias="to")] = None,
+        since: FromDay = None,
+        until: ToDay = None,
         sort: Annotated[str, Query(pattern="^(recent|size|diversity)$")] = "recent",
-        page_number: Annotated[int, Query(alias="page", ge=1, le=100_000)] = 1,
+        page_number: Annotated[int, BeforeValidator(lambda v: _blank_is_none(v) or 1),
+                               Query(alias="page", ge=1, le=100_000)] = 1,
     ) -> HTMLResponse:
         filters = pages.StoryFilters(q=q.strip(), outlet=outlet, country=country, language=language,
                                      since=since, until=until, sort=sort, page=page_number)
@@ -280,23 +300,27 @@ def create_app(db: str | Path, *, token: str | None = None, max_body: int = 1_00
 
     @app.get("/api/stories", summary="List stories, latest first")
     def api_stories(
-        q: str = "", outlet: str = "", country: str = "", language: str = "",
-        since: Annotated[date | None, Query(alias="from")] = None,
-        until: Annotated[date | None, Query(alias="to")] = None,
+        response: Response, q: str = "", outlet: str = "", country: str = "", language: str = "",
+        since: FromDay = None,
+        until: ToDay = None,
         sort: Annotated[str, Query(pattern="^(recent|size|diversity)$")] = "recent",
         limit: Annotated[int | None, Query(ge=1, le=API_LIMIT)] = None,
         offset: Annotated[int, Query(ge=0, le=1_000_000_000)] = 0,
     ) -> list[dict[str, Any]]:
         """Every story as `parallax stories --format json` prints it; with filters or paging,
-        the matching page of them."""
+        the matching page of them (at most 500), and the number matching in `X-Total-Count`."""
         from parallax.cluster.listing import story_listing
 
         store = stores.get()
-        if not any((q, outlet, country, language, since, until, limit, offset)) and sort == "recent":
-            return story_listing(store)
-        found, _ = store.find_stories(outlet=outlet or None, country=country or None,
-                                      language=language or None, since=since, until=until,
-                                      query=q or None, sort=sort, limit=limit or API_LIMIT, offset=offset)
+        if not any((q.strip(), outlet, country, language, since, until, limit, offset)) and sort == "recent":
+            listing = story_listing(store)
+            response.headers["x-total-count"] = str(len(listing))
+            return listing
+        found, total = store.find_stories(outlet=outlet or None, country=country or None,
+                                          language=language or None, since=since, until=until,
+                                          query=q or None, sort=sort, limit=limit or API_LIMIT,
+                                          offset=offset)
+        response.headers["x-total-count"] = str(total)
         return [s.to_json() for s in found]
 
     @app.get("/api/stories/{story_id}", summary="One story", responses=NOT_FOUND)
@@ -329,8 +353,8 @@ def create_app(db: str | Path, *, token: str | None = None, max_body: int = 1_00
     @app.get("/api/articles", summary="List articles, a page at a time")
     def api_articles(
         q: str = "", outlet: str = "", country: str = "", language: str = "",
-        since: Annotated[date | None, Query(alias="from")] = None,
-        until: Annotated[date | None, Query(alias="to")] = None,
+        since: FromDay = None,
+        until: ToDay = None,
         limit: Annotated[int, Query(ge=1, le=API_LIMIT)] = 50,
         offset: Annotated[int, Query(ge=0, le=1_000_000_000)] = 0,
     ) -> dict[str, Any]:
@@ -359,10 +383,11 @@ def create_app(db: str | Path, *, token: str | None = None, max_body: int = 1_00
         offset: Annotated[int, Query(ge=0, le=1_000_000_000)] = 0,
     ) -> dict[str, Any]:
         """Articles whose title or text holds every word, best match first, each with a snippet;
-        and the stories those articles belong to."""
+        and the stories that hold a matching article, latest first, paged by the same `limit`
+        and `offset`."""
         store = stores.get()
         found, total = store.search(q, limit=limit, offset=offset)
-        stories, story_total = store.find_stories(query=q, limit=limit)
+        stories, story_total = store.find_stories(query=q, limit=limit, offset=offset) if total else ([], 0)
         return {
             "query": q, "total": total, "limit": limit, "offset": offset,
             "articles": [
@@ -373,19 +398,22 @@ def create_app(db: str | Path, *, token: str | None = None, max_body: int = 1_00
             "stories": [s.to_json() for s in stories], "stories_total": story_total,
         }
 
+    def authorized(request: Request) -> None:
+        _authorize(request, token)
+
+    # The token is checked as a dependency, which FastAPI settles before it validates the body:
+    # a client without the token learns nothing of what the body should hold.
     @app.post("/api/articles", summary="Add one article (needs the server's token)", status_code=201,
+              dependencies=[Depends(authorized)],
               responses={200: {"description": "A duplicate of a stored article"},
                          401: {"model": Problem, "description": "No token, or the wrong one"},
                          403: {"model": Problem, "description": "The server is read-only (no token)"},
                          413: {"model": Problem, "description": "The request body is too large"},
                          422: {"description": "The article was quarantined, or the request is malformed"}})
-    def api_add_article(
-        request: Request, article: Annotated[ArticleIn, Body()]
-    ) -> JSONResponse:
+    def api_add_article(article: Annotated[ArticleIn, Body()]) -> JSONResponse:
         """Ingest one article as if it were a JSON file: it is deduplicated, quarantined with a
         reason or stored, then enriched and placed in a story. Send the server's token as
         `Authorization: Bearer TOKEN`."""
-        _authorize(request, token)
         with write_lock:  # one writer at a time: ingest, enrichment and clustering read then write
             outcome = _ingest_one(stores.get(), article)
         status = {"stored": 201, "duplicate": 200}.get(outcome["outcome"], 422)

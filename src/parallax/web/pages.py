@@ -230,9 +230,11 @@ def _facts_of(built: report.Report, key: str) -> list[FactView]:
 
 
 def outlet_page(store: Store, name: str) -> dict[str, Any]:
-    first, last, count = store.outlet_span(name)
-    if count == 0:
+    stored = store.outlet_name(name)
+    if stored is None:
         raise NotFoundError(f"no articles from an outlet called {name!r}; the story list names them all")
+    name = stored
+    first, last, count = store.outlet_span(name)
     articles, _ = store.find_articles(outlet=name, limit=PAGE_SIZE)
     stories = store.stories_with_outlet(name)
     missed_stories = store.stories_without(name, since=first, until=last, limit=30)
