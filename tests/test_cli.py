@@ -171,3 +171,28 @@ def test_eval_timex_prints_metrics_beside_anchors(data_dir: Path) -> None:
     assert "value_f1" in table.output and "0.776" in table.output
     wrong = runner.invoke(app, ["eval", "timex", str(subset), "--dataset", "basil"])
     assert wrong.exit_code != 0
+
+
+def test_brackets_in_articles_print_as_text(tmp_path: Path) -> None:
+    # Titles, outlets and reasons are the inputs' own words: Rich markup in them is plain text.
+    db = str(tmp_path / "marks.db")
+    lines = [
+        {"title": "Q&A: what the [/] deal means", "text": "The port deal was signed on Monday, officials said.",
+         "outlet": "[bold]Wire[/bold]", "published": "2021-05-03"},
+        {"title": "Second", "text": "Another report on the port deal.", "published": "[/]"},
+    ]
+    source = tmp_path / "marks.jsonl"
+    source.write_text("\n".join(json.dumps(line) for line in lines) + "\n", encoding="utf-8")
+    result = runner.invoke(app, ["ingest", str(source), "--db", db])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    listed = runner.invoke(app, ["articles", "--db", db])
+    assert listed.exit_code == 0, listed.output
+    assert "[/]" in listed.output
+    first = json.loads(runner.invoke(app, ["articles", "--db", db, "--format", "json"]).stdout)[0]["id"]
+    shown = runner.invoke(app, ["article", first, "--db", db])
+    assert shown.exit_code == 0 and "Q&A: what the [/] deal means" in shown.output
+    assert "[bold]Wire[/bold]" in shown.output
+    stories = runner.invoke(app, ["stories", "--db", db])
+    assert stories.exit_code == 0 and "[/]" in stories.output
+    quarantined = runner.invoke(app, ["quarantine", "--db", db])
+    assert quarantined.exit_code == 0, quarantined.output

@@ -153,7 +153,7 @@ def ingest(
         if bad:
             table = Table("input", "reason", title="Quarantined", title_justify="left")
             for item in bad:
-                table.add_row(item.input, item.reason or "")
+                table.add_row(escape(item.input), escape(item.reason or ""))
             out.print(table)
             out.print("See them again with `parallax quarantine`; fix the inputs and ingest again.")
     if report.quarantined:
@@ -283,11 +283,12 @@ def articles(
     table.add_column("title", ratio=1)
     table.add_column("chars", justify="right")
     for a in found:
-        title = a.title or clip(a.text, 60)
+        # Titles and outlets are the articles' own words: "[update]" in one is text, not markup.
+        title = escape(clip(a.title or clip(a.text, 60), 90))
         if a.syndicated_of:
             title = f"{title} [dim](copy of {a.syndicated_of[:8]})[/]"
-        table.add_row(a.id[:10], a.outlet or "", a.country or "", a.language or "",
-                      short_time(a.published), clip(title, 90), str(a.chars))
+        table.add_row(a.id[:10], escape(a.outlet or ""), escape(a.country or ""), escape(a.language or ""),
+                      short_time(a.published), title, str(a.chars))
     out.print(table)
 
 
@@ -309,14 +310,14 @@ def article(
         data["syndicated_copies"] = copies
         _print_json(data)
         return
-    out.print(f"[bold]{found.title or '(no headline)'}[/]", highlight=False)
+    out.print(f"[bold]{escape(found.title or '(no headline)')}[/]", highlight=False)
     details = [found.outlet or "unknown outlet", found.country or "", found.language or "",
                found.published.isoformat() if found.published else "undated"]
-    out.print(" · ".join(d for d in details if d), highlight=False)
+    out.print(" · ".join(d for d in details if d), highlight=False, markup=False)
     if found.modified:
         out.print(f"modified {found.modified.isoformat()}")
     if found.url:
-        out.print(found.url, highlight=False)
+        out.print(found.url, highlight=False, markup=False)
     if found.syndicated_of:
         out.print(f"syndicated copy of {found.syndicated_of} (similarity {found.syndication_similarity})")
     if copies:
@@ -339,7 +340,7 @@ def quarantine(
         return
     table = Table("input", "reason", "time", title=f"{len(entries)} quarantined")
     for e in entries:
-        table.add_row(e.input, e.reason, e.time.isoformat())
+        table.add_row(escape(e.input), escape(e.reason), e.time.isoformat())
     out.print(table)
 
 

@@ -8,6 +8,7 @@ from importlib import resources
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from parallax.cluster import rebuild_stories
@@ -67,7 +68,8 @@ def run_demo(out_dir: Path, *, console: Console | None = None) -> DemoResult:
     for a in found:
         note = f" (syndicated copy of {a.syndicated_of[:8]})" if a.syndicated_of else ""
         table.add_row(
-            a.outlet or "", a.country or "", short_time(a.published), (a.title or "(no headline)") + note
+            escape(a.outlet or ""), escape(a.country or ""), short_time(a.published),
+            escape(a.title or "(no headline)") + note
         )
     console.print(table)
     console.print(

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from parallax.cli import (
@@ -79,7 +80,7 @@ def stories(
     table.add_column("events", justify="right")
     for s in found:
         span = short_time(s.start) if s.start == s.end else f"{short_time(s.start)} - {short_time(s.end)}"
-        table.add_row(s.id, span, clip(s.title, 80), clip(", ".join(s.outlets), 40),
+        table.add_row(s.id, span, escape(clip(s.title, 80)), escape(clip(", ".join(s.outlets), 40)),
                       str(len(s.article_ids)), str(len(s.events)))
     out.print(table)
     if not found:
@@ -98,21 +99,21 @@ def story(
     if format == "json":
         _print_json(found.to_json())
         return
-    out.print(f"[bold]{found.title}[/]", highlight=False)
+    out.print(f"[bold]{escape(found.title)}[/]", highlight=False)
     out.print(f"{found.id} · {short_time(found.start)} - {short_time(found.end)} · "
-              f"{found.independent_outlets} independent outlets · {', '.join(found.countries)}",
+              f"{found.independent_outlets} independent outlets · {escape(', '.join(found.countries))}",
               highlight=False)
     if found.key_entities:
-        out.print("key entities: " + ", ".join(found.key_entities), highlight=False)
+        out.print("key entities: " + ", ".join(found.key_entities), highlight=False, markup=False)
     for event in found.events:
-        out.rule(f"event {event.index + 1}: {clip(event.title, 80)}")
+        out.rule(f"event {event.index + 1}: {escape(clip(event.title, 80))}")
         for article_id in event.article_ids:
             a = articles.get(article_id)
             if a is None:
                 continue
             copy = f" [dim](copy of {found.copies[article_id][:8]})[/]" if article_id in found.copies else ""
-            out.print(f"{a.id[:10]}  {short_time(a.published)}  {a.outlet or '?'}: "
-                      f"{clip(a.title or a.text, 80)}{copy}", highlight=False)
+            out.print(f"{a.id[:10]}  {short_time(a.published)}  {escape(a.outlet or '?')}: "
+                      f"{escape(clip(a.title or a.text, 80))}{copy}", highlight=False)
 
 
 def similarity(

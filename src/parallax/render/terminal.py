@@ -27,7 +27,8 @@ def print_comparison(console: Any, comparison: Mapping[str, Any]) -> None:
 
     articles = comparison["articles"]
     conflicts: list[tuple[int, str]] = []
-    names = {a["id"]: f"{a.get('outlet') or a['id'][:8]} ({a.get('country') or '?'})" for a in articles}
+    names = {a["id"]: _escape(f"{a.get('outlet') or a['id'][:8]} ({a.get('country') or '?'})")
+             for a in articles}
     table = Table(title="Coverage, fact by fact", show_lines=True, expand=True)
     table.add_column("fact", no_wrap=True, max_width=11)
     for a in articles:
