@@ -177,8 +177,8 @@ def test_brackets_in_articles_print_as_text(tmp_path: Path) -> None:
     # Titles, outlets and reasons are the inputs' own words: Rich markup in them is plain text.
     db = str(tmp_path / "marks.db")
     lines = [
-        {"title": "Q&A: what the [/] deal means", "text": "The port deal was signed on Monday, officials said.",
-         "outlet": "[bold]Wire[/bold]", "published": "2021-05-03"},
+        {"title": "Q&A: what the [/] deal means", "outlet": "[bold]Wire[/bold]", "published": "2021-05-03",
+         "text": "The port deal was signed on Monday, officials said."},
         {"title": "Second", "text": "Another report on the port deal.", "published": "[/]"},
     ]
     source = tmp_path / "marks.jsonl"

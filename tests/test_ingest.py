@@ -248,3 +248,47 @@ def test_feed_from_a_url(store: Store, tmp_path: Path) -> None:
         server.shutdown()
     assert report.stored == 3
     assert {a.outlet for a in store.articles()} == {"Loopback Wire"}
+
+
+def test_the_suffix_chooses_the_reader_before_the_content(store: Store, tmp_path: Path) -> None:
+    # A bulletin that opens with a bracketed marker is text, not JSON; a page with a
+    # <feedback-widget> element is a page, not a feed.
+    bulletin = tmp_path / "bulletin.txt"
+    bulletin.write_text(f"[Anchor Lead]\n{BODY}\n", encoding="utf-8")
+    page = tmp_path / "page.html"
+    other = BODY.replace("Tuesday", "Friday")
+    page.write_text("<html><head><title>Water accord</title></head><body><feedback-widget></feedback-widget>"
+                    f"<article><h1>Water accord</h1><p>{other}</p></article></body></html>", encoding="utf-8")
+    report = ingest([str(bulletin), str(page)], store=store)
+    assert report.stored == 2, [(i.input, i.reason) for i in report.items]
+    assert {a.metadata.get("reader") for a in store.articles()} == {"text", "html"}
+
+
+def test_a_bad_date_rejects_its_record_alone(store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "dates.jsonl"
+    records = [
+        {"text": f"{BODY} One.", "published": "2026-04-14"},
+        {"text": f"{BODY} Two.", "published": 99999999999999999999},
+        {"text": f"{BODY} Three.", "published": "2021"},
+        {"text": f"{BODY} Four.", "published": 1776124800000},  # milliseconds, as JavaScript writes
+        {"text": f"{BODY} Five.", "published": True},
+    ]
+    path.write_text("\n".join(json.dumps(r) for r in records) + "\n", encoding="utf-8")
+    report = ingest([str(path)], store=store)
+    assert (report.stored, report.quarantined) == (2, 3)
+    reasons = {item.input.rsplit(":", 1)[1]: item.reason or "" for item in report.items}
+    assert "epoch" in reasons["2"] and "names no day" in reasons["3"] and "not a date" in reasons["5"]
+    assert {str(a.published)[:10] for a in store.articles()} == {"2026-04-14"}
+
+
+def test_utf8_files_stay_intact_when_another_encoding_is_given(store: Store, tmp_path: Path) -> None:
+    # A folder of mixed files ingested with --encoding: the option reads the files that are not UTF-8.
+    (tmp_path / "mixed").mkdir()
+    (tmp_path / "mixed" / "utf8.txt").write_text(f"Zürich café owners met. {BODY}", encoding="utf-8")
+    (tmp_path / "mixed" / "latin1.txt").write_bytes(f"Café de Genève. {BODY}".encode("latin-1"))
+    (tmp_path / "mixed" / "utf32.txt").write_text(f"Straße nach Köln. {BODY}", encoding="utf-32")
+    report = ingest([str(tmp_path / "mixed")], store=store, encoding="cp1252")
+    assert report.stored == 3, [(i.input, i.reason) for i in report.items]
+    texts = " ".join(a.text for a in store.articles())
+    assert "Zürich café" in texts and "Café de Genève" in texts and "Straße nach Köln" in texts
+    assert "\x00" not in texts

@@ -519,3 +519,19 @@ def test_fetcher_refuses_other_schemes(url: str) -> None:
 def test_content_type_parts() -> None:
     assert content_type_parts('Text/HTML; Charset="ISO-8859-1"') == ("text/html", "ISO-8859-1")
     assert content_type_parts(None) == (None, None)
+
+
+def test_a_fetched_page_is_read_by_its_media_type_and_charset(site: Site, tmp_path: Path) -> None:
+    # No suffix in the URL and no charset in the page: the server's Content-Type says both.
+    from parallax.ingest import ingest
+    from parallax.store import Store
+
+    body = ("<meta charset><head><title>Caf\xe9 reopens</title></head><body><article><h1>Caf\xe9 "
+            "reopens</h1><p>The caf\xe9 on the square reopened on Monday after a year of repairs, "
+            "its owner said, and the town's mayor came to the first coffee of the morning.</p>"
+            "</article></body>").encode("latin-1")
+    site.routes["/news/42"] = (200, {"Content-Type": "text/html; charset=iso-8859-1"}, body)
+    with Store(tmp_path / "fetched.db") as store:
+        report = ingest([site.base + "/news/42"], store=store, allow_private=True)
+        assert report.stored == 1, [(i.input, i.reason) for i in report.items]
+        assert "The café on the square" in store.articles()[0].text

@@ -68,31 +68,43 @@ Item = Draft | Rejected | Skipped
 
 
 class Reader(Protocol):
-    """A reader of one format. ``sniff`` decides from the name and first bytes."""
+    """A reader of one format. A file name ending in one of ``suffixes`` chooses it; a source
+    that no suffix names goes to the first reader whose ``sniff`` accepts its first bytes."""
 
     name: str
+    suffixes: tuple[str, ...]
 
     def sniff(self, source: Source) -> bool: ...
 
     def read(self, source: Source) -> Iterator[Item]: ...
 
 
-def decode(source: Source) -> str:
-    """Text of a source: the declared encoding, else UTF-8 (with or without BOM) or a UTF-16 BOM.
+_UTF32_BOMS = (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
-    Guessing a legacy code page silently would garble names; refusing with the fix is safer.
+
+def decode(source: Source) -> str:
+    """Text of a source: a byte-order mark's encoding, else UTF-8, else the encoding given
+    (``--encoding``, or a server's charset).
+
+    Valid UTF-8 is read as UTF-8 even when another encoding is given: text in another encoding
+    almost never forms valid UTF-8, so a folder of mixed files ingested with ``--encoding
+    cp1252`` keeps its UTF-8 files intact. Guessing a legacy code page silently would garble
+    names; refusing with the fix is safer.
     """
     data = source.data
-    if source.encoding:
-        try:
-            return data.decode(source.encoding)
-        except (UnicodeDecodeError, LookupError) as exc:
-            raise InputError(f"cannot decode as {source.encoding}: {exc}") from exc
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if data.startswith(_UTF32_BOMS):  # before UTF-16: the little-endian marks share a prefix
+        return data.decode("utf-32")
+    if data.startswith(_UTF16_BOMS):
         return data.decode("utf-16")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
+        if source.encoding:
+            try:
+                return data.decode(source.encoding)
+            except (UnicodeDecodeError, LookupError) as again:
+                raise InputError(f"cannot decode as {source.encoding}: {again}") from again
         raise InputError(
             f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
             "re-save the file as UTF-8 or pass --encoding NAME (e.g. --encoding cp1252)"
@@ -105,8 +117,8 @@ _CONTROL_BYTES = bytes([*range(9), *range(14, 32)])
 def looks_binary(data: bytes) -> bool:
     """True for content that is plainly not text: NUL bytes or many control bytes up front."""
     head = data[:4096]
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return False  # UTF-16 has NULs but is text
+    if head.startswith(_UTF32_BOMS + _UTF16_BOMS):
+        return False  # UTF-16 and UTF-32 have NULs but are text
     if b"\x00" in head:
         return True
     controls = len(head) - len(head.translate(None, _CONTROL_BYTES))

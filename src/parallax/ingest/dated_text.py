@@ -145,6 +145,7 @@ class DatedTextReader:
     """Reads ``.txt`` files: dated text, or plain text without the date line."""
 
     name = "text"
+    suffixes: tuple[str, ...] = (".txt", ".text")
 
     def sniff(self, source: Source) -> bool:
         lower = source.name.lower()

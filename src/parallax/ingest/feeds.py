@@ -8,6 +8,7 @@ that give only teasers become full articles.
 from __future__ import annotations
 
 import io
+import re
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -23,7 +24,7 @@ from parallax.ingest.html import html_fragment_text, html_to_draft, primary_lang
 from parallax.text import normalize_paragraphs
 
 _FEED_SUFFIXES = (".rss", ".atom", ".xml", ".rdf")
-_MARKERS = (b"<rss", b"<feed", b"<rdf:RDF")
+_MARKERS = re.compile(rb"<(?:rss|feed|rdf:RDF)[\s>]")
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
 
 
@@ -31,6 +32,7 @@ class FeedReader:
     """Reads an RSS 1.0/2.0 or Atom file; optionally fetches each entry's page."""
 
     name = "feed"
+    suffixes: tuple[str, ...] = _FEED_SUFFIXES
 
     def __init__(self, *, follow: bool = False, fetcher: Fetcher | None = None) -> None:
         self.follow = follow
@@ -40,7 +42,7 @@ class FeedReader:
         named = source.name.lower().endswith(_FEED_SUFFIXES)
         # A named file may open with a long comment or stylesheet line before the root element.
         head = source.data[: 4096 if named else 1024]
-        return any(marker in head for marker in _MARKERS)
+        return _MARKERS.search(head) is not None
 
     def read(self, source: Source) -> Iterator[Item]:
         # A file object, never bytes or str: feedparser treats a string as a URL or a path to open.

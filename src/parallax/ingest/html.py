@@ -83,6 +83,7 @@ class HtmlReader:
     """Reads one saved or fetched web page as one article."""
 
     name = "html"
+    suffixes: tuple[str, ...] = _HTML_SUFFIXES
 
     def sniff(self, source: Source) -> bool:
         if source.name.lower().endswith(_HTML_SUFFIXES):
@@ -184,10 +185,20 @@ def html_to_draft(
 def decode_html(data: bytes, encoding: str | None = None) -> str:
     """Text of a page: a BOM, else the given encoding, else the page's declared charset, else UTF-8.
 
-    Raises ``ValueError`` with a reason and the fix when the bytes do not fit.
+    A given encoding (``--encoding``, or a server's charset) yields to valid UTF-8, as in
+    :func:`parallax.ingest.base.decode`: servers often label UTF-8 pages ISO-8859-1, and a folder
+    ingested with ``--encoding`` may hold UTF-8 pages too. Raises ``ValueError`` with a reason
+    and the fix when the bytes do not fit.
     """
     declared = encoding
     origin = "given"
+    if declared is not None:
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+        else:
+            declared = None
     # A byte order mark is the surest sign there is, so it outranks any label.
     if data.startswith(codecs.BOM_UTF8):
         declared, origin, data = "utf-8", "marked by a BOM", data[3:]

@@ -86,9 +86,10 @@ def _error_reason(exc: json.JSONDecodeError) -> str:
 
 class JsonLinesReader:
     name = "jsonl"
+    suffixes: tuple[str, ...] = (".jsonl", ".ndjson", ".jsonl.txt")
 
     def sniff(self, source: Source) -> bool:
-        return source.name.lower().endswith((".jsonl", ".ndjson", ".jsonl.txt"))
+        return source.name.lower().endswith(self.suffixes)
 
     def read(self, source: Source) -> Iterator[Item]:
         text = decode(source)
@@ -106,6 +107,7 @@ class JsonLinesReader:
 
 class JsonReader:
     name = "json"
+    suffixes: tuple[str, ...] = (".json",)
 
     def sniff(self, source: Source) -> bool:
         if source.name.lower().endswith(".json"):

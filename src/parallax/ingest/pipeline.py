@@ -29,6 +29,13 @@ log = logging.getLogger(__name__)
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 #: Formats that hold many articles: their file size says nothing about one article's size.
 CONTAINER_READERS = {"jsonl", "json", "warc", "feed"}
+#: The reader for a fetched page's media type, when its URL has no suffix that names one.
+MEDIA_TYPE_READERS = {
+    "text/html": "html", "application/xhtml+xml": "html", "application/rss+xml": "feed",
+    "application/atom+xml": "feed", "application/rdf+xml": "feed", "application/json": "json",
+    "application/x-ndjson": "jsonl", "application/jsonl": "jsonl", "text/plain": "text",
+    "application/warc": "warc",
+}
 #: Detector confidence above which the detected language beats a language the source declares.
 LANGUAGE_CONFIDENCE = 0.9
 
@@ -212,7 +219,8 @@ class Ingestor:
     def _load(self, ref: InputRef, hints: Hints) -> Source:
         if ref.url is not None:
             fetched: Source = self.fetcher.fetch(ref.url)
-            return replace(fetched, encoding=self.options.encoding)
+            # --encoding first, else the charset the server sent.
+            return replace(fetched, encoding=self.options.encoding or fetched.encoding)
         assert ref.path is not None
         try:
             size = ref.path.stat().st_size
@@ -226,6 +234,18 @@ class Ingestor:
         return Source(name=ref.name, data=data, url=hints.url, encoding=self.options.encoding)
 
     def _choose(self, source: Source) -> Reader | None:
+        # The name's suffix decides first: a .txt bulletin that opens "[Anchor Lead]" is text,
+        # not JSON, and a page with a <feedback> element is a page. The longest suffix wins
+        # (".jsonl.txt" is JSON Lines).
+        lower = source.name.lower()
+        named = [(len(s), i) for i, r in enumerate(self.readers) for s in r.suffixes if lower.endswith(s)]
+        if named:
+            return self.readers[max(named, key=lambda pair: (pair[0], -pair[1]))[1]]
+        # Then what a server said it sent; a URL seldom ends in a suffix.
+        by_type = MEDIA_TYPE_READERS.get((source.media_type or "").lower())
+        for reader in self.readers:
+            if reader.name == by_type:
+                return reader
         for reader in self.readers:
             if reader.sniff(source):
                 return reader

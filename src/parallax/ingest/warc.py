@@ -29,6 +29,7 @@ class WarcReader:
     """Reads the HTML responses of a web archive as articles."""
 
     name = "warc"
+    suffixes: tuple[str, ...] = _SUFFIXES
 
     def sniff(self, source: Source) -> bool:
         lower = source.name.lower()
