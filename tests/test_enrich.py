@@ -169,3 +169,23 @@ def test_parse_workers(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PARALLAX_WORKERS", "many")
     with pytest.raises(ConfigError, match="PARALLAX_WORKERS"):
         parse_workers(None, 3)
+
+
+def test_a_very_long_text_is_parsed_in_pieces(seeds: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # spaCy refuses texts over a million characters; such an article is parsed in pieces and
+    # joined, and its enrichment points into the whole text as any other does.
+    from parallax.enrich import pipeline
+
+    with Store(memory=True) as store:
+        ingest([str(seeds)], store=store, manifest=seeds / "manifest.csv")
+        articles = store.articles()
+    whole = [a.enrichment.to_json() for a in Enricher(vectors=False, workers=1).analyze_many(articles)]
+    monkeypatch.setattr(pipeline, "LONG_TEXT", 700)
+    assert all(len(a.text) > 2 * 700 for a in articles)
+    pieces = [a.enrichment for a in Enricher(vectors=False, workers=1).analyze_many(articles)]
+    for article, enrichment, before in zip(articles, pieces, whole, strict=True):
+        assert enrichment.sentences[-1].end <= len(article.text)
+        for mention in enrichment.mentions:
+            assert article.text[mention.start:mention.end] == mention.text
+        names = {e["text"] for e in before["entities"]}
+        assert len(names & {m.text for m in enrichment.mentions}) >= 0.8 * len(names)

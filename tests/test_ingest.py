@@ -292,3 +292,19 @@ def test_utf8_files_stay_intact_when_another_encoding_is_given(store: Store, tmp
     texts = " ".join(a.text for a in store.articles())
     assert "Zürich café" in texts and "Café de Genève" in texts and "Straße nach Köln" in texts
     assert "\x00" not in texts
+
+
+def test_a_manifest_row_with_folders_names_one_file(store: Store, tmp_path: Path) -> None:
+    # "x/index.html" in the manifest says nothing of y/index.html; a bare name still finds its file.
+    for folder, day in (("x", "Tuesday"), ("y", "Friday")):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "index.txt").write_text(BODY.replace("Tuesday", day), encoding="utf-8")
+    (tmp_path / "copy").mkdir()
+    (tmp_path / "copy" / "lone.txt").write_text(BODY.replace("Tuesday", "Sunday"), encoding="utf-8")
+    manifest = tmp_path / "m.csv"
+    manifest.write_text("file,outlet,country,language,url\nx/index.txt,Alpha Times,US,en,\n"
+                        "lone.txt,Lone Post,GB,en,\n", encoding="utf-8")
+    report = ingest([str(tmp_path / "y"), str(tmp_path / "copy")], store=store, manifest=manifest)
+    assert report.stored == 2
+    outlets = {a.text.split(" on ")[1].split()[0]: a.outlet for a in store.articles()}
+    assert outlets == {"Friday": None, "Sunday": "Lone Post"}

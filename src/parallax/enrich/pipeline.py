@@ -326,8 +326,37 @@ _WORKER_SENTENCES = False
 
 def parse_and_enrich(nlp: Any, articles: list[Article]) -> list[tuple[Enrichment, tuple[Any, ...]]]:
     """Parse a batch of articles together and enrich each (see :func:`enrich_doc`)."""
-    docs = nlp.pipe([a.text for a in articles], batch_size=len(articles))
-    return [enrich_doc(article, doc) for article, doc in zip(articles, docs, strict=True)]
+    long = {i for i, a in enumerate(articles) if len(a.text) > LONG_TEXT}
+    docs = iter(nlp.pipe([a.text for i, a in enumerate(articles) if i not in long],
+                         batch_size=len(articles)))
+    return [enrich_doc(article, _parse_long(nlp, article.text) if i in long else next(docs))
+            for i, article in enumerate(articles)]
+
+
+#: Longer texts are parsed in pieces: spaCy refuses a text over ``nlp.max_length`` (a million
+#: characters), and its parser's memory grows with the length of what it is given.
+LONG_TEXT = 200_000
+
+
+def _parse_long(nlp: Any, text: str) -> Any:
+    """One Doc of a very long text, parsed in pieces cut at paragraph breaks (else at a space)
+    and joined back, so that every offset still points into the whole text."""
+    from spacy.tokens import Doc
+
+    pieces: list[str] = []
+    start = 0
+    while start < len(text):
+        end = min(len(text), start + LONG_TEXT)
+        if end < len(text):
+            cut = text.rfind("\n\n", start + LONG_TEXT // 2, end)
+            if cut < 0:
+                cut = text.rfind(" ", start + LONG_TEXT // 2, end)
+            end = cut + 1 if cut >= 0 else end
+        pieces.append(text[start:end])
+        start = end
+    doc = Doc.from_docs(list(nlp.pipe(pieces)), ensure_whitespace=False)
+    assert doc.text == text
+    return doc
 
 
 def _start_worker(nlp: Any, embedder: Any = None, sentence_vectors: bool = False) -> None:

@@ -51,6 +51,7 @@ class Manifest:
         self.path = path
         self.rows: dict[Path, Hints] = {}
         self._by_name: dict[str, Hints] = {}
+        self._ambiguous: set[str] = set()
         try:
             with path.open(newline="", encoding="utf-8-sig") as handle:
                 reader = csv.DictReader(handle)
@@ -70,15 +71,24 @@ class Manifest:
                         url=(row.get("url") or "").strip() or None,
                     )
                     self.rows[(path.parent / name).resolve()] = hints
-                    self._by_name[Path(name).name] = hints
+                    # A bare file name also finds that file elsewhere (the CSV beside copies of
+                    # its files); a row with folders names one file only, and a name listed
+                    # twice names neither.
+                    if Path(name).name == name:
+                        if name in self._by_name:
+                            self._ambiguous.add(name)
+                        self._by_name[name] = hints
         except OSError as exc:
             raise ConfigError(f"cannot read manifest {path}: {exc.strerror}") from exc
         except (csv.Error, UnicodeDecodeError) as exc:
             raise ConfigError(f"manifest {path} is not a readable CSV: {exc}") from exc
 
     def hints_for(self, path: Path) -> Hints:
-        """The row for this file, by its path or, failing that, by its file name."""
-        return self.rows.get(path.resolve()) or self._by_name.get(path.name) or Hints()
+        """The row for this file, by its path or, failing that, by a row that gives its bare name."""
+        found = self.rows.get(path.resolve())
+        if found is None and path.name not in self._ambiguous:
+            found = self._by_name.get(path.name)
+        return found or Hints()
 
     def files(self) -> list[Path]:
         return list(self.rows)
