@@ -60,12 +60,33 @@ def test_ingest_list_show_and_quarantine(tmp_path: Path, seeds: Path) -> None:
 
 
 def test_errors_are_one_clear_line(tmp_path: Path) -> None:
-    result = runner.invoke(app, ["article", "nope", "--db", str(tmp_path / "x.db")])
-    assert result.exit_code == 2
-    assert "no article 'nope'" in result.output
-    result = runner.invoke(app, ["ingest", str(tmp_path / "missing.txt"), "--db", str(tmp_path / "x.db")])
+    db = str(tmp_path / "x.db")
+    # A command that only reads makes no store where there is none: a typo is not an empty store.
+    for command in (["article", "nope"], ["articles"], ["stories"], ["quarantine"], ["cluster"], ["enrich"]):
+        result = runner.invoke(app, [*command, "--db", db])
+        assert result.exit_code == 2, (command, result.output)
+        assert "no store at" in result.output and "parallax ingest" in result.output
+    assert not Path(db).exists()
+    result = runner.invoke(app, ["ingest", str(tmp_path / "missing.txt"), "--db", db])
     assert result.exit_code == 2
     assert "no such file" in result.output
+    runner.invoke(app, ["ingest", "--db", db, "--no-enrich", str(ROOT / "README.md")])
+    result = runner.invoke(app, ["article", "nope", "--db", db])
+    assert result.exit_code == 2
+    assert "no article 'nope'" in result.output
+
+
+def test_another_programs_database_is_refused_untouched(tmp_path: Path) -> None:
+    import sqlite3
+
+    path = tmp_path / "places.sqlite"
+    with sqlite3.connect(path) as db:
+        db.execute("CREATE TABLE moz_places (id INTEGER PRIMARY KEY, url TEXT)")
+    result = runner.invoke(app, ["articles", "--db", str(path)])
+    assert result.exit_code == 2 and "another program" in result.output
+    with sqlite3.connect(path) as db:
+        tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert tables == {"moz_places"}
 
 
 @pytest.mark.parametrize(

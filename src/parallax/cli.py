@@ -66,10 +66,11 @@ def friendly(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def _store(db: Path | None):  # type: ignore[no-untyped-def]  # Store is imported lazily
+def _store(db: Path | None, *, create: bool = False):  # type: ignore[no-untyped-def]  # imported lazily
+    """The store at ``db``. Only commands that add articles make one where there is none."""
     from parallax.store import Store
 
-    return Store(db)
+    return Store(db, create=create)
 
 
 def _print_json(data: Any) -> None:
@@ -115,7 +116,7 @@ def ingest(
     except ValueError as exc:
         raise typer.BadParameter("give a size such as 5MB or 800KB", param_hint="--max-size") from exc
     registry = OutletRegistry.load(outlets)
-    with _store(db) as store, _progress(disable=format == "json") as progress:
+    with _store(db, create=True) as store, _progress(disable=format == "json") as progress:
         task = progress.add_task("ingest", total=None, counts="")
 
         def advance(ref: Any, report: Any) -> None:

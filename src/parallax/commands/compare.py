@@ -39,7 +39,7 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
         if needs_store:
             from parallax.store import Store
 
-            store = Store(db)
+            store = Store(db, create=False)
         try:
             if story is not None:
                 names += _story_articles(store, story)

@@ -51,7 +51,10 @@ def sort_key(value: date | None) -> str | None:
 class Store:
     """Articles, their raw inputs, quarantine and indexes, in one SQLite file."""
 
-    def __init__(self, path: str | Path | None = None, *, memory: bool = False) -> None:
+    def __init__(self, path: str | Path | None = None, *, memory: bool = False, create: bool = True) -> None:
+        """Open the store at ``path`` (default ``./parallax.db`` or ``$PARALLAX_DB``), upgrading an
+        older schema. With ``create=False`` a missing (or empty) file is an error rather than a new
+        store: commands that only read must not turn a mistyped path into an empty store."""
         if memory:
             self.path: Path | None = None
             target = ":memory:"
@@ -62,6 +65,11 @@ class Store:
                     f"folder {self.path.parent} does not exist; create it or choose another --db"
                 )
             target = str(self.path)
+            if not create and (not self.path.is_file() or self.path.stat().st_size == 0):
+                raise StoreError(
+                    f"no store at {self.path}: give --db the path of a store, or make one with "
+                    f"`parallax ingest FILES --db {self.path}`"
+                )
         try:
             # Autocommit mode: transactions are opened explicitly with BEGIN IMMEDIATE.
             self._db = sqlite3.connect(target, isolation_level=None, check_same_thread=False)
@@ -91,6 +99,13 @@ class Store:
 
     def _migrate(self) -> None:
         version = self.schema_version
+        if version == 0 and self._db.execute(
+            "SELECT COUNT(*) FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'"
+        ).fetchone()[0]:
+            # Another program's database: adding Parallax's tables to it would change a file
+            # that is not ours.
+            raise StoreError(f"{self.path} is an SQLite database of another program, not a Parallax "
+                             "store; choose another --db")
         if version > SCHEMA_VERSION:
             raise StoreError(
                 f"the store is at schema version {version}, newer than this Parallax "

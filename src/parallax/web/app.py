@@ -27,7 +27,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, PackageLoader
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -54,9 +54,11 @@ def _blank_is_none(value: Any) -> Any:
     return None if isinstance(value, str) and not value.strip() else value
 
 
-#: A day filter of a form or a query: ``from=`` left empty filters nothing.
-FromDay = Annotated[date | None, BeforeValidator(_blank_is_none), Query(alias="from")]
-ToDay = Annotated[date | None, BeforeValidator(_blank_is_none), Query(alias="to")]
+#: A day filter of a form or a query: ``from=`` left empty filters nothing (the schema says so).
+_DAY_SCHEMA = WithJsonSchema({"anyOf": [{"type": "string", "format": "date"},
+                                        {"type": "string", "maxLength": 0}, {"type": "null"}]})
+FromDay = Annotated[date | None, BeforeValidator(_blank_is_none), _DAY_SCHEMA, Query(alias="from")]
+ToDay = Annotated[date | None, BeforeValidator(_blank_is_none), _DAY_SCHEMA, Query(alias="to")]
 
 Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
 Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
