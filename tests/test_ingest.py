@@ -308,3 +308,47 @@ def test_a_manifest_row_with_folders_names_one_file(store: Store, tmp_path: Path
     assert report.stored == 2
     outlets = {a.text.split(" on ")[1].split()[0]: a.outlet for a in store.articles()}
     assert outlets == {"Friday": None, "Sunday": "Lone Post"}
+
+
+def test_every_input_is_accounted_for(store: Store, tmp_path: Path) -> None:
+    # Inputs that hold no article are quarantined with the reason; links that lead nowhere and
+    # hidden folders are counted as skipped; a linked folder is read once.
+    folder = tmp_path / "in"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "empty.json").write_text("[]", encoding="utf-8")
+    (folder / "none.json").write_text('{"articles": []}', encoding="utf-8")
+    (folder / "dots.txt").write_text("... !!!", encoding="utf-8")
+    (folder / "sub" / "real.txt").write_text(BODY, encoding="utf-8")
+    (folder / "gone.txt").symlink_to(tmp_path / "nowhere.txt")
+    (folder / "again").symlink_to(folder / "sub", target_is_directory=True)
+    (folder / ".cache").mkdir()
+    (folder / ".cache" / "x.txt").write_text(BODY, encoding="utf-8")
+    report = ingest([str(folder)], store=store)
+    assert report.stored == 1 and report.quarantined == 3
+    reasons = {Path(i.input).name: i.reason or "" for i in report.items if i.reason}
+    assert "holds no articles" in reasons["empty.json"] and "holds no articles" in reasons["none.json"]
+    assert reasons["dots.txt"] == "no article text found"
+    assert report.skipped == {"broken links and special files": 1, "hidden folders": 1}
+
+
+def test_a_missing_manifest_file_is_quarantined_and_the_rest_goes_on(store: Store, tmp_path: Path) -> None:
+    (tmp_path / "here.txt").write_text(BODY, encoding="utf-8")
+    manifest = tmp_path / "m.csv"
+    manifest.write_text("file,outlet,country,language,url\nhere.txt,Here Post,GB,en,\n"
+                        "gone.txt,Gone Post,GB,en,\n", encoding="utf-8")
+    report = ingest([], store=store, manifest=manifest)
+    assert (report.stored, report.quarantined) == (1, 1)
+    [entry] = store.quarantine()
+    assert entry.input.endswith("gone.txt") and "m.csv" in entry.reason
+
+
+def test_a_fixed_input_leaves_the_quarantine(store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "latin1.txt"
+    path.write_bytes(f"Caf\xe9 owners met. {BODY}".encode("latin-1"))
+    assert ingest([str(path)], store=store).quarantined == 1
+    assert len(store.quarantine()) == 1
+    assert ingest([str(path)], store=store, encoding="latin-1").stored == 1
+    assert store.quarantine() == []
+    # Read again from the same file, the article is a duplicate but no sighting elsewhere.
+    again = ingest([str(path)], store=store, encoding="latin-1")
+    assert again.duplicates == 1 and store.sightings(again.items[0].article_id or "") == []

@@ -113,6 +113,27 @@ def expand(
         seen.add(key)
         refs.append(InputRef(name=str(path), path=path))
 
+    walked: set[Path] = set()
+
+    def skip(kind: str) -> None:
+        skipped[kind] = skipped.get(kind, 0) + 1
+
+    def walk(folder: Path) -> None:
+        # Linked folders are followed, each real folder once, so a link back up the tree ends.
+        real = folder.resolve()
+        if real in walked:
+            return
+        walked.add(real)
+        for child in sorted(folder.iterdir()):
+            if child.name.startswith("."):
+                skip("hidden folders" if child.is_dir() else "hidden files")
+            elif child.is_dir():
+                walk(child)
+            elif child.is_file():
+                add_file(child)
+            else:
+                skip("broken links and special files")
+
     for name in names:
         if is_url(name):
             if name not in seen:
@@ -121,11 +142,7 @@ def expand(
             continue
         path = Path(name)
         if path.is_dir():
-            for child in sorted(path.rglob("*")):
-                if any(part.startswith(".") for part in child.relative_to(path).parts):
-                    skipped["hidden files"] = skipped.get("hidden files", 0) + 1
-                elif child.is_file():
-                    add_file(child)
+            walk(path)
         elif path.is_file():
             add_file(path)
         elif glob.has_magic(name):

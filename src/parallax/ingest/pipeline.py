@@ -8,6 +8,7 @@ missing: articles already present are counted as duplicates.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
@@ -29,6 +30,8 @@ log = logging.getLogger(__name__)
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 #: Formats that hold many articles: their file size says nothing about one article's size.
 CONTAINER_READERS = {"jsonl", "json", "warc", "feed"}
+#: A letter or a digit: a text without one is no article.
+_WORD = re.compile(r"[^\W_]")
 #: The reader for a fetched page's media type, when its URL has no suffix that names one.
 MEDIA_TYPE_READERS = {
     "text/html": "html", "application/xhtml+xml": "html", "application/rss+xml": "feed",
@@ -103,12 +106,18 @@ def ingest(
         allow_private=allow_private,
         encoding=encoding,
     )
+    missing: list[InputRef] = []
     if not names and options.manifest is not None:
-        names = [str(p) for p in options.manifest.files()]
-    if not names:
+        listed = options.manifest.files()
+        names = [str(p) for p in listed if p.exists()]
+        # A row whose file is gone is quarantined with the rest of the batch, not a reason to
+        # stop it.
+        missing = [InputRef(name=str(p), path=p) for p in listed if not p.exists()]
+    if not names and not missing:
         raise InputError("nothing to ingest: name files, folders, globs or URLs, or give --manifest")
     exclude = {options.manifest.path} if options.manifest else set()
-    refs, skipped = expand(list(names), exclude=exclude)
+    refs, skipped = expand(list(names), exclude=exclude) if names else ([], {})
+    refs += missing
     if on_inputs is not None:
         on_inputs(len(refs))
     return Ingestor(store, options).run(refs, skipped=skipped, progress=progress)
@@ -188,9 +197,15 @@ class Ingestor:
         self, name: str, load: Callable[[], Source], hints: Hints, report: IngestReport, batch: Batch
     ) -> None:
         try:
+            found = 0
             for item in self._items(load()):
+                found += 1
                 self._record(item, hints, report)
                 batch.tick()
+            if not found:
+                # An empty list, an object with no articles, a feed without entries: the input
+                # is accounted for, not silently counted as nothing.
+                raise InputError("holds no articles (an empty list or a feed without entries)")
         except InputError as exc:
             self._quarantine(name, _plain(exc), report)
         except Exception as exc:  # a parser bug must not stop the batch; the input is kept aside
@@ -229,6 +244,9 @@ class Ingestor:
             if size > 4 * self.options.max_bytes and not _container_name(ref.path):
                 raise InputError(self._oversized(size))
             data = ref.path.read_bytes()
+        except FileNotFoundError as exc:
+            where = f" (listed in the manifest {self.options.manifest.path})" if self.options.manifest else ""
+            raise InputError(f"no such file{where}: restore it or correct its row") from exc
         except OSError as exc:
             raise InputError(f"cannot read the file: {exc.strerror}") from exc
         return Source(name=ref.name, data=data, url=hints.url, encoding=self.options.encoding)
@@ -267,7 +285,7 @@ class Ingestor:
         if isinstance(item, Rejected):
             self._quarantine(item.origin, item.reason, report)
             return
-        if not item.text.strip():
+        if not _WORD.search(item.text):  # empty, or only punctuation ("...", "!!!")
             self._quarantine(item.origin, "no article text found", report)
             return
         size = len(item.text.encode("utf-8"))
@@ -277,6 +295,7 @@ class Ingestor:
         article = self.finalize(item, hints)
         if self.store.has_article(article.id):
             self.store.add_sighting(article.id, source=item.origin, outlet=article.outlet, url=article.url)
+            self.store.clear_quarantine(item.origin)
             report.add(ItemResult(item.origin, Outcome.DUPLICATE, article.id, "same text already stored"))
             return
         print_ = dedup.fingerprint(article.text)
@@ -290,6 +309,9 @@ class Ingestor:
         raw_id = self.store.add_raw(item.raw, name=item.origin, media_type=item.raw_media_type)
         self.store.add_article(article, raw_id=raw_id)
         self.store.add_minhash(article.id, print_.to_bytes(), print_.band_keys)
+        # An input quarantined before and read now (fixed, or given --encoding) is no longer
+        # waiting for a fix.
+        self.store.clear_quarantine(item.origin)
         report.add(ItemResult(item.origin, Outcome.STORED, article.id))
 
     def finalize(self, draft: Draft, hints: Hints) -> Article:

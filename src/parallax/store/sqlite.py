@@ -194,10 +194,13 @@ class Store:
         )
 
     def add_sighting(self, article_id: str, *, source: str, outlet: str | None, url: str | None) -> bool:
-        """Record that an exact duplicate of a stored article was seen elsewhere. True if new."""
+        """Record that an exact duplicate of a stored article was seen elsewhere. True if new;
+        the article read again from its own source is no sighting."""
         cursor = self._db.execute(
-            "INSERT OR IGNORE INTO sightings (article_id, source, outlet, url, seen) VALUES (?, ?, ?, ?, ?)",
-            (article_id, source, outlet, url, iso(datetime.now(UTC).replace(microsecond=0))),
+            "INSERT OR IGNORE INTO sightings (article_id, source, outlet, url, seen) SELECT ?, ?, ?, ?, ? "
+            "WHERE NOT EXISTS (SELECT 1 FROM articles WHERE id = ? AND source = ?)",
+            (article_id, source, outlet, url, iso(datetime.now(UTC).replace(microsecond=0)),
+             article_id, source),
         )
         return cursor.rowcount > 0
 
@@ -276,6 +279,10 @@ class Store:
             "ON CONFLICT (input, reason) DO UPDATE SET time = excluded.time",
             (entry.input, entry.reason, iso(entry.time), raw_id),
         )
+
+    def clear_quarantine(self, name: str) -> None:
+        """Forget the quarantine entries of an input that has now been read."""
+        self._db.execute("DELETE FROM quarantine WHERE input = ?", (name,))
 
     def quarantine(self) -> list[QuarantineEntry]:
         rows = self._db.execute("SELECT input, reason, time FROM quarantine ORDER BY time, id").fetchall()
