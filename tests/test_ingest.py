@@ -70,7 +70,7 @@ def test_bad_inputs_quarantined_and_batch_goes_on(store: Store, tmp_path: Path) 
     (folder / "huge.txt").write_text(" date 2026-04-14 " + "word " * 300_000, encoding="utf-8")
     (folder / "latin1.txt").write_bytes("Caf\xe9 society news. ".encode("latin-1") * 5)
     (folder / "notes.pdf").write_bytes(b"%PDF-1.4 fake")
-    report = ingest([str(folder)], store=store, max_bytes=1_000_000)
+    report = ingest([str(folder)], store=store, max_bytes=1024**2)
     assert report.total == 6
     assert report.stored + report.duplicates + report.quarantined == report.total
     assert report.stored == 1
@@ -78,6 +78,7 @@ def test_bad_inputs_quarantined_and_batch_goes_on(store: Store, tmp_path: Path) 
     assert "empty file" in reasons["empty.txt"]
     assert "binary" in reasons["binary.txt"]
     assert "oversized" in reasons["huge.txt"] and "--max-size" in reasons["huge.txt"]
+    assert "the 1 MB limit" in reasons["huge.txt"]  # in the units --max-size reads
     assert "UTF-8" in reasons["latin1.txt"] and "--encoding" in reasons["latin1.txt"]
     assert "unsupported format .pdf" in reasons["notes.pdf"]
     assert {Path(e.input).name for e in store.quarantine()} == set(reasons)

@@ -535,3 +535,27 @@ def test_a_fetched_page_is_read_by_its_media_type_and_charset(site: Site, tmp_pa
         report = ingest([site.base + "/news/42"], store=store, allow_private=True)
         assert report.stored == 1, [(i.input, i.reason) for i in report.items]
         assert "The café on the square" in store.articles()[0].text
+
+
+def test_feed_links_are_resolved_and_atom_updated_dates_an_entry(tmp_path: Path) -> None:
+    feed = (b'<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>Harbour Wire</title>'
+            b'<link href="https://harbour.example/"/><entry><title>Port reopens</title>'
+            b'<link href="/news/1"/><id>n1</id><updated>2021-05-06T07:00:00Z</updated>'
+            b"<content>The port reopened on Tuesday.</content></entry></feed>")
+    path = tmp_path / "wire.atom"
+    path.write_bytes(feed)
+    [draft] = read_all(FeedReader(), source_of(path))
+    assert isinstance(draft, Draft)
+    assert draft.url == "https://harbour.example/news/1"
+    assert draft.published == datetime(2021, 5, 6, 7, 0, tzinfo=UTC)
+
+
+def test_html_in_a_json_text_field_is_read_as_html() -> None:
+    from parallax.ingest.jsonfeed import record_to_draft
+
+    record = {"text": "<p>Fish &amp; chips sold out.</p><script>alert(1)</script><p>Queues formed.</p>"}
+    draft = record_to_draft(record, origin="x.json", raw=b"")
+    assert isinstance(draft, Draft)
+    assert draft.text == "Fish & chips sold out.\n\nQueues formed."
+    plain = record_to_draft({"text": "Prices rose as a < b held."}, origin="y.json", raw=b"")
+    assert isinstance(plain, Draft) and plain.text == "Prices rose as a < b held."

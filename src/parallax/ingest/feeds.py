@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
+from urllib.parse import urljoin, urlsplit
 
 import feedparser
 
@@ -69,6 +70,9 @@ class FeedReader:
             outlet=_plain(feed.get("title"), feed.get("title_detail")) or None,
             language=primary_language(feed.get("language")),
             warning=str(parsed.get("bozo_exception")) if parsed.get("bozo") else None,
+            # Relative entry links ("/news/1") are resolved against where the feed came from,
+            # else the site it names as its own.
+            base=source.url or _absolute(str(feed.get("link") or "")),
         )
         for index, entry in enumerate(entries, start=1):
             yield self._entry(entry, origin=f"{source.name}#{index}", context=context)
@@ -76,6 +80,8 @@ class FeedReader:
     def _entry(self, entry: Any, *, origin: str, context: _FeedContext) -> Draft | Rejected:
         text = _entry_text(entry)
         link = str(entry.get("link") or "").strip() or None
+        if link and context.base and not urlsplit(link).scheme:
+            link = urljoin(context.base, link)
         metadata: dict[str, Any] = {}
         if context.outlet:
             metadata["feed_title"] = context.outlet
@@ -93,7 +99,8 @@ class FeedReader:
             raw_media_type=context.media_type,
             title=" ".join(_plain(entry.get("title"), entry.get("title_detail")).split()),
             url=link,
-            published=_utc(entry.get("published_parsed")),
+            # Atom requires only <updated>: without <published>, it is the best date there is.
+            published=_utc(entry.get("published_parsed") or dict.get(entry, "updated_parsed")),
             # Plain dict access: feedparser's own lookup falls back to the published date here.
             modified=_utc(dict.get(entry, "updated_parsed")),
             byline=str(entry.get("author") or "").strip() or None,
@@ -155,6 +162,11 @@ class _FeedContext:
     outlet: str | None
     language: str | None
     warning: str | None
+    base: str | None = None
+
+
+def _absolute(url: str) -> str | None:
+    return url if urlsplit(url).scheme in ("http", "https") else None
 
 
 def _plain(value: Any, detail: Any) -> str:

@@ -10,6 +10,7 @@ and the other lines are stored.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -26,6 +27,11 @@ OUTLET_KEYS = ("outlet", "source", "source_domain", "publisher", "site_name", "s
 BYLINE_KEYS = ("byline", "author", "authors")
 KNOWN = {*TITLE_KEYS, *TEXT_KEYS, *PUBLISHED_KEYS, *MODIFIED_KEYS, *OUTLET_KEYS, *BYLINE_KEYS,
          "url", "link", "language", "lang", "country"}
+
+
+#: Tags that mark a text field as HTML rather than text that mentions a tag.
+_MARKUP = re.compile(r"<(?:p|br|div|span|a|strong|b|em|i|h[1-6]|ul|ol|li|blockquote|figure|img|script|style)"
+                     r"\b[^<>]*>", re.IGNORECASE)
 
 
 def _first(record: Mapping[str, Any], keys: tuple[str, ...]) -> Any:
@@ -52,7 +58,13 @@ def record_to_draft(record: Any, *, origin: str, raw: bytes) -> Draft | Rejected
     """One JSON object to a draft; anything that is not an object with text is rejected."""
     if not isinstance(record, Mapping):
         return Rejected(origin, f"expected a JSON object, found {type(record).__name__}")
-    text = normalize_paragraphs(_as_text(_first(record, TEXT_KEYS)))
+    text = _as_text(_first(record, TEXT_KEYS))
+    if _MARKUP.search(text):
+        # Exports from content systems often keep the body's HTML: its text is the article.
+        from parallax.ingest.html import html_fragment_text
+
+        text = html_fragment_text(text)
+    text = normalize_paragraphs(text)
     if not text:
         return Rejected(
             origin, "no article text: give the body in a 'text', 'body' or 'content' field"

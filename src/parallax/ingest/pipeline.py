@@ -270,9 +270,8 @@ class Ingestor:
         return None
 
     def _oversized(self, size: int) -> str:
-        limit = self.options.max_bytes
         return (
-            f"oversized: {size / 1e6:.1f} MB exceeds the {limit / 1e6:.1f} MB limit per article; "
+            f"oversized: {_size(size)} exceeds the {_size(self.options.max_bytes)} limit per article; "
             "raise it with --max-size if this is really one article"
         )
 
@@ -351,6 +350,14 @@ class Ingestor:
     def _quarantine(self, name: str, reason: str, report: IngestReport) -> None:
         self.store.add_quarantine(QuarantineEntry(input=name, reason=reason))
         report.add(ItemResult(name, Outcome.QUARANTINED, reason=reason))
+
+
+def _size(count: int) -> str:
+    """A byte count in the units ``--max-size`` reads (1 MB = 1024 KB): "5MB" reads back as 5 MB."""
+    for unit, factor in (("GB", 1024**3), ("MB", 1024**2), ("KB", 1024)):
+        if count >= factor:
+            return f"{count / factor:.1f}".removesuffix(".0") + f" {unit}"
+    return f"{count} bytes"
 
 
 def _container_name(path: Path) -> bool:
