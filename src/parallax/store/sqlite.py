@@ -273,7 +273,10 @@ class Store:
     # -- quarantine ----------------------------------------------------------------------------
 
     def add_quarantine(self, entry: QuarantineEntry, *, raw_id: str | None = None) -> None:
-        # Re-running an ingest on the same bad input refreshes the entry instead of repeating it.
+        # Re-running an ingest on the same bad input refreshes the entry instead of repeating it,
+        # and an input that fails for another reason now keeps only the reason it fails for now.
+        self._db.execute("DELETE FROM quarantine WHERE input = ? AND reason != ?",
+                         (entry.input, entry.reason))
         self._db.execute(
             "INSERT INTO quarantine (input, reason, time, raw_id) VALUES (?, ?, ?, ?) "
             "ON CONFLICT (input, reason) DO UPDATE SET time = excluded.time",
