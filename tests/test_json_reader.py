@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, date, datetime
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -92,3 +93,11 @@ def test_text_and_title_survive(text: str, title: str) -> None:
     assert isinstance(draft, Draft)
     assert " ".join(draft.text.split()) == " ".join(text.split())
     assert draft.title == " ".join(title.split())
+
+
+def test_a_broken_document_over_many_lines_is_one_error() -> None:
+    from parallax.errors import InputError
+
+    text = '{\n  "title": "Port reopens",\n  "text": "The port reopened.",\n}\n'
+    with pytest.raises(InputError, match="malformed JSON"):
+        list(JsonReader().read(Source(name="pretty.json", data=text.encode())))

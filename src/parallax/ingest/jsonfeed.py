@@ -96,6 +96,13 @@ def _error_reason(exc: json.JSONDecodeError) -> str:
     return f"malformed JSON ({exc.msg} at line {exc.lineno} column {exc.colno})"
 
 
+def _is_object(line: str) -> bool:
+    try:
+        return isinstance(json.loads(line), dict)
+    except json.JSONDecodeError:
+        return False
+
+
 class JsonLinesReader:
     name = "jsonl"
     suffixes: tuple[str, ...] = (".jsonl", ".ndjson", ".jsonl.txt")
@@ -133,8 +140,9 @@ class JsonReader:
             document = json.loads(text)
         except json.JSONDecodeError as exc:
             lines = [ln for ln in text.splitlines() if ln.strip()]
-            if len(lines) > 1 and lines[0].lstrip().startswith("{"):
-                # Many tools write JSON Lines with a .json name; read it line by line.
+            if len(lines) > 1 and _is_object(lines[0]):
+                # Many tools write JSON Lines with a .json name; read it line by line. A document
+                # spread over lines (its first line alone is no object) is one broken document.
                 yield from JsonLinesReader().read(source)
                 return
             raise InputError(f"{_error_reason(exc)}; the file may be truncated") from exc
