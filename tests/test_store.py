@@ -80,3 +80,31 @@ def test_store_reads_many_as_one_at_a_time(store: Store) -> None:
     assert store.enrichments_of(ids) == {"a2": store.enrichment("a2")}
     assert store.vectors_of(ids, ()) == {}
     assert store.enrichments_of([]) == {}
+
+
+def test_search_finds_words_of_scripts_written_without_spaces(tmp_path: Path) -> None:
+    # The full-text index holds a run of Chinese or Japanese characters as one token; such words
+    # are found inside the run, alone or with words of other scripts.
+    texts = {
+        "zh": "市政府周二宣布新的交通政策，地铁将延长运营时间。",
+        "ja": "東京都は火曜日、新しい交通政策を発表した。Metro の運行時間を延長する。",
+        "ko": "서울시는 화요일 새로운 교통 정책을 발표했다.",
+        "en": "The city announced a new transport policy on Tuesday.",
+    }
+    with Store(tmp_path / "s.db") as store:
+        for language, text in texts.items():
+            store.add_article(Article(id=article_id(text), text=text, source=language, language=language,
+                                      title=""))
+        def languages(query: str) -> set[str | None]:
+            found, total = store.search(query)
+            assert total == len(found)
+            return {article.language for article, _ in found}
+
+        assert languages("交通") == {"zh", "ja"}
+        assert languages("交通 metro") == {"ja"}
+        assert languages("교통") == {"ko"}
+        assert languages("transport") == {"en"}
+        [(_, snippet)] = store.search("地铁")[0]
+        assert "\x02地铁\x03" in snippet
+        articles, total = store.find_articles(query="政策")
+        assert total == 2 and {a.language for a in articles} == {"zh", "ja"}

@@ -643,17 +643,29 @@ class Store:
         """Articles whose title or text holds every word of ``query``, best match first, each with
         a snippet of its text. In the snippet, U+0002 and U+0003 mark where a match starts and
         ends, so that a renderer can escape the text first and mark the matches after."""
-        match = fts_query(query)
-        if match is None:
+        match, runs = search_terms(query)
+        if match is None and not runs:
             return [], 0
-        total = int(self._db.execute(
-            "SELECT COUNT(*) FROM articles_fts WHERE articles_fts MATCH ?", (match,)).fetchone()[0])
         columns = ", ".join(f"a.{c.strip()}" for c in _ARTICLE_COLUMNS.split(","))
+        within = "".join(" AND instr(a.title || char(10) || a.text, ?) > 0" for _ in runs)
+        page = [max(0, int(limit)), max(0, int(offset))]
+        if match is None:
+            # Only words of a script written without spaces: found as substrings, latest first.
+            where = f"WHERE 1 {within}"
+            total = int(self._db.execute(f"SELECT COUNT(*) FROM articles a {where}", runs).fetchone()[0])
+            rows = self._db.execute(
+                f"SELECT {columns} FROM articles a {where} "
+                "ORDER BY a.published_sort IS NULL, a.published_sort DESC, a.rowid LIMIT ? OFFSET ?",
+                [*runs, *page],
+            ).fetchall()
+            return [(article, _snippet(article.text, runs)) for article in map(_article, rows)], total
+        joined = ("FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid "
+                  "WHERE articles_fts MATCH ?")
+        total = int(self._db.execute(f"SELECT COUNT(*) {joined}{within}", [match, *runs]).fetchone()[0])
         rows = self._db.execute(
-            f"SELECT {columns}, snippet(articles_fts, 1, char(2), char(3), '…', 24) "
-            "FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid "
-            "WHERE articles_fts MATCH ? ORDER BY articles_fts.rank, a.rowid LIMIT ? OFFSET ?",
-            (match, max(0, int(limit)), max(0, int(offset))),
+            f"SELECT {columns}, snippet(articles_fts, 1, char(2), char(3), '…', 24) {joined}{within} "
+            "ORDER BY articles_fts.rank, a.rowid LIMIT ? OFFSET ?",
+            [match, *runs, *page],
         ).fetchall()
         return [(_article(row[:-1]), str(row[-1])) for row in rows], total
 
@@ -668,11 +680,15 @@ class Store:
                 clauses.append(f"a.{column} = ? COLLATE NOCASE")
                 params.append(value)
         if query is not None and query.strip():
-            match = fts_query(query)
-            if match is None:
+            match, runs = search_terms(query)
+            if match is None and not runs:
                 return None, []
-            clauses.append("a.rowid IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)")
-            params.append(match)
+            if match is not None:
+                clauses.append("a.rowid IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)")
+                params.append(match)
+            for run in runs:
+                clauses.append("instr(a.title || char(10) || a.text, ?) > 0")
+                params.append(run)
         return clauses, params
 
     def facets(self) -> dict[str, list[tuple[str, int]]]:
@@ -822,15 +838,32 @@ def _statements(script: str) -> list[str]:
     return parts
 
 
-def fts_query(text: str) -> str | None:
-    """Words typed by a person as an FTS5 query that finds every word: each is quoted, so
-    punctuation and FTS5 operators are read as text and never as query syntax."""
+#: Scripts written without spaces between words (Chinese, Japanese kana, Thai) and Korean, whose
+#: particles join the noun ("서울에서"): the full-text index holds a whole run of them as one
+#: token, so a word of theirs is looked for as a substring instead.
+_UNSPACED = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af\u0e00-\u0e7f]")
+
+
+def search_terms(text: str) -> tuple[str | None, list[str]]:
+    """Words typed by a person as an FTS5 query that finds every word (each quoted, so
+    punctuation and FTS5 operators are read as text, never as query syntax), and the words of
+    scripts without spaces, to be found as substrings. ``(None, [])`` when there are no words."""
     words = re.findall(r"\w+", text)
-    if not words:
-        return None
     if len(words) > MAX_QUERY_WORDS:
         raise InputError(f"a search of {len(words)} words: search for at most {MAX_QUERY_WORDS} words")
-    return " ".join(f'"{word}"' for word in words)
+    runs = [word for word in words if _UNSPACED.search(word)]
+    spaced = [word for word in words if not _UNSPACED.search(word)]
+    return (" ".join(f'"{word}"' for word in spaced) or None), runs
+
+
+def _snippet(text: str, runs: Sequence[str], width: int = 80) -> str:
+    """A snippet around the first of ``runs`` in ``text``, marked as FTS5's snippets are."""
+    at, run = min(((text.find(r), r) for r in runs if r in text), default=(-1, ""))
+    if at < 0:
+        return text[: 2 * width]
+    start, end = max(0, at - width), min(len(text), at + len(run) + width)
+    return (("…" if start else "") + text[start:at] + "\x02" + run + "\x03"
+            + text[at + len(run) : end] + ("…" if end < len(text) else ""))
 
 
 def _datetime(value: str) -> datetime:
