@@ -559,3 +559,6 @@ def test_html_in_a_json_text_field_is_read_as_html() -> None:
     assert draft.text == "Fish & chips sold out.\n\nQueues formed."
     plain = record_to_draft({"text": "Prices rose as a < b held."}, origin="y.json", raw=b"")
     assert isinstance(plain, Draft) and plain.text == "Prices rose as a < b held."
+    # A report that quotes a tag is text: only paragraph markup makes a field HTML.
+    quoted = record_to_draft({"text": "The attack hid <script> tags in comments."}, origin="z.json", raw=b"")
+    assert isinstance(quoted, Draft) and quoted.text == "The attack hid <script> tags in comments."

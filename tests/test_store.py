@@ -86,7 +86,7 @@ def test_search_finds_words_of_scripts_written_without_spaces(tmp_path: Path) ->
     # The full-text index holds a run of Chinese or Japanese characters as one token; such words
     # are found inside the run, alone or with words of other scripts.
     texts = {
-        "zh": "市政府周二宣布新的交通政策，地铁将延长运营时间。",
+        "zh": "市政府周二宣布新的交通政策，地铁将延长运营时间。",  # noqa: RUF001  (Chinese punctuation)
         "ja": "東京都は火曜日、新しい交通政策を発表した。Metro の運行時間を延長する。",
         "ko": "서울시는 화요일 새로운 교통 정책을 발표했다.",
         "en": "The city announced a new transport policy on Tuesday.",

@@ -29,9 +29,9 @@ KNOWN = {*TITLE_KEYS, *TEXT_KEYS, *PUBLISHED_KEYS, *MODIFIED_KEYS, *OUTLET_KEYS,
          "url", "link", "language", "lang", "country"}
 
 
-#: Tags that mark a text field as HTML rather than text that mentions a tag.
-_MARKUP = re.compile(r"<(?:p|br|div|span|a|strong|b|em|i|h[1-6]|ul|ol|li|blockquote|figure|img|script|style)"
-                     r"\b[^<>]*>", re.IGNORECASE)
+#: Tags of paragraph structure: a text field that has them is a body exported as HTML. Inline
+#: tags alone ("<script>" quoted in a report on a web attack) leave the text as it is.
+_MARKUP = re.compile(r"</?(?:p|br|div|h[1-6]|li|blockquote)\b[^<>]*>", re.IGNORECASE)
 
 
 def _first(record: Mapping[str, Any], keys: tuple[str, ...]) -> Any:
