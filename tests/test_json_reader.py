@@ -101,3 +101,8 @@ def test_a_broken_document_over_many_lines_is_one_error() -> None:
     text = '{\n  "title": "Port reopens",\n  "text": "The port reopened.",\n}\n'
     with pytest.raises(InputError, match="malformed JSON"):
         list(JsonReader().read(Source(name="pretty.json", data=text.encode())))
+
+
+def test_a_number_is_no_article_text() -> None:
+    found = record_to_draft({"text": float("nan"), "title": "Empty row"}, origin="sheet.json", raw=b"")
+    assert isinstance(found, Rejected) and "no article text" in found.reason

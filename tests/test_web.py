@@ -189,6 +189,8 @@ def test_home_filters_and_sorts(client: TestClient, stories: list[Story]) -> Non
     football = ids("?q=coastal+derby")
     assert len(football) == 1 and water.id not in football
     assert ids("?page=2") == []
+    past = client.get("/?page=3").text
+    assert "the list ends on page 1" in past and "page 3 of 1" in past
     assert client.get("/?sort=sideways").status_code == 422
     assert client.get("/?from=yesterday").status_code == 422
     # The form sends its empty fields: they filter nothing.

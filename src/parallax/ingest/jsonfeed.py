@@ -58,7 +58,9 @@ def record_to_draft(record: Any, *, origin: str, raw: bytes) -> Draft | Rejected
     """One JSON object to a draft; anything that is not an object with text is rejected."""
     if not isinstance(record, Mapping):
         return Rejected(origin, f"expected a JSON object, found {type(record).__name__}")
-    text = _as_text(_first(record, TEXT_KEYS))
+    body = _first(record, TEXT_KEYS)
+    # A number is no body ("text": NaN from a spreadsheet export).
+    text = "" if isinstance(body, int | float) else _as_text(body)
     if _MARKUP.search(text):
         # Exports from content systems often keep the body's HTML: its text is the article.
         from parallax.ingest.html import html_fragment_text
