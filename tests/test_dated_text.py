@@ -83,3 +83,15 @@ def test_parser_never_raises_and_never_invents_text(raw: str) -> None:
     source_words = set(raw.split())
     for word in parsed.text.split():
         assert word in source_words or any(word in w for w in source_words)
+
+
+def test_a_headline_on_a_line_of_its_own() -> None:
+    parsed = parse_dated_text(" date 2021-05-06\nHARBOUR REOPENS AFTER STORM\n\n"
+                              "The harbour reopened on Monday.")
+    assert (parsed.title, parsed.text) == ("HARBOUR REOPENS AFTER STORM", "The harbour reopened on Monday.")
+    parsed = parse_dated_text(" date 2021-05-06\nHARBOUR REOPENS\nThe harbour reopened on Monday.")
+    assert (parsed.title, parsed.text) == ("HARBOUR REOPENS", "The harbour reopened on Monday.")
+    parsed = parse_dated_text(" date 2021-05-06\nHarbour reopens\n\nThe harbour reopened on Monday.")
+    assert (parsed.title, parsed.text) == ("Harbour reopens", "The harbour reopened on Monday.")
+    parsed = parse_dated_text(" date 2021-05-06\n\nThe harbour reopened on Monday. Ships left.")
+    assert (parsed.title, parsed.text) == ("", "The harbour reopened on Monday. Ships left.")

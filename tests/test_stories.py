@@ -22,6 +22,7 @@ from parallax.cluster.signals import (
     FEATURES,
     ArticleSignals,
     EmbeddingCache,
+    RawArticle,
     feature_matrix,
     lead_of,
     pair_features,
@@ -466,3 +467,12 @@ def test_the_undated_grid_always_holds_the_dated_threshold() -> None:
         assert round(join, 2) in grid and grid[-1] == 0.98
         assert all(round(b - a, 2) == 0.01 for a, b in pairwise(grid))
     assert undated_grid(0.9)[0] == 0.8 and undated_grid(0.5)[0] == 0.4
+
+
+def test_a_story_without_headlines_takes_its_opening_sentence_as_title() -> None:
+    text = "Fire crews saved the old mill on Tuesday night. The roof fell."
+    [signals] = signals_for([RawArticle(id="a1", title="", text=text)], EmbeddingCache(get_embedder()))
+    assert signals.opening == "Fire crews saved the old mill on Tuesday night."
+    model = load_model()
+    story = cluster_signals([signals], model, model.for_embedder(get_embedder().name)).stories()[0]
+    assert story.title == "Fire crews saved the old mill on Tuesday night."

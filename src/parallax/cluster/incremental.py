@@ -425,7 +425,8 @@ def _story_id(story: _Story) -> str:
 
 
 def _central_title(members: Sequence[ArticleSignals]) -> str:
-    """The headline of the member nearest the group's centroid (the earliest on a tie)."""
+    """The headline of the member nearest the group's centroid (the earliest on a tie); without
+    headlines, that member's first sentence."""
     titled = [m for m in members if m.title.strip()]
     pool = titled or list(members)
     if not pool:
@@ -433,7 +434,7 @@ def _central_title(members: Sequence[ArticleSignals]) -> str:
     centroid = np.sum([m.lead for m in pool], axis=0)
     best = max(range(len(pool)), key=lambda i: (float(pool[i].lead @ centroid), -i))
     chosen = pool[best]
-    return chosen.title.strip() or (chosen.entities[0] if chosen.entities else chosen.id)
+    return chosen.title.strip() or chosen.opening or (chosen.entities[0] if chosen.entities else chosen.id)
 
 
 def _date(day: int) -> date:

@@ -32,7 +32,7 @@ import numpy.typing as npt
 
 from parallax.enrich.embed import Embedder, lead_of, lead_text
 from parallax.model import Enrichment
-from parallax.text import is_dateline
+from parallax.text import clip, is_dateline
 
 Vector = npt.NDArray[np.float32]
 
@@ -92,6 +92,7 @@ class ArticleSignals:
     entities: tuple[str, ...] = ()  # display names, for a story's key entities
     words: Mapping[str, float] = field(default_factory=dict)  # unit-length TF-IDF of its words
     era: int | None = None  # the first year its time expressions name: its period when it has no date
+    opening: str = ""  # the first sentence, clipped: a story's title when no member has a headline
 
     @property
     def published(self) -> date | None:
@@ -313,6 +314,7 @@ def signals_for(
             language=article.language, syndicated_of=article.syndicated_of,
             entities=tuple(dict.fromkeys(entities)),
             words=word_vector(head, table, unseen), era=era,
+            opening="" if article.title.strip() else clip(lead_text(article.text, sentences=1), 120),
         ))
     return found
 

@@ -102,8 +102,12 @@ def parse_dated_text(raw: str) -> DatedText:
             result.date = None
         body = body[match.end():]
         first_line, newline, rest = body.partition("\n")
-        result.title, first_line = split_caps_headline(first_line)
-        if result.title:
+        if not first_line.strip():
+            # The headline on a line of its own: a line of capitals, or a short first paragraph.
+            result.title, rest = _own_line_title(rest)
+        else:
+            result.title, first_line = split_caps_headline(first_line)
+        if result.title and first_line.strip():
             stripped = first_line.lstrip()
             for name in _word_list("programmes.txt"):
                 if stripped.startswith(name) and (
@@ -130,6 +134,16 @@ def parse_dated_text(raw: str) -> DatedText:
     body = _inline_markers().sub("", body)
     result.text = normalize_paragraphs(body)
     return result
+
+
+def _own_line_title(body: str) -> tuple[str, str]:
+    """The title and the rest of a text whose date line stands alone."""
+    body = body.lstrip("\n")
+    line, _, rest = body.partition("\n")
+    title, remainder = split_caps_headline(line)
+    if title and not remainder.strip():
+        return title, rest
+    return _plain_title(body)
 
 
 def _plain_title(body: str) -> tuple[str, str]:
