@@ -106,3 +106,33 @@ def test_similarity_shipped_regressions_read_known_columns() -> None:
             assert regression.features[: len(FEATURES)] == FEATURES
             assert set(regression.features) <= set(SIMILARITY_FEATURES)
             assert len(regression.weights) == 2 * len(regression.features)
+
+
+def test_every_shipped_similarity_curve_moves_one_way() -> None:
+    # A similarity never makes a pair look less similar as it grows over [0, 1], and a gap never
+    # makes it look more similar: a text scored against itself is "very similar".
+    from parallax.evaluation.similarity import DIRECTIONS
+
+    for calibration in load_model().calibrations.values():
+        for dimension, regression in calibration.similarity.items():
+            count = len(regression.features)
+            for i, name in enumerate(regression.features):
+                linear, square = regression.weights[i], regression.weights[count + i]
+                slopes = (linear, linear + 2 * square)  # the slope at 0 and at 1
+                if DIRECTIONS[name] < 0:
+                    assert max(slopes) <= 1e-5, (dimension, name, slopes)  # weights are kept to 6 places
+                elif DIRECTIONS[name] > 0:
+                    assert linear >= -1e-5 and square >= -1e-5, (dimension, name)
+
+
+def test_the_fit_holds_a_similarity_to_its_direction_where_least_squares_would_turn_back() -> None:
+    from parallax.evaluation.similarity import fit_regression
+
+    # Scores that rise again at the top of the range: unbounded least squares follows them.
+    x = np.linspace(0.0, 1.0, 41)
+    target = 4.0 - 6.0 * x + 5.0 * x**2
+    rows = Regression.expand(x[:, None])
+    weights, bias = fit_regression(rows, target, ("words_cosine",))
+    fitted = Regression(weights, bias, ("words_cosine",)).score(x[:, None])
+    assert np.all(np.diff(fitted) <= 1e-9)
+    assert fitted[-1] == pytest.approx(min(fitted))

@@ -257,6 +257,8 @@ def test_commands(seeded: Path, data_dir: Path) -> None:
     result = json.loads(scored.stdout)
     assert 1.0 <= result["overall"] <= 2.0  # one event: similar
     assert np.isfinite(result["narrative"])
+    itself = runner.invoke(app, ["similarity", str(seeds[0]), str(seeds[0]), "--format", "json"])
+    assert json.loads(itself.stdout)["overall"] == 1.0  # a text and itself: the most similar there is
     missing = runner.invoke(app, ["story", "nosuchstory", "--db", str(seeded)])
     assert missing.exit_code == 2
 

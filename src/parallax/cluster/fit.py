@@ -279,7 +279,7 @@ def fit_similarity(name: str, data: Path, cache_dir: Path | None,
     for dimension in DIMENSIONS:
         keep = [i for i, p in enumerate(pairs) if dimension in p.scores]
         gold = np.array([pairs[i].scores[dimension] for i in keep])
-        weights, bias = fit_regression(Regression.expand(rows[keep]), gold)
+        weights, bias = fit_regression(Regression.expand(rows[keep]), gold, ROUTE_FEATURES[name])
         found[dimension] = Regression(weights, bias, ROUTE_FEATURES[name])
     return found
 

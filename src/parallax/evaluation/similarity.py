@@ -122,14 +122,51 @@ def route_columns(rows: npt.NDArray[np.float64], embedder: str) -> npt.NDArray[n
     return picked
 
 
+#: The way each feature may move a score on the 1 (very similar) to 4 (very dissimilar) scale:
+#: a similarity only lowers it (-1), a gap or a conflict only raises it (+1); flags are free (0).
+#: Without these bounds the fitted curves turn back where the training pairs are few: with
+#: both words cosines at 1, a text scored against itself came out "somewhat dissimilar".
+DIRECTIONS: dict[str, int] = {
+    "lead_cosine": -1, "body_cosine": -1, "names_dice": -1, "names_known": 0, "places_jaccard": -1,
+    "places_known": 0, "days_shared": -1, "days_conflict": 1, "published_gap": 1, "published_known": 0,
+    "words_cosine": -1, "era_gap": 1, "era_known": 0, "cross_language": 0, "cross_language_lead": -1,
+    "cross_language_body": -1, "mean_cosine": -1, "lead_body_cosine": -1, "numbers_dice": -1,
+    "headline_cosine": -1,
+}
+
+
 def fit_regression(rows: npt.NDArray[np.float64], target: npt.NDArray[np.float64],
-                   ridge: float = 1e-2) -> tuple[tuple[float, ...], float]:
-    """Least squares with a small ridge, so a constant feature column cannot break the solve."""
-    design = np.hstack([rows, np.ones((rows.shape[0], 1))])
-    penalty = ridge * np.eye(design.shape[1])
-    penalty[-1, -1] = 0.0
-    solution = np.linalg.solve(design.T @ design + penalty, design.T @ target)
-    return tuple(float(w) for w in solution[:-1]), float(solution[-1])
+                   features: Sequence[str], ridge: float = 1e-2) -> tuple[tuple[float, ...], float]:
+    """Least squares with a small ridge (so a constant feature column cannot break the solve) over
+    ``rows`` = each feature and its square (:meth:`Regression.expand`), each feature's curve held
+    to its :data:`DIRECTIONS`.
+
+    A similarity's curve ``a·x + b·x²`` falls all the way over [0, 1] when ``a <= 0`` and
+    ``a + 2b <= 0``; it is fitted as ``c1·(x - x²/2) + c2·x²/2`` with ``c1, c2 <= 0`` (so ``a = c1``,
+    ``b = (c2 - c1)/2``), which allows exactly those curves, bent either way. A gap (not bounded by
+    1) keeps both weights at or above 0, so it rises everywhere.
+    """
+    from scipy.optimize import lsq_linear  # type: ignore[import-untyped]
+
+    count = len(features)
+    if rows.shape[1] != 2 * count:
+        raise ValueError(f"{rows.shape[1]} columns for {count} features and their squares")
+    signs = [DIRECTIONS[name] for name in features]
+    falling = [i for i, sign in enumerate(signs) if sign < 0]
+    basis = rows.copy()
+    basis[:, falling] = rows[:, falling] - rows[:, [count + i for i in falling]] / 2
+    basis[:, [count + i for i in falling]] = rows[:, [count + i for i in falling]] / 2
+    lower = [0.0 if sign > 0 else -np.inf for sign in signs * 2] + [-np.inf]
+    upper = [0.0 if sign < 0 else np.inf for sign in signs * 2] + [np.inf]
+    design = np.hstack([basis, np.ones((basis.shape[0], 1))])
+    shrink = np.sqrt(ridge) * np.eye(design.shape[1])[:-1]  # the ridge, as rows; the bias is free
+    solution = lsq_linear(np.vstack([design, shrink]), np.concatenate([target, np.zeros(len(shrink))]),
+                          bounds=(lower, upper), method="bvls").x
+    weights = solution[:-1].copy()
+    for i in falling:
+        linear, square = solution[i], solution[count + i]
+        weights[i], weights[count + i] = linear, (square - linear) / 2
+    return tuple(float(w) for w in weights), float(solution[-1])
 
 
 def route(pair: ScoredPair) -> str:
@@ -165,7 +202,8 @@ def evaluate_similarity(path: Path, *, cache_dir: Path | None = None, folds: int
             gold = np.array([p.scores.get(dimension, np.nan) for p in group])
             for fold in range(folds):
                 train = (fold_of != fold) & ~np.isnan(gold)
-                weights, bias = fit_regression(Regression.expand(fitted[train]), gold[train])
+                weights, bias = fit_regression(Regression.expand(fitted[train]), gold[train],
+                                               ROUTE_FEATURES[name])
                 cv[dimension][np.array(index)[fold_of == fold]] = Regression(
                     weights, bias, ROUTE_FEATURES[name]).score(fitted[fold_of == fold])
     metrics: dict[str, Any] = {}
