@@ -333,3 +333,39 @@ def test_overlap_of_many_claims_at_once_is_the_overlap_of_each_pair() -> None:
     expected = np.array([[weights.overlap(a, b) for b in sets[20:]] for a in sets[:20]])
     assert np.allclose(matrix, expected, atol=1e-12) and expected.max() > 0
     assert weights.overlap_matrix([], sets).shape == (0, 50)
+
+
+def _compare_texts(tmp_path: Path, texts: dict[str, str]) -> dict[str, Any]:
+    from parallax.compare.api import compare_inputs
+
+    paths = []
+    for outlet, text in texts.items():
+        path = tmp_path / f"{outlet.replace(' ', '_')}.json"
+        path.write_text(json.dumps({"title": "", "text": text, "outlet": outlet, "published": "2023-04-03"}),
+                        encoding="utf-8")
+        paths.append(str(path))
+    return compare_inputs(paths).to_json()
+
+
+def _conflicts(comparison: dict[str, Any]) -> list[dict[str, Any]]:
+    return [c for f in comparison["facts"] for c in f["conflicts"]]
+
+
+def test_numbers_and_dates_conflict_only_where_the_outlets_differ(tmp_path: Path) -> None:
+    # The same two numbers in both: agreement. A month against another month: a conflict.
+    same = ("A freight train derailed near Dunmore on Monday, killing 12 people and injuring 40 people, "
+            "the rail operator said.")
+    agreed = _compare_texts(tmp_path, {"North Herald": same, "West Gazette": same.replace("rail", "train")})
+    assert _conflicts(agreed) == []
+    differ = _compare_texts(tmp_path, {
+        "North Herald": "The old Avon bridge was closed for repairs in March 2023, the council said.",
+        "West Gazette": "The old Avon bridge was shut for repair work in June 2023, the council said.",
+    })
+    dates = [c for c in _conflicts(differ) if c["kind"] == "date"]
+    assert dates and "March 2023" in dates[0]["detail"] and "June 2023" in dates[0]["detail"]
+    counts = _compare_texts(tmp_path, {
+        "North Herald": "The storm killed 12 people in the port town of Kessel on Monday, officials said.",
+        "West Gazette": "The storm killed 14 people in the port town of Kessel on Monday, officials said.",
+    })
+    numbers = [c for c in _conflicts(counts) if c["kind"] == "number"]
+    assert numbers and "12 people" in numbers[0]["detail"] and "14 people" in numbers[0]["detail"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -422,19 +422,23 @@ def _conflicts(
                 # fact ("70 per cent of its water" beside "40 per cent of the flow"), so its
                 # numbers and dates are not held against this one.
                 continue
-            for qa in _spans_in(enrichments[first.article].quantities, first):
-                for qb in _spans_in(enrichments[second.article].quantities, second):
-                    key_a, key_b = qa.unit or qa.counts, qb.unit or qb.counts
-                    if key_a and key_a == key_b and qa.value != qb.value:
-                        add("number", f"{qa.text} vs {qb.text}", first, qa.text, second, qb.text)
-            for ta in _dates_in(enrichments[first.article], first):
-                for tb in _dates_in(enrichments[second.article], second):
-                    # The same words resolved to different days ("today" in reports published a
-                    # day apart) reflect the publication dates, not a disagreement.
-                    same_words = ta.expression.casefold() == tb.expression.casefold()
-                    if ta.precision == tb.precision == "day" and ta.value != tb.value and not same_words:
-                        add("date", f"{ta.value} vs {tb.value}", first, f"{ta.expression} ({ta.value})",
-                            second, f"{tb.expression} ({tb.value})")
+            # Numbers of one unit, and dates of one precision, conflict when each side states one
+            # the other does not: "killing 12 and injuring 40" in both is agreement, and a side
+            # that only leaves a number out adds no conflict (extra detail marks that).
+            numbers_a = _by_kind((q.unit or q.counts, q.value, q.text)
+                                 for q in _spans_in(enrichments[first.article].quantities, first))
+            numbers_b = _by_kind((q.unit or q.counts, q.value, q.text)
+                                 for q in _spans_in(enrichments[second.article].quantities, second))
+            for unit in numbers_a.keys() & numbers_b.keys() - {""}:
+                only_a, only_b = _apart(numbers_a[unit], numbers_b[unit])
+                if only_a and only_b:
+                    add("number", f"{only_a} vs {only_b}", first, only_a, second, only_b)
+            dates_a = _by_kind(_date_entries(enrichments[first.article], first))
+            dates_b = _by_kind(_date_entries(enrichments[second.article], second))
+            for precision in dates_a.keys() & dates_b.keys():
+                only_a, only_b = _apart(dates_a[precision], dates_b[precision])
+                if only_a and only_b:
+                    add("date", f"{only_a} vs {only_b}", first, only_a, second, only_b)
             # Opposite polarity: a negation in one claim only, and the contradiction classifier
             # (compare/contradict.py, fitted on SICK train) says the two contradict. The earlier
             # gate, alignment probability >= 0.8, found under half of SICK test's
@@ -449,6 +453,32 @@ def _conflicts(
 
 def _dates_in(enrichment: Enrichment, claim: Claim) -> list[Any]:
     return [t for t in _spans_in(enrichment.times, claim) if t.kind == "date" and t.value]
+
+
+def _date_entries(enrichment: Enrichment, claim: Claim) -> Iterator[tuple[str, str, str]]:
+    """(precision, value, how it reads) of the claim's dates of a day, a month or a year."""
+    for t in _dates_in(enrichment, claim):
+        if t.precision in ("day", "month", "year"):
+            yield t.precision, t.value, f"{t.expression} ({t.value})"
+
+
+def _by_kind(entries: Iterable[tuple[str, Any, str]]) -> dict[str, dict[Any, str]]:
+    """Values grouped by unit (or precision), each with the words that state it."""
+    grouped: dict[str, dict[Any, str]] = {}
+    for kind, value, text in entries:
+        grouped.setdefault(kind or "", {}).setdefault(value, text)
+    return grouped
+
+
+def _apart(a: Mapping[Any, str], b: Mapping[Any, str]) -> tuple[str, str]:
+    """The words of the values only ``a`` states and of those only ``b`` states. The same words
+    resolved to different values ("today" in reports published a day apart) reflect the
+    publication dates, not a disagreement."""
+    words_b = {text.casefold() for text in b.values()}
+    words_a = {text.casefold() for text in a.values()}
+    only_a = [text for value, text in a.items() if value not in b and text.casefold() not in words_b]
+    only_b = [text for value, text in b.items() if value not in a and text.casefold() not in words_a]
+    return ", ".join(only_a), ", ".join(only_b)
 
 
 def _two_sides(names: Mapping[str, str], first: Claim, a: str, second: Claim, b: str) -> str:
