@@ -369,3 +369,22 @@ def test_numbers_and_dates_conflict_only_where_the_outlets_differ(tmp_path: Path
     })
     numbers = [c for c in _conflicts(counts) if c["kind"] == "number"]
     assert numbers and "12 people" in numbers[0]["detail"] and "14 people" in numbers[0]["detail"]
+
+
+def test_the_timeline_is_in_calendar_order(tmp_path: Path) -> None:
+    # Published Monday 2023-04-03: "last week" (2023-W13, from 27 March) comes before 1 April.
+    text = ("The new harbour rules took effect on April 1, officials said. Cargo volumes fell sharply "
+            "last week, the port authority said.")
+    timeline = _compare_texts(tmp_path, {"Port Daily": text})["timeline"]
+    assert [t["date"] for t in timeline] == ["2023-W13", "2023-04-01"]
+
+
+def test_value_spans() -> None:
+    from datetime import date
+
+    from parallax.enrich.timex import value_span
+
+    assert value_span("2023-W13") == (date(2023, 3, 27), date(2023, 4, 3), "week")
+    assert value_span("2023-WI") == (date(2023, 12, 1), date(2024, 3, 1), "season")
+    assert value_span("2023-05-XX") == (date(2023, 5, 1), date(2023, 6, 1), "month")
+    assert value_span("2023-02-30") is None and value_span("PRESENT_REF") is None

@@ -12,6 +12,7 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 import numpy as np
@@ -30,6 +31,7 @@ from parallax.compare.contradict import Embed, PolarityJudge
 from parallax.compare.framing import find_framing, find_loaded_words
 from parallax.compare.paraphrase import ParaphraseJudge, get_judge
 from parallax.enrich.phrases import noun_phrases
+from parallax.enrich.timex import value_span
 from parallax.model import Article, Claim, Conflict, Enrichment, Fact, Phrase, iso
 
 SCHEMA = "parallax.comparison/1"
@@ -580,7 +582,13 @@ def _timeline(articles: Sequence[Article], enrichments: Mapping[str, Enrichment]
                     "text": sentence.text if sentence else t.expression,
                 }
             )
-    items.sort(key=lambda i: (i["date"], i["article"]))
+    # In calendar order: a week or a season by its first day, not by how its value spells
+    # ("2024-W14" before "2024-04-08"); the wider of two that start together first.
+    def when(item: Mapping[str, Any]) -> tuple[date, int]:
+        span = value_span(item["date"])
+        return (span[0], -(span[1] - span[0]).days) if span else (date.max, 0)
+
+    items.sort(key=lambda i: (*when(i), i["date"], i["article"]))
     return items
 
 

@@ -847,6 +847,49 @@ def _spoken_year(text: str) -> int | None:
     return None
 
 
+#: The months a season code covers, from its first (winter runs into the next year).
+_SEASON_MONTHS = {"SP": 3, "SU": 6, "FA": 9, "WI": 12}
+_DECADE_VALUE = re.compile(r"^(\d{3})X?$")
+
+
+def value_span(value: str) -> tuple[date, date, str] | None:
+    """The days a TimeML date value covers, as (first day, the day after the last, grain):
+    ``2021-05-05`` (and a time on it), ``2021-05`` (and ``2021-05-XX``), ``2021-W18``, ``2021-Q2``,
+    ``2021-H1``, ``2021-SU``, ``2021``, ``202`` (a decade). None for values of no calendar span
+    (``PRESENT_REF``, durations, sets) and for impossible dates."""
+    value = value.strip().removesuffix("-XX")
+    if match := _DECADE_VALUE.match(value):
+        first = int(match[1]) * 10
+        return date(first, 1, 1), date(first + 10, 1, 1), "decade"
+    m = _VALUE_SHAPE.match(value)
+    if m is None or (m["rest"] and not m["d"]):
+        return None
+    year = int(m["y"])
+
+    def months(first: int, count: int, grain: str) -> tuple[date, date, str]:
+        index = year * 12 + first - 1 + count
+        return date(year, first, 1), date(index // 12, index % 12 + 1, 1), grain
+
+    try:
+        if m["d"]:
+            day = date(year, int(m["m"]), int(m["d"]))
+            return day, day + timedelta(days=1), "day"
+        if m["m"]:
+            return months(int(m["m"]), 1, "month")
+        if m["w"]:
+            start = date.fromisocalendar(year, int(m["w"]), 1)
+            return start, start + timedelta(days=7), "week"
+        if m["q"]:
+            return months(3 * int(m["q"]) - 2, 3, "quarter")
+        if m["h"]:
+            return months(6 * int(m["h"]) - 5, 6, "half")
+        if m["s"]:
+            return months(_SEASON_MONTHS[m["s"]], 3, "season")
+    except ValueError:  # 2025-13-40, week 60 and the like
+        return None
+    return date(year, 1, 1), date(year + 1, 1, 1), "year"
+
+
 def _within(day_value: str, period_value: str) -> bool:
     """Whether the day of ``day_value`` falls in the month or quarter ``period_value``."""
     period, day = _VALUE_SHAPE.match(period_value), _VALUE_SHAPE.match(day_value)

@@ -333,19 +333,11 @@ def outlets_of(comparison: Mapping[str, Any], articles: Sequence[Article]) -> li
 # Timeline dates are TimeML-style values: 2025-03-13, 2025-03, 2025, 2025-W11, 2025-Q1, 202 (a
 # decade), optionally with a time. Each becomes the interval it covers, so that a month is drawn
 # as the whole month rather than a point on its first day.
-_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[T ].*)?$")
-_MONTH = re.compile(r"^(\d{4})-(\d{2})(?:-XX)?$")  # "-XX": a day of that month
-_WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
-_QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
-_YEAR = re.compile(r"^(\d{4})$")
-_DECADE = re.compile(r"^(\d{3})X?$")
-
-
 @dataclass(frozen=True, slots=True)
 class Span:
     start: date
     end: date  # exclusive
-    grain: str  # day | week | month | quarter | year | decade
+    grain: str  # day | week | month | quarter | half | season | year | decade
 
 
 def _add_months(value: date, months: int) -> date:
@@ -355,28 +347,10 @@ def _add_months(value: date, months: int) -> date:
 
 def parse_when(value: str) -> Span | None:
     """The interval a timeline date covers, or None when it is not a calendar date."""
-    value = value.strip()
-    try:
-        if match := _DAY.match(value):
-            day = date(int(match[1]), int(match[2]), int(match[3]))
-            return Span(day, day + timedelta(days=1), "day")
-        if match := _MONTH.match(value):
-            start = date(int(match[1]), int(match[2]), 1)
-            return Span(start, _add_months(start, 1), "month")
-        if match := _WEEK.match(value):
-            start = date.fromisocalendar(int(match[1]), int(match[2]), 1)
-            return Span(start, start + timedelta(days=7), "week")
-        if match := _QUARTER.match(value):
-            start = date(int(match[1]), 3 * int(match[2]) - 2, 1)
-            return Span(start, _add_months(start, 3), "quarter")
-        if match := _YEAR.match(value):
-            return Span(date(int(match[1]), 1, 1), date(int(match[1]) + 1, 1, 1), "year")
-        if match := _DECADE.match(value):
-            first = int(match[1]) * 10
-            return Span(date(first, 1, 1), date(first + 10, 1, 1), "decade")
-    except ValueError:  # 2025-13-40 and the like: shown in the list, not placed on the axis
-        return None
-    return None
+    from parallax.enrich.timex import value_span
+
+    found = value_span(value)
+    return Span(*found) if found else None
 
 
 def timeline_of(comparison: Mapping[str, Any]) -> list[tuple[Mapping[str, Any], Span | None]]:
