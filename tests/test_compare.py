@@ -388,3 +388,40 @@ def test_value_spans() -> None:
     assert value_span("2023-WI") == (date(2023, 12, 1), date(2024, 3, 1), "season")
     assert value_span("2023-05-XX") == (date(2023, 5, 1), date(2023, 6, 1), "month")
     assert value_span("2023-02-30") is None and value_span("PRESENT_REF") is None
+
+
+def test_the_command_accounts_for_every_input(tmp_path: Path, data_dir: Path) -> None:
+    seeds = sorted((data_dir / "seeds").glob("0*.txt"))
+    runner = CliRunner()
+    # A mistyped path is named as such, before any store is looked for.
+    typo = runner.invoke(app, ["compare", str(seeds[0]), str(tmp_path / "missing.json")])
+    assert typo.exit_code == 2 and "missing.json: no such file" in typo.output
+    # An empty file is left out with its reason, and the comparison still comes out.
+    empty = tmp_path / "empty.txt"
+    empty.write_text("", encoding="utf-8")
+    result = runner.invoke(app, ["compare", *map(str, seeds), str(empty), "--format", "json"])
+    assert result.exit_code == 1
+    assert "left out" in result.stderr and "empty.txt" in result.stderr
+    assert len(json.loads(result.stdout)["articles"]) == 2
+    # The text account goes to --out as text; a folder that does not exist is refused first.
+    report = tmp_path / "report.txt"
+    written = runner.invoke(app, ["compare", *map(str, seeds), "--out", str(report)])
+    assert written.exit_code == 0 and "Coverage, fact by fact" in report.read_text(encoding="utf-8")
+    nowhere = runner.invoke(app, ["compare", *map(str, seeds), "--out", str(tmp_path / "no" / "r.html")])
+    assert nowhere.exit_code == 2 and "no such folder" in nowhere.output
+
+
+def test_an_article_given_twice_is_compared_once(tmp_path: Path, data_dir: Path) -> None:
+    from parallax.compare.api import compare_inputs
+    from parallax.ingest import ingest
+    from parallax.store import Store
+
+    seeds = sorted((data_dir / "seeds").glob("0*.txt"))
+    with Store(tmp_path / "s.db") as store:
+        report = ingest([str(s) for s in seeds], store=store)
+        first, second = (i.article_id or "" for i in report.items)
+        left_out: list[str] = []
+        comparison = compare_inputs([first, first[:8], second, str(seeds[0])], store=store,
+                                    left_out=left_out).to_json()
+    assert sorted(a["id"] for a in comparison["articles"]) == sorted([first, second])
+    assert len(left_out) == 2

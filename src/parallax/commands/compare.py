@@ -6,12 +6,13 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 
 FORMATS = {"text", "json", "md", "html"}
 
 
 def register(app: typer.Typer, eval_app: typer.Typer) -> None:
-    from parallax.cli import DbOption, friendly, out
+    from parallax.cli import DbOption, err, friendly, out
 
     @app.command()
     @friendly
@@ -30,11 +31,21 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
         """Compare how articles cover one event: shared, partial, unique and conflicting facts,
         voices, sources, framing and a merged timeline."""
         from parallax.compare.api import compare_inputs
+        from parallax.errors import InputError
 
         if format not in FORMATS:
             raise typer.BadParameter(f"use one of {', '.join(sorted(FORMATS))}", param_hint="--format")
+        if out_path is not None and not out_path.parent.exists():
+            # Said before the comparison runs, not after.
+            raise InputError(f"{out_path.parent}: no such folder for --out; create it or choose another path")
         names = list(targets or [])
+        for name in names:
+            # An article id is a run of letters and digits; a name with a folder or a suffix that
+            # names no file is a mistyped path.
+            if not Path(name).exists() and ("/" in name or "\\" in name or Path(name).suffix):
+                raise InputError(f"{name}: no such file; check the path (stored articles are named by id)")
         store = None
+        left_out: list[str] = []
         needs_store = story is not None or any(not Path(t).exists() for t in names)
         if needs_store:
             from parallax.store import Store
@@ -45,13 +56,14 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
                 names += _story_articles(store, story)
             if not names and manifest is None:
                 raise typer.BadParameter("give files, article ids, --manifest or --story")
-            comparison = compare_inputs(names, store=store, manifest=manifest).to_json()
+            comparison = compare_inputs(names, store=store, manifest=manifest, left_out=left_out).to_json()
         finally:
             if store is not None:
                 store.close()
         rendered = _render(comparison, format)
         if out_path is not None:
-            out_path.write_text(rendered if rendered is not None else "", encoding="utf-8")
+            text = rendered if rendered is not None else _plain_text(comparison)
+            out_path.write_text(text, encoding="utf-8")
             out.print(f"Report: {out_path.resolve()}")
         elif rendered is None:
             from parallax.render.terminal import print_comparison
@@ -59,6 +71,10 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
             print_comparison(out, comparison)
         else:
             sys.stdout.write(rendered)
+        for line in left_out:
+            err.print(f"[yellow]left out:[/] {escape(line)}", highlight=False)
+        if left_out:
+            raise typer.Exit(1)
 
     _ = compare
 
@@ -165,6 +181,19 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
         _print_evaluation(evaluate_alignment(path), format)
 
     _ = eval_alignment
+
+
+def _plain_text(comparison: dict[str, Any]) -> str:
+    """The terminal's side-by-side account, as plain text for a file."""
+    import io
+
+    from rich.console import Console
+
+    from parallax.render.terminal import print_comparison
+
+    buffer = io.StringIO()
+    print_comparison(Console(file=buffer, width=160, color_system=None, soft_wrap=False), comparison)
+    return buffer.getvalue()
 
 
 def _story_articles(store: Any, story: str) -> list[str]:

@@ -74,16 +74,22 @@ def compare_inputs(
     *,
     store: Store | None = None,
     manifest: str | Path | None = None,
+    left_out: list[str] | None = None,
     **options: Any,
 ) -> Comparison:
-    """Compare files (read with the ingest readers, not stored) and stored article ids."""
+    """Compare files (read with the ingest readers, not stored) and stored article ids.
+
+    Every input is accounted for: one that cannot be read, or that repeats another's text or
+    names an article already given, is left out of the comparison, and ``left_out`` (when
+    given) receives a line saying which and why."""
     from parallax.enrich import Enricher
     from parallax.ingest import ingest
 
     articles: list[Article] = []
     enrichments: dict[str, Enrichment] = {}
     files = [t for t in targets if Path(t).exists()]
-    ids = [t for t in targets if not Path(t).exists()]
+    ids = list(dict.fromkeys(t for t in targets if not Path(t).exists()))
+    problems: list[str] = [] if left_out is None else left_out
     if files or manifest:
         with Store(memory=True) as scratch:
             report = ingest(files, store=scratch, manifest=manifest)
@@ -91,6 +97,8 @@ def compare_inputs(
         if not found:
             reasons = "; ".join(f"{i.input}: {i.reason}" for i in report.items if i.reason)
             raise InputError(f"no article could be read from the inputs ({reasons})")
+        problems += [f"{i.input}: {i.reason}" for i in report.items
+                     if i.outcome.value != "stored" and i.reason]
         enricher = Enricher(vectors=False)
         for analysis, article in zip(enricher.analyze_many(found), found, strict=True):
             articles.append(article)
@@ -99,8 +107,14 @@ def compare_inputs(
         if store is None:
             raise InputError(f"{ids[0]}: no such file; to compare stored articles give --db")
         stored, stored_enrichments = stored_with_enrichment(store, ids)
-        articles.extend(stored)
-        enrichments.update(stored_enrichments)
+        given = {a.id for a in articles}
+        for article in stored:
+            if article.id in given:
+                problems.append(f"{article.id}: the same article as an input given before")
+                continue
+            given.add(article.id)
+            articles.append(article)
+            enrichments[article.id] = stored_enrichments[article.id]
         options.setdefault("sentence_vectors", sentence_vectors(store, stored, stored_enrichments))
     return compare(articles, enrichments, **options)
 
