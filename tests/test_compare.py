@@ -182,7 +182,8 @@ def test_hostile_article_never_becomes_markup(tmp_path: Path) -> None:
         (tmp_path / name).write_text(json.dumps({
             "title": f"Ferry grounded {hostile}", "outlet": outlet, "url": "javascript:alert(1)",
             "published": "2026-03-02",
-            "text": "The ferry Aldra ran aground near Valmora on Monday with 212 passengers aboard. "
+            # Two texts, so that both outlets (the hostile name too) are in the comparison.
+            "text": f"The ferry Aldra ran aground near Valmora on Monday with 212 people aboard ({name}). "
                     f"{hostile} Coastguard officials said nobody was hurt and the ship was refloated.",
         }), encoding="utf-8")
     report = tmp_path / "report.html"
@@ -210,6 +211,7 @@ def test_hostile_article_never_becomes_markup(tmp_path: Path) -> None:
     assert not any(link.strip().lower().startswith("javascript:") for link in parser.links)
     assert "Content-Security-Policy" in page
     assert "&lt;script&gt;" in page
+    assert "Night Desk &lt;script&gt;" in page
 
 
 def test_three_outlets_on_one_event(data_dir: Path, tmp_path: Path) -> None:
@@ -425,3 +427,13 @@ def test_an_article_given_twice_is_compared_once(tmp_path: Path, data_dir: Path)
                                     left_out=left_out).to_json()
     assert sorted(a["id"] for a in comparison["articles"]) == sorted([first, second])
     assert len(left_out) == 2
+
+
+def test_numbers_are_no_word_choice(tmp_path: Path) -> None:
+    comparison = _compare_texts(tmp_path, {
+        "North Herald": "A 5.8 earthquake shook the town of Veld at 3 a.m. on Sunday, officials said.",
+        "West Gazette": "A 6.4 earthquake shook the town of Veld at 5 a.m. on Sunday, officials said.",
+    })
+    labels = [{label["label"] for label in item["labels"]} for item in comparison["framing"]]
+    assert not any({"5.8 earthquake", "A 5.8 earthquake"} & found for found in labels), labels
+    assert not any(item["referent"] in ("m", "a m") for item in comparison["framing"])

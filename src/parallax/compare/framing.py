@@ -71,7 +71,10 @@ def find_framing(
                 if similarity[row, col] < SAME_REFERENT or int(similarity[:, col].argmax()) != row:
                     continue
                 label_a, label_b = phrases[first.id][row].text, phrases[second.id][col].text
-                if _same_words(label_a, label_b):
+                # Labels that differ only in a number or a time ("5.8 earthquake" and "6.4
+                # earthquake", "3 a.m." and "5 a.m.") are the conflict and detail checks' business,
+                # not word choice.
+                if _same_words(label_a, label_b) or _wording(label_a) == _wording(label_b):
                     continue
                 _merge(groups, {first.id: label_a, second.id: label_b})
     return [
@@ -92,6 +95,15 @@ def _normal(text: str) -> str:
     text = identity_text(text)
     text = re.sub(r"'s\b|[^\w\s]", " ", text)
     return " ".join(w for w in text.split() if w not in {"the", "a", "an", "its", "their"})
+
+
+_NUMBERISH = re.compile(r"^(?:\d[\d.,:]*\w*|a\.?m\.?|p\.?m\.?)$", re.IGNORECASE)
+
+
+def _wording(text: str) -> str:
+    """A label's words without its numbers and clock marks."""
+    words = identity_text(text).split()
+    return _normal(" ".join(w for w in words if not _NUMBERISH.match(w.strip(",;:()"))))
 
 
 def _merge(groups: list[dict[str, str]], pair: dict[str, str]) -> None:
