@@ -366,3 +366,30 @@ def test_a_short_title_gives_the_role_a_later_phrase_refers_to(nlp: Any) -> None
     doc = nlp("Gov. Tom Briggs signed the bill on Monday. \"This law protects families,\" the governor said.")
     (voice,) = find_voices(doc, resolve_entities(doc))
     assert voice.speaker == "Tom Briggs"
+
+
+def test_quotes_in_single_marks_and_in_german_and_french_marks() -> None:
+    def quoted(text: str) -> list[str]:
+        return [text[q.start:q.end] for q in find_quotes(text)]
+
+    # British style, curly and straight; apostrophes and one-word scare quotes are no quotes.
+    assert quoted("\u2018The beds are ready,\u2019 Reid said. \u2018We must stay alert.\u2019") == [
+        "The beds are ready,", "We must stay alert."]
+    assert quoted("'We are ready,' Holm said, and the workers' union didn't object.") == ["We are ready,"]
+    assert quoted("The 'reform' passed.") == []
+    # Single marks inside double ones nest; they do not start quotes of their own.
+    assert quoted("\u201cHe told me \u2018no way\u2019 twice,\u201d she said.") == [
+        "He told me \u2018no way\u2019 twice,"]
+    # German „…“ and »…«, French «…».
+    assert quoted("\u201eDas Haus ist zerst\u00f6rt\u201c, sagte Dubois. Niemand wurde verletzt.") == [
+        "Das Haus ist zerst\u00f6rt"]
+    assert quoted("\u00bbWir bleiben hier\u00ab, sagte er.") == ["Wir bleiben hier"]
+    assert quoted("\u00abNous restons ici\u00bb, a-t-il dit.") == ["Nous restons ici"]
+
+
+def test_a_quote_in_single_marks_is_a_direct_voice(nlp: Any) -> None:
+    doc = nlp("\u2018The next two weeks will be crucial,\u2019 said Maria Lopez, the health minister.")
+    entities = Names({"Maria Lopez": ("Maria Lopez", "PERSON")})
+    (voice,) = find_voices(doc, entities)
+    assert (voice.speaker, voice.text, voice.mode) == (
+        "Maria Lopez", "The next two weeks will be crucial", "direct")

@@ -173,8 +173,18 @@ _DATELINE_DASHES = frozenset({"\u2014", "\u2013", "--", "-"})
 # -- quotation marks ----------------------------------------------------------------------------
 
 _BLOCK = re.compile(r"\n[ \t]*\n")
-_OPENING = "\u201c\u201e\u00ab"  # “ „ «
+_OPENING = "\u201c\u201e\u00ab\u00bb"  # “ „ « and », which opens in German (»…«)
 _CLOSING = "\u201d\u00bb"  # ” »
+#: The marks that close a quote opened by each mark: German writes „…“ (and »…«), so there “
+#: closes; in English it opens.
+_CLOSERS = {"\u201c": "\u201d", "\u201e": "\u201c\u201d", "\u00ab": "\u00bb", "\u00bb": "\u00ab"}
+#: Single marks, as British papers quote (U+2018 ... U+2019, or straight). They quote only in a
+#: paragraph without double marks (where they do, single marks nest inside them): an opening one
+#: after a space or a bracket and before a letter, a closing one after a word and before no
+#: letter, so that the apostrophes of "don't" and "Biden's" are neither.
+_SINGLE_OPEN = re.compile(r"(?:(?<=^)|(?<=[\s(\[\u2014\u2013]))['\u2018](?=[^\W\d_])", re.MULTILINE)
+_SINGLE_CLOSE = re.compile(r"(?<=[\w.,!?;:\u2026])['\u2019](?![^\W\d_])")
+_DOUBLE_MARKS = re.compile('["\u201c\u201d\u201e\u00ab\u00bb]')
 _OPEN_CONTEXT = " \t\n([{\u2014\u2013-/:"
 
 
@@ -196,14 +206,22 @@ def find_quotes(text: str) -> list[Quote]:
     blocks = [0, *(m.end() for m in _BLOCK.finditer(text))]
     for index, block_start in enumerate(blocks):
         block_end = blocks[index + 1] if index + 1 < len(blocks) else len(text)
+        if not _DOUBLE_MARKS.search(text, block_start, block_end):
+            quotes += _single_quotes(text, block_start, block_end)
+            continue
         opened: int | None = None
+        closers = _CLOSING
         seen = False  # a quotation mark met earlier in this paragraph
         for i in range(block_start, block_end):
             char = text[i]
-            if char in _OPENING or (char == '"' and opened is None and _opens(text, i, block_start)):
+            if opened is not None and (char in closers or char == '"'):
+                _add_quote(quotes, text, opened, i)
+                opened, closers, seen = None, _CLOSING, True
+            elif char in _OPENING or (char == '"' and opened is None and _opens(text, i, block_start)):
                 if opened is not None:
                     _add_quote(quotes, text, opened, i)  # a quote left open, then a new one
                 opened = i + 1
+                closers = _CLOSERS.get(char, '"')
                 seen = True
             elif char in _CLOSING or char == '"':
                 if opened is not None:
@@ -217,6 +235,23 @@ def find_quotes(text: str) -> list[Quote]:
         if opened is not None:
             _add_quote(quotes, text, opened, block_end)
     return quotes
+
+
+def _single_quotes(text: str, start: int, end: int) -> list[Quote]:
+    """Quotes in single marks within [start, end), a paragraph without double marks."""
+    found: list[Quote] = []
+    opened: int | None = None
+    marks = sorted([(m.start(), True) for m in _SINGLE_OPEN.finditer(text, start, end)]
+                   + [(m.start(), False) for m in _SINGLE_CLOSE.finditer(text, start, end)])
+    for at, opening in marks:
+        if opening and opened is None:
+            opened = at + 1
+        elif not opening and opened is not None:
+            # One word in single marks is a scare quote or a contraction ("rock 'n' roll").
+            if len(text[opened:at].split()) > 1:
+                _add_quote(found, text, opened, at)
+            opened = None
+    return found
 
 
 def _opens(text: str, i: int, block_start: int) -> bool:
