@@ -1,5 +1,6 @@
 """The loaded spaCy pipeline is the stock one made faster: the same tags, morphology, parse,
-entities and lemmas, with the attribute ruler matched by table and lemmas made on demand."""
+entities and lemmas, with the attribute ruler matched by table and lemmas made on demand; and
+a blank line ends a sentence."""
 
 from __future__ import annotations
 
@@ -27,8 +28,11 @@ def stock() -> Any:
     import spacy
     from thinc.api import use_ops
 
+    load_nlp()  # registers the paragraph-break component, which the stock pipeline gets too
     with use_ops("numpy", use_blis=False):
-        return spacy.load(DEFAULT_MODEL)
+        nlp = spacy.load(DEFAULT_MODEL)
+    nlp.add_pipe("paragraph_breaks", before="parser")
+    return nlp
 
 
 def _texts(data_dir: Path) -> list[str]:
@@ -98,3 +102,9 @@ def test_a_cleared_ruler_forgets_its_table() -> None:
     assert [t.lemma_ for t in nlp("bad day")] == ["poor", ""]
     ruler.clear()
     assert [t.lemma_ for t in nlp("bad day")] == ["", ""]
+
+
+def test_a_blank_line_ends_a_sentence() -> None:
+    doc = load_nlp()("LONDON\n\nKey points of the plan\n\nThe government announced a plan on Monday.")
+    assert [s.text.strip() for s in doc.sents] == [
+        "LONDON", "Key points of the plan", "The government announced a plan on Monday."]

@@ -23,6 +23,7 @@ def load_nlp(name: str | None = None) -> Any:
         import spacy
     except ImportError as exc:  # pragma: no cover - spaCy is a main dependency
         raise MissingExtraError("spacy", "nlp") from exc
+    _register()
     try:
         # thinc multiplies its matrices with blis by default, whose kernels lag on recent CPUs
         # (on an AMD Zen 5 core: 27 GFLOP/s against 90 for numpy's OpenBLAS, on the shapes of
@@ -41,7 +42,26 @@ def load_nlp(name: str | None = None) -> Any:
 
     tabled_attribute_ruler(nlp)
     lemmas_on_demand(nlp)
+    if "parser" in nlp.pipe_names and "paragraph_breaks" not in nlp.pipe_names:
+        nlp.add_pipe("paragraph_breaks", before="parser")
     return nlp
+
+
+def paragraph_breaks(doc: Any) -> Any:
+    """A blank line ends a sentence: the token after one starts the next. The parser keeps the
+    starts set before it, and would otherwise run a headline or a dateline into the sentence
+    below it."""
+    for token in doc[:-1]:
+        if token.is_space and token.text.count("\n") >= 2:
+            doc[token.i + 1].is_sent_start = True
+    return doc
+
+
+def _register() -> None:
+    from spacy.language import Language
+
+    if not Language.has_factory("paragraph_breaks"):
+        Language.component("paragraph_breaks", func=paragraph_breaks)
 
 
 def lemmas_on_demand(nlp: Any) -> None:
