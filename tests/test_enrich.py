@@ -189,3 +189,14 @@ def test_a_very_long_text_is_parsed_in_pieces(seeds: Path, monkeypatch: pytest.M
             assert article.text[mention.start:mention.end] == mention.text
         names = {e["text"] for e in before["entities"]}
         assert len(names & {m.text for m in enrichment.mentions}) >= 0.8 * len(names)
+
+
+def test_money_written_short() -> None:
+    from parallax.enrich.nlp import load_nlp
+    from parallax.enrich.quantities import find_quantities
+
+    doc = load_nlp()("The club paid £5m for the striker. The fund holds $750m. The deal is worth €2.1bn. "
+                     "The wall is 5m high.")
+    found = [(q.text, q.value, q.unit) for q in find_quantities(doc)]
+    assert found == [("£5m", 5e6, "GBP"), ("$750m", 7.5e8, "USD"), ("€2.1bn", 2.1e9, "EUR"),
+                     ("5m", 5.0, "metre")]

@@ -118,6 +118,10 @@ UNITS = {
     "cubic metres": "cubic metre",
 }
 _NUMBER = re.compile(r"^\d[\d,]*(\.\d+)?$")
+#: A number written with its multiplier, as money is in headlines: "2.1bn", "750m", "40k".
+_SUFFIXED = re.compile(r"^(\d[\d,]*(?:\.\d+)?)(bn|mn|m|k|tn)$", re.IGNORECASE)
+_SHORT_MULTIPLIERS = {"bn": 1e9, "mn": 1e6, "m": 1e6, "k": 1e3, "tn": 1e12}
+_CURRENCY_SIGNS = {"$", "€", "£", "¥", "₩", "₹", "us$"}
 #: Entity types that hold quantities; DATEs are handled as times, ORDINALs are ranks.
 QUANTITY_LABELS = {"CARDINAL", "MONEY", "PERCENT", "QUANTITY", "TIME", "DATE"}
 #: Numbers inside names ("Group of Seven", "G7", "Fukushima No. 1") and dates are not amounts.
@@ -135,6 +139,8 @@ def parse_number(words: list[str]) -> float | None:
             continue
         if _NUMBER.match(word):
             current = (current or 0) + float(word.replace(",", ""))
+        elif suffixed := _SUFFIXED.match(word):
+            total += float(suffixed[1].replace(",", "")) * _SHORT_MULTIPLIERS[suffixed[2].lower()]
         elif word in WORD_NUMBERS:
             current = (current or 0) + WORD_NUMBERS[word]
         elif "-" in word and all(p in WORD_NUMBERS for p in word.split("-")):
@@ -159,7 +165,7 @@ def find_quantities(doc: Any) -> list[Quantity]:
     for ent in doc.ents:
         if ent.label_ not in QUANTITY_LABELS:
             continue
-        numeric = [t for t in ent if t.like_num or t.lower_ in MULTIPLIERS]
+        numeric = [t for t in ent if t.like_num or t.lower_ in MULTIPLIERS or _SUFFIXED.match(t.text)]
         if not numeric:
             continue
         if ent.label_ == "DATE" and not any(t.lower_ in UNITS for t in ent):
@@ -181,6 +187,10 @@ def find_quantities(doc: Any) -> list[Quantity]:
 def _from_tokens(doc: Any, tokens: list[Any], start: int, end: int) -> Quantity | None:
     unit: str | None = None
     words: list[str] = []
+    before = doc[tokens[0].i - 1] if tokens[0].i > 0 else None
+    if before is not None and before.lower_ in _CURRENCY_SIGNS:
+        # The sign just before the entity ("£5m": the model tags only "5" as money).
+        unit, start = CURRENCIES[before.lower_], before.idx
     for token in tokens:
         lower = token.lower_
         if lower in CURRENCIES and (token.is_currency or lower in {"$", "€", "£", "¥", "₩", "₹"}):
@@ -217,6 +227,11 @@ def _from_tokens(doc: Any, tokens: list[Any], start: int, end: int) -> Quantity 
     last = tokens[-1]
     counts: str | None = None
     nxt = doc[last.i + 1] if last.i + 1 < len(doc) else None
+    if unit in CURRENCIES.values() and nxt is not None and nxt.lower_.rstrip(".") in _SHORT_MULTIPLIERS:
+        # After money, "m" is millions, not metres ("£5m", "$750m.").
+        value *= _SHORT_MULTIPLIERS[nxt.lower_.rstrip(".")]
+        end = nxt.idx + len(nxt.text.rstrip("."))
+        nxt = None
     if unit is None and nxt is not None:
         two = f"{nxt.lower_} {doc[nxt.i + 1].lower_}" if nxt.i + 1 < len(doc) else ""
         if two in UNITS:
