@@ -393,3 +393,19 @@ def test_a_quote_in_single_marks_is_a_direct_voice(nlp: Any) -> None:
     (voice,) = find_voices(doc, entities)
     assert (voice.speaker, voice.text, voice.mode) == (
         "Maria Lopez", "The next two weeks will be crucial", "direct")
+
+
+def test_the_head_of_an_office_names_its_holder_unless_two_hold_it() -> None:
+    from parallax.enrich import Enricher
+    from parallax.model import Article
+
+    def speakers(text: str) -> list[str | None]:
+        found = Enricher(vectors=False).analyze(Article(id="x", text=text, source="x")).enrichment
+        return [v.speaker_entity for v in found.voices]
+
+    one = ('Foreign Minister Anna Berg opened the talks. "This is a serious matter," the minister '
+           "told reporters in Oslo.")
+    assert speakers(one) == ["Anna Berg"]
+    two = ('Foreign Minister Anna Berg and Interior Minister Karl Weiss met on Monday. "This is a '
+           'serious matter," the minister told reporters.')
+    assert speakers(two) == [None]

@@ -78,6 +78,11 @@ def role_phrases() -> tuple[str, ...]:
 
 
 @cache
+def _single_roles() -> frozenset[str]:
+    return frozenset(role for role in role_phrases() if " " not in role)
+
+
+@cache
 def _role_words() -> frozenset[str]:
     return frozenset(word for role in role_phrases() for word in role.split())
 
@@ -185,6 +190,9 @@ def resolve_entities(doc: Any) -> EntityResolution:
         title_tokens.update(t.i for t in _title_tokens(doc, ent, geo))
         nationality, roles = _title_around(doc, ent, geo)
         entity.roles.update(roles)
+        # A foreign minister is also "the minister": the head of a role phrase names the person
+        # too when it is a role of its own (one reference to two ministers then names neither).
+        entity.roles.update(head for role in roles if (head := role.rsplit(" ", 1)[-1]) in _single_roles())
         entity.nationality = entity.nationality or nationality
     _share_counterpart_roles(doc, entities)
 
@@ -494,7 +502,8 @@ def _role_reference(chunk: Any, entities: dict[str, Entity], geo: Geography) -> 
         and _compatible(e, nationality, specific)
         and _score(e, nationality, specific) == best[0]
     ]
-    return None if ties and best[0] < 2 else best[2]
+    # A bare office ("the minister") fits every minister named: two of them, and it names neither.
+    return None if ties and (best[0] < 2 or (specific and specific <= _single_roles())) else best[2]
 
 
 def _compatible(entity: Entity, nationality: str | None, specific: frozenset[str]) -> bool:
