@@ -303,6 +303,7 @@ def _pronoun_referents(
     if not people:
         return referents
     starts = [s.start_char for s in doc.sents]
+    last_seen: dict[str, int] = {}
     for token in doc:
         wanted = _PRONOUN_GENDER.get(token.lower_)
         if wanted is None or token.pos_ != "PRON" or any(a <= token.idx < b for a, b in quoted):
@@ -320,7 +321,19 @@ def _pronoun_referents(
         # ("X threw jabs at Y, whom he called ...") before a person named as an object.
         subjects = [m for m in fitting if m.start >= window and _is_subject(doc, m)]
         chosen = (subjects or fitting or before)[-1]
+        # A person of unknown gender against one known to be of the pronoun's, both named
+        # lately: either may be meant, so neither is.
+        # (Lately: named, or taken up by a pronoun, in this sentence or the two before.)
+        lately = starts[max(0, sentence - 2)]
+        if gender.get(chosen.canonical or "") is None and any(
+            gender.get(m.canonical or "") == wanted and last_seen.get(m.canonical or "", m.start) >= lately
+            for m in fitting
+        ):
+            referents[token.idx] = None
+            continue
         referents[token.idx] = chosen
+        if chosen.canonical:
+            last_seen[chosen.canonical] = token.idx
         nearby = {m.canonical for m in before if m.start >= window}
         if nearby == {chosen.canonical} and chosen.canonical:
             gender.setdefault(chosen.canonical, wanted)
