@@ -437,3 +437,16 @@ def test_numbers_are_no_word_choice(tmp_path: Path) -> None:
     labels = [{label["label"] for label in item["labels"]} for item in comparison["framing"]]
     assert not any({"5.8 earthquake", "A 5.8 earthquake"} & found for found in labels), labels
     assert not any(item["referent"] in ("m", "a m") for item in comparison["framing"])
+
+
+def test_a_copy_that_changed_a_figure_is_named_by_its_own_outlet(tmp_path: Path) -> None:
+    body = ("The storm killed 12 people in the port town of Kessel on Monday, officials said. "
+            "Rescue teams searched the harbour through the night, and the mayor asked residents to "
+            "stay indoors. Power was cut to most of the town, and the ferry to the islands was "
+            "suspended until further notice. Schools will stay closed on Tuesday, the council said.")
+    comparison = _compare_texts(tmp_path, {"North Herald": body,
+                                           "South Courier": body.replace("12 people", "14 people")})
+    copies = [a for a in comparison["articles"] if a["syndicated_of"]]
+    assert len(copies) == 1 and copies[0]["outlet"] == "South Courier"
+    details = [c["detail"] for c in _conflicts(comparison) if c["kind"] == "number"]
+    assert details and all("South Courier" in d and "North Herald" in d for d in details), details

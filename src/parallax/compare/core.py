@@ -62,6 +62,8 @@ class Comparison:
                     "title": a.title,
                     "url": a.url,
                     "text": a.text,
+                    # A syndicated copy's original: its facts count with the original's outlet.
+                    "syndicated_of": a.syndicated_of,
                 }
                 for a in self.articles
             ],
@@ -131,6 +133,8 @@ def compare(
     groups, confidence = _align(claims, vectors, terms, weights, speakers, amounts)
 
     outlet_of = {a.id: _outlet_key(a, by_id) for a in articles}
+    # Conflicts name each article's own outlet: a copy that changed a figure is its publisher's.
+    own_names = {a.id: a.outlet or a.id for a in articles}
     all_outlets = set(outlet_of.values())
     sentence_counts = {a.id: max(1, len(enrichments[a.id].sentences)) for a in articles}
     polarity = PolarityJudge((s.text for a in articles for s in enrichments[a.id].sentences),
@@ -140,7 +144,8 @@ def compare(
         fact_claims = tuple(
             sorted((claims[i] for i in members), key=lambda c: (_order(articles, c), c.start))
         )
-        conflicts = tuple(_conflicts(fact_claims, enrichments, confidence, outlet_of, polarity=polarity))
+        conflicts = tuple(_conflicts(fact_claims, enrichments, confidence, own_names, polarity=polarity,
+                                     outlets=outlet_of))
         outlets = {outlet_of[c.article] for c in fact_claims}
         if conflicts:
             status = "conflict"
@@ -395,11 +400,13 @@ def _conflicts(
     *,
     embed: Embed | None = None,
     polarity: PolarityJudge | None = None,
+    outlets: Mapping[str, str] | None = None,
 ) -> list[Conflict]:
     """Different numbers for the same unit, different dates at one precision, or opposite polarity,
-    between two claims aligned with each other directly. ``embed`` gives the sentence vectors the
-    contradiction classifier reads (default: the embedder it was fitted with); ``polarity``, one
-    judge for a whole comparison, keeps its word weights and vectors from fact to fact."""
+    between two claims aligned with each other directly, each side named as ``names`` says.
+    ``embed`` gives the sentence vectors the contradiction classifier reads (default: the
+    embedder it was fitted with); ``polarity``, one judge for a whole comparison, keeps its word
+    weights and vectors from fact to fact."""
     found: list[Conflict] = []
     seen: set[tuple[str, str]] = set()
     # Word rarity for the classifier comes from the compared articles' sentences, as alignment's
@@ -447,8 +454,10 @@ def _conflicts(
             # contradictions and almost none of FNC-1's disagreeing pairs; the classifier finds
             # most of SICK's at some cost in precision, and more of FNC-1's (docs/benchmarks.md).
             if polarity.contradicts(first.text, second.text):
-                # Keyed by outlet and words: a syndicated copy repeats its original's conflict.
-                key = f"{names[first.article]}|{first.text}|{names[second.article]}|{second.text}"
+                # Keyed by outlet (a copy's is its original's, in ``outlets``) and words: a
+                # syndicated copy repeats its original's conflict.
+                voice = outlets or names
+                key = f"{voice[first.article]}|{first.text}|{voice[second.article]}|{second.text}"
                 add("polarity", key, first, first.text, second, second.text)
     return found
 
