@@ -371,6 +371,8 @@ def test_numbers_and_dates_conflict_only_where_the_outlets_differ(tmp_path: Path
     })
     numbers = [c for c in _conflicts(counts) if c["kind"] == "number"]
     assert numbers and "12 people" in numbers[0]["detail"] and "14 people" in numbers[0]["detail"]
+    # Figures in conflict are not also one outlet's extra detail.
+    assert not [d for f in counts["facts"] for d in f["extra_detail"] if d["kind"] == "number"]
 
 
 def test_the_timeline_is_in_calendar_order(tmp_path: Path) -> None:

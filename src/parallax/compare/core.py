@@ -512,20 +512,27 @@ def _extra_detail(
             # its own way; amounts with a unit, and larger counts, are the specifics that matter.
             if q.unit or q.value >= 10:
                 per_article[claim.article]["number"].add(q.text)
+            # What the number measures: another version with a figure of its own for it differs
+            # (a conflict), and adds no detail.
+            per_article[claim.article]["measure"].add(q.unit or q.counts or "")
         for m in _spans_in(e.mentions, claim):
             if m.label == "PERSON" and m.canonical:
                 per_article[claim.article]["name"].add(m.canonical)
         for v in _spans_in(e.voices, claim):
             if v.mode == "direct":
                 per_article[claim.article]["quote"].add(v.text)
+    measure_of = {q.text: q.unit or q.counts or "" for c in claims
+                  for q in _spans_in(enrichments[c.article].quantities, c)}
     for article, kinds in per_article.items():
         others = [k for a, k in per_article.items() if a != article]
         for kind, values in kinds.items():
+            if kind == "measure":
+                continue
             for value in sorted(values):
-                if kind == "number":
-                    if any(value in o.get("number", set()) for o in others):
-                        continue
-                elif any(value in o.get(kind, set()) for o in others):
+                if any(value in o.get(kind, set()) for o in others):
+                    continue
+                if kind == "number" and measure_of.get(value) and any(
+                        measure_of[value] in o.get("measure", set()) for o in others):
                     continue
                 details.append({"article": article, "kind": kind, "detail": value})
     return details
