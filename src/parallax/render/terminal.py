@@ -30,7 +30,8 @@ def print_comparison(console: Any, comparison: Mapping[str, Any]) -> None:
     names = {a["id"]: _escape(f"{a.get('outlet') or a['id'][:8]} ({a.get('country') or '?'})")
              for a in articles}
     table = Table(title="Coverage, fact by fact", show_lines=True, expand=True)
-    table.add_column("fact", no_wrap=True, max_width=11)
+    # The number and the status on two lines: "12." and "consensus" fit a narrow column whole.
+    table.add_column("fact", no_wrap=True, min_width=9, max_width=9)
     for a in articles:
         table.add_column(names[a["id"]], ratio=1)
     for fact in comparison["facts"]:
@@ -40,7 +41,7 @@ def print_comparison(console: Any, comparison: Mapping[str, Any]) -> None:
             cells.append("\n".join(_escape(t) for t in texts) if texts else "[dim]not reported[/]")
         status = fact["status"]
         number = len(table.rows) + 1
-        label = f"{number}. [{STATUS_STYLE.get(status, 'white')}]{status}[/]"
+        label = f"{number}.\n[{STATUS_STYLE.get(status, 'white')}]{status}[/]"
         table.add_row(label, *cells)
         conflicts.extend((number, c["detail"]) for c in fact.get("conflicts", []))
     console.print(table)
