@@ -452,3 +452,14 @@ def test_a_copy_that_changed_a_figure_is_named_by_its_own_outlet(tmp_path: Path)
     assert len(copies) == 1 and copies[0]["outlet"] == "South Courier"
     details = [c["detail"] for c in _conflicts(comparison) if c["kind"] == "number"]
     assert details and all("South Courier" in d and "North Herald" in d for d in details), details
+
+
+def test_reports_in_other_languages_get_a_note(tmp_path: Path, data_dir: Path) -> None:
+    german = tmp_path / "de.txt"
+    german.write_text("Die Außenminister Japans und Südkoreas trafen sich am Mittwoch in London am Rande "
+                      "des G7-Treffens. Beide Seiten blieben in den strittigen Fragen uneins, hieß es.",
+                      encoding="utf-8")
+    seed = sorted((data_dir / "seeds").glob("0*.txt"))[0]
+    result = CliRunner().invoke(app, ["compare", str(seed), str(german), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert "note:" in result.stderr and "de" in result.stderr

@@ -71,6 +71,13 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
             print_comparison(out, comparison)
         else:
             sys.stdout.write(rendered)
+        other = sorted({str(a["language"]) for a in comparison["articles"]
+                        if a.get("language") and a["language"] != "en"})
+        if other:
+            # Enrichment and alignment are English models: say so rather than let an empty or
+            # odd comparison pass for a finding.
+            err.print(f"[yellow]note:[/] articles in {', '.join(other)}: facts, voices and dates are "
+                      "found reliably only in English texts (docs/cli.md, Languages)", highlight=False)
         for line in left_out:
             err.print(f"[yellow]left out:[/] {escape(line)}", highlight=False)
         if left_out:
