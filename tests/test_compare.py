@@ -371,8 +371,13 @@ def test_numbers_and_dates_conflict_only_where_the_outlets_differ(tmp_path: Path
     })
     numbers = [c for c in _conflicts(counts) if c["kind"] == "number"]
     assert numbers and "12 people" in numbers[0]["detail"] and "14 people" in numbers[0]["detail"]
-    # Figures in conflict are not also one outlet's extra detail.
+    # Figures in conflict are not also one outlet's extra detail; a figure only one gives is.
     assert not [d for f in counts["facts"] for d in f["extra_detail"] if d["kind"] == "number"]
+    more = _compare_texts(tmp_path, {"North Herald": same, "West Gazette": same.replace(
+        " and injuring 40 people", "")})
+    assert _conflicts(more) == []
+    assert [d["detail"] for f in more["facts"] for d in f["extra_detail"] if d["kind"] == "number"] == [
+        "40 people"]
 
 
 def test_the_timeline_is_in_calendar_order(tmp_path: Path) -> None:

@@ -377,6 +377,8 @@ def test_quotes_in_single_marks_and_in_german_and_french_marks() -> None:
         "The beds are ready,", "We must stay alert."]
     assert quoted("'We are ready,' Holm said, and the workers' union didn't object.") == ["We are ready,"]
     assert quoted("The 'reform' passed.") == []
+    assert quoted("'The teachers' pay offer is an insult,' she said.") == [
+        "The teachers' pay offer is an insult,"]
     # Single marks inside double ones nest; they do not start quotes of their own.
     assert quoted("\u201cHe told me \u2018no way\u2019 twice,\u201d she said.") == [
         "He told me \u2018no way\u2019 twice,"]
@@ -385,6 +387,9 @@ def test_quotes_in_single_marks_and_in_german_and_french_marks() -> None:
         "Das Haus ist zerst\u00f6rt"]
     assert quoted("\u00bbWir bleiben hier\u00ab, sagte er.") == ["Wir bleiben hier"]
     assert quoted("\u00abNous restons ici\u00bb, a-t-il dit.") == ["Nous restons ici"]
+    # A French quote that runs on into a new paragraph closes there with "»".
+    assert quoted("\u00ab Nous continuons,\n\net nous ne c\u00e9derons pas \u00bb, a dit le ministre.") == [
+        "Nous continuons,", "et nous ne c\u00e9derons pas"]
 
 
 def test_a_quote_in_single_marks_is_a_direct_voice(nlp: Any) -> None:
@@ -409,6 +414,9 @@ def test_the_head_of_an_office_names_its_holder_unless_two_hold_it() -> None:
     two = ('Foreign Minister Anna Berg and Interior Minister Karl Weiss met on Monday. "This is a '
            'serious matter," the minister told reporters.')
     assert speakers(two) == [None]
+    # A rank before the office makes another one: a vice president is not "the president".
+    ranks = 'President Joe Biden met Vice President Kamala Harris. "We are united," the president said.'
+    assert speakers(ranks) == ["Joe Biden"]
 
 
 def test_a_pronoun_between_a_person_of_its_gender_and_one_of_unknown_gender_names_neither() -> None:

@@ -505,37 +505,47 @@ def _extra_detail(
         return []
     details: list[dict[str, Any]] = []
     per_article: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    # Each article's figures by what they measure, and what each number's words measure.
+    figures: dict[str, dict[str, set[float]]] = defaultdict(lambda: defaultdict(set))
+    measured: dict[str, tuple[str, float]] = {}
     for claim in claims:
         e = enrichments[claim.article]
         for q in _spans_in(e.quantities, claim):
+            measure = q.unit or q.counts or ""
+            figures[claim.article][measure].add(q.value)
+            measured[q.text] = (measure, q.value)
             # "two ministers", "three diplomats" count the actors, which every version names in
             # its own way; amounts with a unit, and larger counts, are the specifics that matter.
             if q.unit or q.value >= 10:
                 per_article[claim.article]["number"].add(q.text)
-            # What the number measures: another version with a figure of its own for it differs
-            # (a conflict), and adds no detail.
-            per_article[claim.article]["measure"].add(q.unit or q.counts or "")
         for m in _spans_in(e.mentions, claim):
             if m.label == "PERSON" and m.canonical:
                 per_article[claim.article]["name"].add(m.canonical)
         for v in _spans_in(e.voices, claim):
             if v.mode == "direct":
                 per_article[claim.article]["quote"].add(v.text)
-    measure_of = {q.text: q.unit or q.counts or "" for c in claims
-                  for q in _spans_in(enrichments[c.article].quantities, c)}
     for article, kinds in per_article.items():
         others = [k for a, k in per_article.items() if a != article]
         for kind, values in kinds.items():
-            if kind == "measure":
-                continue
             for value in sorted(values):
                 if any(value in o.get(kind, set()) for o in others):
                     continue
-                if kind == "number" and measure_of.get(value) and any(
-                        measure_of[value] in o.get("measure", set()) for o in others):
+                if kind == "number" and _disputed(measured[value], figures[article], figures, article):
                     continue
                 details.append({"article": article, "kind": kind, "detail": value})
     return details
+
+
+def _disputed(figure: tuple[str, float], own: Mapping[str, set[float]],
+              figures: Mapping[str, Mapping[str, set[float]]], article: str) -> bool:
+    """Whether another article gives, for what this figure measures, a value this article does
+    not: the figures then conflict, and neither is extra detail. One that only lacks the figure
+    ("killed 12" beside "killed 12 and injured 40") leaves it extra detail."""
+    measure, _ = figure
+    if not measure:
+        return False
+    return any(values.get(measure, set()) - own.get(measure, set())
+               for other, values in figures.items() if other != article)
 
 
 def _emphasis(claims: Sequence[Claim], sentence_counts: Mapping[str, int]) -> list[dict[str, Any]]:

@@ -77,6 +77,10 @@ def role_phrases() -> tuple[str, ...]:
     return tuple(sorted(roles, key=len, reverse=True))
 
 
+_RANKS = frozenset({"vice", "deputy", "prime", "assistant", "under", "acting", "associate", "lieutenant",
+                    "co", "first", "junior", "senior", "chief", "state", "shadow"})
+
+
 @cache
 def _single_roles() -> frozenset[str]:
     return frozenset(role for role in role_phrases() if " " not in role)
@@ -192,7 +196,10 @@ def resolve_entities(doc: Any) -> EntityResolution:
         entity.roles.update(roles)
         # A foreign minister is also "the minister": the head of a role phrase names the person
         # too when it is a role of its own (one reference to two ministers then names neither).
-        entity.roles.update(head for role in roles if (head := role.rsplit(" ", 1)[-1]) in _single_roles())
+        # Not after a rank: a vice president is not "the president", nor a prime minister
+        # "the minister".
+        entity.roles.update(head for role in roles if (head := role.rsplit(" ", 1)[-1]) in _single_roles()
+                            and role.split()[0] not in _RANKS)
         entity.nationality = entity.nationality or nationality
     _share_counterpart_roles(doc, entities)
 
@@ -326,7 +333,8 @@ def _pronoun_referents(
         # (Lately: named, or taken up by a pronoun, in this sentence or the two before.)
         lately = starts[max(0, sentence - 2)]
         if gender.get(chosen.canonical or "") is None and any(
-            gender.get(m.canonical or "") == wanted and last_seen.get(m.canonical or "", m.start) >= lately
+            gender.get(m.canonical or "") == wanted
+            and max(last_seen.get(m.canonical or "", -1), m.start) >= lately
             for m in fitting
         ):
             referents[token.idx] = None

@@ -217,7 +217,8 @@ def find_quotes(text: str) -> list[Quote]:
             if opened is not None and (char in closers or char == '"'):
                 _add_quote(quotes, text, opened, i)
                 opened, closers, seen = None, _CLOSING, True
-            elif char in _OPENING or (char == '"' and opened is None and _opens(text, i, block_start)):
+            elif (char in _OPENING and (char != "\u00bb" or _opens_german(text, i, block_start))) or (
+                    char == '"' and opened is None and _opens(text, i, block_start)):
                 if opened is not None:
                     _add_quote(quotes, text, opened, i)  # a quote left open, then a new one
                 opened = i + 1
@@ -240,18 +241,31 @@ def find_quotes(text: str) -> list[Quote]:
 def _single_quotes(text: str, start: int, end: int) -> list[Quote]:
     """Quotes in single marks within [start, end), a paragraph without double marks."""
     found: list[Quote] = []
-    opened: int | None = None
-    marks = sorted([(m.start(), True) for m in _SINGLE_OPEN.finditer(text, start, end)]
-                   + [(m.start(), False) for m in _SINGLE_CLOSE.finditer(text, start, end)])
-    for at, opening in marks:
-        if opening and opened is None:
-            opened = at + 1
-        elif not opening and opened is not None:
-            # One word in single marks is a scare quote or a contraction ("rock 'n' roll").
-            if len(text[opened:at].split()) > 1:
-                _add_quote(found, text, opened, at)
-            opened = None
+    openings = [m.start() for m in _SINGLE_OPEN.finditer(text, start, end)]
+    closings = [m.start() for m in _SINGLE_CLOSE.finditer(text, start, end)]
+    taken = start
+    for index, at in enumerate(openings):
+        if at < taken:
+            continue
+        # The first closing mark after punctuation ("... an insult,' she said"), else the last
+        # before the next opening one: a plural possessive inside the quote ("the teachers'
+        # pay") is not where it ends.
+        limit = openings[index + 1] if index + 1 < len(openings) else end
+        inside = [c for c in closings if at < c < limit]
+        if not inside:
+            continue
+        close = next((c for c in inside if text[c - 1] in ",.!?;:\u2026"), inside[-1])
+        # One word in single marks is a scare quote or a contraction ("rock 'n' roll").
+        if len(text[at + 1 : close].split()) > 1:
+            _add_quote(found, text, at + 1, close)
+        taken = close
     return found
+
+
+def _opens_german(text: str, i: int, block_start: int) -> bool:
+    """"»" opens a quote in German (»Wir bleiben«): after a space or a paragraph start and right
+    before a letter. In French it closes one (« ... »), after a space and before punctuation."""
+    return _opens(text, i, block_start) and i + 1 < len(text) and text[i + 1].isalpha()
 
 
 def _opens(text: str, i: int, block_start: int) -> bool:
