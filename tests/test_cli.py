@@ -86,7 +86,8 @@ def test_another_programs_database_is_refused_untouched(tmp_path: Path) -> None:
     assert result.exit_code == 2 and "another program" in result.output
     with sqlite3.connect(path) as db:
         tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    assert tables == {"moz_places"}
+        mode = db.execute("PRAGMA journal_mode").fetchone()[0]
+    assert tables == {"moz_places"} and mode == "delete"
 
 
 @pytest.mark.parametrize(

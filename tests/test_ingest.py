@@ -353,3 +353,26 @@ def test_a_fixed_input_leaves_the_quarantine(store: Store, tmp_path: Path) -> No
     # Read again from the same file, the article is a duplicate but no sighting elsewhere.
     again = ingest([str(path)], store=store, encoding="latin-1")
     assert again.duplicates == 1 and store.sightings(again.items[0].article_id or "") == []
+
+
+def test_review_cases_of_reading(store: Store, tmp_path: Path) -> None:
+    from parallax.ingest.dates import parse_when
+    from parallax.ingest.html import decode_html
+
+    # A UTF-8 page that declares Latin-1, read with --encoding utf-8, is UTF-8.
+    page = '<meta charset="iso-8859-1"><p>Café Zürich</p>'.encode()
+    assert "Café Zürich" in decode_html(page, "utf-8")
+    # An hour alone is a time.
+    assert str(parse_when("5 May 2021 10am")) == "2021-05-05 10:00:00"
+    # JSON Lines in a .json file whose first line is cut still gives its other lines.
+    lines = [json.dumps({"text": f"{BODY} Part {n}."}) for n in range(3)]
+    cut = tmp_path / "lines.json"
+    cut.write_text("\n".join([lines[0][:30], *lines[1:]]) + "\n", encoding="utf-8")
+    assert ingest([str(cut)], store=store).stored == 2
+    # A JSON Lines file quarantined as a whole leaves the list once it is read.
+    legacy = tmp_path / "legacy.jsonl"
+    legacy.write_bytes((json.dumps({"text": f"Caf\u00e9 owners met. {BODY}"}, ensure_ascii=False) + "\n")
+                       .encode("cp1252"))
+    assert ingest([str(legacy)], store=store).quarantined == 1
+    assert ingest([str(legacy)], store=store, encoding="cp1252").stored == 1
+    assert [e.input for e in store.quarantine() if e.input.startswith(str(legacy))] == []

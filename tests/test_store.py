@@ -108,3 +108,10 @@ def test_search_finds_words_of_scripts_written_without_spaces(tmp_path: Path) ->
         assert "\x02地铁\x03" in snippet
         articles, total = store.find_articles(query="政策")
         assert total == 2 and {a.language for a in articles} == {"zh", "ja"}
+
+
+def test_thai_words_keep_their_marks_in_a_search(tmp_path: Path) -> None:
+    from parallax.store.sqlite import search_terms
+
+    flood = "\u0e19\u0e49\u0e33\u0e17\u0e48\u0e27\u0e21"  # one Thai word, with vowel and tone marks
+    assert search_terms(flood) == (None, [flood])

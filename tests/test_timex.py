@@ -158,6 +158,8 @@ def test_days_that_have_been() -> None:
     # A day that names an inquiry into what happened on it, but not the inquiry's own meeting.
     assert only("Papers will go to the May 2 committee.", date(2021, 10, 8)).value == "2021-05-02"
     assert only("The report awaits the Nov. 2 committee vote.", date(2021, 10, 8)).value == "2021-11-02"
+    text = "The May 20 commission meeting will be held in the capital."
+    assert only(text, date(2024, 5, 15)).value == "2024-05-20"
 
 
 def test_a_decision_or_a_lapsed_plan_points_ahead_only_to_what_follows_it() -> None:

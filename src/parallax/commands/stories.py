@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -125,12 +126,10 @@ def similarity(
 ) -> None:
     """Score two articles on SemEval-2022 Task 8's scale: 1 very similar ... 4 very dissimilar."""
     from parallax.cluster import similarity as score
-    from parallax.store import Store
-
     articles, enrichments = [], []
     # Two files need no store; an article id does.
     needs_store = not all(Path(t).exists() for t in (first, second))
-    with _store(db) if needs_store else Store(memory=True) as store:
+    with _store(db) if needs_store else contextlib.nullcontext() as store:
         for target in (first, second):
             article, enrichment = _load(store, target)
             articles.append(article)

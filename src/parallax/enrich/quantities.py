@@ -193,7 +193,7 @@ def _from_tokens(doc: Any, tokens: list[Any], start: int, end: int) -> Quantity 
         unit, start = CURRENCIES[before.lower_], before.idx
     for token in tokens:
         lower = token.lower_
-        if lower in CURRENCIES and (token.is_currency or lower in {"$", "€", "£", "¥", "₩", "₹"}):
+        if lower in CURRENCIES and (token.is_currency or lower in _CURRENCY_SIGNS):
             unit = CURRENCIES[lower]
         elif lower in {
             "about",

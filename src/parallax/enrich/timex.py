@@ -682,10 +682,11 @@ _HABITUAL_BEFORE = re.compile(
 _PAST_EVENT_AFTER = re.compile(
     r"(?:\s+(?:Capitol|terror|terrorist|deadly|bomb|mass))?\s+(?:attacks?|riots?|insurrection|massacre|"
     r"bombings?|shootings?|killings?|crash|earthquake|explosions?|assault|siege|storming|uprising|"
-    r"coup|tragedy|disaster|rioters|insurrectionists|probe|investigation|inquiry|commission|"
-    # ... or names an inquiry into one ("the Jan. 6 committee"), unless it dates the committee's
-    # own meeting or vote.
-    r"(?:select\s+)?committee(?!\s+(?:meeting|vote|hearing|session)))\b",
+    r"coup|tragedy|disaster|rioters|insurrectionists|"
+    # ... or names an inquiry into one ("the Jan. 6 committee"), unless it dates the inquiry's
+    # own meeting, vote or findings ("the May 20 commission meeting").
+    r"(?:(?:select\s+)?committee|probe|investigation|inquiry|commission)"
+    r"(?!\s+(?:meetings?|votes?|hearings?|sessions?|findings|report)\b))\b",
     re.IGNORECASE,
 )
 #: A relative clause opening between an expression and a later future cue: the cue is the

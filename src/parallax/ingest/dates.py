@@ -42,8 +42,9 @@ def parse_when(value: Any) -> date | None:
         raise ValueError(f"{text!r}") from exc
     if (first.year, first.month, first.day) != (second.year, second.month, second.day):
         raise ValueError(f"{text!r} names no day")
-    if (first.hour, first.minute) != (second.hour, second.minute):
+    if first.hour != second.hour:
         return first.date()
+    # "10am" gives the hour alone: its minute is 0, as the first parse has it.
     return first
 
 

@@ -194,11 +194,9 @@ def decode_html(data: bytes, encoding: str | None = None) -> str:
     origin = "given"
     if declared is not None:
         try:
-            data.decode("utf-8")
+            return data.removeprefix(codecs.BOM_UTF8).decode("utf-8")
         except UnicodeDecodeError:
             pass
-        else:
-            declared = None
     # A byte order mark is the surest sign there is, so it outranks any label.
     if data.startswith(codecs.BOM_UTF8):
         declared, origin, data = "utf-8", "marked by a BOM", data[3:]

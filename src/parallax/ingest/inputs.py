@@ -124,7 +124,12 @@ def expand(
         if real in walked:
             return
         walked.add(real)
-        for child in sorted(folder.iterdir()):
+        try:
+            children = sorted(folder.iterdir())
+        except OSError:
+            skip("unreadable folders")
+            return
+        for child in children:
             if child.name.startswith("."):
                 skip("hidden folders" if child.is_dir() else "hidden files")
             elif child.is_dir():

@@ -142,9 +142,10 @@ class JsonReader:
             document = json.loads(text)
         except json.JSONDecodeError as exc:
             lines = [ln for ln in text.splitlines() if ln.strip()]
-            if len(lines) > 1 and _is_object(lines[0]):
+            if len(lines) > 1 and any(_is_object(line) for line in lines[:5]):
                 # Many tools write JSON Lines with a .json name; read it line by line. A document
-                # spread over lines (its first line alone is no object) is one broken document.
+                # spread over lines (none of its first lines alone an object) is one broken
+                # document.
                 yield from JsonLinesReader().read(source)
                 return
             raise InputError(f"{_error_reason(exc)}; the file may be truncated") from exc

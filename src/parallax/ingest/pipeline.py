@@ -196,6 +196,7 @@ class Ingestor:
     def _ingest(
         self, name: str, load: Callable[[], Source], hints: Hints, report: IngestReport, batch: Batch
     ) -> None:
+        first = len(report.items)
         try:
             found = 0
             for item in self._items(load()):
@@ -206,6 +207,10 @@ class Ingestor:
                 # An empty list, an object with no articles, a feed without entries: the input
                 # is accounted for, not silently counted as nothing.
                 raise InputError("holds no articles (an empty list or a feed without entries)")
+            # Read now (fixed, or given --encoding): the input as a whole waits for no fix,
+            # unless an item of the same name was just quarantined again.
+            if not any(i.input == name and i.outcome is Outcome.QUARANTINED for i in report.items[first:]):
+                self.store.clear_quarantine(name)
         except InputError as exc:
             self._quarantine(name, _plain(exc), report)
         except Exception as exc:  # a parser bug must not stop the batch; the input is kept aside

@@ -73,11 +73,18 @@ class Store:
         try:
             # Autocommit mode: transactions are opened explicitly with BEGIN IMMEDIATE.
             self._db = sqlite3.connect(target, isolation_level=None, check_same_thread=False)
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=NORMAL")
-            self._db.execute("PRAGMA foreign_keys=ON")
-            self._db.execute("PRAGMA busy_timeout=10000")
-            self._migrate()
+            try:
+                # Another program's database is refused before anything is set on it (the
+                # journal mode would persist in the file).
+                self._refuse_foreign()
+                self._db.execute("PRAGMA journal_mode=WAL")
+                self._db.execute("PRAGMA synchronous=NORMAL")
+                self._db.execute("PRAGMA foreign_keys=ON")
+                self._db.execute("PRAGMA busy_timeout=10000")
+                self._migrate()
+            except BaseException:
+                self._db.close()
+                raise
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"cannot open {target} as a Parallax store: {exc}") from exc
         self._in_transaction = False
@@ -97,15 +104,17 @@ class Store:
     def schema_version(self) -> int:
         return int(self._db.execute("PRAGMA user_version").fetchone()[0])
 
-    def _migrate(self) -> None:
-        version = self.schema_version
-        if version == 0 and self._db.execute(
+    def _refuse_foreign(self) -> None:
+        """An SQLite file with tables but no schema version is another program's: adding
+        Parallax's tables to it would change a file that is not ours."""
+        if self.schema_version == 0 and self._db.execute(
             "SELECT COUNT(*) FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'"
         ).fetchone()[0]:
-            # Another program's database: adding Parallax's tables to it would change a file
-            # that is not ours.
             raise StoreError(f"{self.path} is an SQLite database of another program, not a Parallax "
                              "store; choose another --db")
+
+    def _migrate(self) -> None:
+        version = self.schema_version
         if version > SCHEMA_VERSION:
             raise StoreError(
                 f"the store is at schema version {version}, newer than this Parallax "
@@ -647,7 +656,7 @@ class Store:
         if match is None and not runs:
             return [], 0
         columns = ", ".join(f"a.{c.strip()}" for c in _ARTICLE_COLUMNS.split(","))
-        within = "".join(" AND instr(a.title || char(10) || a.text, ?) > 0" for _ in runs)
+        within = "".join(f" AND {_IN_TEXT}" for _ in runs)
         page = [max(0, int(limit)), max(0, int(offset))]
         if match is None:
             # Only words of a script written without spaces: found as substrings, latest first.
@@ -687,7 +696,7 @@ class Store:
                 clauses.append("a.rowid IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)")
                 params.append(match)
             for run in runs:
-                clauses.append("instr(a.title || char(10) || a.text, ?) > 0")
+                clauses.append(_IN_TEXT)
                 params.append(run)
         return clauses, params
 
@@ -844,11 +853,17 @@ def _statements(script: str) -> list[str]:
 _UNSPACED = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af\u0e00-\u0e7f]")
 
 
+#: An article whose title or text holds a string (a word of a script without spaces).
+_IN_TEXT = "instr(a.title || char(10) || a.text, ?) > 0"
+#: A word: letters and digits, and Thai's vowel and tone marks, which are no letters to \w.
+_SEARCH_WORD = re.compile(r"[\w\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]+")
+
+
 def search_terms(text: str) -> tuple[str | None, list[str]]:
     """Words typed by a person as an FTS5 query that finds every word (each quoted, so
     punctuation and FTS5 operators are read as text, never as query syntax), and the words of
     scripts without spaces, to be found as substrings. ``(None, [])`` when there are no words."""
-    words = re.findall(r"\w+", text)
+    words = _SEARCH_WORD.findall(text)
     if len(words) > MAX_QUERY_WORDS:
         raise InputError(f"a search of {len(words)} words: search for at most {MAX_QUERY_WORDS} words")
     runs = [word for word in words if _UNSPACED.search(word)]
