@@ -468,3 +468,11 @@ def test_reports_in_other_languages_get_a_note(tmp_path: Path, data_dir: Path) -
     result = CliRunner().invoke(app, ["compare", str(seed), str(german), "--format", "json"])
     assert result.exit_code == 0, result.output
     assert "note:" in result.stderr and "de" in result.stderr
+
+
+def test_opposite_words_are_a_conflict(tmp_path: Path) -> None:
+    comparison = _compare_texts(tmp_path, {
+        "North Herald": "The government confirmed on Monday that aid had reached the flooded town of Alby.",
+        "West Gazette": "The government denied on Monday that aid had reached the flooded town of Alby.",
+    })
+    assert [c["kind"] for c in _conflicts(comparison)] == ["polarity"]
