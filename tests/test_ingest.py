@@ -376,3 +376,19 @@ def test_review_cases_of_reading(store: Store, tmp_path: Path) -> None:
     assert ingest([str(legacy)], store=store).quarantined == 1
     assert ingest([str(legacy)], store=store, encoding="cp1252").stored == 1
     assert [e.input for e in store.quarantine() if e.input.startswith(str(legacy))] == []
+
+
+def test_two_stories_under_one_footer_are_no_copies(store: Store, tmp_path: Path) -> None:
+    footer = ("Subscribe to the Valley Courier for full access to local news, weather and sport. "
+              "Members get the morning newsletter, the weekend edition and unlimited archive "
+              "access, and support independent journalism in the valley. Cancel at any time from "
+              "your account page; questions go to our reader desk by phone or email every weekday. "
+              "Our journalists follow the editors' code of practice, and corrections are published "
+              "on the same page as the story they correct.")
+    first = f"The town library will open on Sundays from next month, the council said.\n\n{footer}"
+    second = f"A burglary at the garden centre on Mill Lane is being investigated by police.\n\n{footer}"
+    path = tmp_path / "two.jsonl"
+    path.write_text("\n".join(json.dumps({"text": t, "outlet": "Valley Courier"}) for t in (first, second)),
+                    encoding="utf-8")
+    assert ingest([str(path)], store=store).stored == 2
+    assert [a.syndicated_of for a in store.articles()] == [None, None]

@@ -73,3 +73,23 @@ def fingerprint(text: str) -> Fingerprint:
 def similarity(signature: np.ndarray, stored: bytes) -> float:
     other = np.frombuffer(stored, dtype="<u8")
     return float(np.mean(signature == other))
+
+
+def shared_boilerplate_only(text: str, other: str) -> bool:
+    """Whether two texts that look alike share only a paragraph or two at their start or end (a
+    subscription footer, a standard header) around bodies that differ: then the one is no copy
+    of the other. A copy, even with its lead rewritten, shares its body's paragraphs."""
+    first, second = _paragraphs(text), _paragraphs(other)
+    shared = 0
+    while first and second and first[0] == second[0]:
+        first, second, shared = first[1:], second[1:], shared + 1
+    while first and second and first[-1] == second[-1]:
+        first, second, shared = first[:-1], second[:-1], shared + 1
+    if not shared or shared > 2 or not first or not second:
+        return False
+    a, b = shingles(" ".join(first)), shingles(" ".join(second))
+    return len(a & b) / len(a | b) < THRESHOLD / 2
+
+
+def _paragraphs(text: str) -> list[str]:
+    return [identity_text(p) for p in re.split(r"\n\s*\n", text) if p.strip()]

@@ -303,11 +303,13 @@ class Ingestor:
             report.add(ItemResult(item.origin, Outcome.DUPLICATE, article.id, "same text already stored"))
             return
         print_ = dedup.fingerprint(article.text)
-        best: tuple[float, str] | None = None
+        best: tuple[float, str, str] | None = None
         for candidate, signature, original in self.store.minhash_candidates(print_.band_keys):
             score = dedup.similarity(print_.signature, signature)
             if score >= dedup.THRESHOLD and (best is None or score > best[0]):
-                best = (score, original or candidate)
+                best = (score, original or candidate, candidate)
+        if best is not None and dedup.shared_boilerplate_only(article.text, self.store.article(best[2]).text):
+            best = None  # two stories under one footer
         if best is not None:
             article = replace(article, syndicated_of=best[1], syndication_similarity=round(best[0], 3))
         raw_id = self.store.add_raw(item.raw, name=item.origin, media_type=item.raw_media_type)
