@@ -476,3 +476,14 @@ def test_opposite_words_are_a_conflict(tmp_path: Path) -> None:
         "West Gazette": "The government denied on Monday that aid had reached the flooded town of Alby.",
     })
     assert [c["kind"] for c in _conflicts(comparison)] == ["polarity"]
+
+
+def test_the_same_words_resolved_on_different_days_are_no_conflict(tmp_path: Path) -> None:
+    # "today" in two reports published either side of midnight, and a month written alike that
+    # each report's tense places in a different year, are not a disagreement.
+    from parallax.compare.core import _apart
+
+    assert _apart({"2026-04-14": "today (2026-04-14)"}, {"2026-04-15": "today (2026-04-15)"}) == ("", "")
+    assert _apart({"2025-06": "June (2025-06)"}, {"2026-06": "June (2026-06)"}) == ("", "")
+    assert _apart({"2026-04-14": "Tuesday (2026-04-14)"}, {"2026-04-15": "Wednesday (2026-04-15)"}) == (
+        "Tuesday (2026-04-14)", "Wednesday (2026-04-15)")

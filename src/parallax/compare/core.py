@@ -485,11 +485,17 @@ def _apart(a: Mapping[Any, str], b: Mapping[Any, str]) -> tuple[str, str]:
     """The words of the values only ``a`` states and of those only ``b`` states. The same words
     resolved to different values ("today" in reports published a day apart) reflect the
     publication dates, not a disagreement."""
-    words_b = {text.casefold() for text in b.values()}
-    words_a = {text.casefold() for text in a.values()}
-    only_a = [text for value, text in a.items() if value not in b and text.casefold() not in words_b]
-    only_b = [text for value, text in b.items() if value not in a and text.casefold() not in words_a]
+    words_b = {_words(text) for text in b.values()}
+    words_a = {_words(text) for text in a.values()}
+    only_a = [text for value, text in a.items() if value not in b and _words(text) not in words_a & words_b]
+    only_b = [text for value, text in b.items() if value not in a and _words(text) not in words_a & words_b]
     return ", ".join(only_a), ", ".join(only_b)
+
+
+def _words(shown: str) -> str:
+    """The words of a figure or a date as written, without the value shown after them
+    ("today (2026-04-14)" is "today")."""
+    return shown.rsplit(" (", 1)[0].casefold()
 
 
 def _two_sides(names: Mapping[str, str], first: Claim, a: str, second: Claim, b: str) -> str:
