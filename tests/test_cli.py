@@ -106,6 +106,13 @@ def test_another_programs_database_is_refused_untouched(tmp_path: Path) -> None:
         (["eval", "similarity", "{short}"], "a row with fewer fields than the header"),
         (["eval", "alignment", "--dataset", "ecbplus", "{empty}"],
          "ECBplus_coreference_sentences.csv not found"),
+        # A path that is not there, an unknown layout, a file in another encoding or shape.
+        (["eval", "timex", "{empty}/nope"], "nope: no such file or folder"),
+        (["eval", "timex", "{empty}", "--dataset", "foo"], "--dataset 'foo': use one of"),
+        (["eval", "quotes", "{empty}"], "no BASIL articles"),
+        (["eval", "paraphrase", "{latin}"], "cannot be read in the layout this command expects"),
+        (["eval", "similarity", "{no_overall}"], "cannot be read in the layout this command expects"),
+        (["eval", "contradiction", "{table}", "--fnc", "{empty}/nope"], "nope: no such file or folder"),
     ],
 )
 def test_eval_commands_name_a_wrong_dataset_and_what_to_give(
@@ -122,7 +129,12 @@ def test_eval_commands_name_a_wrong_dataset_and_what_to_give(
     stories.write_text('{"id": 1, "news": {}}\n{"id": 2, "news": \n', encoding="utf-8")
     short = tmp_path / "short.csv"
     short.write_text("pair_id,lang1,lang2,text1,text2,Overall\n1_2,en,en\n", encoding="utf-8")
-    args = [part.format(empty=empty, table=table, broken=broken, stories=stories, short=short)
+    latin = tmp_path / "latin.txt"
+    latin.write_bytes("1\t1\t2\tcaf\xe9\tcafe\n".encode("latin-1"))
+    no_overall = tmp_path / "no_overall.csv"
+    no_overall.write_text("pair_id,lang1,lang2,text1,text2\n1_2,en,en,a b,c d\n", encoding="utf-8")
+    args = [part.format(empty=empty, table=table, broken=broken, stories=stories, short=short, latin=latin,
+                        no_overall=no_overall)
             for part in command]
     result = runner.invoke(app, args)
     assert result.exit_code == 2, result.output
@@ -218,3 +230,8 @@ def test_brackets_in_articles_print_as_text(tmp_path: Path) -> None:
     assert stories.exit_code == 0 and "[/]" in stories.output
     quarantined = runner.invoke(app, ["quarantine", "--db", db])
     assert quarantined.exit_code == 0, quarantined.output
+
+
+def test_eval_format_is_table_or_json(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["eval", "timex", str(tmp_path), "--format", "JSON"])
+    assert result.exit_code == 2 and "use table or json" in result.output

@@ -373,8 +373,41 @@ eval_app = typer.Typer(
 )
 app.add_typer(eval_app, name="eval")
 
-DatasetDir = Annotated[Path, typer.Argument(help="The dataset's folder or file.", exists=True)]
+DatasetDir = Annotated[Path, typer.Argument(help="The dataset's folder or file.")]
 EvalFormat = Annotated[str, typer.Option("--format", help="table or json.")]
+
+#: What reading a file in another layout raises: a dataset error, named with the file.
+_READING_ERRORS = (UnicodeDecodeError, json.JSONDecodeError, KeyError, IndexError, ValueError, TypeError,
+                   AttributeError)
+
+
+def evaluation(func: F) -> F:
+    """An eval command: the files and folders it is given exist, ``--format`` is table or json,
+    and a dataset that cannot be read in the layout expected is one error line naming it (the
+    exception kept in the message) rather than a traceback."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from parallax.errors import ConfigError, DatasetError
+
+        shape = kwargs.get("format")
+        if shape is not None and shape not in ("table", "json"):
+            raise ConfigError(f"--format {shape!r}: use table or json")
+        given = [value for key, value in kwargs.items() if isinstance(value, Path) and key != "cache"]
+        for path in given:
+            if not path.exists():
+                raise DatasetError(f"{path}: no such file or folder; give the dataset's path "
+                                   "(docs/cli.md gives each command's layout)")
+        try:
+            return func(*args, **kwargs)
+        except ParallaxError:
+            raise
+        except _READING_ERRORS as exc:
+            where = given[0] if given else "the dataset"
+            raise DatasetError(f"{where}: cannot be read in the layout this command expects "
+                               f"({type(exc).__name__}: {exc}); check it against docs/cli.md") from exc
+
+    return wrapper  # type: ignore[return-value]
 
 
 def _print_evaluation(result: dict[str, Any], format: str) -> None:
@@ -386,24 +419,31 @@ def _print_evaluation(result: dict[str, Any], format: str) -> None:
                   title=f"{result['task']} on {result['dataset']} (n = {result['n']})", title_justify="left")
     targets = result.get("targets", {})
     anchors = result.get("anchors", {})
+    shown_anchors: set[str] = set()
     for name, value in result["metrics"].items():
-        anchor = next((f"{v:g} ({k})" for k, v in anchors.items() if k.endswith(name)), "")
+        key = next((k for k in anchors if k.endswith(name)), None)
+        anchor = f"{anchors[key]:g} ({key})" if key is not None else ""
+        if key is not None:
+            shown_anchors.add(key)
         target = targets.get(name)
         shown = f"{value:.3f}" if isinstance(value, float) else str(value)
         table.add_row(name, shown, f">= {target:g}" if target is not None else "", anchor)
     out.print(table)
     for key, value in anchors.items():
-        if not any(key.endswith(name) for name in result["metrics"]):
+        if key not in shown_anchors:  # every anchor is shown, beside its metric or on a line of its own
             out.print(f"anchor {key}: {value}")
 
 
 def _check_dataset(dataset: str, expected: str) -> None:
+    from parallax.errors import DatasetError
+
     if dataset != expected:
-        raise typer.BadParameter(f"only {expected!r} is supported here", param_hint="--dataset")
+        raise DatasetError(f"--dataset {dataset!r}: only {expected!r} is read by this command")
 
 
 @eval_app.command("timex")
 @friendly
+@evaluation
 def eval_timex(
     directory: DatasetDir,
     dataset: Annotated[
@@ -415,12 +455,15 @@ def eval_timex(
     from parallax.evaluation.timex import DATASETS, evaluate_timex
 
     if dataset not in DATASETS:
-        raise typer.BadParameter(f"use one of {', '.join(DATASETS)}", param_hint="--dataset")
+        from parallax.errors import DatasetError
+
+        raise DatasetError(f"--dataset {dataset!r}: use one of {', '.join(DATASETS)}")
     _print_evaluation(evaluate_timex(directory, dataset), format)
 
 
 @eval_app.command("quotes")
 @friendly
+@evaluation
 def eval_quotes(
     directory: DatasetDir,
     dataset: Annotated[str, typer.Option(help="Dataset layout.")] = "basil",

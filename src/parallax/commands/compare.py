@@ -12,7 +12,7 @@ FORMATS = {"text", "json", "md", "html"}
 
 
 def register(app: typer.Typer, eval_app: typer.Typer) -> None:
-    from parallax.cli import DbOption, err, friendly, out
+    from parallax.cli import DbOption, err, evaluation, friendly, out
 
     @app.command()
     @friendly
@@ -87,8 +87,9 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
 
     @eval_app.command("paraphrase")
     @friendly
+    @evaluation
     def eval_paraphrase(
-        path: Annotated[Path, typer.Argument(help="An MRPC file (msr_paraphrase_test.txt).", exists=True)],
+        path: Annotated[Path, typer.Argument(help="An MRPC file (msr_paraphrase_test.txt).")],
         dataset: Annotated[str, typer.Option(help="Dataset layout.")] = "mrpc",
         format: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
     ) -> None:
@@ -103,13 +104,16 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
 
     @eval_app.command("stance")
     @friendly
+    @evaluation
     def eval_stance(
-        path: Annotated[Path, typer.Argument(help="The FNC-1 folder (competition test files).", exists=True)],
+        path: Annotated[Path, typer.Argument(help="The FNC-1 folder (competition test files).")],
         dataset: Annotated[str, typer.Option(help="Dataset layout.")] = "fnc1",
         cache: Annotated[
             Path | None, typer.Option(help="Keep embeddings in this folder between evaluation runs.")
         ] = None,
-        limit: Annotated[int | None, typer.Option(help="Score only the first N pairs (quick runs).")] = None,
+        limit: Annotated[
+            int | None, typer.Option(min=1, help="Score only the first N pairs (quick runs).")
+        ] = None,
         format: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
     ) -> None:
         """Stance of a body to a headline on FNC-1: FNC score, macro-F1, per-class F1."""
@@ -123,8 +127,9 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
 
     @eval_app.command("framing")
     @friendly
+    @evaluation
     def eval_framing(
-        path: Annotated[Path, typer.Argument(help="The BASIL folder.", exists=True)],
+        path: Annotated[Path, typer.Argument(help="The BASIL folder.")],
         dataset: Annotated[str, typer.Option(help="Dataset layout.")] = "basil",
         format: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
     ) -> None:
@@ -139,8 +144,9 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
 
     @eval_app.command("contradiction")
     @friendly
+    @evaluation
     def eval_contradiction(
-        path: Annotated[Path, typer.Argument(help="A SICK file (SICK_test_annotated.txt).", exists=True)],
+        path: Annotated[Path, typer.Argument(help="A SICK file (SICK_test_annotated.txt).")],
         dataset: Annotated[str, typer.Option(help="Dataset layout.")] = "sick",
         train: Annotated[
             Path | None, typer.Option(help="SICK training file (default: SICK_train.txt beside PATH).")
@@ -174,8 +180,9 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
 
     @eval_app.command("alignment")
     @friendly
+    @evaluation
     def eval_alignment(
-        path: Annotated[Path, typer.Argument(help="The ECB+ dataset folder, or a topic in it.", exists=True)],
+        path: Annotated[Path, typer.Argument(help="The ECB+ dataset folder, or a topic in it.")],
         dataset: Annotated[str, typer.Option(help="Dataset layout.")] = "ecbplus",
         format: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
     ) -> None:

@@ -18,9 +18,11 @@ from parallax.cli import (
     _print_evaluation,
     _print_json,
     _store,
+    evaluation,
     friendly,
     out,
 )
+from parallax.errors import DatasetError
 from parallax.render.terminal import short_time
 from parallax.text import clip
 
@@ -38,8 +40,8 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
     app.command("stories")(friendly(stories))
     app.command("story")(friendly(story))
     app.command("similarity")(friendly(similarity))
-    eval_app.command("clustering")(friendly(eval_clustering))
-    eval_app.command("similarity")(friendly(eval_similarity))
+    eval_app.command("clustering")(friendly(evaluation(eval_clustering)))
+    eval_app.command("similarity")(friendly(evaluation(eval_similarity)))
 
 
 def _embedder(name: str | None) -> Any:
@@ -177,7 +179,7 @@ def eval_clustering(
     from parallax.evaluation.clustering import evaluate_clustering
 
     if dataset not in {"ecbplus", "allsides"}:
-        raise typer.BadParameter("use ecbplus or allsides", param_hint="--dataset")
+        raise DatasetError(f"--dataset {dataset!r}: use ecbplus or allsides")
     result = evaluate_clustering(path, dataset, embedder=embedder, cache_dir=cache, baselines=baselines,
                                  orders=orders)
     _print_evaluation(result, format)
@@ -195,7 +197,7 @@ def eval_similarity(
     from parallax.evaluation.similarity import evaluate_similarity
 
     if dataset != "semeval2022":
-        raise typer.BadParameter("only 'semeval2022' is supported here", param_hint="--dataset")
+        raise DatasetError(f"--dataset {dataset!r}: only 'semeval2022' is read by this command")
     result = evaluate_similarity(path, cache_dir=cache)
     _print_evaluation(result, format)
     if format != "json":

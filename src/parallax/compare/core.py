@@ -525,7 +525,10 @@ def _extra_detail(
             if q.unit or q.value >= 10:
                 per_article[claim.article]["number"].add(q.text)
         for m in _spans_in(e.mentions, claim):
-            if m.label == "PERSON" and m.canonical:
+            # A name written out, not a pronoun or a role resolved to one ("she", "the minister"):
+            # only words the reader sees are a detail the version gives.
+            if m.label == "PERSON" and m.canonical and set(m.text.casefold().split()) & set(
+                    m.canonical.casefold().split()):
                 per_article[claim.article]["name"].add(m.canonical)
         for v in _spans_in(e.voices, claim):
             if v.mode == "direct":

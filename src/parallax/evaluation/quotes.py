@@ -26,6 +26,7 @@ from typing import Any
 
 from parallax.enrich.nlp import load_nlp
 from parallax.enrich.voices import find_voices
+from parallax.errors import DatasetError
 from parallax.model import Voice
 
 TARGETS = {"recall": 0.80}
@@ -160,6 +161,8 @@ def evaluate_quotes(root: Path, events: int | None = None, nlp: Any = None) -> d
     ``root`` is the ``basil`` folder; ``events`` limits the run to the first events by id.
     """
     articles = read_basil(root, events)
+    if not articles:
+        raise DatasetError(f"{root}: no BASIL articles (expected articles/ and annotations/ folders)")
     nlp = nlp or load_nlp()
     resolve = _entity_resolver()
     began = time.perf_counter()

@@ -802,7 +802,8 @@ def _ticks(first: date, last: date) -> list[tuple[date, str]]:
         current = first
         while current <= last:
             label = f"{current.day} {MONTHS[current.month - 1]}"
-            ticks.append((current, label if ticks else f"{label} {current.year}"))
+            new_year = not ticks or ticks[-1][0].year != current.year
+            ticks.append((current, f"{label} {current.year}" if new_year else label))
             current += timedelta(days=step)
         return ticks
     if days <= 3 * 366:
@@ -811,7 +812,9 @@ def _ticks(first: date, last: date) -> list[tuple[date, str]]:
         current = _add_months(date(first.year, first.month, 1), 0 if first.day == 1 else 1)
         while current <= last:
             label = MONTHS[current.month - 1]
-            ticks.append((current, f"{label} {current.year}" if not ticks or current.month == 1 else label))
+            # The year on the first tick and on the first of each new year, whatever its month.
+            new_year = not ticks or ticks[-1][0].year != current.year
+            ticks.append((current, f"{label} {current.year}" if new_year else label))
             current = _add_months(current, step)
         return ticks
     step = max(1, -(-(last.year - first.year) // 10))
