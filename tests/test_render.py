@@ -614,3 +614,18 @@ def test_timeline_leaves_out_undatable_items_from_the_axis_only() -> None:
     document = render_html(comparison)
     assert svg.count("tl-mark") == 6
     assert "for days" in document and "not placed on the axis" in document
+
+
+def test_a_syndicated_copy_says_so_and_loaded_words_are_shown_in_their_context() -> None:
+    comparison = sample()
+    first, second = comparison["articles"][0], comparison["articles"][1]
+    second["syndicated_of"] = first["id"]
+    document = render_html(comparison)
+    assert f"a syndicated copy of {first['outlet']}" in document
+    assert "copy)" in document and "a copy</span>" in document
+    # A loaded word late in a long sentence is still in the excerpt shown for it.
+    long = ("Officials who spoke at length about the harbour, the tides, the weather and the history of "
+            "the port over many years finally called the operator troubled.")
+    comparison["loaded_words"] = [{"article": first["id"], "word": "troubled", "start": 0, "end": 8,
+                                   "text": long}]
+    assert "<strong>troubled</strong>" in render_html(comparison)

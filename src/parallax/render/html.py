@@ -17,7 +17,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -94,6 +94,22 @@ def strings_of(mapping: Mapping[str, Any], key: str) -> list[str]:
     return [str(entry) for entry in value if entry is not None]
 
 
+def _around(text: str, word: str, width: int = 60) -> str:
+    """The words on either side of ``word`` in ``text``, escaped, the word in bold (``<mark>``
+    is kept for the facts' highlights): a long sentence cut at its end would lose the very word
+    it is shown for."""
+    text = " ".join(text.split())
+    at = text.find(word)
+    if at < 0:
+        return _esc(shorten(text, 2 * width))
+    start, end = max(0, at - width), min(len(text), at + len(word) + width)
+    start = text.find(" ", start) + 1 if start else 0
+    cut = text.rfind(" ", at + len(word), end) if end < len(text) else -1
+    end = cut if cut > 0 else end
+    return (("\u2026" if start else "") + _esc(text[start:at]) + f"<strong>{_esc(word)}</strong>"
+            + _esc(text[at + len(word):end]) + ("\u2026" if end < len(text) else ""))
+
+
 def shorten(value: str, limit: int = QUOTE_LIMIT) -> str:
     """Collapse whitespace and cut at a word boundary; done before escaping so no entity is cut."""
     value = " ".join(value.split())
@@ -147,12 +163,15 @@ class Article:
     title: str
     url: str
     text: str
+    copy_of: str = ""  # the key of the article this one is a syndicated copy of, if compared too
 
     @property
     def column(self) -> str:
-        """The column heading: outlet and country, so two outlets of one name stay apart."""
+        """The column heading: outlet and country, so two outlets of one name stay apart; a
+        syndicated copy says so."""
         name = self.outlet or self.key or f"Article {self.index + 1}"
-        return f"{name} ({self.country})" if self.country else name
+        notes = ", ".join(part for part in (self.country, "copy" if self.copy_of else "") if part)
+        return f"{name} ({notes})" if notes else name
 
     @property
     def colour(self) -> str:
@@ -177,7 +196,11 @@ def articles_of(comparison: Mapping[str, Any]) -> list[Article]:
             title=text_of(entry, "title").strip(),
             url=text_of(entry, "url").strip(),
             text=text_of(entry, "text"),
+            copy_of=text_of(entry, "syndicated_of").strip(),
         )
+    for key, article in found.items():
+        if article.copy_of and article.copy_of not in found:
+            found[key] = replace(article, copy_of="")  # its original is not in the comparison
     for key in referenced_articles(comparison):
         if key not in found:
             found[key] = Article(key, len(found), "", "", "", "", "", "", "")
@@ -547,6 +570,10 @@ def header_section(report: Report) -> str:
         meta = " · ".join(
             _esc(part) for part in (article.country, article.language, pretty_date(article.published)) if part
         )
+        original = report.by_key.get(article.copy_of)
+        if original is not None:
+            meta += (f'</div><div class="meta">a syndicated copy of {_esc(original.outlet or original.key)}: '
+                     "its facts count with the original's outlet")
         cards.append(
             f'<li {_colour(report, article, "card", "border-top-color")}>'
             f'<div class="outlet">{_swatch(report, article)}{_esc(article.outlet or article.key)}</div>'
@@ -655,11 +682,13 @@ def coverage_section(report: Report) -> str:
                 + "</td></tr>"
             )
         count = sum(1 for article in report.articles if article.key in reporting)
+        copies = sum(1 for article in report.articles if article.key in reporting and article.copy_of)
         bodies.append(
             f'<tbody class="fact st-{_esc(status)}" id="{report.fact_anchor[f]}">'
             f'<tr><th scope="row"><span class="fid">{fact_label(f)}</span> {_esc(fact_title(fact))}</th>'
             f'<td class="status">{_badge(status)}'
-            f'<span class="sub">{count} of {len(report.articles)}</span></td>'
+            f'<span class="sub">{count} of {len(report.articles)} articles'
+            f'{f", {copies} a copy" if copies else ""}</span></td>'
             f"{''.join(cells)}</tr>{''.join(notes)}</tbody>"
         )
     body = _legend() + _table(head, bodies, "matrix coverage", table_id="coverage-matrix")
@@ -772,7 +801,7 @@ def framing_section(report: Report) -> str:
         listed = "".join(
             f'<li><span class="word">{_esc(text_of(w, "word"))}</span>'
             + (
-                f' <span class="context">{_esc(shorten(text_of(w, "text"), 120))}</span>'
+                f' <span class="context">{_around(text_of(w, "text"), text_of(w, "word"))}</span>'
                 if text_of(w, "text")
                 else ""
             )
