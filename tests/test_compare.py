@@ -487,3 +487,15 @@ def test_the_same_words_resolved_on_different_days_are_no_conflict(tmp_path: Pat
     assert _apart({"2025-06": "June (2025-06)"}, {"2026-06": "June (2026-06)"}) == ("", "")
     assert _apart({"2026-04-14": "Tuesday (2026-04-14)"}, {"2026-04-15": "Wednesday (2026-04-15)"}) == (
         "Tuesday (2026-04-14)", "Wednesday (2026-04-15)")
+
+
+def test_datelines_bylines_and_notes_are_no_claims() -> None:
+    text = ("MARENBURG, Estravia (Wire) -\n\nThe dam opened on Monday.\n\n"
+            "Our correspondent Ana Ruiz reports.\n\nEditor's note: an earlier version misspelt a name.")
+    sentences, start = [], 0
+    for index, part in enumerate(text.split("\n\n")):
+        at = text.index(part, start)
+        sentences.append(Sentence(index=index, start=at, end=at + len(part), text=part))
+        start = at + len(part)
+    claims = split_claims(text, Enrichment(article_id="a", sentences=tuple(sentences)))
+    assert [c.text for c in claims] == ["The dam opened on Monday."]

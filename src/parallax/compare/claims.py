@@ -31,9 +31,23 @@ _CONCESSION = re.compile(r"\s(?:although|though)\s+[^,]{10,}?(,\s+)")
 _AND_VERB = re.compile(r"^(?:,?\s+and|,)\s+([a-z]+)\s*$")
 
 
+#: Sentences that are the page's, not the story's: a dateline on its own ("MARENBURG, Estravia
+#: (Tidewater Press) -"), a byline or sign-off ("Our correspondent Ana Ruiz reports.", "Reporting
+#: by ...; editing by ..."), an editor's note. They state no fact to compare.
+_BOILERPLATE = re.compile(
+    r"^\W*(?:[A-Z][A-Z .'\u2019-]+(?:,\s*[\w .'\u2019-]+)?\s*(?:\([^)]*\))?\s*[-\u2013\u2014]+\s*$"
+    r"|(?:our|by\s+our)\s+(?:\w+\s+){0,2}(?:correspondent|reporter|staff)\b[^.]{0,60}\b(?:reports?|writes?)\W*$"
+    r"|(?:additional\s+)?reporting\s+by\b|editing\s+by\b|editor[\u2019']s\s+note\b"
+    r"|this\s+(?:post|story|article)\s+has\s+been\s+(?:updated|revised|corrected)\b)",
+    re.IGNORECASE,
+)
+
+
 def split_claims(text: str, enrichment: Enrichment) -> list[Claim]:
     claims: list[Claim] = []
     for sentence in enrichment.sentences:
+        if _BOILERPLATE.match(text[sentence.start : sentence.end]):
+            continue
         cuts = sorted(_cuts(text, sentence.start, sentence.end, enrichment))
         pieces: list[tuple[int, int]] = []
         cursor = sentence.start
