@@ -429,3 +429,13 @@ def test_a_pronoun_between_a_person_of_its_gender_and_one_of_unknown_gender_name
     by_text = {v.text: v.speaker_entity for v in found.voices}
     assert by_text["It is chaos"] == "Maria Lopez"
     assert by_text["the staff were exhausted"] is None  # not Peter Hall
+
+
+def test_a_title_written_without_a_stop_names_the_person() -> None:
+    from parallax.enrich import Enricher
+    from parallax.model import Article
+
+    text = ('Environment Minister Hanna Varnholt signed the accord. "We have written that down," '
+            "Ms Varnholt said.")
+    found = Enricher(vectors=False).analyze(Article(id="x", text=text, source="x")).enrichment
+    assert [v.speaker_entity for v in found.voices] == ["Hanna Varnholt"]

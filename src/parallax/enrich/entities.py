@@ -26,6 +26,7 @@ PERSON_PRONOUNS = {"he", "him", "his", "she", "her", "hers"}
 _PRONOUN_GENDER = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f", "hers": "f"}
 #: Honorifics written before a name, and what they say of the person.
 _HONORIFIC = re.compile(r"\b(Mr|Mrs|Ms|Miss)\.?\s+$")
+_LEADING_HONORIFIC = re.compile(r"^(?:Mr|Mrs|Ms|Miss|Dr)\.?\s+(?=[A-Z])")
 _HONORIFIC_GENDER = {"mr": "m", "mrs": "f", "ms": "f", "miss": "f"}
 #: Entity labels kept as mentions; numbers and times are handled by their own stages.
 NAME_LABELS = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "PRODUCT", "LAW", "WORK_OF_ART"}
@@ -106,6 +107,9 @@ def _bare(text: str) -> str:
             break
     if text.lower().startswith("the "):
         text = text[4:]
+    # "Ms Varnholt", as British style writes it, without the stop the model then leaves outside
+    # the name: the person is Varnholt.
+    text = _LEADING_HONORIFIC.sub("", text.strip())
     return text.strip()
 
 
@@ -217,7 +221,9 @@ def resolve_entities(doc: Any) -> EntityResolution:
         if ent.label_ == "ORG" and all(t.i in title_tokens for t in ent):
             continue  # "State" in "Secretary of State Antony Blinken" is part of a title
         bare = _bare(ent.text)
-        label = ent.label_
+        # An honorific makes a person whatever the model called the name ("Ms Varnholt" has
+        # been read as a work of art).
+        label = "PERSON" if _LEADING_HONORIFIC.match(ent.text) else ent.label_
         canonical: str | None = bare
         owner = entities.get(bare.casefold()) if label == "PERSON" else None
         if owner is None and len(bare.split()) == 1:
@@ -302,7 +308,9 @@ def _pronoun_referents(
     text = doc_text(doc)
     gender: dict[str, str] = {}
     for m in people:
-        found = _HONORIFIC.search(text, max(0, m.start - 8), m.start)
+        # Before the name ("Ms. Okafor": the model leaves the stop and title out) or inside it.
+        found = _HONORIFIC.search(text, max(0, m.start - 8), m.start) or _HONORIFIC.search(
+            m.text.split(" ", 1)[0] + " ")
         if found and m.canonical:
             gender.setdefault(m.canonical, _HONORIFIC_GENDER[found.group(1).lower()])
     titled = set(gender)
