@@ -35,7 +35,7 @@ _AND_VERB = re.compile(r"^(?:,?\s+and|,)\s+([a-z]+)\s*$")
 #: (Tidewater Press) -"), a byline or sign-off ("Our correspondent Ana Ruiz reports.", "Reporting
 #: by ...; editing by ..."), an editor's note. They state no fact to compare.
 _BOILERPLATE = re.compile(
-    r"^\W*(?:[A-Z][A-Z .'\u2019-]+(?:,\s*[\w .'\u2019-]+)?\s*(?:\([^)]*\))?\s*[-\u2013\u2014]+\s*$"
+    r"^\W*(?:(?-i:[A-Z][A-Z .'\u2019-]+)(?:,\s*[\w .'\u2019-]+)?\s*(?:\([^)]*\))?\s*[-\u2013\u2014]+\s*$"
     r"|(?:our|by\s+our)\s+(?:\w+\s+){0,2}(?:correspondent|reporter|staff)\b[^.]{0,60}\b(?:reports?|writes?)\W*$"
     r"|(?:additional\s+)?reporting\s+by\b|editing\s+by\b|editor[\u2019']s\s+note\b"
     r"|this\s+(?:post|story|article)\s+has\s+been\s+(?:updated|revised|corrected)\b)",
