@@ -499,3 +499,12 @@ def test_datelines_bylines_and_notes_are_no_claims() -> None:
         start = at + len(part)
     claims = split_claims(text, Enrichment(article_id="a", sentences=tuple(sentences)))
     assert [c.text for c in claims] == ["The dam opened on Monday."]
+
+
+def test_a_framing_row_holds_more_than_one_wording() -> None:
+    from parallax.compare import framing
+
+    # Pairs merged into one group can leave one wording throughout: such a row is dropped.
+    assert not framing._words_differ({"a": "about 2,000 people", "b": "About 2 000 people",
+                                      "c": "about 2,000 people"})
+    assert framing._words_differ({"a": "protesters", "b": "demonstrators"})
