@@ -629,3 +629,10 @@ def test_a_syndicated_copy_says_so_and_loaded_words_are_shown_in_their_context()
     comparison["loaded_words"] = [{"article": first["id"], "word": "troubled", "start": 0, "end": 8,
                                    "text": long}]
     assert "<strong>troubled</strong>" in render_html(comparison)
+
+
+def test_on_a_narrow_screen_each_cell_names_its_outlet() -> None:
+    document = render_html(sample())
+    first = sample()["articles"][0]
+    assert f'data-outlet="{first["outlet"]}' in document
+    assert "table.coverage td[data-outlet]::before{content:attr(data-outlet)" in document

@@ -664,10 +664,12 @@ def coverage_section(report: Report) -> str:
                 where = f"at {round(100 * position)}% of the text" if position is not None else ""
                 if placement in ("lead", "buried"):
                     parts.append(f'<div class="place">{_tag(placement, placement, where)}</div>')
+            # The outlet rides on each cell, for the narrow layout in which cells stack.
+            outlet = f'data-outlet="{_esc(article.column)}"'
             if parts:
-                cells.append(f'<td class="said">{"".join(parts)}</td>')
+                cells.append(f'<td class="said" {outlet}>{"".join(parts)}</td>')
             else:
-                cells.append(f'<td class="missing">{NOT_REPORTED}</td>')
+                cells.append(f'<td class="missing" {outlet}>{NOT_REPORTED}</td>')
         notes = []
         for conflict in items(fact, "conflicts"):
             kind = text_of(conflict, "kind").strip()
@@ -1224,6 +1226,11 @@ main{padding:14px 10px 40px}
 h1{font-size:1.5rem}
 tbody th{min-width:120px}
 td{min-width:130px}
+table.coverage thead{display:none}
+table.coverage tr,table.coverage th,table.coverage td{display:block;min-width:0;max-width:none}
+table.coverage td[data-outlet]::before{content:attr(data-outlet);display:block;font-weight:600;
+font-size:.8rem;color:var(--muted);margin-bottom:2px}
+.scroll:has(table.coverage){overflow-x:visible}
 }
 @media print{
 nav{display:none}
