@@ -439,3 +439,12 @@ def test_a_title_written_without_a_stop_names_the_person() -> None:
             "Ms Varnholt said.")
     found = Enricher(vectors=False).analyze(Article(id="x", text=text, source="x")).enrichment
     assert [v.speaker_entity for v in found.voices] == ["Hanna Varnholt"]
+
+
+def test_a_relative_pronoun_is_no_speaker() -> None:
+    from parallax.enrich import Enricher
+    from parallax.model import Article
+
+    text = "Estravia built the mega-dam that Molvane says threatens its farms."
+    found = Enricher(vectors=False).analyze(Article(id="x", text=text, source="x")).enrichment
+    assert all(v.speaker not in ("that", "which") for v in found.voices)

@@ -537,6 +537,9 @@ class _Context:
         return bool(self.in_quote[start]) and sum(self.in_quote[start:end]) > 0.8 * (end - start)
 
 
+_RELATIVE_PRONOUNS = frozenset({"that", "which", "who", "whom", "whose"})
+
+
 def find_voices(doc: Doc, entities: EntityLookup | None) -> list[Voice]:
     """Everyone quoted or paraphrased in ``doc``, in text order."""
     text = doc_text(doc)
@@ -662,7 +665,9 @@ def _attribute(context: _Context, quote: Quote, first_sent: Span, last_sent: Spa
         if cue_key(token) is None:
             continue
         subject = subject_of(token)
-        if subject is None or context.token_quoted(subject):
+        # "the dam that Molvane says threatens its farms": the relative pronoun is the subject of
+        # a clause inside what is reported, and no speaker.
+        if subject is None or context.token_quoted(subject) or subject.lower_ in _RELATIVE_PRONOUNS:
             continue
         speaker = speaker_of(subject, context.entities)
         if speaker.kind == NEWS_AGENCY:
@@ -734,7 +739,9 @@ def _reported_voices(context: _Context) -> list[Voice]:
         if particle:
             verb_text = f"{token.text} {particle}"
         subject = subject_of(token)
-        if subject is None or context.token_quoted(subject):
+        # "the dam that Molvane says threatens its farms": the relative pronoun is the subject of
+        # a clause inside what is reported, and no speaker.
+        if subject is None or context.token_quoted(subject) or subject.lower_ in _RELATIVE_PRONOUNS:
             continue
         speaker = speaker_of(subject, context.entities)
         if speaker.kind == NEWS_AGENCY:
