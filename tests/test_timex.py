@@ -174,6 +174,14 @@ def test_a_decision_or_a_lapsed_plan_points_ahead_only_to_what_follows_it() -> N
     assert only("The mayor is scheduled to speak Monday.", date(2012, 8, 21)).value == "2012-08-27"
 
 
+def test_a_closing_attribution_gives_no_tense_to_what_is_told() -> None:
+    # Published 2026-04-14: the telling is past, the flow it tells of still ahead.
+    text = "The flow will rise in the dry season from June to September, officials said."
+    assert [t.value for t in find_times(text, date(2026, 4, 14))] == ["2026-06", "2026-09"]
+    text = "The minister met the envoy on Monday, officials said."
+    assert only(text, date(2026, 4, 15)).value == "2026-04-13"
+
+
 def test_a_schedule_in_the_present_tense_points_ahead() -> None:
     # Published 2021-05-19: a law that "takes effect" in September has not yet.
     text = "The rule, which takes effect in September, has no exceptions."

@@ -693,6 +693,8 @@ _PAST_EVENT_AFTER = re.compile(
 #: relative clause's ("on Tuesday that would add ...", "Friday, which will ..."), where what
 #: would follow is no sign that the day itself lies ahead.
 _RELATIVE_BETWEEN = re.compile(r"\b(?:that|which|who)\b")
+#: Reporting verbs that close a short attribution after a comma (", officials said").
+_REPORTING = frozenset({"said", "told", "added", "stated", "wrote", "reported", "explained", "noted"})
 #: Marks that open or close a quotation: straight and curly double quotes, and TimeML corpora's
 #: ``...'' pairs. Single quotes are left out: most are apostrophes.
 _QUOTE_MARK = re.compile("``|''|[\"\u201c\u201d]")
@@ -1033,12 +1035,29 @@ class _Resolver:
                         continue  # "unexpected", "undisclosed" are adjectives
                 if sign > 0 and m.start() >= end and _RELATIVE_BETWEEN.search(self.text, end, m.start()):
                     continue  # "approved a plan on Tuesday that would add bus lanes": another clause
+                if sign < 0 and m.start() >= end and self._attribution(end, m, finish):
+                    # "... will pass the dam from June to September, officials said": the frame's
+                    # tense is the telling's, not that of what is told.
+                    continue
                 distance = start - m.end() if m.end() <= start else m.start() - end
                 # A cue before the expression governs it more often than one after it.
                 distance = distance if m.end() <= start else distance + 8
                 if best is None or distance < best[0]:
                     best = (distance, sign)
         return best[1] if best else 0
+
+    def _attribution(self, end: int, cue: re.Match[str], finish: int) -> bool:
+        """Whether ``cue`` is the verb of a short attribution that closes the sentence after a
+        comma (", officials said.", ", the ministry said on Monday."): one to four words of a
+        speaker, the verb, and at most a few words after it."""
+        if cue.group(0).lower() not in _REPORTING:
+            return False
+        comma = self.text.rfind(",", end, cue.start())
+        if comma < 0:
+            return False
+        speaker = self.text[comma + 1 : cue.start()].split()
+        after = self.text[cue.end() : finish].split()
+        return 1 <= len(speaker) <= 4 and not speaker[0].lower().endswith("ing") and len(after) <= 5
 
     def day_in_sentence(self, start: int) -> bool:
         """Whether a day was named earlier in this sentence."""
