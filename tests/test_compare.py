@@ -508,3 +508,11 @@ def test_a_framing_row_holds_more_than_one_wording() -> None:
     assert not framing._words_differ({"a": "about 2,000 people", "b": "About 2 000 people",
                                       "c": "about 2,000 people"})
     assert framing._words_differ({"a": "protesters", "b": "demonstrators"})
+
+
+def test_an_outlet_is_no_source_of_its_own_report(tmp_path: Path) -> None:
+    told = 'Port director Ana Ruiz spoke on Monday. "The port will pay for itself," Ruiz told Reuters.'
+    comparison = _compare_texts(tmp_path, {"Reuters": told, "Valley Post": told.replace("spoke", "talked")})
+    outlet = {a["id"]: a["outlet"] for a in comparison["articles"]}
+    cited = {(outlet[s["article"]], s["name"]) for s in comparison["sources"]}
+    assert ("Valley Post", "Reuters") in cited and ("Reuters", "Reuters") not in cited

@@ -174,6 +174,9 @@ def compare(
         {"article": a.id, "name": s.name, "kind": s.kind, "text": s.text, "start": s.start, "end": s.end}
         for a in articles
         for s in enrichments[a.id].sources
+        # "X told Tidewater Press" in Tidewater Press's own report: the outlet is the reporter,
+        # not a source it cites.
+        if not (a.outlet and s.name.casefold() == a.outlet.casefold())
     ]
     comparison.framing = find_framing(articles, _phrases(articles, enrichments, nlp), embedder)
     comparison.loaded_words = [w for a in articles for w in find_loaded_words(a)]
