@@ -188,7 +188,7 @@ def eval_clustering(
 
 
 def eval_similarity(
-    path: DatasetDir,
+    path: Annotated[Path, typer.Argument(help="The task's CSV file (e.g. training_set.csv).")],
     dataset: Annotated[str, typer.Option(help="semeval2022 (the task's CSV).")] = "semeval2022",
     cache: CacheOption = None,
     format: EvalFormat = "table",
