@@ -636,3 +636,10 @@ def test_on_a_narrow_screen_each_cell_names_its_outlet() -> None:
     first = sample()["articles"][0]
     assert f'data-outlet="{first["outlet"]}' in document
     assert "table.coverage td[data-outlet]::before{content:attr(data-outlet)" in document
+
+
+def test_the_timeline_names_outlets_without_dates() -> None:
+    comparison = sample()
+    last = comparison["articles"][-1]
+    comparison["timeline"] = [t for t in comparison["timeline"] if t["article"] != last["id"]]
+    assert f"No dates found in: {last['outlet']}" in render_html(comparison)

@@ -963,10 +963,16 @@ def timeline_section(report: Report) -> str:
         '<text x="74" y="11" class="k">month/week</text></svg>'
         '<svg width="70" height="14" aria-hidden="true"><rect x="1" y="2" width="22" height="10" rx="0" '
         'fill="#555" fill-opacity="0.12" stroke="#555" stroke-dasharray="4 3"/>'
-        '<text x="28" y="11" class="k">year</text></svg> Hover a mark for its wording.</p>'
+        '<text x="28" y="11" class="k">year</text></svg> Hover a mark for its wording; the list below '
+        'gives every date with its sentence.</p>'
         if dated
         else ""
     )
+    # An outlet with no date of its own would otherwise just be missing from the axis.
+    timed = {text_of(entry, "article") for entry, _ in entries}
+    undated = [a.column for a in report.articles if a.key not in timed]
+    if undated:
+        key += f'<p class="legend">No dates found in: {_esc(", ".join(undated))}.</p>'
     rows = []
     for entry, span in entries:
         article = report.by_key.get(text_of(entry, "article"))
