@@ -110,8 +110,8 @@ def test_another_programs_database_is_refused_untouched(tmp_path: Path) -> None:
         (["eval", "timex", "{empty}/nope"], "nope: no such file or folder"),
         (["eval", "timex", "{empty}", "--dataset", "foo"], "--dataset 'foo': use one of"),
         (["eval", "quotes", "{empty}"], "no BASIL articles"),
-        (["eval", "paraphrase", "{latin}"], "cannot be read in the layout this command expects"),
-        (["eval", "similarity", "{no_overall}"], "cannot be read in the layout this command expects"),
+        (["eval", "paraphrase", "{latin}"], "the command failed on"),
+        (["eval", "similarity", "{no_overall}"], "the command failed on"),
         (["eval", "contradiction", "{table}", "--fnc", "{empty}/nope"], "nope: no such file or folder"),
     ],
 )

@@ -501,18 +501,23 @@ def test_datelines_bylines_and_notes_are_no_claims() -> None:
     assert [c.text for c in claims] == ["The dam opened on Monday."]
 
 
-def test_a_framing_row_holds_more_than_one_wording() -> None:
-    from parallax.compare import framing
-
-    # Pairs merged into one group can leave one wording throughout: such a row is dropped.
-    assert not framing._words_differ({"a": "about 2,000 people", "b": "About 2 000 people",
-                                      "c": "about 2,000 people"})
-    assert framing._words_differ({"a": "protesters", "b": "demonstrators"})
-
-
 def test_an_outlet_is_no_source_of_its_own_report(tmp_path: Path) -> None:
     told = 'Port director Ana Ruiz spoke on Monday. "The port will pay for itself," Ruiz told Reuters.'
     comparison = _compare_texts(tmp_path, {"Reuters": told, "Valley Post": told.replace("spoke", "talked")})
     outlet = {a["id"]: a["outlet"] for a in comparison["articles"]}
     cited = {(outlet[s["article"]], s["name"]) for s in comparison["sources"]}
     assert ("Valley Post", "Reuters") in cited and ("Reuters", "Reuters") not in cited
+
+
+def test_review_cases_of_conflicts_and_claims() -> None:
+    from parallax.compare.claims import _BOILERPLATE
+    from parallax.compare.contradict import PolarityJudge
+
+    # A negation against an opposite is no shortcut to a conflict.
+    judge = PolarityJudge([])
+    assert not judge.contradicts("The team did not win the final on Sunday.",
+                                 "The team lost the final on Sunday.")
+    # Datelines in other capitals are boilerplate; reports that begin like a byline are not.
+    assert _BOILERPLATE.match("SÃO PAULO, Brazil (Wire) -")
+    assert not _BOILERPLATE.match("Reporting by the Gazette showed the minister lied.")
+    assert not _BOILERPLATE.match("Our reporter was detained for two days, the paper writes.")

@@ -392,3 +392,10 @@ def test_two_stories_under_one_footer_are_no_copies(store: Store, tmp_path: Path
                     encoding="utf-8")
     assert ingest([str(path)], store=store).stored == 2
     assert [a.syndicated_of for a in store.articles()] == [None, None]
+
+
+def test_the_footer_check_survives_texts_without_words() -> None:
+    from parallax.ingest.dedup import shared_boilerplate_only
+
+    text = "Part one.\n\n***\n\nPart two."
+    assert shared_boilerplate_only(text, text.replace("***", "* * *")) is False

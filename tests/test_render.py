@@ -642,4 +642,11 @@ def test_the_timeline_names_outlets_without_dates() -> None:
     comparison = sample()
     last = comparison["articles"][-1]
     comparison["timeline"] = [t for t in comparison["timeline"] if t["article"] != last["id"]]
-    assert f"No dates found in: {last['outlet']}" in render_html(comparison)
+    assert f"No date on the axis from: {last['outlet']}" in render_html(comparison)
+
+
+def test_a_loaded_word_is_found_as_a_word() -> None:
+    from parallax.render.html import _around
+
+    assert _around("The patriotic crowd began to riot.", "riot") == (
+        "The patriotic crowd began to <strong>riot</strong>.")

@@ -638,3 +638,7 @@ def test_quality_floor_on_meantime(data_dir: Path) -> None:
     result = evaluate_timex(folder, "meantime")
     assert result["n"] == 120
     assert result["metrics"]["value_f1"] >= MEASURED_MEANTIME_VALUE_F1 - 0.02, result["metrics"]
+
+
+def test_a_reporting_verb_after_an_opening_date_is_the_main_verb() -> None:
+    assert only("In June, the ministry reported a surplus.", date(2026, 4, 14)).value == "2025-06"

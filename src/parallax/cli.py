@@ -403,9 +403,11 @@ def evaluation(func: F) -> F:
         except ParallaxError:
             raise
         except _READING_ERRORS as exc:
-            where = given[0] if given else "the dataset"
-            raise DatasetError(f"{where}: cannot be read in the layout this command expects "
-                               f"({type(exc).__name__}: {exc}); check it against docs/cli.md") from exc
+            # Raised by the readers of the data given, most often; the message keeps the
+            # exception, so that a fault of the command itself still shows for what it is.
+            where = ", ".join(str(path) for path in given) or "the dataset"
+            raise DatasetError(f"the command failed on {where} ({type(exc).__name__}: {exc}); check the "
+                               "data against the layout docs/cli.md gives") from exc
 
     return wrapper  # type: ignore[return-value]
 

@@ -34,10 +34,15 @@ _AND_VERB = re.compile(r"^(?:,?\s+and|,)\s+([a-z]+)\s*$")
 #: Sentences that are the page's, not the story's: a dateline on its own ("MARENBURG, Estravia
 #: (Tidewater Press) -"), a byline or sign-off ("Our correspondent Ana Ruiz reports.", "Reporting
 #: by ...; editing by ..."), an editor's note. They state no fact to compare.
+_CAPS = "A-Z\u00c0-\u00d6\u00d8-\u00de"  # capitals, with Latin-1's ("SÃO PAULO", "ZÜRICH")
+_NAMES = r"(?-i:[A-Z][\w.'\u2019-]*)(?:\s+(?:and\s+)?(?-i:[A-Z][\w.'\u2019-]*))*"
 _BOILERPLATE = re.compile(
-    r"^\W*(?:(?-i:[A-Z][A-Z .'\u2019-]+)(?:,\s*[\w .'\u2019-]+)?\s*(?:\([^)]*\))?\s*[-\u2013\u2014]+\s*$"
-    r"|(?:our|by\s+our)\s+(?:\w+\s+){0,2}(?:correspondent|reporter|staff)\b[^.]{0,60}\b(?:reports?|writes?)\W*$"
-    r"|(?:additional\s+)?reporting\s+by\b|editing\s+by\b|editor[\u2019']s\s+note\b"
+    rf"^\W*(?:(?-i:[{_CAPS}][{_CAPS} .'\u2019-]+)(?:,\s*[\w .'\u2019-]+)?\s*(?:\([^)]*\))?"
+    r"\s*[-\u2013\u2014]+\s*$"
+    rf"|(?:our|by\s+our)\s+(?:\w+\s+)?(?:correspondent|reporter)\s+{_NAMES}\s+(?:reports?|writes?)\W*$"
+    rf"|(?:additional\s+)?reporting\s+by\s+{_NAMES}(?:\s+in\s+{_NAMES})?[;,]?\s*"
+    rf"(?:editing\s+by\s+{_NAMES})?\W*$"
+    rf"|editing\s+by\s+{_NAMES}\W*$|editor[\u2019']s\s+note\b"
     r"|this\s+(?:post|story|article)\s+has\s+been\s+(?:updated|revised|corrected)\b)",
     re.IGNORECASE,
 )

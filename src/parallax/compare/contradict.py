@@ -194,6 +194,7 @@ def opposites(a: str, b: str, pairs: Sequence[tuple[tuple[str, ...], tuple[str, 
     return count
 
 
+_OPPOSITE_STEMS = frozenset(stem(w) for first, second in _OPPOSITES for w in (*first, *second))
 #: The share of their other content words two claims split by opposites must have in common.
 SAME_BUT_OPPOSITES = 0.6
 
@@ -201,8 +202,7 @@ SAME_BUT_OPPOSITES = 0.6
 def same_but_opposites(a: str, b: str) -> bool:
     """Whether two texts say the same apart from their opposite words: their content terms, less
     the words of any pair of opposites, overlap by :data:`SAME_BUT_OPPOSITES` (Jaccard)."""
-    opposite_words = {stem(w) for first, second in _OPPOSITES for w in (*first, *second)}
-    terms_a, terms_b = content_terms(a) - opposite_words, content_terms(b) - opposite_words
+    terms_a, terms_b = content_terms(a) - _OPPOSITE_STEMS, content_terms(b) - _OPPOSITE_STEMS
     if not terms_a or not terms_b:
         return False
     return len(terms_a & terms_b) / len(terms_a | terms_b) >= SAME_BUT_OPPOSITES
@@ -379,11 +379,16 @@ class PolarityJudge:
         """A negation in one claim only, denying something the other states, or a pair of
         opposites split between them ("confirmed" / "denied"); and the classifier says the two
         contradict."""
-        if opposites(a, b, _OUTCOMES) and same_but_opposites(a, b):
+        # Not where one side negates: "did not approve" and "rejected" agree.
+        if not opposite_polarity(a, b) and opposites(a, b, _OUTCOMES) and same_but_opposites(a, b):
             # "confirmed" / "denied" in two claims that otherwise say the same: the classifier,
             # fitted on SICK's mostly negated contradictions, gives such pairs little weight.
             return True
         if not (opposite_polarity(a, b) and negation_shared(a, b)):
+            return False
+        if opposites(a, b, _OUTCOMES):
+            # "did not win" and "lost", "did not approve" and "rejected": a negated outcome
+            # beside its opposite says the same thing twice.
             return False
         return self.probability(a, b) >= (self._model or load_model()).threshold
 

@@ -490,8 +490,8 @@ def _apart(a: Mapping[Any, str], b: Mapping[Any, str]) -> tuple[str, str]:
     publication dates, not a disagreement."""
     words_b = {_words(text) for text in b.values()}
     words_a = {_words(text) for text in a.values()}
-    only_a = [text for value, text in a.items() if value not in b and _words(text) not in words_a & words_b]
-    only_b = [text for value, text in b.items() if value not in a and _words(text) not in words_a & words_b]
+    only_a = [text for value, text in a.items() if value not in b and _words(text) not in words_b]
+    only_b = [text for value, text in b.items() if value not in a and _words(text) not in words_a]
     return ", ".join(only_a), ", ".join(only_b)
 
 

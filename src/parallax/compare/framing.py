@@ -84,14 +84,7 @@ def find_framing(
             "note": "",
         }
         for group in groups
-        if _words_differ(group)
     ]
-
-
-def _words_differ(group: Mapping[str, str]) -> bool:
-    """Whether the labels of a group differ in more than numbers: a group merged from pairs can
-    end with one wording throughout, which shows no choice of words."""
-    return len({_wording(label) for label in group.values()}) > 1
 
 
 def _same_words(a: str, b: str) -> bool:

@@ -1052,6 +1052,11 @@ class _Resolver:
         speaker, the verb, and at most a few words after it."""
         if cue.group(0).lower() not in _REPORTING:
             return False
+        begin, _ = self.sentence(end)
+        if len(self.text[begin:end].split()) <= 3:
+            # The expression opens the sentence ("In June, the ministry reported a surplus"): the
+            # verb after the comma is the main clause's own.
+            return False
         comma = self.text.rfind(",", end, cue.start())
         if comma < 0:
             return False

@@ -337,8 +337,10 @@ def subject_of(verb: Token) -> Token | None:
         if subjects:
             # The nearest one: a dateline ("DES MOINES - Clinton urged") can parse as a subject too.
             child = min(subjects, key=lambda c: abs(c.i - token.i))
-            if child.lower_ in _RELATIVE_PRONOUNS and token.dep_ == "relcl":
-                return token.head
+            if child.lower_ in _RELATIVE_PRONOUNS:
+                # "X, who said ..." is X's; "the dam that Molvane says threatens its farms" has
+                # the pronoun as subject of a clause inside what is reported, and no speaker.
+                return token.head if token.dep_ == "relcl" else None
             return child
         for child in token.children:
             if child.dep_ == "agent":  # "was announced by the ministry"
@@ -537,9 +539,6 @@ class _Context:
         return bool(self.in_quote[start]) and sum(self.in_quote[start:end]) > 0.8 * (end - start)
 
 
-_RELATIVE_PRONOUNS = frozenset({"that", "which", "who", "whom", "whose"})
-
-
 def find_voices(doc: Doc, entities: EntityLookup | None) -> list[Voice]:
     """Everyone quoted or paraphrased in ``doc``, in text order."""
     text = doc_text(doc)
@@ -665,9 +664,7 @@ def _attribute(context: _Context, quote: Quote, first_sent: Span, last_sent: Spa
         if cue_key(token) is None:
             continue
         subject = subject_of(token)
-        # "the dam that Molvane says threatens its farms": the relative pronoun is the subject of
-        # a clause inside what is reported, and no speaker.
-        if subject is None or context.token_quoted(subject) or subject.lower_ in _RELATIVE_PRONOUNS:
+        if subject is None or context.token_quoted(subject):
             continue
         speaker = speaker_of(subject, context.entities)
         if speaker.kind == NEWS_AGENCY:
@@ -739,9 +736,7 @@ def _reported_voices(context: _Context) -> list[Voice]:
         if particle:
             verb_text = f"{token.text} {particle}"
         subject = subject_of(token)
-        # "the dam that Molvane says threatens its farms": the relative pronoun is the subject of
-        # a clause inside what is reported, and no speaker.
-        if subject is None or context.token_quoted(subject) or subject.lower_ in _RELATIVE_PRONOUNS:
+        if subject is None or context.token_quoted(subject):
             continue
         speaker = speaker_of(subject, context.entities)
         if speaker.kind == NEWS_AGENCY:

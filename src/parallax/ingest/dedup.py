@@ -88,7 +88,7 @@ def shared_boilerplate_only(text: str, other: str) -> bool:
     if not shared or shared > 2 or not first or not second:
         return False
     a, b = shingles(" ".join(first)), shingles(" ".join(second))
-    return len(a & b) / len(a | b) < THRESHOLD / 2
+    return bool(a | b) and len(a & b) / len(a | b) < THRESHOLD / 2
 
 
 def _paragraphs(text: str) -> list[str]:

@@ -308,8 +308,13 @@ class Ingestor:
             score = dedup.similarity(print_.signature, signature)
             if score >= dedup.THRESHOLD and (best is None or score > best[0]):
                 best = (score, original or candidate, candidate)
-        if best is not None and dedup.shared_boilerplate_only(article.text, self.store.article(best[2]).text):
-            best = None  # two stories under one footer
+        if best is not None:
+            # Two stories of one outlet under its one footer are no copies; across outlets, a
+            # shared body with a rewritten lead is what a wire copy looks like.
+            matched = self.store.article(best[2])
+            if (article.outlet and article.outlet == matched.outlet
+                    and dedup.shared_boilerplate_only(article.text, matched.text)):
+                best = None
         if best is not None:
             article = replace(article, syndicated_of=best[1], syndication_similarity=round(best[0], 3))
         raw_id = self.store.add_raw(item.raw, name=item.origin, media_type=item.raw_media_type)

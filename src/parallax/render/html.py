@@ -99,9 +99,10 @@ def _around(text: str, word: str, width: int = 60) -> str:
     is kept for the facts' highlights): a long sentence cut at its end would lose the very word
     it is shown for."""
     text = " ".join(text.split())
-    at = text.find(word)
-    if at < 0:
+    found = re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text)  # the word, not a part of one
+    if found is None:
         return _esc(shorten(text, 2 * width))
+    at = found.start()
     start, end = max(0, at - width), min(len(text), at + len(word) + width)
     start = text.find(" ", start) + 1 if start else 0
     cut = text.rfind(" ", at + len(word), end) if end < len(text) else -1
@@ -690,7 +691,7 @@ def coverage_section(report: Report) -> str:
             f'<tr><th scope="row"><span class="fid">{fact_label(f)}</span> {_esc(fact_title(fact))}</th>'
             f'<td class="status">{_badge(status)}'
             f'<span class="sub">{count} of {len(report.articles)} articles'
-            f'{f", {copies} a copy" if copies else ""}</span></td>'
+            f'{"" if not copies else ", 1 a copy" if copies == 1 else f", {copies} copies"}</span></td>'
             f"{''.join(cells)}</tr>{''.join(notes)}</tbody>"
         )
     body = _legend() + _table(head, bodies, "matrix coverage", table_id="coverage-matrix")
@@ -968,11 +969,11 @@ def timeline_section(report: Report) -> str:
         if dated
         else ""
     )
-    # An outlet with no date of its own would otherwise just be missing from the axis.
-    timed = {text_of(entry, "article") for entry, _ in entries}
+    # An outlet with no date on the axis would otherwise just be missing from it.
+    timed = {text_of(entry, "article") for entry, span in entries if span is not None}
     undated = [a.column for a in report.articles if a.key not in timed]
     if undated:
-        key += f'<p class="legend">No dates found in: {_esc(", ".join(undated))}.</p>'
+        key += f'<p class="legend">No date on the axis from: {_esc(", ".join(undated))}.</p>'
     rows = []
     for entry, span in entries:
         article = report.by_key.get(text_of(entry, "article"))
