@@ -465,14 +465,10 @@ def _conflicts(
     return found
 
 
-def _dates_in(enrichment: Enrichment, claim: Claim) -> list[Any]:
-    return [t for t in _spans_in(enrichment.times, claim) if t.kind == "date" and t.value]
-
-
 def _date_entries(enrichment: Enrichment, claim: Claim) -> Iterator[tuple[str, str, str]]:
     """(precision, value, how it reads) of the claim's dates of a day, a month or a year."""
-    for t in _dates_in(enrichment, claim):
-        if t.precision in ("day", "month", "year"):
+    for t in _spans_in(enrichment.times, claim):
+        if t.kind == "date" and t.value and t.precision in ("day", "month", "year"):
             yield t.precision, t.value, f"{t.expression} ({t.value})"
 
 

@@ -182,7 +182,7 @@ _CLOSERS = {"\u201c": "\u201d", "\u201e": "\u201c\u201d", "\u00ab": "\u00bb", "\
 #: paragraph without double marks (where they do, single marks nest inside them): an opening one
 #: after a space or a bracket and before a letter, a closing one after a word and before no
 #: letter, so that the apostrophes of "don't" and "Biden's" are neither.
-_SINGLE_OPEN = re.compile(r"(?:(?<=^)|(?<=[\s(\[\u2014\u2013]))['\u2018](?=[^\W\d_])", re.MULTILINE)
+_SINGLE_OPEN = re.compile(r"(?<![^\s(\[\u2014\u2013])['\u2018](?=[^\W\d_])")
 _SINGLE_CLOSE = re.compile(r"(?<=[\w.,!?;:\u2026])['\u2019](?![^\W\d_])")
 _DOUBLE_MARKS = re.compile('["\u201c\u201d\u201e\u00ab\u00bb]')
 _OPEN_CONTEXT = " \t\n([{\u2014\u2013-/:"
