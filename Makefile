@@ -17,7 +17,10 @@ $(RUN_STAMP): pyproject.toml | $(BIN)/python
 	touch $@
 
 $(DEV_STAMP): pyproject.toml $(RUN_STAMP)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test,lint,multilingual,eval]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test,lint,multilingual,eval,baselines]'
+	@# BERTopic's declared sentence-transformers (and so PyTorch) is only for embedding; the
+	@# clustering evaluation hands it Parallax's own vectors.
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps bertopic==0.17.4
 	touch $@
 
 install: $(RUN_STAMP)

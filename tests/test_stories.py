@@ -4,6 +4,7 @@ clustering equals batch clustering; quality floors on shared data; the commands.
 from __future__ import annotations
 
 import json
+import sys
 from dataclasses import replace
 from datetime import date
 from itertools import pairwise
@@ -35,6 +36,7 @@ from parallax.evaluation.clustering import (
     ECB_DEV_TOPICS,
     adjusted_rand,
     bcubed,
+    bertopic_baseline,
     cluster_labelled,
     order_spread,
     read_allsides,
@@ -235,8 +237,8 @@ FLOORS = {"topic": 0.974, "subtopic": 0.911}  # measured 2026-12-07 with story_m
 
 def test_quality_floor_on_ecbplus_dev_topics(data_dir: Path) -> None:
     items = [item for item in read_ecbplus(data_dir / "ecbplus") if item.topic in ECB_SUBSET]
-    stories, events, _, _, others = cluster_labelled(items, orders=6)
-    runs = [(stories, events), *others]
+    clustered = cluster_labelled(items, orders=6)
+    runs = [(clustered.stories, clustered.events), *clustered.others]
     topic_f1 = np.mean([bcubed(run[0], [i.topic for i in items])[2] for run in runs])
     subtopic_f1 = np.mean([bcubed(run[1], [i.subtopic for i in items])[2] for run in runs])
     assert topic_f1 >= FLOORS["topic"] - EPSILON
@@ -478,3 +480,40 @@ def test_a_story_without_headlines_takes_its_opening_sentence_as_title() -> None
     model = load_model()
     story = cluster_signals([signals], model, model.for_embedder(get_embedder().name)).stories()[0]
     assert story.title == "Fire crews saved the old mill on Tuesday night."
+
+
+def test_bertopic_baseline_finds_separated_groups() -> None:
+    """BERTopic on vectors handed to it: three well-apart groups come out as three topics."""
+    rng = np.random.default_rng(7)
+    centres = rng.normal(size=(3, 64))
+    vectors = [(centres[i // 30] + 0.05 * rng.normal(size=64)).astype(np.float32) for i in range(90)]
+    words = ("harbour ferry strike", "vaccine trial result", "election count recount")
+    texts = [f"{words[i // 30]} report number {i}" for i in range(90)]
+    gold = [i // 30 for i in range(90)]
+    figures = bertopic_baseline(texts, vectors, {"topic": gold})
+    assert figures["topic_bcubed_f1"] >= 0.95, figures
+    assert figures["reduced_topic_bcubed_f1"] >= figures["topic_bcubed_f1"] - 1e-9
+    assert 0.0 <= figures["topic_outlier_share"] <= 1.0
+
+
+def test_bertopic_baseline_says_how_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "bertopic", None)  # an import of it now fails
+    figures = bertopic_baseline(["a"] * 30, [np.ones(4, dtype=np.float32)] * 30, {"topic": [0] * 30})
+    assert "not installed" in figures["skipped"] and "bertopic==" in figures["skipped"]
+
+
+def test_eval_clustering_shows_baselines_side_by_side(tmp_path: Path, data_dir: Path) -> None:
+    """Two ECB+ topics through the command: our figures and both baselines' in one table."""
+    for topic in ("3", "4"):
+        (tmp_path / topic).symlink_to(data_dir / "ecbplus" / "ECB+" / topic)
+    shown = runner.invoke(app, ["eval", "clustering", str(tmp_path), "--dataset", "ecbplus",
+                                "--orders", "1"], terminal_width=100)
+    assert shown.exit_code == 0, shown.output
+    assert "side by side" in shown.output
+    assert "TF-IDF" in shown.output and "BERTopic" in shown.output
+    as_json = runner.invoke(app, ["eval", "clustering", str(tmp_path), "--dataset", "ecbplus",
+                                  "--orders", "1", "--format", "json"])
+    assert as_json.exit_code == 0, as_json.output
+    bertopic = json.loads(as_json.stdout)["baselines"]["bertopic"]
+    # Two topics of different kinds: any working clusterer separates most of them.
+    assert bertopic["topic_bcubed_f1"] >= 0.6, bertopic

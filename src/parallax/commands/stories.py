@@ -169,13 +169,14 @@ def eval_clustering(
     dataset: Annotated[str, typer.Option(help="ecbplus (a folder of ECB+ topics) or allsides.")] = "ecbplus",
     embedder: EmbedderOption = None,
     cache: CacheOption = None,
-    baselines: Annotated[bool, typer.Option(help="Run the TF-IDF baseline beside ours.")] = True,
+    baselines: Annotated[bool, typer.Option(
+        help="Run the TF-IDF and BERTopic baselines beside ours.")] = True,
     orders: Annotated[int, typer.Option(
         min=1, help="ECB+: stream orders to cluster (hash order, then seeded shuffles) for the "
                     "spread of the figures.")] = 6,
     format: EvalFormat = "table",
 ) -> None:
-    """Story clustering: B-cubed precision, recall, F1 and ARI, beside a TF-IDF baseline."""
+    """Story clustering: B-cubed precision, recall, F1 and ARI, beside TF-IDF and BERTopic baselines."""
     from parallax.evaluation.clustering import evaluate_clustering
 
     if dataset not in {"ecbplus", "allsides"}:
@@ -211,6 +212,41 @@ def _print_extras(result: dict[str, Any]) -> None:
     for name, spread in result.get("orders", {}).items():
         out.print(f"over {spread['orders']} stream orders {name}: mean {spread['mean']}, "
                   f"min {spread['min']}, max {spread['max']}", highlight=False)
+    shown_in_table = _side_by_side(result)
     for name, figures in result.get("baselines", {}).items():
-        shown = figures if isinstance(figures, str) else ", ".join(f"{k} {v}" for k, v in figures.items())
-        out.print(f"baseline {name}: {shown}", highlight=False)
+        if isinstance(figures, dict):
+            rest = {k: v for k, v in figures.items() if k.removeprefix("reduced_") not in shown_in_table}
+            figures = ", ".join(f"{k} {v}" for k, v in rest.items())
+        if figures:
+            out.print(f"baseline {name}: {figures}", highlight=False)
+
+
+_BASELINE_LABELS = {"tfidf_agglomerative": "TF-IDF", "bertopic": "BERTopic"}
+
+
+def _side_by_side(result: dict[str, Any]) -> set[str]:
+    """Our figures and each baseline's in one table, a column each; the metrics it shows.
+
+    A baseline's ``reduced_*`` figures (BERTopic with its outliers reassigned to their nearest
+    topic) get a column of their own."""
+    columns: dict[str, dict[str, Any]] = {"Parallax": result.get("metrics", {})}
+    for name, figures in result.get("baselines", {}).items():
+        if not isinstance(figures, dict) or "skipped" in figures:
+            continue
+        label = _BASELINE_LABELS.get(name, name)
+        columns[label] = {k: v for k, v in figures.items() if not k.startswith("reduced_")}
+        reduced = {k.removeprefix("reduced_"): v for k, v in figures.items() if k.startswith("reduced_")}
+        if reduced:
+            columns[f"{label}, reassigned"] = reduced
+    rows = [metric for metric in columns["Parallax"]
+            if any(metric in figures for name, figures in columns.items() if name != "Parallax")]
+    if not rows:
+        return set()
+    table = Table(title="side by side, same data")
+    table.add_column("metric", no_wrap=True)
+    for name in columns:
+        table.add_column(escape(name), justify="right")
+    for metric in rows:
+        table.add_row(metric, *(str(figures.get(metric, "-")) for figures in columns.values()))
+    out.print(table)
+    return set(rows)

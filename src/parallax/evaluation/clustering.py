@@ -30,7 +30,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from parallax.cluster.signals import RawArticle
+import numpy as np
+
+from parallax.cluster.signals import RawArticle, Vector
 from parallax.errors import DatasetError
 from parallax.evaluation.metrics import f1_of
 from parallax.text import is_dateline
@@ -212,13 +214,25 @@ def scores(prefix: str, predicted: Sequence[Hashable], gold: Sequence[Hashable])
 # -- running -----------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True, slots=True)
+class Clustered:
+    """Labels of items clustered in their order, with what it took and the article vectors."""
+
+    stories: list[int]
+    events: list[tuple[int, int]]
+    prepare_s: float  # seconds to embed and extract signals
+    cluster_s: float  # seconds to cluster
+    others: list[tuple[list[int], list[tuple[int, int]]]]  # labels in the other stream orders
+    vectors: list[Vector]  # each article's lead and body vectors summed, unit length
+
+
 def cluster_labelled(
     items: Sequence[Labelled], *, embedder: str | None = None, cache_dir: Path | None = None,
     model_path: Path | None = None, quiet_days: int | None = None, orders: int = 1,
-) -> tuple[list[int], list[tuple[int, int]], float, float, list[tuple[list[int], list[tuple[int, int]]]]]:
-    """Story and (story, event) labels of ``items`` clustered in their order; seconds to embed
-    and extract signals, seconds to cluster; and the labels (in the items' order) of clustering
-    them again in ``orders - 1`` other, seeded, pseudo-random orders."""
+) -> Clustered:
+    """Story and (story, event) labels of ``items`` clustered in their order, and (in the items'
+    order) the labels of clustering them again in ``orders - 1`` other, seeded, pseudo-random
+    orders."""
     from parallax.cluster.incremental import cluster_signals
     from parallax.cluster.model import load_model
     from parallax.cluster.signals import EmbeddingCache, signals_for
@@ -243,7 +257,11 @@ def cluster_labelled(
                                 quiet_days=quiet_days).assignments()
         others.append(([again[item.article.id][0] for item in items],
                        [again[item.article.id] for item in items]))
-    return stories, events, prepared - started, clustered - prepared, others
+    vectors = []
+    for signal in signals:
+        summed = np.asarray(signal.lead, dtype=np.float32) + np.asarray(signal.body, dtype=np.float32)
+        vectors.append(summed / max(float(np.linalg.norm(summed)), 1e-9))
+    return Clustered(stories, events, prepared - started, clustered - prepared, others, vectors)
 
 
 def stream_orders(count: int, orders: int) -> list[list[int]]:
@@ -306,13 +324,65 @@ def tfidf_baseline(texts: Sequence[str], golds: Mapping[str, Sequence[Hashable]]
     return results
 
 
-def bertopic_note() -> str:
+#: Smallest topic sizes tried for BERTopic (its default is 10); AllSides stories have 2-4 articles.
+BERTOPIC_MIN_SIZES = (2, 3, 5, 10)
+BERTOPIC_MISSING = ("not run: BERTopic is not installed. `make test` or `make bench` installs it "
+                    "(without PyTorch, which it does not need given vectors), or: pip install "
+                    "'parallax-news[baselines]' && pip install --no-deps bertopic==0.17.4")
+
+
+def bertopic_baseline(
+    texts: Sequence[str], vectors: Sequence[Vector], golds: Mapping[str, Sequence[Hashable]],
+) -> dict[str, Any]:
+    """BERTopic (UMAP, then HDBSCAN) on our article vectors, at the smallest topic size best for
+    each gold level, as the TF-IDF baseline gets its best threshold.
+
+    BERTopic leaves the documents it cannot place in no topic (-1); each counts as a story of its
+    own, as it would for a user, and ``outlier_share`` says how many there were. BERTopic's own
+    remedy, moving each to the topic whose vector is nearest (``reduce_outliers``), is scored
+    beside it under ``reduced_*``.
+    """
     try:
-        import bertopic  # type: ignore[import-not-found]  # noqa: F401
+        from bertopic import BERTopic  # type: ignore[import-untyped]
+        from umap import UMAP  # type: ignore[import-untyped]
     except ImportError:
-        return ("not run: BERTopic is not installed; it needs sentence-transformers (PyTorch) and "
-                "UMAP/HDBSCAN, which do not install offline here")
-    return "installed but not wired in"
+        return {"skipped": BERTOPIC_MISSING}
+    # UMAP's neighbour graph needs more documents than neighbours.
+    if len(texts) < 20:
+        return {"skipped": f"too few documents for BERTopic ({len(texts)}; it needs 20)"}
+    embeddings = np.vstack(vectors)
+    runs: list[tuple[int, list[int], list[int]]] = []
+    for size in BERTOPIC_MIN_SIZES:
+        # A fixed seed makes UMAP, and so the baseline, the same on every run.
+        reducer = UMAP(n_neighbors=15, n_components=5, min_dist=0.0, metric="cosine",
+                       random_state=42, n_jobs=1)
+        model = BERTopic(umap_model=reducer, min_topic_size=size, calculate_probabilities=False)
+        topics, _ = model.fit_transform(list(texts), embeddings=embeddings)
+        found = [int(topic) for topic in topics]
+        reduced = found
+        if -1 in found and len(set(found)) > 1:
+            reduced = [int(topic) for topic in model.reduce_outliers(
+                list(texts), found, strategy="embeddings", embeddings=embeddings)]
+        runs.append((size, found, reduced))
+    results: dict[str, Any] = {}
+    for level, gold in golds.items():
+        prefix = f"{level}_" if level else ""
+        for kind in ("", "reduced_"):
+            best: tuple[float, int, list[int]] = (-1.0, 0, [])
+            for size, found, reduced in runs:
+                labels = reduced if kind else found
+                # Documents in no topic are each a story of their own.
+                alone = [label if label >= 0 else -2 - i for i, label in enumerate(labels)]
+                f1 = bcubed(alone, gold)[2]
+                if f1 > best[0]:
+                    best = (f1, size, alone)
+            for name, value in scores(prefix, best[2], gold).items():
+                results[f"{kind}{name}"] = value
+            results[f"{kind}{prefix}min_topic_size"] = best[1]
+            if not kind:
+                chosen = next(found for size, found, _ in runs if size == best[1])
+                results[f"{prefix}outlier_share"] = round(chosen.count(-1) / len(chosen), 4)
+    return results
 
 
 def evaluate_clustering(
@@ -333,9 +403,10 @@ def evaluate_clustering(
         layout = ("ECB+ documents (<topic>_<n>ecb.xml, <topic>_<n>ecbplus.xml)" if dataset == "ecbplus"
                   else "AllSides stories (JSON Lines with a 'news' field)")
         raise DatasetError(f"no {dataset} documents found in {path}: expected {layout}")
-    stories, events, prepare_s, cluster_s, others = cluster_labelled(
-        items, embedder=embedder, cache_dir=cache_dir, model_path=model_path,
-        orders=orders if dataset == "ecbplus" else 1)
+    run = cluster_labelled(items, embedder=embedder, cache_dir=cache_dir, model_path=model_path,
+                           orders=orders if dataset == "ecbplus" else 1)
+    stories, events, prepare_s, cluster_s, others = (
+        run.stories, run.events, run.prepare_s, run.cluster_s, run.others)
     metrics: dict[str, Any] = {}
     result: dict[str, Any] = {"task": "clustering", "dataset": dataset, "n": len(items)}
     if dataset == "ecbplus":
@@ -382,6 +453,6 @@ def evaluate_clustering(
     if baselines:
         texts = [f"{item.article.title}\n{item.article.text}" for item in items]
         result["baselines"] = {"tfidf_agglomerative": tfidf_baseline(texts, golds),
-                               "bertopic": bertopic_note()}
+                               "bertopic": bertopic_baseline(texts, run.vectors, golds)}
     return result
 
