@@ -642,3 +642,33 @@ def test_quality_floor_on_meantime(data_dir: Path) -> None:
 
 def test_a_reporting_verb_after_an_opening_date_is_the_main_verb() -> None:
     assert only("In June, the ministry reported a surplus.", date(2026, 4, 14)).value == "2025-06"
+
+
+DATELINE_TML = """<?xml version="1.0" ?>
+<TimeML>
+<DOCID>dateline_1</DOCID>
+<DCT><TIMEX3 tid="t0" type="DATE" value="2021-05-05" functionInDocument="CREATION_TIME">May 5</TIMEX3></DCT>
+<TEXT>
+LONDON, May 5 (Wire) -- The ministers met <TIMEX3 tid="t1" type="DATE" value="2021-05-05">Wednesday</TIMEX3>.
+</TEXT>
+</TimeML>
+"""
+
+
+def test_a_dateline_that_is_the_creation_time_is_not_scored(tmp_path: Path) -> None:
+    """The DCT's own words repeated unmarked in the dateline are that annotation, not a miss."""
+    path = tmp_path / "dateline.tml"
+    path.write_text(DATELINE_TML, encoding="utf-8")
+    document = read_timeml(path)
+    assert [document.text[s:e] for s, e in document.unscored] == ["May 5"]
+    counts = score_document(document, find_times(document.text, document.dct, timeml=True))
+    assert (counts.gold, counts.system, counts.value) == (1, 1, 1)
+    # Marked in the text as well, the dateline is scored like any other expression.
+    marked = DATELINE_TML.replace(
+        "LONDON, May 5", 'LONDON, <TIMEX3 tid="t2" type="DATE" value="2021-05-05">May 5</TIMEX3>')
+    path.write_text(marked, encoding="utf-8")
+    assert read_timeml(path).unscored == ()
+    # An archive's numeric stamp is not the dateline's words.
+    path.write_text(DATELINE_TML.replace(">May 5</TIMEX3></DCT>", ">2021-05-05</TIMEX3></DCT>"),
+                    encoding="utf-8")
+    assert read_timeml(path).unscored == ()

@@ -80,9 +80,11 @@ def read_timeml(path: Path) -> TimeMLDocument:
     """One TimeML document: plain text of ``TEXT``, its creation date and its gold expressions."""
     root = _parse(path)
     dct: date | None = None
+    dct_words = ""
     for timex in root.iter("TIMEX3"):
         if timex.get("functionInDocument") == _CREATION:
             dct = _parse_dct(timex.get("value"))
+            dct_words = "".join(timex.itertext()).strip()
             break
     text_el = root.find("TEXT")
     pieces: list[str] = []
@@ -109,7 +111,31 @@ def read_timeml(path: Path) -> TimeMLDocument:
     text = "".join(pieces)
     timexes = tuple(GoldTimex(start, end, kind, value, text[start:end]) for start, end, kind, value in spans)
     doc_id = (root.findtext("DOCID") or path.stem).strip()
-    return TimeMLDocument(doc_id=doc_id, path=path, text=text, dct=dct, timexes=timexes)
+    return TimeMLDocument(doc_id=doc_id, path=path, text=text, dct=dct, timexes=timexes,
+                          unscored=_dateline_as_creation_time(text, dct_words, spans))
+
+
+def _dateline_as_creation_time(
+    text: str, dct_words: str, spans: Sequence[tuple[int, int, str, str]],
+) -> tuple[tuple[int, int], ...]:
+    """The dateline's date when it is the creation time: left unscored, as in MEANTIME.
+
+    Some files annotate the dateline's own words ("WASHINGTON, August 11 (Xinhua)") as the
+    creation time, moved into ``DCT``, and leave them unmarked in ``TEXT``; those words are the
+    creation-time annotation, which the official scorer leaves out, not a missed annotation. A
+    dateline the annotators also marked in ``TEXT`` is scored like any other expression.
+    """
+    if not any(ch.isalpha() for ch in dct_words):
+        return ()  # an ISO stamp or a numeric date written by the archive, not the dateline's words
+    first_line = text.lstrip("\n").split("\n", 1)[0]
+    offset = len(text) - len(text.lstrip("\n"))
+    found = first_line.find(dct_words)
+    if found < 0:
+        return ()
+    start, end = offset + found, offset + found + len(dct_words)
+    if any(_overlap(start, end, s, e) for s, e, _, _ in spans):
+        return ()
+    return ((start, end),)
 
 
 def _once(documents: Iterable[TimeMLDocument]) -> Iterator[TimeMLDocument]:
