@@ -90,6 +90,7 @@ def test_duration_is_not_a_date() -> None:
         ("The firm recently cut jobs.", "recently", "PAST_REF", "unknown"),
         ("Nobody can predict the future.", "the future", "FUTURE_REF", "unknown"),
         ("Shops were busy on Christmas Eve.", "Christmas Eve", "2020-12-24", "day"),
+        ("Shops were busy in Christmas week.", "Christmas week", "2020-W52", "week"),
         ("The market is closed on a Sunday.", "Sunday", "XXXX-WXX-7", "day"),
     ],
 )

@@ -435,7 +435,7 @@ RULES: tuple[tuple[str, str, tuple[str, ...] | None], ...] = (
      r"the\s+previous|the\s+following|coming|past)\s+)?(?P<mon>{MONTH})(?!\s*\d)",
      _MONTH_TRIGGERS),
     ("holiday", r"(?:(?P<rel>last|this|next|this\s+past|this\s+coming)\s+)?(?P<name>{HOLIDAY})"
-                r"(?:\s+(?P<year>{YEAR4}))?",
+                r"(?:\s+(?P<year>{YEAR4}))?(?:\s+(?P<week>week)(?![\w-]))?",
      _HOLIDAY_TRIGGERS),
     ("day_around",
      r"(?:the\s+)?day\s+(?P<dir>before|after)\s+(?:(?P<rel>last|next|this\s+past|this\s+coming)\s+)?"
@@ -1367,6 +1367,8 @@ class _Resolver:
 
     def rule_holiday(self, m: re.Match[str]) -> _Norm | None:
         d = self.holiday_date(m["name"], _words(m["rel"] or ""), m["year"], m.start(), m.end())
+        if d and m["week"]:
+            return _Norm(_week_value(d), "week")  # "Easter week", "Christmas week": the week holding it
         return _Norm(_day_value(d), "day") if d else None
 
     def rule_day_around(self, m: re.Match[str]) -> _Norm | None:
