@@ -195,6 +195,9 @@ def test_rss_feed_gives_one_draft_per_entry(tmp_path: Path) -> None:
         datetime(2021, 3, 24, 10, 0, tzinfo=UTC),
         datetime(2021, 3, 25, 16, 30, tzinfo=UTC),
     ]
+    # Each keeps the zone it was written in: its day is the publisher's day.
+    assert [str(d.published.utcoffset()) for d in drafts if isinstance(d.published, datetime)] == [
+        "2:00:00", "0:00:00", "-1 day, 19:00:00"]
     first = drafts[0]
     assert first.text == "Full first paragraph.\n\nFull second paragraph."  # content beats the teaser
     assert first.outlet == "Example World"
@@ -219,6 +222,7 @@ def test_atom_feed_with_content(tmp_path: Path) -> None:
     assert draft.title == "Le port rouvre"
     assert draft.url == "https://exemple.fr/port"
     assert draft.published == datetime(2021, 5, 6, 5, 45, tzinfo=UTC)
+    assert isinstance(draft.published, datetime) and str(draft.published.utcoffset()) == "2:00:00"
     assert draft.modified == datetime(2021, 5, 6, 7, 0, tzinfo=UTC)
     assert draft.byline == "Marie Dupont"
     assert draft.outlet == "Exemple Actu"
@@ -562,3 +566,14 @@ def test_html_in_a_json_text_field_is_read_as_html() -> None:
     # A report that quotes a tag is text: only paragraph markup makes a field HTML.
     quoted = record_to_draft({"text": "The attack hid <script> tags in comments."}, origin="z.json", raw=b"")
     assert isinstance(quoted, Draft) and quoted.text == "The attack hid <script> tags in comments."
+
+
+def test_a_feed_date_after_midnight_in_its_own_zone_keeps_its_day(tmp_path: Path) -> None:
+    path = tmp_path / "late.rss"
+    path.write_text("""<rss version="2.0"><channel><title>Seoul Daily</title>
+<item><title>Late</title><pubDate>Tue, 05 Oct 2021 00:30:00 +0900</pubDate>
+<description>The council met shortly after midnight on Tuesday.</description></item>
+</channel></rss>""", encoding="utf-8")
+    [draft] = read_all(FeedReader(), source_of(path))
+    assert isinstance(draft, Draft) and isinstance(draft.published, datetime)
+    assert draft.published.date().isoformat() == "2021-10-05"  # not Monday 4 October, as in UTC

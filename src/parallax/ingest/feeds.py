@@ -7,6 +7,7 @@ that give only teasers become full articles.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import re
 import time
@@ -20,6 +21,7 @@ import feedparser
 
 from parallax.errors import FetchError, InputError
 from parallax.ingest.base import Draft, Item, Rejected, Source
+from parallax.ingest.dates import parse_when
 from parallax.ingest.fetch import Fetcher
 from parallax.ingest.html import html_fragment_text, html_to_draft, primary_language
 from parallax.text import normalize_paragraphs
@@ -100,9 +102,8 @@ class FeedReader:
             title=" ".join(_plain(entry.get("title"), entry.get("title_detail")).split()),
             url=link,
             # Atom requires only <updated>: without <published>, it is the best date there is.
-            published=_utc(entry.get("published_parsed") or dict.get(entry, "updated_parsed")),
-            # Plain dict access: feedparser's own lookup falls back to the published date here.
-            modified=_utc(dict.get(entry, "updated_parsed")),
+            published=_when(entry, "published") or _when(entry, "updated"),
+            modified=_when(entry, "updated"),
             byline=str(entry.get("author") or "").strip() or None,
             outlet=context.outlet,
             language=context.language,
@@ -183,6 +184,21 @@ def _entry_text(entry: Any) -> str:
         if text:
             return text
     return _plain(entry.get("summary"), entry.get("summary_detail"))
+
+
+def _when(entry: Any, key: str) -> date | None:
+    """The entry's date as written, with its own UTC offset: the publication day, and the days its
+    text names, are counted in the zone the article was published in. feedparser's parsed form
+    is in UTC, so "Tue, 05 Oct 2021 00:30:00 +0900" would become Monday; it is the fallback for a
+    date written in a form only feedparser reads."""
+    # Plain dict access: feedparser's own lookup falls back from "updated" to "published".
+    written = dict.get(entry, key)
+    if isinstance(written, str) and written.strip():
+        with contextlib.suppress(ValueError, OverflowError):
+            found = parse_when(written)
+            if found is not None:
+                return found
+    return _utc(dict.get(entry, f"{key}_parsed"))
 
 
 def _utc(value: time.struct_time | None) -> date | None:
