@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import sys
 from dataclasses import replace
-from datetime import date
+from datetime import UTC, date, datetime
 from itertools import pairwise
 from pathlib import Path
 
@@ -517,3 +517,20 @@ def test_eval_clustering_shows_baselines_side_by_side(tmp_path: Path, data_dir: 
     bertopic = json.loads(as_json.stdout)["baselines"]["bertopic"]
     # Two topics of different kinds: any working clusterer separates most of them.
     assert bertopic["topic_bcubed_f1"] >= 0.6, bertopic
+
+
+def test_a_copy_arrives_after_its_original_whatever_its_time_or_id() -> None:
+    from parallax.cluster.stories import in_arrival_order
+    from parallax.model import Article
+
+    noon = datetime(2021, 10, 5, 12, 0, tzinfo=UTC)
+    original = Article(id="ffff0001", text="Original wire report.", published=noon)
+    same_time = Article(id="0000aaaa", text="Copy.", published=noon, syndicated_of="ffff0001")
+    earlier = Article(id="1111bbbb", text="Copy.", published=datetime(2021, 10, 5, 11, 0, tzinfo=UTC),
+                      syndicated_of="ffff0001")
+    other = Article(id="2222cccc", text="Another report.",
+                    published=datetime(2021, 10, 5, 11, 30, tzinfo=UTC))
+    order = [a.id for a in in_arrival_order([same_time, earlier, other, original])]
+    assert order == ["2222cccc", "ffff0001", "0000aaaa", "1111bbbb"]
+    # An original stored before: the copy arriving now still sorts after it.
+    assert [a.id for a in in_arrival_order([same_time], {original.id: original})] == ["0000aaaa"]

@@ -12,7 +12,7 @@ from its text.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,9 +37,25 @@ class ClusterReport:
     rebuilt: bool
 
 
-def arrival_key(article: Article) -> tuple[bool, str, str]:
-    """Publication order, undated last, the id breaking ties: the same whatever the ingest order."""
-    return (article.published is None, sort_key(article.published) or "", article.id)
+def arrival_key(article: Article, original: Article | None = None) -> tuple[bool, str, bool, str]:
+    """Publication order, undated last, the id breaking ties: the same whatever the ingest order.
+
+    A syndicated copy comes after the ``original`` it copies, even when it carries the same or an
+    earlier time, so that it joins the original's story as a copy rather than standing as an
+    outlet of its own (and so that the story keeps the original's id)."""
+    key = (article.published is None, sort_key(article.published) or "")
+    if original is not None:
+        key = max(key, (original.published is None, sort_key(original.published) or ""))
+    return (*key, article.syndicated_of is not None, article.id)
+
+
+def in_arrival_order(
+    articles: Iterable[Article], known: Mapping[str, Article] | None = None,
+) -> list[Article]:
+    """``articles`` sorted by :func:`arrival_key`, originals looked up among them and in ``known``."""
+    listed = list(articles)
+    by_id = {**(known or {}), **{a.id: a for a in listed}}
+    return sorted(listed, key=lambda a: arrival_key(a, by_id.get(a.syndicated_of or "")))
 
 
 def _stored(
@@ -92,7 +108,7 @@ def rebuild_stories(
     """Cluster every stored article from scratch and replace the stored stories."""
     model = model or load_model()
     embedder = embedder or get_embedder()
-    articles = sorted(store.articles(), key=arrival_key)
+    articles = in_arrival_order(store.articles())
     clusterer = StoryClusterer(model, model.for_embedder(embedder.name))
     signals = store_signals(store, articles, embedder)
     clusterer.add_all(signals)
@@ -110,16 +126,17 @@ def update_stories(
     embedder = embedder or get_embedder()
     memberships = store.story_memberships()
     placed = {row[0] for row in memberships}
-    new = sorted((a for a in store.articles(ids=[i for i in dict.fromkeys(article_ids) if i not in placed])),
-                 key=arrival_key)
-    if not new:
+    arrived = store.articles(ids=[i for i in dict.fromkeys(article_ids) if i not in placed])
+    if not arrived:
         return ClusterReport(0, 0, False)
     stored_stories = store.stories()
     if not memberships or any(s.model != model.stories_made_with(embedder.name) for s in stored_stories):
         return rebuild_stories(store, model=model, embedder=embedder)
     old = {a.id: a for a in store.articles(ids=[row[0] for row in memberships])}
-    latest = max(arrival_key(a) for a in old.values())
-    if arrival_key(new[0]) < latest or len(old) != len(memberships):
+    new = in_arrival_order(arrived, old)
+    by_id = {**old, **{a.id: a for a in new}}
+    latest = max(arrival_key(a, by_id.get(a.syndicated_of or "")) for a in old.values())
+    if arrival_key(new[0], by_id.get(new[0].syndicated_of or "")) < latest or len(old) != len(memberships):
         return rebuild_stories(store, model=model, embedder=embedder)
     ordered_old = [old[row[0]] for row in memberships]
     signals = store_signals(store, ordered_old + new, embedder)
