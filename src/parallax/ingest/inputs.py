@@ -7,6 +7,7 @@ import glob
 from dataclasses import dataclass
 from pathlib import Path
 
+from parallax.codes import CodeError, country_code, language_code
 from parallax.errors import ConfigError, InputError
 
 MANIFEST_COLUMNS = ("file", "outlet", "country", "language", "url")
@@ -61,15 +62,22 @@ class Manifest:
                         f"{','.join(MANIFEST_COLUMNS)}"
                     )
                 for row in reader:
+                    line = reader.line_num
                     name = (row.get("file") or "").strip()
                     if not name:
-                        continue
-                    hints = Hints(
-                        outlet=(row.get("outlet") or "").strip() or None,
-                        country=((row.get("country") or "").strip().upper() or None),
-                        language=((row.get("language") or "").strip().lower() or None),
-                        url=(row.get("url") or "").strip() or None,
-                    )
+                        if any((value or "").strip() for value in row.values() if isinstance(value, str)):
+                            raise ConfigError(f"manifest {path}, line {line}: the row names no file; "
+                                              "fill in its 'file' column or remove the row")
+                        continue  # a blank line
+                    try:
+                        hints = Hints(
+                            outlet=(row.get("outlet") or "").strip() or None,
+                            country=country_code(row.get("country")),
+                            language=language_code(row.get("language")),
+                            url=(row.get("url") or "").strip() or None,
+                        )
+                    except CodeError as exc:
+                        raise ConfigError(f"manifest {path}, line {line}: {exc}") from exc
                     self.rows[(path.parent / name).resolve()] = hints
                     # A bare file name also finds that file elsewhere (the CSV beside copies of
                     # its files); a row with folders names one file only, and a name listed

@@ -15,7 +15,8 @@ from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from parallax.errors import InputError
+from parallax.codes import CodeError, country_code, language_code
+from parallax.errors import ConfigError, InputError
 from parallax.ingest import dedup
 from parallax.ingest.base import Draft, Item, Reader, Rejected, Skipped, Source, looks_binary
 from parallax.ingest.inputs import Hints, InputRef, Manifest, expand
@@ -98,8 +99,8 @@ def ingest(
     """
     options = IngestOptions(
         manifest=Manifest(Path(manifest)) if manifest else None,
-        hints=Hints(outlet=outlet, country=country.upper() if country else None,
-                    language=language.lower() if language else None),
+        hints=Hints(outlet=outlet, country=_setting(country_code, country),
+                    language=_setting(language_code, language)),
         registry=registry or OutletRegistry.load(),
         max_bytes=max_bytes,
         follow=follow,
@@ -296,7 +297,13 @@ class Ingestor:
         if size > self.options.max_bytes:
             self._quarantine(item.origin, self._oversized(size), report)
             return
-        article = self.finalize(item, hints)
+        try:
+            article = self.finalize(item, hints)
+        except CodeError as exc:
+            self._quarantine(item.origin, f"{exc}; or give --country / --language (or a manifest "
+                                          "row) for the input, which the article's own value yields to",
+                             report)
+            return
         if self.store.has_article(article.id):
             self.store.add_sighting(article.id, source=item.origin, outlet=article.outlet, url=article.url)
             self.store.clear_quarantine(item.origin)
@@ -331,11 +338,16 @@ class Ingestor:
         url = draft.url or hints.url
         known = registry.by_name(hints.outlet) or registry.by_url(url) or registry.by_name(draft.outlet)
         outlet = hints.outlet or (known.name if known else None) or draft.outlet
-        country = hints.country or (draft.country.upper() if draft.country else None) or (
+        # The article's own country must name one (CodeError quarantines it with the fix); its
+        # declared language is a hint that detection can do without, so a wrong one is dropped.
+        country = hints.country or country_code(draft.country) or (
             known.country if known else None
         )
         detected, confidence = detect_language(draft.text)
-        declared = draft.language.lower()[:2] if draft.language else None
+        try:
+            declared = language_code(draft.language)
+        except CodeError:
+            declared = None
         language = hints.language or (
             detected if detected and confidence >= LANGUAGE_CONFIDENCE else None
         ) or declared or (known.language if known else None) or detected
@@ -376,6 +388,14 @@ def _container_name(path: Path) -> bool:
     name = path.name.lower()
     return name.endswith((".jsonl", ".ndjson", ".json", ".warc", ".warc.gz", ".arc", ".arc.gz",
                           ".rss", ".atom", ".xml"))
+
+
+def _setting(normalise: Callable[[str | None], str | None], value: str | None) -> str | None:
+    """A country or language given for every input, as a code; a wrong one stops the run."""
+    try:
+        return normalise(value)
+    except CodeError as exc:
+        raise ConfigError(str(exc)) from exc
 
 
 def _localize(value: date | None, zone: str | None) -> date | None:
