@@ -245,6 +245,22 @@ def resolve_entities(doc: Any) -> EntityResolution:
                 ent.text
             )
 
+    # 2b. A surname the model did not tag ("..., America," Pelosi said.), when it is the last
+    # name of exactly one person named in full and stands alone, not inside another name.
+    surnames = {e.canonical.split()[-1].casefold(): e for e in entities.values()
+                if e.label == "PERSON" and len(e.canonical.split()) > 1}
+    for token in doc:
+        owner = surnames.get(token.lower_)
+        if (owner is None or token.i in covered or not token.is_title or token.pos_ != "PROPN"
+                or single_name_owner(token.text) is not owner
+                or (token.i > 0 and doc[token.i - 1].pos_ == "PROPN" and doc[token.i - 1].is_title)
+                or (token.i + 1 < len(doc) and doc[token.i + 1].pos_ == "PROPN")):
+            continue
+        mentions.append(Mention(token.text, "PERSON", token.idx, token.idx + len(token.text),
+                                owner.canonical))
+        covered.add(token.i)
+        owner.aliases.add(token.text)
+
     # 3. Role phrases that stand for a person named earlier.
     for chunk in noun_chunks(doc):
         if any(t.i in covered and t.ent_type_ == "PERSON" for t in chunk):

@@ -336,7 +336,7 @@ def subject_of(verb: Token) -> Token | None:
         ]
         if subjects:
             # The nearest one: a dateline ("DES MOINES - Clinton urged") can parse as a subject too.
-            child = min(subjects, key=lambda c: abs(c.i - token.i))
+            child = _listed_in(min(subjects, key=lambda c: abs(c.i - token.i)), subjects)
             if child.lower_ in _RELATIVE_PRONOUNS:
                 # "X, who said ..." is X's; "the dam that Molvane says threatens its farms" has
                 # the pronoun as subject of a clause inside what is reported, and no speaker.
@@ -358,6 +358,44 @@ def subject_of(verb: Token) -> Token | None:
             continue
         return None
     return None
+
+
+def _group_before(pronoun: Token) -> Token | None:
+    """The people "they" names: the plural subject of the sentence before, when it is one.
+
+    "Foreign ministers of Korea and Japan have held talks. They reiterated ..." is the ministers;
+    a sentence whose subject is not a plural noun, or two sentences back, is too far to tell.
+    """
+    doc = pronoun.doc
+    sentence = pronoun.sent
+    if sentence.start == 0:
+        return None
+    before = doc[sentence.start - 1].sent
+    for token in before:
+        if token.dep_ in {"nsubj", "nsubjpass"} and token.head == before.root:
+            if token.tag_ in {"NNS", "NNPS"} and token.lower_ not in _RELATIVE_PRONOUNS:
+                return token
+            return None
+    return None
+
+
+def _listed_in(nearest: Token, subjects: list[Token]) -> Token:
+    """The subject that heads a list ``nearest`` was cut from by a misparse.
+
+    "Foreign ministers of South Korea, the U.S. and Japan have met" can parse with "the U.S." as
+    a second subject of "met"; nothing but a comma or a conjunction between the two phrases
+    shows that it is one item of the first's list, and the first is who speaks.
+    """
+    doc = nearest.doc
+    for other in subjects:
+        if other.i >= nearest.i:
+            continue
+        # The joining comma may hang on the first phrase or stand between the two.
+        between = list(doc[other.right_edge.i : nearest.left_edge.i])
+        if other.right_edge.i < nearest.left_edge.i and (between[0].text == "," or between[0].dep_ == "cc") \
+                and all(t.text == "," or t.dep_ == "cc" for t in between[1:]):
+            return other
+    return nearest
 
 
 def _can_speak(noun: Token) -> bool:
@@ -474,6 +512,10 @@ def speaker_of(token: Token, entities: EntityLookup | None) -> Speaker:
     canonical, label = entities.entity_for_span(core) if entities is not None else (None, None)
     if canonical and not _accept_entity(core, label):
         canonical, label = None, None
+    if not canonical and head.lower_ == "they":
+        group = _group_before(head)
+        if group is not None:
+            return speaker_of(group, entities)
     kind = None if label == "PERSON" or head.ent_type_ == "PERSON" else source_kind(doc[start:end], label)
     if canonical:
         return Speaker(canonical, text, canonical, kind)
