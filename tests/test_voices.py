@@ -88,6 +88,13 @@ def test_kbs_seed_speakers(nlp: Any, seeds: Path) -> None:
     assert history.text == "past issues cannot be resolved without Japan's correct recognition of history"
     assert history.verb == "saying"
     assert voice_with(voices, "viable solution").speaker == "Toshimitsu Motegi"
+    # "Foreign ministers of South Korea, the U.S. and Japan have met ... and pledged": the
+    # ministers pledged, not "the U.S." that a misparse makes a second subject; nor is the U.S.
+    # a source this article cites.
+    assert voice_with(voices, "cooperation on Washington").speaker == "Foreign ministers"
+    assert "United States" not in {s.name for s in find_sources(doc, real_entities(doc))}
+    # "They reiterated" takes up the ministers of the sentence before.
+    assert voice_with(voices, "their existing stances").speaker.startswith("Foreign ministers of Korea")
 
 
 def test_kbs_seed_outlet_is_a_source_not_a_speaker(nlp: Any, seeds: Path) -> None:
@@ -448,3 +455,18 @@ def test_a_relative_pronoun_is_no_speaker() -> None:
     text = "Estravia built the mega-dam that Molvane says threatens its farms."
     found = Enricher(vectors=False).analyze(Article(id="x", text=text, source="x")).enrichment
     assert all(v.speaker not in ("that", "which") for v in found.voices)
+
+
+def test_a_surname_the_model_missed_still_names_its_person(nlp: Any) -> None:
+    """Pronouns after a quote credited by surname alone point at that person, even where the
+    entity model tagged no name."""
+    from parallax.enrich.entities import resolve_entities
+
+    doc = nlp('House leader Dana Whitcombe beat her challenger, Rep. Owen Marsh. "We know how to win," '
+              'Whitcombe said. "We will do it again," she added.')
+    doc.ents = [e for e in doc.ents if e.text != "Whitcombe"]  # as the model sometimes leaves it
+    resolution = resolve_entities(doc)
+    owners = {m.text: m.canonical for m in resolution.mentions if m.label == "PERSON"}
+    assert owners.get("Whitcombe") == "Dana Whitcombe"
+    voices = find_voices(doc, resolution)
+    assert voice_with(voices, "We will do it again").speaker == "Dana Whitcombe"
