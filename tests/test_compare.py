@@ -521,3 +521,23 @@ def test_review_cases_of_conflicts_and_claims() -> None:
     assert _BOILERPLATE.match("SÃO PAULO, Brazil (Wire) -")
     assert not _BOILERPLATE.match("Reporting by the Gazette showed the minister lied.")
     assert not _BOILERPLATE.match("Our reporter was detained for two days, the paper writes.")
+
+
+def test_one_person_across_outlets_whatever_each_calls_them() -> None:
+    from parallax.compare.core import people_across
+    from parallax.model import Article, Enrichment, Mention
+
+    def named(article_id: str, *names: str) -> tuple[Article, Enrichment]:
+        mentions = tuple(Mention(n, "PERSON", 0, len(n), n) for n in names)
+        return Article(id=article_id, text="x"), Enrichment(article_id=article_id, mentions=mentions)
+
+    pairs = [named("a", "Chuck Schumer", "Barack Obama", "Jesse Jackson Jr.", "Sandra Jackson"),
+             named("b", "Charles Schumer", "Obama", "Jackson", "Mike Johnson"),
+             named("c", "Charles Schumer", "Boris Johnson")]
+    person = people_across([a for a, _ in pairs], {a.id: e for a, e in pairs})
+    assert person["Chuck Schumer"] == "Charles Schumer"  # the name most outlets use
+    assert person["Obama"] == "Barack Obama"
+    # Two Jacksons in one article: neither, nor a lone "Jackson", is merged with the other.
+    assert "Jackson" not in person and "Sandra Jackson" not in person and "Jesse Jackson Jr." not in person
+    # Different given names: different people.
+    assert "Mike Johnson" not in person and "Boris Johnson" not in person

@@ -9,7 +9,7 @@ enrichment of each article.
 from __future__ import annotations
 
 import hashlib
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -128,7 +128,9 @@ def compare(
     vectors = _claim_vectors(claims, enrichments, embedder, sentence_vectors or {})
     terms = [content_terms(c.text) | entity_terms(c, enrichments[c.article]) for c in claims]
     weights = TermWeights(terms)
-    speakers = [claim_speaker(c, enrichments[c.article]) for c in claims]
+    person = people_across(articles, enrichments)
+    speakers = [person.get(found, found) if (found := claim_speaker(c, enrichments[c.article])) else None
+                for c in claims]
     amounts = [_amounts(c, enrichments[c.article]) for c in claims]
     groups, confidence = _align(claims, vectors, terms, weights, speakers, amounts)
 
@@ -169,7 +171,7 @@ def compare(
     facts.sort(key=lambda f: (rank[f.status], _order(articles, f.claims[0]), f.claims[0].start))
 
     comparison = Comparison(articles=articles, facts=facts)
-    comparison.voices = _voices(articles, enrichments, outlet_of)
+    comparison.voices = _voices(articles, enrichments, outlet_of, person)
     comparison.sources = [
         {"article": a.id, "name": s.name, "kind": s.kind, "text": s.text, "start": s.start, "end": s.end}
         for a in articles
@@ -572,29 +574,96 @@ def _emphasis(claims: Sequence[Claim], sentence_counts: Mapping[str, int]) -> li
     return placements
 
 
+_NAME_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
+#: Short forms of English given names, so that "Chuck Schumer" and "Charles Schumer" meet.
+_SHORT_NAMES = {
+    "bill": "william", "will": "william", "bob": "robert", "rob": "robert", "dick": "richard",
+    "rick": "richard", "jim": "james", "jimmy": "james", "mike": "michael", "ted": "edward",
+    "ed": "edward", "tom": "thomas", "tony": "anthony", "joe": "joseph", "chuck": "charles",
+    "charlie": "charles", "dave": "david", "dan": "daniel", "steve": "stephen", "chris": "christopher",
+    "liz": "elizabeth", "beth": "elizabeth", "kate": "katherine", "peggy": "margaret",
+    "sam": "samuel", "ben": "benjamin", "alex": "alexander", "andy": "andrew", "nick": "nicholas",
+    "pat": "patrick", "jeff": "jeffrey", "greg": "gregory", "matt": "matthew", "pete": "peter",
+}
+
+
+def _name_parts(name: str) -> tuple[str, str]:
+    """A person's given name and surname, folded: "Jesse Jackson Jr." -> ("jesse", "jackson")."""
+    words = [w.strip(".,").casefold() for w in name.split()]
+    while len(words) > 1 and words[-1] in _NAME_SUFFIXES:
+        words.pop()
+    return (words[0] if len(words) > 1 else "", words[-1] if words else "")
+
+
+def _same_given_name(a: str, b: str) -> bool:
+    a, b = _SHORT_NAMES.get(a, a), _SHORT_NAMES.get(b, b)
+    return a == b or a.startswith(b) or b.startswith(a)
+
+
+def people_across(articles: Sequence[Article], enrichments: Mapping[str, Enrichment]) -> dict[str, str]:
+    """One name for each person the articles name, across the articles compared.
+
+    Each outlet's own resolution names a person as that outlet writes them: "Chuck Schumer" in
+    one, "Charles Schumer" in another, "Obama" alone in a third. Names with one surname are one
+    person when their given names agree (or one has none), unless an article names two people of
+    that surname (Jesse Jackson Jr. and Sandra Jackson): then each keeps their own name. The name
+    kept is the full one most articles use.
+    """
+    named: list[set[str]] = [
+        {m.canonical for m in enrichments[a.id].mentions if m.label == "PERSON" and m.canonical}
+        for a in articles
+    ]
+    clash: set[str] = set()
+    writers: dict[str, Counter[str]] = defaultdict(Counter)  # surname -> full name -> articles
+    for names in named:
+        fulls: dict[str, set[str]] = defaultdict(set)
+        for name in names:
+            given, surname = _name_parts(name)
+            if given:
+                fulls[surname].add(given)
+                writers[surname][name] += 1
+        clash.update(surname for surname, givens in fulls.items() if len(givens) > 1)
+    mapping: dict[str, str] = {}
+    for name in set().union(*named) if named else set():
+        given, surname = _name_parts(name)
+        if surname in clash or surname not in writers:
+            continue
+        candidates = [full for full in writers[surname]
+                      if not given or _same_given_name(given, _name_parts(full)[0])]
+        if candidates:
+            best = max(candidates, key=lambda full: (writers[surname][full], len(full), full))
+            if best != name:
+                mapping[name] = best
+    return mapping
+
+
 def _voices(
-    articles: Sequence[Article], enrichments: Mapping[str, Enrichment], outlet_of: Mapping[str, str]
+    articles: Sequence[Article], enrichments: Mapping[str, Enrichment], outlet_of: Mapping[str, str],
+    person: Mapping[str, str],
 ) -> list[dict[str, Any]]:
+    """Every voice, its speaker named as across the comparison; ``unique`` when only one outlet
+    gives that speaker a voice."""
     speakers: dict[str, set[str]] = defaultdict(set)
     for a in articles:
         for v in enrichments[a.id].voices:
             if v.speaker:
-                speakers[v.speaker].add(outlet_of[a.id])
+                speakers[person.get(v.speaker, v.speaker)].add(outlet_of[a.id])
     many = len(set(outlet_of.values())) > 1
-    return [
-        {
-            "article": a.id,
-            "speaker": v.speaker,
-            "text": v.text,
-            "verb": v.verb,
-            "mode": v.mode,
-            "start": v.start,
-            "end": v.end,
-            "unique": many and len(speakers.get(v.speaker or "", set())) == 1,
-        }
-        for a in articles
-        for v in enrichments[a.id].voices
-    ]
+    found = []
+    for a in articles:
+        for v in enrichments[a.id].voices:
+            speaker = person.get(v.speaker, v.speaker) if v.speaker else v.speaker
+            found.append({
+                "article": a.id,
+                "speaker": speaker,
+                "text": v.text,
+                "verb": v.verb,
+                "mode": v.mode,
+                "start": v.start,
+                "end": v.end,
+                "unique": many and len(speakers.get(speaker or "", set())) == 1,
+            })
+    return found
 
 
 def _timeline(articles: Sequence[Article], enrichments: Mapping[str, Enrichment]) -> list[dict[str, Any]]:
