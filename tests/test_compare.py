@@ -541,3 +541,19 @@ def test_one_person_across_outlets_whatever_each_calls_them() -> None:
     assert "Jackson" not in person and "Sandra Jackson" not in person and "Jesse Jackson Jr." not in person
     # Different given names: different people.
     assert "Mike Johnson" not in person and "Boris Johnson" not in person
+
+
+def test_one_figure_written_two_ways_agrees_and_a_changed_tally_conflicts(tmp_path: Path) -> None:
+    same = _compare_texts(tmp_path, {
+        "North Herald": "The bill passed after a 97-1 vote in the Senate, and fifteen of the 19 members "
+                        "of the panel backed it.",
+        "West Gazette": "The bill passed after a 97 to 1 vote in the Senate, and 15 of the 19 members "
+                        "of the panel backed it.",
+    })
+    assert _conflicts(same) == []
+    assert not [d for f in same["facts"] for d in f["extra_detail"] if d["kind"] == "number"]
+    changed = _compare_texts(tmp_path, {
+        "North Herald": "The House overrode the veto by 348-77 on Wednesday, the clerk said.",
+        "West Gazette": "The House overrode the veto by 338-87 on Wednesday, the clerk said.",
+    })
+    assert any("348-77" in c["detail"] and "338-87" in c["detail"] for c in _conflicts(changed))

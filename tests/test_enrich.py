@@ -200,3 +200,19 @@ def test_money_written_short() -> None:
     found = [(q.text, q.value, q.unit) for q in find_quantities(doc)]
     assert found == [("£5m", 5e6, "GBP"), ("$750m", 7.5e8, "USD"), ("€2.1bn", 2.1e9, "EUR"),
                      ("5m", 5.0, "metre")]
+
+
+def test_tallies_ranges_and_parts_of_a_whole() -> None:
+    from parallax.enrich.nlp import load_nlp
+    from parallax.enrich.quantities import find_quantities
+
+    doc = load_nlp()("The Senate backed it in a 97-1 vote. The House voted 348 to 77 on Wednesday. "
+                     "The 9-11 commission met. Prices rose 2-3 percent after the vote. "
+                     "Fifteen of the 19 hijackers were Saudi.")
+    found = [(q.text, q.value, q.counts) for q in find_quantities(doc)]
+    assert found[:4] == [("97-1 vote", 97.0, "tally (first)"), ("97-1 vote", 1.0, "tally (second)"),
+                         ("348 to 77", 348.0, "tally (first)"), ("348 to 77", 77.0, "tally (second)")]
+    # A name and a range: no amount in either.
+    assert not [f for f in found if f[0] in {"9", "11", "9-11", "9-11 commission", "2", "3", "2-3 percent",
+                                             "3 percent"}]
+    assert ("Fifteen", 15.0, "hijacker") in found and ("19 hijackers", 19.0, "hijacker") in found

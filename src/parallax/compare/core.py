@@ -514,13 +514,13 @@ def _extra_detail(
     per_article: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     # Each article's figures by what they measure, and what each number's words measure.
     figures: dict[str, dict[str, set[float]]] = defaultdict(lambda: defaultdict(set))
-    measured: dict[str, tuple[str, float]] = {}
+    measured: dict[str, set[tuple[str, float]]] = defaultdict(set)
     for claim in claims:
         e = enrichments[claim.article]
         for q in _spans_in(e.quantities, claim):
             measure = q.unit or q.counts or ""
             figures[claim.article][measure].add(q.value)
-            measured[q.text] = (measure, q.value)
+            measured[q.text].add((measure, q.value))
             # "two ministers", "three diplomats" count the actors, which every version names in
             # its own way; amounts with a unit, and larger counts, are the specifics that matter.
             if q.unit or q.value >= 10:
@@ -540,10 +540,24 @@ def _extra_detail(
             for value in sorted(values):
                 if any(value in o.get(kind, set()) for o in others):
                     continue
-                if kind == "number" and _disputed(measured[value], figures[article], figures, article):
+                if kind == "number" and any(
+                        _stated_elsewhere(figure, figures, article)
+                        or _disputed(figure, figures[article], figures, article)
+                        for figure in measured[value]):
                     continue
                 details.append({"article": article, "kind": kind, "detail": value})
     return details
+
+
+def _stated_elsewhere(figure: tuple[str, float], figures: Mapping[str, Mapping[str, set[float]]],
+                      article: str) -> bool:
+    """Whether another article gives the same figure in other words ("fifteen years" and "15
+    years", "3,000" and "3000", a count whose noun one side leaves out: "Fifteen of the 19")."""
+    measure, value = figure
+    return any(value in values
+               for other, by_measure in figures.items() if other != article
+               for other_measure, values in by_measure.items()
+               if other_measure == measure or not measure or not other_measure)
 
 
 def _disputed(figure: tuple[str, float], own: Mapping[str, set[float]],

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 
 from parallax.enrich.nlp import doc_text, lemma
@@ -138,7 +139,9 @@ def parse_number(words: list[str]) -> float | None:
         if not word or word in {"and", "-"}:
             continue
         if _NUMBER.match(word):
-            current = (current or 0) + float(word.replace(",", ""))
+            if current is not None:
+                return None  # "9-11", "10 12": two numbers (a range, a name), not one amount
+            current = float(word.replace(",", ""))
         elif suffixed := _SUFFIXED.match(word):
             total += float(suffixed[1].replace(",", "")) * _SHORT_MULTIPLIERS[suffixed[2].lower()]
         elif word in WORD_NUMBERS:
@@ -158,11 +161,60 @@ def parse_number(words: list[str]) -> float | None:
     return total if (current is not None or total) else None
 
 
+#: "97-1", "97 to 1", "348-77" (or with a dash): a tally, when its sentence speaks of a vote or
+#: a result.
+_TALLY = re.compile(r"(?<![\d.,/-])(\d{1,3}(?:,\d{3})?)\s?(?:-|\u2013|\u2014| to )\s?"
+                    r"(\d{1,3}(?:,\d{3})?)(?![\d,/%-]|\.\d)")
+_TALLY_CONTEXT = re.compile(
+    r"\b(?:vot(?:e|es|ed|ing)|ballots?|margin|tally|won|wins?|beat|defeat(?:ed|s)?|lost|loss|"
+    r"scor(?:e|ed)|victory|approv(?:ed|al)|pass(?:ed)?|reject(?:ed)?|confirm(?:ed)?|overr(?:ode|ide))\b",
+    re.IGNORECASE)
+
+
+_TALLY_NOUNS = frozenset({"vote", "votes", "margin", "tally", "decision", "win", "victory", "defeat",
+                          "loss", "ruling", "majority"})
+
+
+def _tallies(doc: Any) -> Iterator[tuple[Quantity, Quantity, range]]:
+    """Each tally as two figures (its first and second numbers), and the tokens it covers.
+
+    "a 97-1 vote" and "voted 97 to 1" are one tally, written two ways; as loose numbers, "97" and
+    "1" would be two unrelated figures, and "1 vote" a figure of its own.
+    """
+    text = doc_text(doc)
+    # A pipeline without a parser (some evaluations) sets no sentences: the text is one.
+    sentences = doc.sents if doc.has_annotation("SENT_START") else [doc[:]]
+    for sentence in sentences:
+        if not _TALLY_CONTEXT.search(sentence.text):
+            continue
+        for match in _TALLY.finditer(text, sentence.start_char, sentence.end_char):
+            first, second = (float(g.replace(",", "")) for g in match.groups())
+            span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
+            if span is None:
+                continue
+            end = match.end()
+            nxt = doc[span.end] if span.end < len(doc) else None
+            if nxt is not None and (nxt.lower_ in UNITS or nxt.lower_ in {"percent", "per", "%"}
+                                    or (nxt.pos_ == "NOUN" and nxt.lower_ not in _TALLY_NOUNS)):
+                continue  # "2-3 percent", "10-12 pages": a range of something, not a tally
+            if nxt is not None and nxt.lower_ in _TALLY_NOUNS:
+                end = nxt.idx + len(nxt.text)
+            written = text[match.start():end]
+            yield (Quantity(written, first, None, "tally (first)", match.start(), end),
+                   Quantity(written, second, None, "tally (second)", match.start(), end),
+                   range(span.start, span.end))
+
+
 def find_quantities(doc: Any) -> list[Quantity]:
     """Quantities in a spaCy ``Doc``, from its number-bearing entities and number tokens."""
     found: list[Quantity] = []
     used: set[int] = set()
+    for first, second, tokens in _tallies(doc):
+        found.extend((first, second))
+        used.update(tokens)
     for ent in doc.ents:
+        if any(t.i in used for t in ent):
+            continue
         if ent.label_ not in QUANTITY_LABELS:
             continue
         numeric = [t for t in ent if t.like_num or t.lower_ in MULTIPLIERS or _SUFFIXED.match(t.text)]
@@ -177,11 +229,21 @@ def find_quantities(doc: Any) -> list[Quantity]:
     for token in doc:
         if token.i in used or not token.like_num or token.ent_type_ in _NOT_AMOUNTS:
             continue
+        if _hyphen_joined(doc, token):
+            continue  # "9-11", "pages 10-12": a name or a range, neither number an amount alone
         quantity = _from_tokens(doc, [token], token.idx, token.idx + len(token.text))
         if quantity is not None:
             found.append(quantity)
     found.sort(key=lambda q: q.start)
     return found
+
+
+def _hyphen_joined(doc: Any, token: Any) -> bool:
+    """Whether a number token is joined by a hyphen or dash to another number."""
+    dashes = {"-", "\u2013", "\u2014"}
+    after = token.i + 2 < len(doc) and doc[token.i + 1].text in dashes and doc[token.i + 2].like_num
+    before = token.i >= 2 and doc[token.i - 1].text in dashes and doc[token.i - 2].like_num
+    return bool(after or before)
 
 
 def _from_tokens(doc: Any, tokens: list[Any], start: int, end: int) -> Quantity | None:
@@ -250,5 +312,12 @@ def _from_tokens(doc: Any, tokens: list[Any], start: int, end: int) -> Quantity 
             counts = lemma(head)
             if head.i > last.i:
                 end = max(end, head.idx + len(head.text))
+        else:
+            # A part of a whole counts what the whole does: "Fifteen of the 19 hijackers".
+            whole = next((grand for child in last.children if child.dep_ == "prep" and child.lower_ == "of"
+                          for grand in child.children if grand.dep_ == "pobj" and grand.pos_ == "NOUN"
+                          and grand.tag_ in {"NNS", "NNPS"}), None)
+            if whole is not None:
+                counts = lemma(whole)
     text = doc_text(doc)[start:end]
     return Quantity(text=text, value=value, unit=unit, counts=counts, start=start, end=end)
