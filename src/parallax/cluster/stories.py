@@ -37,6 +37,10 @@ class ClusterReport:
     rebuilt: bool
 
 
+#: The enrichment version from which an article's own vector is of the lead the story model reads.
+LEAD_VECTOR_SINCE = 3
+
+
 def arrival_key(article: Article, original: Article | None = None) -> tuple[bool, str, bool, str]:
     """Publication order, undated last, the id breaking ties: the same whatever the ingest order.
 
@@ -77,12 +81,10 @@ def store_signals(store: Store, articles: Sequence[Article], embedder: Embedder)
     a lead vector computed here under another embedder, or beside an older enrichment's vector,
     is kept beside it.
     """
-    from parallax.enrich.pipeline import ENRICHMENT_VERSION
-
     ids = [a.id for a in articles]
     stored = store.vectors_of(ids, ("article", LEAD_KIND, BODY_KIND))
     # Enrichments before version 3 embedded a longer lead than the story model was fitted on.
-    older = store.enriched_before(ids, ENRICHMENT_VERSION)
+    older = store.enriched_before(ids, LEAD_VECTOR_SINCE)
     leads = [
         _stored(stored, a.id, (LEAD_KIND,) if a.id in older else ("article", LEAD_KIND), embedder.name)
         for a in articles
