@@ -235,3 +235,22 @@ def test_brackets_in_articles_print_as_text(tmp_path: Path) -> None:
 def test_eval_format_is_table_or_json(tmp_path: Path) -> None:
     result = runner.invoke(app, ["eval", "timex", str(tmp_path), "--format", "JSON"])
     assert result.exit_code == 2 and "use table or json" in result.output
+
+
+def test_analyze_accounts_for_every_article_of_a_file(tmp_path: Path) -> None:
+    mixed = tmp_path / "mixed.jsonl"
+    mixed.write_text('{"text": "The council met on Monday to pass the budget."}\n{"text": broken\n'
+                     '{"text": "The port reopened on Tuesday after the strike ended."}\n', encoding="utf-8")
+    result = runner.invoke(app, ["analyze", str(mixed), "--format", "json"])
+    assert result.exit_code == 1
+    assert len(json.loads(result.stdout)) == 2
+    assert "left out" in result.stderr and "mixed.jsonl:2" in result.stderr
+    # A path that names no file is said to be one, whatever store there is or is not.
+    missing = runner.invoke(app, ["analyze", str(tmp_path / "no" / "such.json")])
+    assert missing.exit_code == 2 and "no such file" in missing.output
+    # A file in another encoding is read with --encoding.
+    latin = tmp_path / "latin.txt"
+    latin.write_bytes("Le caf\xe9 de la gare a rouvert lundi apr\xe8s les travaux.".encode("latin-1"))
+    read = runner.invoke(app, ["analyze", str(latin), "--encoding", "latin-1", "--format", "json"])
+    assert read.exit_code == 0, read.output
+    assert "café" in json.loads(read.stdout)["sentences"][0]["text"]

@@ -434,6 +434,13 @@ def test_an_article_given_twice_is_compared_once(tmp_path: Path, data_dir: Path)
                                     left_out=left_out).to_json()
     assert sorted(a["id"] for a in comparison["articles"]) == sorted([first, second])
     assert len(left_out) == 2
+    # A file that cannot be read beside stored ids is left out, not the end of the comparison.
+    empty = tmp_path / "empty.txt"
+    empty.write_text("", encoding="utf-8")
+    with Store(tmp_path / "s.db") as store:
+        left_out = []
+        comparison = compare_inputs([str(empty), first, second], store=store, left_out=left_out).to_json()
+    assert len(comparison["articles"]) == 2 and any("empty.txt" in line for line in left_out)
 
 
 def test_numbers_are_no_word_choice(tmp_path: Path) -> None:

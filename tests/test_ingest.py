@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -399,3 +399,32 @@ def test_the_footer_check_survives_texts_without_words() -> None:
 
     text = "Part one.\n\n***\n\nPart two."
     assert shared_boilerplate_only(text, text.replace("***", "* * *")) is False
+
+
+def test_a_date_far_ahead_is_quarantined_with_the_fix(store: Store, tmp_path: Path) -> None:
+    ahead = (datetime.now(UTC) + timedelta(days=400)).date().isoformat()
+    soon = (datetime.now(UTC) + timedelta(days=1)).date().isoformat()
+    (tmp_path / "typo.json").write_text(json.dumps({"text": "The council met on Monday.", "date": ahead}),
+                                        encoding="utf-8")
+    (tmp_path / "tomorrow.json").write_text(json.dumps({"text": "The port reopened today.", "date": soon}),
+                                            encoding="utf-8")
+    report = ingest([str(tmp_path)], store=store)
+    outcomes = {Path(i.input).name: (i.outcome, i.reason or "") for i in report.items}
+    assert outcomes["typo.json"][0] is Outcome.QUARANTINED
+    assert ahead in outcomes["typo.json"][1] and "correct the date" in outcomes["typo.json"][1]
+    assert outcomes["tomorrow.json"][0] is Outcome.STORED  # a day ahead: a time zone, not a typo
+
+
+def test_an_outlet_country_from_the_registry_or_its_country_code_domain(store: Store, tmp_path: Path) -> None:
+    pages = {
+        "a.json": {"text": "The port reopened on Monday after the strike.", "url": "https://www.wsj.com/articles/x"},
+        "b.json": {"text": "The council met on Tuesday to set the budget.", "url": "https://news.example.co.uk/1"},
+        "c.json": {"text": "A start-up raised money on Wednesday.", "url": "https://startup.example.io/2"},
+    }
+    for name, record in pages.items():
+        (tmp_path / name).write_text(json.dumps(record), encoding="utf-8")
+    ingest([str(tmp_path)], store=store)
+    by_url = {a.url: (a.outlet, a.country) for a in store.articles()}
+    assert by_url["https://www.wsj.com/articles/x"] == ("The Wall Street Journal", "US")
+    assert by_url["https://news.example.co.uk/1"][1] == "GB"
+    assert by_url["https://startup.example.io/2"][1] is None  # .io says nothing of a country

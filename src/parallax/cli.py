@@ -73,6 +73,15 @@ def _store(db: Path | None, *, create: bool = False):  # type: ignore[no-untyped
     return Store(db, create=create)
 
 
+def check_path(target: str) -> None:
+    """An article id is a run of letters and digits: a name with a folder or a suffix that names
+    no file is a mistyped path, said as such before any store is looked for."""
+    from parallax.errors import InputError
+
+    if not Path(target).exists() and ("/" in target or "\\" in target or Path(target).suffix):
+        raise InputError(f"{target}: no such file; check the path (stored articles are named by id)")
+
+
 def _print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
@@ -205,22 +214,30 @@ def analyze(
     target: Annotated[str, typer.Argument(help="A file to read (not stored) or a stored article id.")],
     db: DbOption = None,
     format: Annotated[str, typer.Option("--format", help="json or text.")] = "text",
+    encoding: Annotated[str | None, typer.Option(help="Text encoding of the file when not UTF-8.")] = None,
 ) -> None:
-    """Show what enrichment finds in one article: entities, voices, sources, times, quantities."""
+    """Show what enrichment finds in one article: entities, voices, sources, times, quantities.
+
+    A file of several articles (JSON Lines, a feed) gives each; one that cannot be read is named
+    on stderr, and the exit status is then 1."""
     from parallax.enrich import Enricher
+    from parallax.errors import InputError
     from parallax.ingest import ingest as run_ingest
     from parallax.store import Store
 
+    left_out: list[str] = []
     if Path(target).exists():
         with Store(memory=True) as scratch:
-            report = run_ingest([target], store=scratch)
-            found = scratch.articles()
+            report = run_ingest([target], store=scratch, encoding=encoding)
+            found = scratch.articles(ids=[i.article_id for i in report.items if i.article_id])
             if not found:
                 reasons = "; ".join(f"{i.input}: {i.reason}" for i in report.items if i.reason)
-                raise typer.BadParameter(f"no article could be read from {target} ({reasons})")
+                raise InputError(f"no article could be read from {target} ({reasons})")
+            left_out = [f"{i.input}: {i.reason}" for i in report.items if i.outcome.value == "quarantined"]
             enricher = Enricher(vectors=False)
             results = [(a, enricher.analyze(a).enrichment) for a in found]
     else:
+        check_path(target)
         with _store(db) as store:
             article_found = store.article(target)
             stored = store.enrichment(article_found.id)
@@ -230,9 +247,13 @@ def analyze(
         payload = [dict(article=a.summary(), **{k: v for k, v in e.to_json().items() if k != "article"})
                    for a, e in results]
         _print_json(payload[0] if len(payload) == 1 else payload)
-        return
-    for a, e in results:
-        _print_analysis(a, e)
+    else:
+        for a, e in results:
+            _print_analysis(a, e)
+    for line in left_out:
+        err.print(f"[yellow]left out:[/] {escape(line)}", highlight=False)
+    if left_out:
+        raise typer.Exit(1)
 
 
 def _print_analysis(article: Any, enrichment: Any) -> None:

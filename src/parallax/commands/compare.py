@@ -12,7 +12,7 @@ FORMATS = {"text", "json", "md", "html"}
 
 
 def register(app: typer.Typer, eval_app: typer.Typer) -> None:
-    from parallax.cli import DbOption, err, evaluation, friendly, out
+    from parallax.cli import DbOption, check_path, err, evaluation, friendly, out
 
     @app.command()
     @friendly
@@ -40,10 +40,7 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
             raise InputError(f"{out_path.parent}: no such folder for --out; create it or choose another path")
         names = list(targets or [])
         for name in names:
-            # An article id is a run of letters and digits; a name with a folder or a suffix that
-            # names no file is a mistyped path.
-            if not Path(name).exists() and ("/" in name or "\\" in name or Path(name).suffix):
-                raise InputError(f"{name}: no such file; check the path (stored articles are named by id)")
+            check_path(name)
         store = None
         left_out: list[str] = []
         needs_store = story is not None or any(not Path(t).exists() for t in names)

@@ -18,11 +18,12 @@ from parallax.cli import (
     _print_evaluation,
     _print_json,
     _store,
+    check_path,
     evaluation,
     friendly,
     out,
 )
-from parallax.errors import DatasetError
+from parallax.errors import DatasetError, InputError
 from parallax.render.terminal import short_time
 from parallax.text import clip
 
@@ -129,6 +130,8 @@ def similarity(
     """Score two articles on SemEval-2022 Task 8's scale: 1 very similar ... 4 very dissimilar."""
     from parallax.cluster import similarity as score
     articles, enrichments = [], []
+    for target in (first, second):
+        check_path(target)
     # Two files need no store; an article id does.
     needs_store = not all(Path(t).exists() for t in (first, second))
     with _store(db) if needs_store else contextlib.nullcontext() as store:
@@ -158,7 +161,7 @@ def _load(store: Any, target: str) -> tuple[Any, Any]:
             found = scratch.articles()
             if not found:
                 reasons = "; ".join(f"{i.input}: {i.reason}" for i in report.items if i.reason)
-                raise typer.BadParameter(f"no article could be read from {target} ({reasons})")
+                raise InputError(f"no article could be read from {target} ({reasons})")
             return found[0], None
     article = store.article(target)
     return article, store.enrichment(article.id)

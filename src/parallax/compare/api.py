@@ -94,9 +94,10 @@ def compare_inputs(
         with Store(memory=True) as scratch:
             report = ingest(files, store=scratch, manifest=manifest)
             found = scratch.articles(ids=[i.article_id for i in report.items if i.article_id])
-        if not found:
+        if not found and not ids:
             reasons = "; ".join(f"{i.input}: {i.reason}" for i in report.items if i.reason)
             raise InputError(f"no article could be read from the inputs ({reasons})")
+        # With stored ids beside them, unreadable files are left out like any other input.
         problems += [f"{i.input}: {i.reason}" for i in report.items
                      if i.outcome.value != "stored" and i.reason]
         enricher = Enricher(vectors=False)

@@ -95,7 +95,8 @@ def record_to_draft(record: Any, *, origin: str, raw: bytes) -> Draft | Rejected
 
 
 def _error_reason(exc: json.JSONDecodeError) -> str:
-    return f"malformed JSON ({exc.msg} at line {exc.lineno} column {exc.colno})"
+    # Some of json's messages end in "at" ("Unterminated string starting at"), before the place.
+    return f"malformed JSON ({exc.msg.removesuffix(' at')} at line {exc.lineno} column {exc.colno})"
 
 
 def _is_object(line: str) -> bool:

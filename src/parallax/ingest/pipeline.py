@@ -304,6 +304,12 @@ class Ingestor:
                                           "row) for the input, which the article's own value yields to",
                              report)
             return
+        ahead = _days_ahead(article.published)
+        if ahead > FUTURE_TOLERANCE_DAYS:
+            self._quarantine(item.origin, f"its publication date ({_day_of(article.published)}) is {ahead} "
+                                          "days from now: correct the date in the input (a typed year, "
+                                          "or a day and month swapped, is the usual cause)", report)
+            return
         if self.store.has_article(article.id):
             self.store.add_sighting(article.id, source=item.origin, outlet=article.outlet, url=article.url)
             self.store.clear_quarantine(item.origin)
@@ -342,7 +348,7 @@ class Ingestor:
         # declared language is a hint that detection can do without, so a wrong one is dropped.
         country = hints.country or country_code(draft.country) or (
             known.country if known else None
-        )
+        ) or _country_of_domain(url)
         detected, confidence = detect_language(draft.text)
         try:
             declared = language_code(draft.language)
@@ -388,6 +394,42 @@ def _container_name(path: Path) -> bool:
     name = path.name.lower()
     return name.endswith((".jsonl", ".ndjson", ".json", ".warc", ".warc.gz", ".arc", ".arc.gz",
                           ".rss", ".atom", ".xml"))
+
+
+#: Country-code domains used world-wide for other reasons (".io" start-ups, ".tv" channels).
+_GENERIC_CC = frozenset({"io", "co", "tv", "me", "fm", "ai", "ly", "cc", "ws", "to", "am", "gg", "so",
+                         "sh", "ac", "nu", "tk", "vc", "la", "im", "is"})
+
+
+def _country_of_domain(url: str | None) -> str | None:
+    """The country of an outlet's country-code domain ("bbc.co.uk" -> GB, "spiegel.de" -> DE)."""
+    if not url:
+        return None
+    from urllib.parse import urlsplit
+
+    host = (urlsplit(url).hostname or "").rstrip(".")
+    suffix = host.rsplit(".", 1)[-1].lower() if "." in host else ""
+    if len(suffix) != 2 or not suffix.isalpha() or suffix in _GENERIC_CC:
+        return None
+    try:
+        return country_code("GB" if suffix == "uk" else suffix)
+    except CodeError:
+        return None
+
+
+#: A publication date up to this many days ahead is taken (time zones, embargoed copy); one
+#: further ahead is a typing error that would put the article at the top of every listing.
+FUTURE_TOLERANCE_DAYS = 2
+
+
+def _day_of(value: date | None) -> date | None:
+    return value.date() if isinstance(value, datetime) else value
+
+
+def _days_ahead(value: date | None) -> int:
+    """Whole days from today to ``value`` (0 or less for the past and for no date)."""
+    day = _day_of(value)
+    return (day - date.today()).days if day is not None else 0
 
 
 def _setting(normalise: Callable[[str | None], str | None], value: str | None) -> str | None:
