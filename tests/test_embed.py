@@ -222,10 +222,16 @@ def test_article_vector_uses_headline_and_lead(minilm: E.OnnxMiniLM) -> None:
 
 
 def test_lead_text() -> None:
+    from parallax.text import LEAD_CHARS, heading, lead_text
+
     text = 'First one. Second, approx. three words! "Third?" He said. Fourth.'
-    assert E.lead_text(text) == 'First one. Second, approx. three words! "Third?"'
-    assert E.lead_text("日本の文。二番目。三番目。四番目。") == "日本の文。二番目。三番目。"
-    assert len(E.lead_text("word " * 300)) <= E.LEAD_CHARS
+    assert lead_text(text) == 'First one. Second, approx. three words! "Third?"'
+    assert lead_text("日本の文。二番目。三番目。四番目。") == "日本の文。二番目。三番目。"
+    assert len(lead_text("word " * 300)) <= LEAD_CHARS
+    # An article without a headline is called by its opening words.
+    opening = heading("", "June 06, 2013\nThe port reopened on Monday. Ships left.")
+    assert opening == "The port reopened on Monday."
+    assert heading("Port reopens", "The port reopened on Monday.") == "Port reopens"
 
 
 def test_vectors_round_trip_through_bytes(minilm: E.OnnxMiniLM) -> None:

@@ -102,6 +102,13 @@ class Article:
     def chars(self) -> int:
         return len(self.text)
 
+    @property
+    def heading(self) -> str:
+        """Its headline or, where it has none, its opening words: what lists call it."""
+        from parallax.text import heading
+
+        return heading(self.title, self.text)
+
     def summary(self) -> dict[str, Any]:
         """The short JSON form used by listings (``parallax articles --format json``)."""
         return {
@@ -111,6 +118,7 @@ class Article:
             "language": self.language,
             "published": iso(self.published),
             "title": self.title,
+            "heading": self.heading,
             "url": self.url,
             "chars": self.chars,
             "syndicated_of": self.syndicated_of,

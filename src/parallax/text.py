@@ -62,3 +62,47 @@ def is_dateline(line: str) -> bool:
     tokens = _DATELINE_TOKEN.findall(folded)
     words = [token.rstrip(".") for token in tokens if not token.isdigit()]
     return (bool(_DATE_ANCHOR.search(folded)) and all(word in _DATELINE_WORDS for word in words))
+
+
+# A sentence ends at . ! ? or … (perhaps inside a closing quote or bracket) before a space and a
+# word that does not start in lower case, which spares "approx. three"; CJK full stops need no
+# space. Rough, but the lead is also capped in characters, so a missed split costs little.
+_SENTENCE_BREAK = re.compile(
+    r"(?:(?<=[.!?\u2026])|(?<=[.!?\u2026][\"'\u201d\u2019\u00bb)\]]))\s+(?![a-z])|(?<=[\u3002\uff01\uff1f])\s*"
+)
+
+
+#: An article's lead, as its vector reads it: its first sentences, capped in characters.
+LEAD_SENTENCES = 3
+LEAD_CHARS = 400
+
+
+def lead_text(text: str, sentences: int = LEAD_SENTENCES, max_chars: int = LEAD_CHARS) -> str:
+    """The first ``sentences`` sentences of ``text``, cut to at most about ``max_chars`` characters."""
+    picked: list[str] = []
+    for paragraph in text.splitlines():
+        if not picked and is_dateline(paragraph):
+            continue  # "June 06, 2013" above the first sentence says when, not what
+        for sentence in _SENTENCE_BREAK.split(paragraph):
+            sentence = " ".join(sentence.split())
+            if sentence:
+                picked.append(sentence)
+            if len(picked) >= sentences:
+                break
+        if len(picked) >= sentences:
+            break
+    # Chinese and Japanese put no space between sentences; other scripts want one.
+    lead = "".join(
+        sentence if not index or picked[index - 1][-1] in "\u3002\uff01\uff1f" else " " + sentence
+        for index, sentence in enumerate(picked)
+    )
+    if len(lead) > max_chars:
+        # Cut at a word boundary so the last word is not a fragment the tokenizer misreads.
+        cut = lead.rfind(" ", 0, max_chars + 1)
+        lead = lead[: cut if cut > max_chars // 2 else max_chars]
+    return lead
+
+
+def heading(title: str, text: str, limit: int = 90) -> str:
+    """What to call an article in a list: its headline or, without one, its opening words."""
+    return title if title.strip() else clip(lead_text(text, sentences=1), limit)

@@ -30,9 +30,9 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from parallax.enrich.embed import Embedder, lead_of, lead_text
+from parallax.enrich.embed import Embedder, lead_of
 from parallax.model import Enrichment
-from parallax.text import clip, is_dateline
+from parallax.text import clip, is_dateline, lead_text
 
 Vector = npt.NDArray[np.float32]
 

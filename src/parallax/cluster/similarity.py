@@ -38,9 +38,10 @@ from parallax.cluster.signals import (
     pair_features,
     signals_for,
 )
-from parallax.enrich.embed import MULTILINGUAL_EMBEDDER, get_embedder, lead_text
+from parallax.enrich.embed import MULTILINGUAL_EMBEDDER, get_embedder
 from parallax.errors import ConfigError
 from parallax.model import Article, Enrichment
+from parallax.text import lead_text
 
 DIMENSIONS = ("Overall", "Entities", "Time", "Geography", "Narrative")
 

@@ -29,7 +29,6 @@ import importlib
 import importlib.util
 import json
 import os
-import re
 import stat
 import tempfile
 import threading
@@ -41,7 +40,7 @@ import numpy as np
 import numpy.typing as npt
 
 from parallax.errors import ConfigError, MissingExtraError
-from parallax.text import is_dateline
+from parallax.text import lead_text
 
 if TYPE_CHECKING:
     from tokenizers import Tokenizer
@@ -712,41 +711,6 @@ def get_embedder(name: str | None = None) -> Embedder:
 
 # -- articles --------------------------------------------------------------------------------------
 
-LEAD_SENTENCES = 3
-LEAD_CHARS = 400
-
-# A sentence ends at . ! ? or … (perhaps inside a closing quote or bracket) before a space and a
-# word that does not start in lower case, which spares "approx. three"; CJK full stops need no
-# space. Rough, but the lead is also capped in characters, so a missed split costs little.
-_SENTENCE_BREAK = re.compile(
-    r"(?:(?<=[.!?\u2026])|(?<=[.!?\u2026][\"'\u201d\u2019\u00bb)\]]))\s+(?![a-z])|(?<=[\u3002\uff01\uff1f])\s*"
-)
-
-
-def lead_text(text: str, sentences: int = LEAD_SENTENCES, max_chars: int = LEAD_CHARS) -> str:
-    """The first ``sentences`` sentences of ``text``, cut to at most about ``max_chars`` characters."""
-    picked: list[str] = []
-    for paragraph in text.splitlines():
-        if not picked and is_dateline(paragraph):
-            continue  # "June 06, 2013" above the first sentence says when, not what
-        for sentence in _SENTENCE_BREAK.split(paragraph):
-            sentence = " ".join(sentence.split())
-            if sentence:
-                picked.append(sentence)
-            if len(picked) >= sentences:
-                break
-        if len(picked) >= sentences:
-            break
-    # Chinese and Japanese put no space between sentences; other scripts want one.
-    lead = "".join(
-        sentence if not index or picked[index - 1][-1] in "\u3002\uff01\uff1f" else " " + sentence
-        for index, sentence in enumerate(picked)
-    )
-    if len(lead) > max_chars:
-        # Cut at a word boundary so the last word is not a fragment the tokenizer misreads.
-        cut = lead.rfind(" ", 0, max_chars + 1)
-        lead = lead[: cut if cut > max_chars // 2 else max_chars]
-    return lead
 
 
 def article_lead(title: str, text: str) -> str:

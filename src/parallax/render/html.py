@@ -178,6 +178,13 @@ class Article:
     def colour(self) -> str:
         return OUTLET_COLOURS[self.index % len(OUTLET_COLOURS)]
 
+    @property
+    def heading(self) -> str:
+        """Its headline or, without one, its opening words, as every other view names it."""
+        from parallax.text import heading
+
+        return heading(self.title, self.text) or "(untitled)"
+
 
 def articles_of(comparison: Mapping[str, Any]) -> list[Article]:
     """The articles in input order, plus a bare column for any id that the data refers to but
@@ -580,7 +587,7 @@ def header_section(report: Report) -> str:
             f'<div class="outlet">{_swatch(report, article)}{_esc(article.outlet or article.key)}</div>'
             f'<div class="meta">{meta}</div>'
             f'<div class="title"><a href="#{report.article_anchor[article.key]}">'
-            f"{_esc(article.title or '(untitled)')}</a></div>"
+            f"{_esc(article.heading)}</a></div>"
             + (f'<div class="url">{url}</div>' if article.url else "")
             + "</li>"
         )
@@ -1100,7 +1107,7 @@ def texts_section(report: Report) -> str:
         blocks.append(
             f'<article {_colour(report, article, "article", "border-left-color")} '
             f'id="{report.article_anchor[article.key]}">'
-            f"<h3>{_esc(article.title or '(untitled)')}</h3>"
+            f"<h3>{_esc(article.heading)}</h3>"
             f'<p class="meta">{_swatch(report, article)}{meta}{source}</p>{body}</article>'
         )
     return _section("texts", "Article texts", "".join(blocks) or '<p class="empty">No articles.</p>')

@@ -100,7 +100,7 @@ def _header(articles: Sequence[Article], facts: Sequence[Mapping[str, Any]], sch
         )
         if meta:
             parts.append(f"({md(meta)})")
-        parts.append(f"— {md(article.title or '(untitled)')}")
+        parts.append(f"— {md(article.heading)}")
         link = safe_url(article.url)
         # An autolink only for http(s) URLs without characters that would end it early.
         if link and not re.search(r"[<>\s]", link):
@@ -340,7 +340,7 @@ def _texts(articles: Sequence[Article], facts: Sequence[Mapping[str, Any]]) -> l
         "",
     ]
     for article in articles:
-        lines += [f"### {md(article.outlet or article.key)}: {md(article.title or '(untitled)')}", ""]
+        lines += [f"### {md(article.outlet or article.key)}: {md(article.heading)}", ""]
         meta = ", ".join(
             part for part in (article.country, article.language, pretty_date(article.published)) if part
         )

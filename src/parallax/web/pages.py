@@ -127,7 +127,8 @@ def _story_sections(store: Store, story: Story) -> dict[str, Any]:
     built = report.build_report(comparison, inline_styles=False)
     stored = {a.id: a for a in store.articles(ids=list(story.article_ids))}
     dots = [
-        Dot(a.key, a.outlet or a.key, a.colour, stored[a.key].published if a.key in stored else None, a.title)
+        Dot(a.key, a.outlet or a.key, a.colour, stored[a.key].published if a.key in stored else None,
+            a.heading)
         for a in built.articles
     ]
     sections = {
