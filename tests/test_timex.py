@@ -170,6 +170,9 @@ def test_a_decision_or_a_lapsed_plan_points_ahead_only_to_what_follows_it() -> N
     text = "The state senators Tuesday narrowly voted to overturn the veto."
     assert only(text, date(2021, 7, 21)).value == "2021-07-20"
     assert only("They voted to meet again on Friday.", date(2021, 7, 21)).value == "2021-07-23"
+    # A vote that is itself the decision dates it: the override was on the Wednesday before.
+    text = "The House voted to override the veto Wednesday afternoon."
+    assert only(text, date(2016, 9, 29)).value == "2016-09-28TAF"
     text = "The clip came out after the senator canceled a scheduled interview Monday night."
     assert only(text, date(2012, 8, 21)).value == "2012-08-20TNI"
     assert only("The mayor is scheduled to speak Monday.", date(2012, 8, 21)).value == "2012-08-27"

@@ -468,10 +468,15 @@ def _conflicts(
 
 
 def _date_entries(enrichment: Enrichment, claim: Claim) -> Iterator[tuple[str, str, str]]:
-    """(precision, value, how it reads) of the claim's dates of a day, a month or a year."""
+    """(precision, value, how it reads) of the claim's dates of a day, a month or a year; a time
+    of day counts as its day ("Wednesday afternoon" against "Thursday afternoon")."""
     for t in _spans_in(enrichment.times, claim):
-        if t.kind == "date" and t.value and t.precision in ("day", "month", "year"):
+        if not t.value:
+            continue
+        if t.kind == "date" and t.precision in ("day", "month", "year"):
             yield t.precision, t.value, f"{t.expression} ({t.value})"
+        elif t.kind == "time" and len(t.value) > 10 and t.value[4] == "-" and t.value[10] == "T":
+            yield "day", t.value[:10], f"{t.expression} ({t.value[:10]})"
 
 
 def _by_kind(entries: Iterable[tuple[str, Any, str]]) -> dict[str, dict[Any, str]]:

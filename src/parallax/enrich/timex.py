@@ -652,6 +652,13 @@ _AUXILIARIES = frozenset({"was", "were", "had", "did"})
 #: "scheduled" and "slated" after a determiner modify a noun ("canceled a scheduled interview
 #: Monday night"): the plan they name may have lapsed, so the verb, not they, gives the tense.
 _ATTRIBUTIVE_PLAN = frozenset({"scheduled", "slated"})
+#: Decisions that a vote makes by itself: "voted to approve", "voted to override" take effect in
+#: the vote, so a time after them is the vote's ("voted to override Wednesday afternoon"), where
+#: "voted to meet again on Friday" plans a later event.
+_VOTE_IS_THE_ACT = re.compile(
+    r"\s+(?:approve|pass|override|overturn|reject|confirm|block|repeal|impeach|convict|acquit|censure|"
+    r"expel|adopt|ratify|uphold|sustain|advance|authori[sz]e|condemn|oust|remove|elect|re-?elect|"
+    r"endorse|strike\s+down|kill|table|defeat|sanction)\b", re.IGNORECASE)
 _DETERMINER_BEFORE = re.compile(r"\b(?:a|an|the|its|his|her|their|our|this|that|these|those)\s+$",
                                 re.IGNORECASE)
 #: A lower-case noun after "a Friday": the day modifies it ("a Friday deadline"). Words that start
@@ -1020,6 +1027,8 @@ class _Resolver:
                 if not inside and bisect_right(quotes, m.start()) % 2:
                     continue  # quoted words speak of the quotation's own time
                 word = m.group(0)
+                if regex is _PLAN_RE and _VOTE_IS_THE_ACT.match(self.text, m.end()):
+                    continue  # "voted to override the veto Wednesday": the vote is the override
                 if (regex is _FUTURE_RE and word.lower() in _ATTRIBUTIVE_PLAN
                         and _DETERMINER_BEFORE.search(self.text, begin, m.start())):
                     continue
