@@ -623,6 +623,14 @@ def test_a_syndicated_copy_says_so_and_loaded_words_are_shown_in_their_context()
     document = render_html(comparison)
     assert f"a syndicated copy of {first['outlet']}" in document
     assert "copy)" in document and "a copy</span>" in document
+    assert f"a syndicated copy of {first['outlet']}" in render_markdown(comparison)
+    from rich.console import Console
+
+    from parallax.render.terminal import print_comparison
+
+    console = Console(record=True, width=120)
+    print_comparison(console, comparison)
+    assert f"{second['outlet']} is a syndicated copy of {first['outlet']}" in console.export_text()
     # A loaded word late in a long sentence is still in the excerpt shown for it.
     long = ("Officials who spoke at length about the harbour, the tides, the weather and the history of "
             "the port over many years finally called the operator troubled.")

@@ -93,6 +93,7 @@ def _header(articles: Sequence[Article], facts: Sequence[Mapping[str, Any]], sch
     ]
     if schema and schema != SCHEMA:
         lines += [f"> This data says it is {md(schema)}; the report was written for `{SCHEMA}`.", ""]
+    by_key = {article.key: article for article in articles}
     for article in articles:
         parts = [f"**{md(article.outlet or article.key)}**"]
         meta = ", ".join(
@@ -107,6 +108,10 @@ def _header(articles: Sequence[Article], facts: Sequence[Mapping[str, Any]], sch
             parts.append(f"<{link}>")
         elif article.url:
             parts.append(md(article.url))
+        original = by_key.get(article.copy_of)
+        if original is not None:
+            parts.append(f"*(a syndicated copy of {md(original.outlet or original.key)}: its facts count "
+                         "with the original's outlet)*")
         lines.append("- " + " ".join(parts))
     return [*lines, ""]
 

@@ -29,6 +29,12 @@ def print_comparison(console: Any, comparison: Mapping[str, Any]) -> None:
     conflicts: list[tuple[int, str]] = []
     names = {a["id"]: _escape(f"{a.get('outlet') or a['id'][:8]} ({a.get('country') or '?'})")
              for a in articles}
+    outlets = {a["id"]: a.get("outlet") or a["id"][:8] for a in articles}
+    copies = {a["id"]: outlets[a["syndicated_of"]] for a in articles if a.get("syndicated_of") in outlets}
+    for copy, original in copies.items():
+        # A copy's facts count with its original's outlet, so its column repeats that outlet's.
+        console.print(f"[dim]{_escape(outlets[copy])} is a syndicated copy of {_escape(original)}: its "
+                      "facts count with the original's outlet[/]", highlight=False)
     table = Table(title="Coverage, fact by fact", show_lines=True, expand=True)
     # The number and the status on two lines: "12." and "consensus" fit a narrow column whole.
     table.add_column("fact", no_wrap=True, min_width=9, max_width=9)
