@@ -564,3 +564,16 @@ def test_one_figure_written_two_ways_agrees_and_a_changed_tally_conflicts(tmp_pa
         "West Gazette": "The House overrode the veto by 338-87 on Wednesday, the clerk said.",
     })
     assert any("348-77" in c["detail"] and "338-87" in c["detail"] for c in _conflicts(changed))
+
+
+def test_figures_of_different_things_are_no_conflict(tmp_path: Path) -> None:
+    """Sums for different things, a date that names a thing, a quoted "no"."""
+    comparison = _compare_texts(tmp_path, {
+        "North Herald": "Jackson admitted buying a $43,000 Rolex with campaign money, prosecutors said. "
+                        "The bill amends a 1976 law on foreign immunity. "
+                        'The lone "no" vote in the Senate was cast by Reid.',
+        "West Gazette": "Jackson admitted spending $750,000 of campaign money, prosecutors said. "
+                        "The bill concerns the 2001 attacks and foreign immunity. "
+                        "Reid was the lone opposition in the Senate.",
+    })
+    assert _conflicts(comparison) == [], _conflicts(comparison)

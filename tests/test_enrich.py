@@ -216,3 +216,12 @@ def test_tallies_ranges_and_parts_of_a_whole() -> None:
     assert not [f for f in found if f[0] in {"9", "11", "9-11", "9-11 commission", "2", "3", "2-3 percent",
                                              "3 percent"}]
     assert ("Fifteen", 15.0, "hijacker") in found and ("19 hijackers", 19.0, "hijacker") in found
+
+
+def test_a_rank_is_no_amount_and_money_says_what_it_buys() -> None:
+    from parallax.enrich.nlp import load_nlp
+    from parallax.enrich.quantities import find_quantities
+
+    doc = load_nlp()("Hoyer kept the No. 2 job. He bought a $43,000 Rolex. The club paid £5m for him.")
+    found = [(q.text, q.value, q.unit, q.counts) for q in find_quantities(doc)]
+    assert found == [("$43,000", 43000.0, "USD", "rolex"), ("£5m", 5e6, "GBP", None)]

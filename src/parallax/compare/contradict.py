@@ -143,8 +143,18 @@ def _missing(weights: TermWeights, side: set[str], other: set[str]) -> float:
     return sum(weights.weight(t) for t in side - other) / total if total else 0.0
 
 
+#: A negation word in quotation marks is named, not used: 'the lone "no" vote'.
+_QUOTED_NEGATION = re.compile(r"[\"\u201c\u2018']\s?(?:no|not|never|none|nay)\s?[\"\u201d\u2019']",
+                              re.IGNORECASE)
+
+
+def _used(text: str) -> str:
+    """The text without negation words that are only named in quotation marks."""
+    return _QUOTED_NEGATION.sub(" ", text)
+
+
 def negations(text: str) -> int:
-    return len(NEGATION.findall(text))
+    return len(NEGATION.findall(_used(text)))
 
 
 def opposite_polarity(a: str, b: str) -> bool:
@@ -166,6 +176,7 @@ def negation_shared(a: str, b: str) -> bool:
     playing the guitar" denies the "playing" and "guitar" of "a man is playing the guitar"."""
     negated, other = (a, b) if negations(a) else (b, a)
     other_terms = content_terms(other)
+    negated = _used(negated)
     for match in NEGATION.finditer(negated):
         rest = negated[match.end():]
         clause = _CLAUSE_END.search(rest)

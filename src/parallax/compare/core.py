@@ -9,6 +9,7 @@ enrichment of each article.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -32,7 +33,7 @@ from parallax.compare.framing import find_framing, find_loaded_words
 from parallax.compare.paraphrase import ParaphraseJudge, get_judge
 from parallax.enrich.phrases import noun_phrases
 from parallax.enrich.timex import value_span
-from parallax.model import Article, Claim, Conflict, Enrichment, Fact, Phrase, iso
+from parallax.model import Article, Claim, Conflict, Enrichment, Fact, Phrase, Quantity, iso
 
 SCHEMA = "parallax.comparison/1"
 LEAD_SENTENCES = 2
@@ -362,11 +363,19 @@ def _align(
     return list(groups.values()), keyed
 
 
+def measure_of(quantity: Quantity) -> str:
+    """What a figure measures, to set it against another: its unit, and for a sum of money what
+    the money is for ("USD for rolex"), or what it counts; "" when nothing says."""
+    if quantity.unit and quantity.counts:
+        return f"{quantity.unit} for {quantity.counts}"
+    return quantity.unit or quantity.counts or ""
+
+
 def _amounts(claim: Claim, enrichment: Enrichment) -> dict[str, set[float]]:
     """The amounts a claim states, by what they measure (unit, or what they count)."""
     found: dict[str, set[float]] = defaultdict(set)
     for quantity in _spans_in(enrichment.quantities, claim):
-        key = quantity.unit or quantity.counts
+        key = measure_of(quantity)
         if key:
             found[key].add(quantity.value)
     return found
@@ -439,9 +448,9 @@ def _conflicts(
             # Numbers of one unit, and dates of one precision, conflict when each side states one
             # the other does not: "killing 12 and injuring 40" in both is agreement, and a side
             # that only leaves a number out adds no conflict (extra detail marks that).
-            numbers_a = _by_kind((q.unit or q.counts, q.value, q.text)
+            numbers_a = _by_kind((measure_of(q), q.value, q.text)
                                  for q in _spans_in(enrichments[first.article].quantities, first))
-            numbers_b = _by_kind((q.unit or q.counts, q.value, q.text)
+            numbers_b = _by_kind((measure_of(q), q.value, q.text)
                                  for q in _spans_in(enrichments[second.article].quantities, second))
             for unit in numbers_a.keys() & numbers_b.keys() - {""}:
                 only_a, only_b = _apart(numbers_a[unit], numbers_b[unit])
@@ -473,10 +482,41 @@ def _date_entries(enrichment: Enrichment, claim: Claim) -> Iterator[tuple[str, s
     for t in _spans_in(enrichment.times, claim):
         if not t.value:
             continue
+        # A date that names a thing ("a 1976 law", "Sept. 11 victims") is set only against dates
+        # naming the same kind of thing: the law's year is not the attacks'.
+        names = _named_by_date(claim, t.start, t.end)
         if t.kind == "date" and t.precision in ("day", "month", "year"):
-            yield t.precision, t.value, f"{t.expression} ({t.value})"
+            yield t.precision + names, t.value, f"{t.expression} ({t.value})"
         elif t.kind == "time" and len(t.value) > 10 and t.value[4] == "-" and t.value[10] == "T":
-            yield "day", t.value[:10], f"{t.expression} ({t.value[:10]})"
+            yield "day" + names, t.value[:10], f"{t.expression} ({t.value[:10]})"
+
+
+#: Nouns a date names when it comes before them: the attacks, the law, the election of that day.
+_DATED_THINGS = frozenset({
+    "attack", "attacks", "victims", "families", "hijackers", "commission", "committee", "anniversary",
+    "memorial", "bombing", "bombings", "law", "act", "election", "elections", "riot", "riots",
+    "massacre", "shooting", "crash", "accord", "agreement", "treaty", "deal", "summit", "uprising",
+    "insurrection", "coup", "war", "earthquake", "tsunami", "disaster", "crisis", "ruling", "decision",
+    "report", "survey", "census", "budget", "model", "season", "olympics", "games", "campaign",
+})
+_DETERMINER_END = re.compile(r"(?:^|\s)(?:a|an|the|its|their|his|her|this|that)\s*$", re.IGNORECASE)
+_NEXT_WORD = re.compile(r"\s+([a-z][a-z-]*)")
+
+
+def _named_by_date(claim: Claim, start: int, end: int) -> str:
+    """" <noun>" when the date at [start, end) of the claim's article names a thing by its date."""
+    before = claim.text[: max(0, start - claim.start)]
+    after = _NEXT_WORD.match(claim.text, max(0, end - claim.start))
+    if after is None:
+        return ""
+    word = after.group(1)
+    if word in _DATED_THINGS or (_DETERMINER_END.search(before) and word not in _NOT_NAMED):
+        return f" {word}"
+    return ""
+
+
+#: Words after "the <date>" that do not make it a name: "the 5th of May", "the 2020 to 2021 season".
+_NOT_NAMED = frozenset({"of", "to", "and", "or", "through", "until", "when", "that", "which", "in", "on"})
 
 
 def _by_kind(entries: Iterable[tuple[str, Any, str]]) -> dict[str, dict[Any, str]]:
@@ -523,7 +563,7 @@ def _extra_detail(
     for claim in claims:
         e = enrichments[claim.article]
         for q in _spans_in(e.quantities, claim):
-            measure = q.unit or q.counts or ""
+            measure = measure_of(q)
             figures[claim.article][measure].add(q.value)
             measured[q.text].add((measure, q.value))
             # "two ministers", "three diplomats" count the actors, which every version names in

@@ -250,6 +250,9 @@ def _from_tokens(doc: Any, tokens: list[Any], start: int, end: int) -> Quantity 
     unit: str | None = None
     words: list[str] = []
     before = doc[tokens[0].i - 1] if tokens[0].i > 0 else None
+    if before is not None and (before.text in {"#", "No.", "Nos."} or (
+            before.text == "." and before.i > 0 and doc[before.i - 1].text in {"No", "Nos"})):
+        return None  # "the No. 2 job", "#3": a rank, not an amount
     if before is not None and before.lower_ in _CURRENCY_SIGNS:
         # The sign just before the entity ("£5m": the model tags only "5" as money).
         unit, start = CURRENCIES[before.lower_], before.idx
@@ -305,6 +308,13 @@ def _from_tokens(doc: Any, tokens: list[Any], start: int, end: int) -> Quantity 
         elif nxt.lower_ in CURRENCIES:
             unit = CURRENCIES[nxt.lower_]
             end = nxt.idx + len(nxt.text)
+    if unit is not None and unit in CURRENCIES.values():
+        # What the money is for, when the amount modifies it: "a $43,000 Rolex", "a $5 million
+        # budget"; two sums for two things are no disagreement.
+        head = last.head if last.dep_ in {"nummod", "quantmod", "compound"} else None
+        if (head is not None and head.i > last.i and head.pos_ in {"NOUN", "PROPN"}
+                and head.lower_.rstrip(".") not in _SHORT_MULTIPLIERS and head.lower_ not in MULTIPLIERS):
+            counts = lemma(head)
     if unit is None:
         # What is counted: the noun the number modifies ("2,000 protesters").
         head = last.head if last.dep_ in {"nummod", "quantmod"} else None
