@@ -134,3 +134,12 @@ def test_a_server_without_a_token_is_read_only(demo: Demo) -> None:
         assert client.post("/api/articles", json=body).status_code == 403
         sent = client.post("/api/articles", json=body, headers={"Authorization": f"Bearer {TOKEN}"})
         assert sent.status_code == 403
+
+
+def test_a_body_that_is_not_utf8_json_says_what_to_send(demo: Demo) -> None:
+    headers = {"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/json"}
+    with TestClient(create_app(demo.db, token=TOKEN)) as client:
+        sent = client.post("/api/articles", content='{"text": "caf\xe9"}'.encode("latin-1"), headers=headers)
+    assert sent.status_code in (400, 422)
+    detail = str(sent.json()["detail"])
+    assert "UTF-8" in detail or "utf-8" in detail.lower()

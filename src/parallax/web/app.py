@@ -218,7 +218,12 @@ def create_app(db: str | Path, *, token: str | None = None, max_body: int = 1_00
     @app.exception_handler(StarletteHTTPException)
     def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         if wants_json(request):
-            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
+            detail = exc.detail
+            if exc.status_code == 400 and detail == "There was an error parsing the body":
+                # FastAPI's words for a body that is not UTF-8 JSON, made to say what to send.
+                detail = ("[P100] the request body is not JSON in UTF-8: send one JSON object, encoded "
+                          "as UTF-8, with Content-Type: application/json")
+            return JSONResponse({"detail": detail}, status_code=exc.status_code, headers=exc.headers)
         return page("error.html", exc.status_code, title=str(exc.detail), message=str(exc.detail))
 
     @app.exception_handler(RequestValidationError)
