@@ -233,6 +233,9 @@ class Store:
                 return str(rows[0][0])
             if len(rows) > 1:
                 raise NotFoundError(f"article id prefix {prefix!r} is ambiguous; give more characters")
+        if len(prefix) < 4:
+            raise NotFoundError(f"no article {prefix!r} in the store: give at least 4 characters of an id "
+                                "(list ids with `parallax articles`)")
         raise NotFoundError(f"no article {prefix!r} in the store; list ids with `parallax articles`")
 
     def article(self, article_id: str) -> Article:
