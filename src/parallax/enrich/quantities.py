@@ -182,10 +182,12 @@ def _tallies(doc: Any) -> Iterator[tuple[Quantity, Quantity, range]]:
     "1" would be two unrelated figures, and "1 vote" a figure of its own.
     """
     text = doc_text(doc)
+    if not _TALLY.search(text):
+        return  # most articles: nothing to look at sentence by sentence
     # A pipeline without a parser (some evaluations) sets no sentences: the text is one.
     sentences = doc.sents if doc.has_annotation("SENT_START") else [doc[:]]
     for sentence in sentences:
-        if not _TALLY_CONTEXT.search(sentence.text):
+        if not _TALLY_CONTEXT.search(text, sentence.start_char, sentence.end_char):
             continue
         for match in _TALLY.finditer(text, sentence.start_char, sentence.end_char):
             first, second = (float(g.replace(",", "")) for g in match.groups())
