@@ -577,3 +577,13 @@ def test_figures_of_different_things_are_no_conflict(tmp_path: Path) -> None:
                         "Reid was the lone opposition in the Senate.",
     })
     assert _conflicts(comparison) == [], _conflicts(comparison)
+
+
+def test_different_amounts_are_no_word_choice(tmp_path: Path) -> None:
+    comparison = _compare_texts(tmp_path, {
+        "North Herald": "The party needs to win roughly 35 seats in November to retake the House.",
+        "West Gazette": "The party lost nearly 60 seats in the House in 2010.",
+    })
+    labels = [{label["label"] for label in item["labels"]} for item in comparison["framing"]]
+    assert not any(any("35" in label for label in found) and any("60" in label for label in found)
+                   for found in labels), labels

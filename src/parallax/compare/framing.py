@@ -76,6 +76,11 @@ def find_framing(
                 # not word choice.
                 if _same_words(label_a, label_b) or _wording(label_a) == _wording(label_b):
                     continue
+                # Different numbers are different amounts ("roughly 35 seats" needed, "nearly 60
+                # seats" lost), not two words for one thing.
+                numbers_a, numbers_b = _numbers(label_a), _numbers(label_b)
+                if numbers_a and numbers_b and numbers_a != numbers_b:
+                    continue
                 _merge(groups, {first.id: label_a, second.id: label_b})
     return [
         {
@@ -98,6 +103,11 @@ def _normal(text: str) -> str:
 
 
 _NUMBERISH = re.compile(r"^(?:\d[\d.,:]*\w*|a\.?m\.?|p\.?m\.?)$", re.IGNORECASE)
+
+
+def _numbers(text: str) -> set[str]:
+    """The numbers written in digits in a label, commas dropped."""
+    return {m.replace(",", "") for m in re.findall(r"\d[\d,.]*\d|\d", text)}
 
 
 def _wording(text: str) -> str:
