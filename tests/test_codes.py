@@ -76,3 +76,24 @@ def test_wrong_codes_are_refused_with_the_fix(store: Store, tmp_path: Path) -> N
     assert "--country" in (item.reason or "")
     report = ingest([str(tmp_path / "d.json")], store=store, country="GB")
     assert report.items[0].outcome is Outcome.STORED
+
+
+@pytest.mark.parametrize(("written", "code"), [
+    ("Greek", "el"), ("Swahili", "sw"), ("Cantonese", "yue"), ("yue", "yue"), ("und", None),
+])
+def test_language_names_as_people_write_them(written: str, code: str | None) -> None:
+    assert language_code(written) == code
+
+
+@pytest.mark.parametrize("written", ["i", "C", "q"])
+def test_a_single_letter_names_no_language(written: str) -> None:
+    with pytest.raises(CodeError):
+        language_code(written)
+
+
+@pytest.mark.parametrize(("written", "code"), [
+    ("Republic of Korea", "KR"), ("Korea, Republic of", "KR"), ("DRC", "CD"), ("Cape Verde", "CV"),
+    ("Burma", "MM"),
+])
+def test_country_names_as_people_write_them(written: str, code: str) -> None:
+    assert country_code(written) == code

@@ -587,3 +587,28 @@ def test_different_amounts_are_no_word_choice(tmp_path: Path) -> None:
     labels = [{label["label"] for label in item["labels"]} for item in comparison["framing"]]
     assert not any(any("35" in label for label in found) and any("60" in label for label in found)
                    for found in labels), labels
+
+
+def test_different_people_of_one_surname_stay_apart_and_one_person_is_one_detail(tmp_path: Path) -> None:
+    from parallax.compare.core import _extra_detail, people_across
+    from parallax.model import Article, Claim, Enrichment, Mention
+
+    def named(article_id: str, *names: str) -> tuple[Article, Enrichment]:
+        mentions = tuple(Mention(n, "PERSON", 0, len(n), n) for n in names)
+        return Article(id=article_id, text="x" * 40), Enrichment(article_id=article_id, mentions=mentions)
+
+    pairs = [named("a", "Paul Smith"), named("b", "Paula Smith"), named("c", "Paula Smith")]
+    assert people_across([a for a, _ in pairs], {a.id: e for a, e in pairs}) == {}
+    pairs = [named("a", "Chuck Schumer"), named("b", "Charles Schumer"), named("c", "Charles Schumer")]
+    enrichments = {a.id: e for a, e in pairs}
+    person = people_across([a for a, _ in pairs], enrichments)
+    claims = [Claim(article=a.id, text="x" * 40, start=0, end=40, sentence=0) for a, _ in pairs]
+    assert not [d for d in _extra_detail(claims, enrichments, person) if d["kind"] == "name"]
+
+
+def test_a_budget_written_two_ways_with_two_sums_conflicts(tmp_path: Path) -> None:
+    comparison = _compare_texts(tmp_path, {
+        "North Herald": "The council approved a $5 million budget for the harbour on Monday.",
+        "West Gazette": "The harbour budget the council approved on Monday is $6 million.",
+    })
+    assert any("$5 million" in c["detail"] and "$6 million" in c["detail"] for c in _conflicts(comparison))

@@ -225,3 +225,13 @@ def test_a_rank_is_no_amount_and_money_says_what_it_buys() -> None:
     doc = load_nlp()("Hoyer kept the No. 2 job. He bought a $43,000 Rolex. The club paid £5m for him.")
     found = [(q.text, q.value, q.unit, q.counts) for q in find_quantities(doc)]
     assert found == [("$43,000", 43000.0, "USD", "rolex"), ("£5m", 5e6, "GBP", None)]
+
+
+def test_a_tally_before_a_comma() -> None:
+    from parallax.enrich.nlp import load_nlp
+    from parallax.enrich.quantities import find_quantities
+
+    doc = load_nlp()("The Senate voted 97-1, sending the bill to the House. Police held 12 - 15 people.")
+    found = [(q.text, q.value, q.counts) for q in find_quantities(doc)]
+    assert found[:2] == [("97-1", 97.0, "tally (first)"), ("97-1", 1.0, "tally (second)")]
+    assert not [f for f in found if f[0] in {"12", "15 people"}]  # a range

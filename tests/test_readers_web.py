@@ -577,3 +577,14 @@ def test_a_feed_date_after_midnight_in_its_own_zone_keeps_its_day(tmp_path: Path
     [draft] = read_all(FeedReader(), source_of(path))
     assert isinstance(draft, Draft) and isinstance(draft.published, datetime)
     assert draft.published.date().isoformat() == "2021-10-05"  # not Monday 4 October, as in UTC
+
+
+def test_a_feed_date_in_a_named_us_zone_keeps_its_offset(tmp_path: Path) -> None:
+    path = tmp_path / "late.rss"
+    path.write_text("""<rss version="2.0"><channel><title>Capital Daily</title>
+<item><title>Late</title><pubDate>Tue, 05 Oct 2021 23:30:00 EDT</pubDate>
+<description>The council met late on Tuesday.</description></item>
+</channel></rss>""", encoding="utf-8")
+    [draft] = read_all(FeedReader(), source_of(path))
+    assert isinstance(draft, Draft) and isinstance(draft.published, datetime)
+    assert draft.published.isoformat() == "2021-10-05T23:30:00-04:00"

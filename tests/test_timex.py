@@ -676,3 +676,9 @@ def test_a_dateline_that_is_the_creation_time_is_not_scored(tmp_path: Path) -> N
     path.write_text(DATELINE_TML.replace(">May 5</TIMEX3></DCT>", ">2021-05-05</TIMEX3></DCT>"),
                     encoding="utf-8")
     assert read_timeml(path).unscored == ()
+
+
+def test_only_a_vote_is_its_own_decision() -> None:
+    # A plan to approve something on Friday still points ahead (published Wednesday 2021-10-06).
+    text = "The committee planned to approve the budget on Friday."
+    assert only(text, date(2021, 10, 6)).value == "2021-10-08"

@@ -470,3 +470,12 @@ def test_a_surname_the_model_missed_still_names_its_person(nlp: Any) -> None:
     assert owners.get("Whitcombe") == "Dana Whitcombe"
     voices = find_voices(doc, resolution)
     assert voice_with(voices, "We will do it again").speaker == "Dana Whitcombe"
+
+
+def test_they_names_people_only_and_a_dateline_is_no_list(nlp: Any) -> None:
+    text = "Oil prices fell again. They said demand was weak."
+    assert [v.speaker for v in find_voices(nlp(text), None)] == ["They"]
+    text = "Prices rose in March. When the ministers met on Monday, they said the deal was done."
+    assert [v.speaker for v in find_voices(nlp(text), None)] == ["the ministers"]
+    text = "KABUL, Afghanistan, The Taliban said on Tuesday that talks would resume."
+    assert [v.speaker for v in find_voices(nlp(text), None)] == ["The Taliban"]

@@ -258,7 +258,7 @@ def analyze(
 
 def _print_analysis(article: Any, enrichment: Any) -> None:
     out.rule(f"{article.outlet or 'unknown outlet'} · {short_time(article.published)} · "
-             f"{article.title or clip(article.text, 60)}")
+             f"{article.heading}")
     people = Table("mention", "label", "refers to", title="Entities", title_justify="left")
     for m in enrichment.mentions:
         if m.canonical:
@@ -306,7 +306,7 @@ def articles(
     table.add_column("chars", justify="right")
     for a in found:
         # Titles and outlets are the articles' own words: "[update]" in one is text, not markup.
-        title = escape(clip(a.title or clip(a.text, 60), 90))
+        title = escape(clip(a.heading, 90))
         if a.syndicated_of:
             title = f"{title} [dim](copy of {a.syndicated_of[:8]})[/]"
         table.add_row(a.id[:10], escape(a.outlet or ""), escape(a.country or ""), escape(a.language or ""),
@@ -332,7 +332,7 @@ def article(
         data["syndicated_copies"] = copies
         _print_json(data)
         return
-    out.print(f"[bold]{escape(found.title or '(no headline)')}[/]", highlight=False)
+    out.print(f"[bold]{escape(found.heading or '(no headline)')}[/]", highlight=False)
     details = [found.outlet or "unknown outlet", found.country or "", found.language or "",
                found.published.isoformat() if found.published else "undated"]
     out.print(" · ".join(d for d in details if d), highlight=False, markup=False)

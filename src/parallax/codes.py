@@ -21,13 +21,19 @@ _COUNTRY_ALIASES = {
     "u.s.a.": "US", "united states of america": "US", "the united states": "US",
     "the united kingdom": "GB", "u.k.": "GB", "uae": "AE", "taiwan": "TW", "iran": "IR",
     "bolivia": "BO", "venezuela": "VE", "tanzania": "TZ", "moldova": "MD", "kosovo": "XK",
-    "european union": "EU",
+    "european union": "EU", "drc": "CD", "democratic republic of the congo": "CD",
+    "dr congo": "CD", "republic of the congo": "CG", "cape verde": "CV", "brunei": "BN",
+    "the bahamas": "BS", "bahamas": "BS", "vatican city": "VA", "burma": "MM", "the gambia": "GM",
+    "east timor": "TL", "swaziland": "SZ", "micronesia": "FM",
 }
 #: Codes outside ISO 3166-1's list that are still in use: the European Union's, for pan-European
 #: outlets; and the user-assigned range, which ISO 3166 leaves to users (Kosovo's XK, "ZZ" for
 #: unknown).
 _USER_ASSIGNED = re.compile(r"^(?:AA|Q[M-Z]|X[A-Z]|ZZ|EU)$")
-_LANGUAGE_ALIASES = {"farsi": "fa", "mandarin": "zh", "cantonese": "zh", "flemish": "nl"}
+_LANGUAGE_ALIASES = {"farsi": "fa", "mandarin": "zh", "cmn": "zh", "cantonese": "yue", "flemish": "nl",
+                     "pashto": "ps"}
+#: Tags that say no language: undetermined, several, none.
+_NO_LANGUAGE = frozenset({"und", "mul", "zxx", "mis"})
 _TAG = re.compile(r"^([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]{2,8})*$")
 
 
@@ -51,13 +57,15 @@ def _country(written: str) -> str:
         return alias
     if _USER_ASSIGNED.match(written.upper()):
         return written.upper()
+    found = None
     if len(written) == 2:
         found = pycountry.countries.get(alpha_2=written.upper())
-    else:
-        try:
-            found = pycountry.countries.lookup(written)
-        except LookupError:
-            found = None
+    elif len(written) == 3:
+        found = pycountry.countries.get(alpha_3=written.upper())
+    if found is None and len(written) > 3:
+        code = _country_names().get(written.casefold())
+        if code:
+            return code
     if found is None:
         raise CodeError(
             f"unknown country {written!r}: use a two-letter ISO 3166 code (DE, US, KR, JP) or the "
@@ -73,7 +81,7 @@ def language_code(value: str | None) -> str | None:
 
 
 @lru_cache(maxsize=512)
-def _language(written: str) -> str:
+def _language(written: str) -> str | None:
     import pycountry
 
     alias = _LANGUAGE_ALIASES.get(written.lower())
@@ -83,18 +91,65 @@ def _language(written: str) -> str:
     found = None
     if tag:
         primary = tag.group(1).lower()
-        # By code first: looked up freely, "en" would find the language named "En".
+        if primary in _NO_LANGUAGE:
+            return None
+        # By code only: looked up freely, "en" would find the language named "En", and one
+        # letter any language at all.
         found = (pycountry.languages.get(alpha_2=primary) if len(primary) == 2
                  else pycountry.languages.get(alpha_3=primary))
-    if found is None:
-        try:
-            found = pycountry.languages.lookup(written)
-        except LookupError:
-            found = None
-    # A language without a two-letter code (Cantonese, Filipino) keeps its three-letter one.
+    if found is None and len(written) > 3:
+        code = _language_names().get(written.casefold())
+        if code:
+            return code
+    # A language without a two-letter code (Cantonese "yue", Filipino "fil") keeps its three-letter
+    # one.
     code = (getattr(found, "alpha_2", None) or found.alpha_3) if found is not None else None
     if not code:
         raise CodeError(
             f"unknown language {written!r}: use a two-letter ISO 639-1 code (en, de, ko, ja) or the "
             "language's English name")
     return str(code)
+
+
+def _plain_names(record: object, attributes: tuple[str, ...]) -> set[str]:
+    """A record's names, folded, also without a bracketed note ("Swahili (macrolanguage)"), a
+    "Modern" ("Modern Greek (1453-)") or an inverted form ("Korea, Republic of")."""
+    names: set[str] = set()
+    for attribute in attributes:
+        value = getattr(record, attribute, None)
+        if not value:
+            continue
+        for name in str(value).split(";"):
+            name = name.strip()
+            bare = re.sub(r"\s*\(.*?\)", "", name).strip()
+            for form in (name, bare, bare.removeprefix("Modern ")):
+                names.add(form.casefold())
+                if ", " in form:
+                    head, _, tail = form.partition(", ")
+                    names.add(f"{tail} {head}".casefold())
+    return names
+
+
+@lru_cache(maxsize=1)
+def _country_names() -> dict[str, str]:
+    import pycountry
+
+    index: dict[str, str] = {}
+    for country in pycountry.countries:
+        for name in _plain_names(country, ("name", "official_name", "common_name")):
+            index.setdefault(name, str(country.alpha_2))
+    return index
+
+
+@lru_cache(maxsize=1)
+def _language_names() -> dict[str, str]:
+    import pycountry
+
+    index: dict[str, str] = {}
+    # Languages with a two-letter code first: their names win over a dialect's or an old form's.
+    ordered = sorted(pycountry.languages, key=lambda language: getattr(language, "alpha_2", None) is None)
+    for language in ordered:
+        code = getattr(language, "alpha_2", None) or language.alpha_3
+        for name in _plain_names(language, ("name", "common_name", "inverted_name")):
+            index.setdefault(name, str(code))
+    return index

@@ -69,7 +69,7 @@ def run_demo(out_dir: Path, *, console: Console | None = None) -> DemoResult:
         note = f" (syndicated copy of {a.syndicated_of[:8]})" if a.syndicated_of else ""
         table.add_row(
             escape(a.outlet or ""), escape(a.country or ""), short_time(a.published),
-            escape(a.title or "(no headline)") + note
+            escape(a.heading or "(no headline)") + note
         )
     console.print(table)
     console.print(

@@ -105,4 +105,4 @@ def lead_text(text: str, sentences: int = LEAD_SENTENCES, max_chars: int = LEAD_
 
 def heading(title: str, text: str, limit: int = 90) -> str:
     """What to call an article in a list: its headline or, without one, its opening words."""
-    return title if title.strip() else clip(lead_text(text, sentences=1), limit)
+    return title if title.strip() else clip(lead_text(text, sentences=1) or text, limit)

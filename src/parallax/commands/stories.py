@@ -117,7 +117,7 @@ def story(
                 continue
             copy = f" [dim](copy of {found.copies[article_id][:8]})[/]" if article_id in found.copies else ""
             out.print(f"{a.id[:10]}  {short_time(a.published)}  {escape(a.outlet or '?')}: "
-                      f"{escape(clip(a.title or a.text, 80))}{copy}", highlight=False)
+                      f"{escape(clip(a.heading, 80))}{copy}", highlight=False)
 
 
 def similarity(

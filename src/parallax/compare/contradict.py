@@ -143,8 +143,10 @@ def _missing(weights: TermWeights, side: set[str], other: set[str]) -> float:
     return sum(weights.weight(t) for t in side - other) / total if total else 0.0
 
 
-#: A negation word in quotation marks is named, not used: 'the lone "no" vote'.
-_QUOTED_NEGATION = re.compile(r"[\"\u201c\u2018']\s?(?:no|not|never|none|nay)\s?[\"\u201d\u2019']",
+#: A "no" in quotation marks before a vote or a side names that vote, and denies nothing: 'the
+#: lone "no" vote' ('he said "no" to the deal' still refuses).
+_QUOTED_NEGATION = re.compile(r"[\"\u201c\u2018']\s?(?:no|yes|nay|aye)\s?[\"\u201d\u2019']"
+                              r"(?=\s+(?:votes?|voters?|side|camp|campaign|column|ballots?)\b)",
                               re.IGNORECASE)
 
 

@@ -127,9 +127,9 @@ def compare(
     by_id = {a.id: a for a in articles}
     claims = [c for a in articles for c in split_claims(a.text, enrichments[a.id])]
     vectors = _claim_vectors(claims, enrichments, embedder, sentence_vectors or {})
-    terms = [content_terms(c.text) | entity_terms(c, enrichments[c.article]) for c in claims]
-    weights = TermWeights(terms)
     person = people_across(articles, enrichments)
+    terms = [content_terms(c.text) | entity_terms(c, enrichments[c.article], person) for c in claims]
+    weights = TermWeights(terms)
     speakers = [person.get(found, found) if (found := claim_speaker(c, enrichments[c.article])) else None
                 for c in claims]
     amounts = [_amounts(c, enrichments[c.article]) for c in claims]
@@ -164,7 +164,7 @@ def compare(
                 status=status,
                 claims=fact_claims,
                 conflicts=conflicts,
-                extra_detail=tuple(_extra_detail(fact_claims, enrichments)),
+                extra_detail=tuple(_extra_detail(fact_claims, enrichments, person)),
                 emphasis=tuple(_emphasis(fact_claims, sentence_counts)),
             )
         )
@@ -249,14 +249,15 @@ def _known_vectors(claims: Sequence[Claim], vectors: np.ndarray, embedder: Any) 
 _NAMED = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"})
 
 
-def entity_terms(claim: Claim, enrichment: Enrichment) -> set[str]:
+def entity_terms(claim: Claim, enrichment: Enrichment, person: Mapping[str, str] | None = None) -> set[str]:
     """The canonical names of the entities a claim mentions, as terms: "the Japanese foreign
     minister" in one outlet and "Motegi" in another both bring in "toshimitsu" and "motegi", and
-    "Seoul" and "South Korea" meet as the same government."""
+    "Seoul" and "South Korea" meet as the same government. ``person`` names each person as
+    across the comparison (:func:`people_across`)."""
     found: set[str] = set()
     for mention in enrichment.mentions:
         if mention.label in _NAMED and mention.canonical and claim.start <= mention.start < claim.end:
-            found |= content_terms(mention.canonical)
+            found |= content_terms((person or {}).get(mention.canonical, mention.canonical))
     return found
 
 
@@ -364,11 +365,18 @@ def _align(
 
 
 def measure_of(quantity: Quantity) -> str:
-    """What a figure measures, to set it against another: its unit, and for a sum of money what
-    the money is for ("USD for rolex"), or what it counts; "" when nothing says."""
-    if quantity.unit and quantity.counts:
-        return f"{quantity.unit} for {quantity.counts}"
+    """What a figure measures, to set it against another: its unit, or what it counts; "" when
+    nothing says."""
     return quantity.unit or quantity.counts or ""
+
+
+def _about_the_same(quantity: Quantity, other: Claim) -> bool:
+    """Whether a figure can be set against the other claim's: a sum of money for a named thing ("a
+    $43,000 Rolex") only where the other claim names that thing too ("the budget is $6 million"
+    against "a $5 million budget"); two sums for two things are no disagreement."""
+    if not (quantity.unit and quantity.counts):
+        return True
+    return re.search(rf"\b{re.escape(quantity.counts)}", other.text, re.IGNORECASE) is not None
 
 
 def _amounts(claim: Claim, enrichment: Enrichment) -> dict[str, set[float]]:
@@ -449,9 +457,11 @@ def _conflicts(
             # the other does not: "killing 12 and injuring 40" in both is agreement, and a side
             # that only leaves a number out adds no conflict (extra detail marks that).
             numbers_a = _by_kind((measure_of(q), q.value, q.text)
-                                 for q in _spans_in(enrichments[first.article].quantities, first))
+                                 for q in _spans_in(enrichments[first.article].quantities, first)
+                                 if _about_the_same(q, second))
             numbers_b = _by_kind((measure_of(q), q.value, q.text)
-                                 for q in _spans_in(enrichments[second.article].quantities, second))
+                                 for q in _spans_in(enrichments[second.article].quantities, second)
+                                 if _about_the_same(q, first))
             for unit in numbers_a.keys() & numbers_b.keys() - {""}:
                 only_a, only_b = _apart(numbers_a[unit], numbers_b[unit])
                 if only_a and only_b:
@@ -487,10 +497,11 @@ def _date_entries(enrichment: Enrichment, claim: Claim) -> Iterator[tuple[str, s
         names = _named_by_date(claim, t.start, t.end)
         if t.kind == "date" and t.precision in ("day", "month", "year"):
             yield t.precision + names, t.value, f"{t.expression} ({t.value})"
-        elif t.kind == "time" and len(t.value) > 10 and t.value[4] == "-" and t.value[10] == "T":
+        elif t.kind == "time" and len(t.value) > 10 and _DAY_VALUE.match(t.value):
             yield "day" + names, t.value[:10], f"{t.expression} ({t.value[:10]})"
 
 
+_DAY_VALUE = re.compile(r"\d{4}-\d{2}-\d{2}T")
 #: Nouns a date names when it comes before them: the attacks, the law, the election of that day.
 _DATED_THINGS = frozenset({
     "attack", "attacks", "victims", "families", "hijackers", "commission", "committee", "anniversary",
@@ -516,7 +527,9 @@ def _named_by_date(claim: Claim, start: int, end: int) -> str:
 
 
 #: Words after "the <date>" that do not make it a name: "the 5th of May", "the 2020 to 2021 season".
-_NOT_NAMED = frozenset({"of", "to", "and", "or", "through", "until", "when", "that", "which", "in", "on"})
+_NOT_NAMED = frozenset({"of", "to", "and", "or", "through", "until", "when", "that", "which", "in", "on",
+                        "after", "before", "since", "following", "morning", "afternoon", "evening",
+                        "night", "at", "by", "for", "with"})
 
 
 def _by_kind(entries: Iterable[tuple[str, Any, str]]) -> dict[str, dict[Any, str]]:
@@ -550,9 +563,10 @@ def _two_sides(names: Mapping[str, str], first: Claim, a: str, second: Claim, b:
 
 
 def _extra_detail(
-    claims: Sequence[Claim], enrichments: Mapping[str, Enrichment]
+    claims: Sequence[Claim], enrichments: Mapping[str, Enrichment], person: Mapping[str, str] | None = None,
 ) -> list[dict[str, Any]]:
-    """Specifics one article's version of a shared fact has and the others' lack."""
+    """Specifics one article's version of a shared fact has and the others' lack; people are named
+    as across the comparison (``person``), so "Chuck" and "Charles Schumer" are one name."""
     if len({c.article for c in claims}) < 2:
         return []
     details: list[dict[str, Any]] = []
@@ -575,7 +589,7 @@ def _extra_detail(
             # only words the reader sees are a detail the version gives.
             if m.label == "PERSON" and m.canonical and set(m.text.casefold().split()) & set(
                     m.canonical.casefold().split()):
-                per_article[claim.article]["name"].add(m.canonical)
+                per_article[claim.article]["name"].add((person or {}).get(m.canonical, m.canonical))
         for v in _spans_in(e.voices, claim):
             if v.mode == "direct":
                 per_article[claim.article]["quote"].add(v.text)
@@ -655,8 +669,9 @@ def _name_parts(name: str) -> tuple[str, str]:
 
 
 def _same_given_name(a: str, b: str) -> bool:
+    """One given name: the same, a short form of it ("Chuck", "Charles"), or an initial ("J.")."""
     a, b = _SHORT_NAMES.get(a, a), _SHORT_NAMES.get(b, b)
-    return a == b or a.startswith(b) or b.startswith(a)
+    return a == b or (min(len(a), len(b)) == 1 and a[:1] == b[:1])
 
 
 def people_across(articles: Sequence[Article], enrichments: Mapping[str, Enrichment]) -> dict[str, str]:

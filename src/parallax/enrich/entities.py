@@ -247,10 +247,10 @@ def resolve_entities(doc: Any) -> EntityResolution:
 
     # 2b. A surname the model did not tag ("..., America," Pelosi said.), when it is the last
     # name of exactly one person named in full and stands alone, not inside another name.
-    surnames = {e.canonical.split()[-1].casefold(): e for e in entities.values()
+    surnames = {_surname(e.canonical): e for e in entities.values()
                 if e.label == "PERSON" and len(e.canonical.split()) > 1}
     for token in doc:
-        owner = surnames.get(token.lower_)
+        owner = surnames.get(token.text.casefold())
         if (owner is None or token.i in covered or not token.is_title or token.pos_ != "PROPN"
                 or single_name_owner(token.text) is not owner
                 or (token.i > 0 and doc[token.i - 1].pos_ == "PROPN" and doc[token.i - 1].is_title)
@@ -300,6 +300,14 @@ def resolve_entities(doc: Any) -> EntityResolution:
     ]
     return EntityResolution(entities=entities, mentions=mentions, _people=people,
                             _pronouns=_pronoun_referents(doc, people, quoted))
+
+
+def _surname(name: str) -> str:
+    """A full name's last name, folded: "Jesse Jackson Jr." -> "jackson"."""
+    words = name.split()
+    while len(words) > 1 and words[-1].strip(".,").casefold() in {"jr", "sr", "ii", "iii", "iv"}:
+        words.pop()
+    return words[-1].strip(".,").casefold()
 
 
 def _is_subject(doc: Any, mention: Mention) -> bool:

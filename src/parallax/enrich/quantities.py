@@ -164,13 +164,15 @@ def parse_number(words: list[str]) -> float | None:
 #: "97-1", "97 to 1", "348-77" (or with a dash): a tally, when its sentence speaks of a vote or
 #: a result.
 _TALLY = re.compile(r"(?<![\d.,/-])(\d{1,3}(?:,\d{3})?)\s?(?:-|\u2013|\u2014| to )\s?"
-                    r"(\d{1,3}(?:,\d{3})?)(?![\d,/%-]|\.\d)")
+                    r"(\d{1,3}(?:,\d{3})?)(?!\d|,\d|[/%-]|\.\d)")
 _TALLY_CONTEXT = re.compile(
     r"\b(?:vot(?:e|es|ed|ing)|ballots?|margin|tally|won|wins?|beat|defeat(?:ed|s)?|lost|loss|"
     r"scor(?:e|ed)|victory|approv(?:ed|al)|pass(?:ed)?|reject(?:ed)?|confirm(?:ed)?|overr(?:ode|ide))\b",
     re.IGNORECASE)
 
 
+#: Words after "N-M" or "N to M" that make it a range: of a share, or of the clock.
+_NOT_TALLY_AFTER = frozenset({"percent", "per", "%", "a.m.", "p.m.", "am", "pm", "a.m", "p.m", "o'clock"})
 _TALLY_NOUNS = frozenset({"vote", "votes", "margin", "tally", "decision", "win", "victory", "defeat",
                           "loss", "ruling", "majority"})
 
@@ -196,7 +198,7 @@ def _tallies(doc: Any) -> Iterator[tuple[Quantity, Quantity, range]]:
                 continue
             end = match.end()
             nxt = doc[span.end] if span.end < len(doc) else None
-            if nxt is not None and (nxt.lower_ in UNITS or nxt.lower_ in {"percent", "per", "%"}
+            if nxt is not None and (nxt.lower_ in UNITS or nxt.lower_ in _NOT_TALLY_AFTER
                                     or (nxt.pos_ == "NOUN" and nxt.lower_ not in _TALLY_NOUNS)):
                 continue  # "2-3 percent", "10-12 pages": a range of something, not a tally
             if nxt is not None and nxt.lower_ in _TALLY_NOUNS:
@@ -215,8 +217,8 @@ def find_quantities(doc: Any) -> list[Quantity]:
         found.extend((first, second))
         used.update(tokens)
     for ent in doc.ents:
-        if any(t.i in used for t in ent):
-            continue
+        if any(t.i in used for t in ent) or _hyphen_joined(doc, ent[0]) or _hyphen_joined(doc, ent[-1]):
+            continue  # a tally's, or one end of a range ("12 - 15 protesters")
         if ent.label_ not in QUANTITY_LABELS:
             continue
         numeric = [t for t in ent if t.like_num or t.lower_ in MULTIPLIERS or _SUFFIXED.match(t.text)]

@@ -1027,7 +1027,8 @@ class _Resolver:
                 if not inside and bisect_right(quotes, m.start()) % 2:
                     continue  # quoted words speak of the quotation's own time
                 word = m.group(0)
-                if regex is _PLAN_RE and _VOTE_IS_THE_ACT.match(self.text, m.end()):
+                if (regex is _PLAN_RE and word.lower().startswith("voted")
+                        and _VOTE_IS_THE_ACT.match(self.text, m.end())):
                     continue  # "voted to override the veto Wednesday": the vote is the override
                 if (regex is _FUTURE_RE and word.lower() in _ATTRIBUTIVE_PLAN
                         and _DETERMINER_BEFORE.search(self.text, begin, m.start())):

@@ -360,23 +360,47 @@ def subject_of(verb: Token) -> Token | None:
     return None
 
 
+#: Plural nouns for people (and bodies of people) that "they" can take up as speakers.
+_SPEAKING_GROUPS = frozenset({
+    "minister", "official", "leader", "lawmaker", "senator", "legislator", "representative", "member",
+    "diplomat", "negotiator", "protester", "demonstrator", "resident", "villager", "worker", "employee",
+    "activist", "expert", "analyst", "economist", "scientist", "researcher", "doctor", "nurse",
+    "teacher", "student", "parent", "voter", "critic", "supporter", "opponent", "investigator",
+    "prosecutor", "officer", "soldier", "rebel", "militant", "farmer", "family", "victim", "survivor",
+    "witness", "judge", "lawyer", "attorney", "regulator", "authority", "government", "party", "ally",
+    "partner", "delegation", "envoy", "executive", "manager", "director", "owner", "company", "firm",
+    "bank", "investor", "trader", "organizer", "organiser", "campaigner", "advocate", "group", "union",
+    "democrat", "republican", "agency", "ministry", "police", "source", "aide", "spokesman",
+    "spokeswoman", "spokesperson", "candidate", "mayor", "governor", "president", "chief", "head",
+})
+
+
 def _group_before(pronoun: Token) -> Token | None:
-    """The people "they" names: the plural subject of the sentence before, when it is one.
+    """The people "they" names: a plural subject earlier in its sentence, or else the plural
+    subject of the sentence before, when it names people.
 
     "Foreign ministers of Korea and Japan have held talks. They reiterated ..." is the ministers;
-    a sentence whose subject is not a plural noun, or two sentences back, is too far to tell.
+    "Prices rose. They said ..." names nobody, and two sentences back is too far to tell.
     """
     doc = pronoun.doc
     sentence = pronoun.sent
+    earlier = [t for t in doc[sentence.start : pronoun.i] if t.dep_ in {"nsubj", "nsubjpass"}]
+    if earlier:
+        found = earlier[-1]
+        return found if _people(found) else None
     if sentence.start == 0:
         return None
     before = doc[sentence.start - 1].sent
     for token in before:
         if token.dep_ in {"nsubj", "nsubjpass"} and token.head == before.root:
-            if token.tag_ in {"NNS", "NNPS"} and token.lower_ not in _RELATIVE_PRONOUNS:
-                return token
-            return None
+            return token if _people(token) else None
     return None
+
+
+def _people(token: Token) -> bool:
+    """A plural noun naming people or a body of them."""
+    return bool(token.tag_ in {"NNS", "NNPS"} and token.lower_ not in _RELATIVE_PRONOUNS
+                and (lemma(token) in _SPEAKING_GROUPS or token.ent_type_ in {"NORP", "ORG", "PERSON"}))
 
 
 def _listed_in(nearest: Token, subjects: list[Token]) -> Token:
@@ -388,7 +412,9 @@ def _listed_in(nearest: Token, subjects: list[Token]) -> Token:
     """
     doc = nearest.doc
     for other in subjects:
-        if other.i >= nearest.i:
+        # Only a phrase that lists after "of" ("ministers of South Korea, the U.S. and Japan"): a
+        # dateline ("KABUL, Afghanistan, The Taliban said") is no list.
+        if other.i >= nearest.i or not any(c.dep_ == "prep" and c.lower_ == "of" for c in other.children):
             continue
         # The joining comma may hang on the first phrase or stand between the two.
         between = list(doc[other.right_edge.i : nearest.left_edge.i])

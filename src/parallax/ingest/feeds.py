@@ -193,12 +193,26 @@ def _when(entry: Any, key: str) -> date | None:
     date written in a form only feedparser reads."""
     # Plain dict access: feedparser's own lookup falls back from "updated" to "published".
     written = dict.get(entry, key)
-    if isinstance(written, str) and written.strip():
+    if isinstance(written, str):
+        # RFC 822's zone names stand for offsets ("EDT" is -0400); other names are feedparser's
+        # to read, and it gives them in UTC.
+        zone = _ZONE_NAME.search(written)
+        if zone and zone.group(1).upper() in _RFC822_ZONES:
+            written = written[: zone.start(1)] + _RFC822_ZONES[zone.group(1).upper()]
+    if isinstance(written, str) and _NUMERIC_OFFSET.search(written):
         with contextlib.suppress(ValueError, OverflowError):
             found = parse_when(written)
-            if found is not None:
+            if isinstance(found, datetime) and found.utcoffset() is not None:
                 return found
     return _utc(dict.get(entry, f"{key}_parsed"))
+
+
+#: "+0900", "-03:00" at the end of a date as written.
+_NUMERIC_OFFSET = re.compile(r"[+-]\d{2}:?\d{2}\s*$")
+_ZONE_NAME = re.compile(r"\s([A-Za-z]{1,3})\s*$")
+_RFC822_ZONES = {"UT": "+0000", "GMT": "+0000", "Z": "+0000", "EST": "-0500", "EDT": "-0400",
+                 "CST": "-0600", "CDT": "-0500", "MST": "-0700", "MDT": "-0600", "PST": "-0800",
+                 "PDT": "-0700"}
 
 
 def _utc(value: time.struct_time | None) -> date | None:

@@ -1271,7 +1271,8 @@ def stylesheet() -> str:
 def render_html(comparison: Mapping[str, Any]) -> str:
     """The comparison as one HTML5 document: inline CSS, no script, no external resource."""
     report = build_report(comparison)
-    first_title = next((article.title for article in report.articles if article.title), "")
+    first_title = next((article.heading for article in report.articles
+                        if article.heading != "(untitled)"), "")
     title = f"Coverage comparison: {first_title}" if first_title else "Coverage comparison"
     return (
         "<!DOCTYPE html>\n"
