@@ -682,3 +682,17 @@ def test_only_a_vote_is_its_own_decision() -> None:
     # A plan to approve something on Friday still points ahead (published Wednesday 2021-10-06).
     text = "The committee planned to approve the budget on Friday."
     assert only(text, date(2021, 10, 6)).value == "2021-10-08"
+
+
+def test_a_weekday_that_ends_a_quoted_title_is_no_date() -> None:
+    assert find_times('He said on "Fox News Sunday" that the bill would pass.', date(2010, 7, 4)) == []
+    # A quoted sentence that ends in a weekday still names the day.
+    assert only('"The vote is on Tuesday," he said.', date(2010, 7, 4)).value == "2010-06-29"
+
+
+def test_this_week_still_to_come_on_a_weekend_is_the_next_one() -> None:
+    # Saturday 2014-01-25: the week ahead starts on Monday the 27th (ISO week 5).
+    text = "Republican leaders are expected to release a statement this week."
+    assert only(text, date(2014, 1, 25)).value == "2014-W05"
+    assert only("Stocks fell this week.", date(2014, 1, 25)).value == "2014-W04"
+    assert only("Leaders are preparing to unveil the plan this week.", date(2014, 1, 25)).value == "2014-W05"

@@ -248,7 +248,8 @@ FUTURE_CUES = (
     r"comes\s+into\s+force", r"expires", r"(?:is|are)\s+set\s+for",
     r"(?:(?:is|are|was|were|am|be)\s+)?(?:scheduled|slated|due|expected|set|planning|going|poised|"
     r"about|likely|supposed|ready)\s+to",
-    r"(?:is|are|was|were)\s+to", r"to\s+be", r"plans?\s+to", r"intends?\s+to", r"aims?\s+to",
+    r"(?:is|are|was|were)\s+to", r"(?:is|are|am)\s+preparing\s+to", r"to\s+be", r"plans?\s+to",
+    r"intends?\s+to", r"aims?\s+to",
     r"hopes?\s+to", r"expects?\s+to", r"wants?\s+to", r"seeks?\s+to",
     # Modals that speak of what is still possible: "can take part in the summit in April".
     r"can", r"should", r"must", r"might",
@@ -652,6 +653,10 @@ _AUXILIARIES = frozenset({"was", "were", "had", "did"})
 #: "scheduled" and "slated" after a determiner modify a noun ("canceled a scheduled interview
 #: Monday night"): the plan they name may have lapsed, so the verb, not they, gives the tense.
 _ATTRIBUTIVE_PLAN = frozenset({"scheduled", "slated"})
+#: An opening quotation mark and one to five capitalised words, right before a weekday that the
+#: mark closes: the weekday ends a title.
+_QUOTED_TITLE_BEFORE = re.compile(r"[\u201c\"](?:[A-Z][\w.'&-]*\s+){1,5}$")
+_QUOTE_CLOSES = re.compile(r"[,.]?[\u201d\"]")
 #: Decisions that a vote makes by itself: "voted to approve", "voted to override" take effect in
 #: the vote, so a time after them is the vote's ("voted to override Wednesday afternoon"), where
 #: "voted to meet again on Friday" plans a later event.
@@ -1709,6 +1714,9 @@ class _Resolver:
             word_before = re.search(r"([A-Z][a-z]+)\s+$", self.text[max(0, m.start() - 12) : m.start()])
             if word_before and word_before.group(1).lower() in NAMED_DAY_WORDS:
                 return None
+            if (_QUOTED_TITLE_BEFORE.search(self.text, max(0, m.start() - 60), m.start())
+                    and _QUOTE_CLOSES.match(self.text, m.end())):
+                return None  # the last word of a quoted title: "Fox News Sunday", "Meet the Press Today"
         indefinite = re.search(r"\ban?\s+$", self.text[max(0, m.start() - 4) : m.start()], re.I)
         # "a Wednesday media event", "a Friday deadline": the article belongs to the noun, and the
         # day is a particular one.
@@ -1789,6 +1797,11 @@ class _Resolver:
                 return compared
         if self.pub is None:
             return None
+        if (unit == "week" and rel == "this" and self.pub.weekday() >= 5
+                and self.tense(m.start(), m.end()) > 0):
+            # Written on a Saturday or Sunday, a "this week" still to come is the week that starts
+            # on Monday ("expected to release the plan this week").
+            shift = 1
         day = _shift_day(self.pub, shift, unit)
         return _Norm(_value_at(day, unit), unit)
 
