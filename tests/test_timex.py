@@ -696,3 +696,10 @@ def test_this_week_still_to_come_on_a_weekend_is_the_next_one() -> None:
     assert only(text, date(2014, 1, 25)).value == "2014-W05"
     assert only("Stocks fell this week.", date(2014, 1, 25)).value == "2014-W04"
     assert only("Leaders are preparing to unveil the plan this week.", date(2014, 1, 25)).value == "2014-W05"
+
+
+def test_a_day_ending_a_past_clause_before_a_future_main_verb_has_been() -> None:
+    text = "A mob that stormed the Capitol on Jan. 6 will face charges."
+    assert only(text, date(2021, 8, 23)).value == "2021-01-06"
+    # The main clause's own day still points ahead.
+    assert only("The council will vote on Friday.", date(2021, 8, 23)).value == "2021-08-27"

@@ -653,6 +653,9 @@ _AUXILIARIES = frozenset({"was", "were", "had", "did"})
 #: "scheduled" and "slated" after a determiner modify a noun ("canceled a scheduled interview
 #: Monday night"): the plan they name may have lapsed, so the verb, not they, gives the tense.
 _ATTRIBUTIVE_PLAN = frozenset({"scheduled", "slated"})
+#: A relative pronoun or a time conjunction, then one to three words before the verb it opens.
+_CLAUSE_OPENER = re.compile(r"\b(?:that|who|which|as|when|while|after|where)\s+(?:[\w.'-]+\s+){0,3}$",
+                            re.IGNORECASE)
 #: An opening quotation mark and one to five capitalised words, right before a weekday that the
 #: mark closes: the weekday ends a title.
 _QUOTED_TITLE_BEFORE = re.compile(r"[\u201c\"](?:[A-Z][\w.'&-]*\s+){1,5}$")
@@ -1012,7 +1015,7 @@ class _Resolver:
 
     def _cue_tense(self, start: int, end: int, begin: int, finish: int) -> int:
         """The sign of the tense cue nearest [start, end) in the sentence [begin, finish)."""
-        best: tuple[int, int] | None = None
+        best: tuple[int, int, bool] | None = None  # distance, sign, whether the cue comes after
         # A quotation keeps its own tenses: in '"He will leave at dawn on Friday," the minister said'
         # the speaker's "said" does not date the departure, nor does a quoted "will" a reporting
         # verb outside the quotation.
@@ -1024,6 +1027,7 @@ class _Resolver:
             finish = quotes[at] if at < len(quotes) else finish
         # On equal distance the earlier regex wins: a lapsed plan over a future cue over a past one.
         cues = ((_PAST_PLAN_RE, -1), (_FUTURE_RE, 1), (_PLAN_RE, 1), (_CLAUSE_RE, 1), (_PAST_RE, -1))
+        past_before: re.Match[str] | None = None  # the past cue nearest before the expression
         for regex, sign in cues:
             for m in regex.finditer(self.text, begin, finish):
                 ahead_only = regex is _PLAN_RE or regex is _CLAUSE_RE
@@ -1058,8 +1062,23 @@ class _Resolver:
                 # A cue before the expression governs it more often than one after it.
                 distance = distance if m.end() <= start else distance + 8
                 if best is None or distance < best[0]:
-                    best = (distance, sign)
+                    best = (distance, sign, m.start() >= end)
+                if sign < 0 and m.end() <= start and (past_before is None or m.start() > past_before.start()):
+                    past_before = m
+        if best is not None and best[1] > 0 and best[2] and past_before is not None \
+                and self._embedded_past(past_before, start):
+            # "a mob that stormed the Capitol on Jan. 6 will face charges": the day ends a clause
+            # of its own, in the past, before the main clause's future.
+            return -1
         return best[1] if best else 0
+
+    def _embedded_past(self, cue: re.Match[str], start: int) -> bool:
+        """Whether a past verb before an expression opens a relative or time clause that runs to
+        the expression: "that stormed the Capitol on", "as a mob stormed the Capitol on"."""
+        if re.search(r"[,;:]", self.text[cue.end() : start]):
+            return False
+        lead = self.text[max(0, cue.start() - 30) : cue.start()]
+        return _CLAUSE_OPENER.search(lead) is not None
 
     def _attribution(self, end: int, cue: re.Match[str], finish: int) -> bool:
         """Whether ``cue`` is the verb of a short attribution that closes the sentence after a
