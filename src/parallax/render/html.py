@@ -44,7 +44,8 @@ CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'n
 
 # Okabe-Ito hues, darkened where needed so that text and thin marks keep contrast on white; the
 # outlet is always named next to its colour, so the colour is never the only cue.
-OUTLET_COLOURS = ("#0072B2", "#C84E00", "#007A5A", "#B4487F", "#7A6000", "#2A7FB8", "#6A3D9A", "#444444")
+# Distinct at a glance from one another (no two blues), and dark enough for text on white.
+OUTLET_COLOURS = ("#0072B2", "#C84E00", "#007A5A", "#B4487F", "#7A6000", "#008B8B", "#6A3D9A", "#444444")
 
 NOT_REPORTED = "not reported"
 QUOTE_LIMIT = 160
@@ -759,7 +760,7 @@ def voices_section(report: Report) -> str:
                 )
             else:
                 cells.append('<td class="missing">not cited</td>')
-        kinds = ", ".join(source.kinds) or "unknown"
+        kinds = ", ".join(kind.replace("_", " ") for kind in source.kinds) or "unknown"
         source_rows.append(
             f'<tr><th scope="row">{_esc(source.name)}</th><td>{_esc(kinds)}</td>{"".join(cells)}</tr>'
         )

@@ -198,7 +198,8 @@ def _voices(comparison: Mapping[str, Any], articles: Sequence[Article]) -> list[
     if sources:
         rows = []
         for source in sources:
-            row = [cell(source.name), cell(", ".join(source.kinds) or "unknown")]
+            kinds = ", ".join(kind.replace("_", " ") for kind in source.kinds) or "unknown"
+            row = [cell(source.name), cell(kinds)]
             for article in articles:
                 cited = source.citations.get(article.key)
                 row.append(joined(md(shorten(t, 120)) for t in cited) if cited else "*not cited*")

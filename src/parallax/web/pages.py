@@ -142,6 +142,8 @@ def _story_sections(store: Store, story: Story) -> dict[str, Any]:
     }
     return {
         "articles": [stored[key] for key in story.article_ids if key in stored],
+        # A copy is named by its original's outlet, not by an id.
+        "copy_names": {key: a.outlet or a.heading for key, a in stored.items()},
         "sections": {name: Markup(markup) for name, markup in sections.items()},  # escaped by the builders
         "coverage_time": Markup(coverage_over_time(dots)),  # escaped by the chart
         "facts": len(built.facts),
