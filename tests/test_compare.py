@@ -612,3 +612,19 @@ def test_a_budget_written_two_ways_with_two_sums_conflicts(tmp_path: Path) -> No
         "West Gazette": "The harbour budget the council approved on Monday is $6 million.",
     })
     assert any("$5 million" in c["detail"] and "$6 million" in c["detail"] for c in _conflicts(comparison))
+
+
+def test_opposite_sides_are_two_referents_and_a_referent_reads_as_a_phrase(tmp_path: Path) -> None:
+    from parallax.compare.framing import _referent_name
+
+    comparison = _compare_texts(tmp_path, {
+        "North Herald": "The upstream country built the dam on the Saren River last year.",
+        "West Gazette": "The downstream countries protested against the dam on the Saren River.",
+    })
+    for item in comparison["framing"]:
+        labels = " / ".join(label["label"] for label in item["labels"])
+        assert not ("upstream" in labels and "downstream" in labels), labels
+    assert _referent_name({"a": "sidelines of the Group of Seven session", "b": "sidelines of the G7 session"}) \
+        == "sidelines of the G7 session"
+    assert _referent_name({"a": "border city of Marenburg", "b": "Estravian border city of Marenburg"}) \
+        == "border city of marenburg"

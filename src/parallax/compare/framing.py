@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from parallax.compare.contradict import opposites
 from parallax.model import Article, Phrase, identity_text
 
 #: Cosine above which two noun phrases from different outlets are taken to name one referent.
@@ -81,6 +82,9 @@ def find_framing(
                 numbers_a, numbers_b = _numbers(label_a), _numbers(label_b)
                 if numbers_a and numbers_b and numbers_a != numbers_b:
                     continue
+                # Opposite sides are two referents: "the upstream country", "downstream countries".
+                if opposites(label_a, label_b, _SIDES):
+                    continue
                 _merge(groups, {first.id: label_a, second.id: label_b})
     return [
         {
@@ -105,6 +109,18 @@ def _normal(text: str) -> str:
 _NUMBERISH = re.compile(r"^(?:\d[\d.,:]*\w*|a\.?m\.?|p\.?m\.?)$", re.IGNORECASE)
 
 
+#: Words that name opposite sides of one thing, so two labels differing by them name two things.
+_SIDES: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
+    (("upstream",), ("downstream",)), (("upper",), ("lower",)),
+    (("north", "northern"), ("south", "southern")),
+    (("east", "eastern"), ("west", "western")), (("import", "imports"), ("export", "exports")),
+    (("buyer", "buyers"), ("seller", "sellers")), (("winner", "winners"), ("loser", "losers")),
+    (("majority",), ("minority",)), (("first",), ("last", "second")), (("inbound",), ("outbound",)),
+    (("supporters",), ("opponents", "critics")), (("government",), ("opposition",)),
+    (("before",), ("after",)), (("pro",), ("anti",)),
+)
+
+
 def _numbers(text: str) -> set[str]:
     """The numbers written in digits in a label, commas dropped."""
     return {m.replace(",", "") for m in re.findall(r"\d[\d,.]*\d|\d", text)}
@@ -125,13 +141,26 @@ def _merge(groups: list[dict[str, str]], pair: dict[str, str]) -> None:
     groups.append(dict(pair))
 
 
+_EDGE_WORDS = frozenset({"of", "on", "in", "from", "to", "for", "with", "about", "at", "by", "and", "or"})
+
+
 def _referent_name(group: Mapping[str, str]) -> str:
-    """The words all labels share, else the shortest label."""
+    """The words all labels share, when they stand together in the shortest label and read as a
+    phrase ("border city of marenburg", "north korea"); else the shortest label as written."""
     word_sets = [set(_normal(label).split()) for label in group.values()]
     shared = set.intersection(*word_sets) if word_sets else set()
     shortest = min(group.values(), key=len)
-    ordered = [w for w in _normal(shortest).split() if w in shared]
-    return " ".join(ordered) if ordered else shortest
+    words = _normal(shortest).split()
+    ordered = [w for w in words if w in shared]
+    joined = " ".join(ordered)
+    if ordered and f" {joined} " in f" {' '.join(words)} ":
+        while ordered and ordered[0] in _EDGE_WORDS:
+            ordered.pop(0)
+        while ordered and ordered[-1] in _EDGE_WORDS:
+            ordered.pop()
+        if ordered:
+            return " ".join(ordered)
+    return " ".join(shortest.split())
 
 
 @cache
