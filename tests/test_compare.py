@@ -624,7 +624,7 @@ def test_opposite_sides_are_two_referents_and_a_referent_reads_as_a_phrase(tmp_p
     for item in comparison["framing"]:
         labels = " / ".join(label["label"] for label in item["labels"])
         assert not ("upstream" in labels and "downstream" in labels), labels
-    assert _referent_name({"a": "sidelines of the Group of Seven session", "b": "sidelines of the G7 session"}) \
-        == "sidelines of the G7 session"
+    sidelines = {"a": "sidelines of the Group of Seven session", "b": "sidelines of the G7 session"}
+    assert _referent_name(sidelines) == "sidelines of the G7 session"
     assert _referent_name({"a": "border city of Marenburg", "b": "Estravian border city of Marenburg"}) \
         == "border city of marenburg"

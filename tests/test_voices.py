@@ -479,3 +479,13 @@ def test_they_names_people_only_and_a_dateline_is_no_list(nlp: Any) -> None:
     assert [v.speaker for v in find_voices(nlp(text), None)] == ["the ministers"]
     text = "KABUL, Afghanistan, The Taliban said on Tuesday that talks would resume."
     assert [v.speaker for v in find_voices(nlp(text), None)] == ["The Taliban"]
+
+
+def test_a_title_makes_the_words_after_it_a_person(nlp: Any) -> None:
+    from parallax.enrich.entities import resolve_entities
+
+    doc = nlp('President Ilse Varnholt of Estravia signed the accord. "We wrote it down," Ms Varnholt said.')
+    resolution = resolve_entities(doc)
+    people = {m.text: m.canonical for m in resolution.mentions if m.label == "PERSON"}
+    assert people.get("Ilse Varnholt") == "Ilse Varnholt" and people.get("Varnholt") == "Ilse Varnholt"
+    assert [v.speaker for v in find_voices(doc, resolution)] == ["Ilse Varnholt"]

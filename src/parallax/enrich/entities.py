@@ -173,8 +173,57 @@ class EntityResolution:
         return self.entities.get((mention.canonical or "").casefold())
 
 
+#: Titles written before a person's name: the words after them name a person, whatever the
+#: entity model made of them ("President Ilse Varnholt" it may leave untagged or call a group).
+_NAME_TITLES = frozenset({
+    "president", "minister", "premier", "chancellor", "secretary", "senator", "sen.", "rep.",
+    "representative", "governor", "gov.", "mayor", "king", "queen", "pope", "general", "gen.",
+    "judge", "justice", "ambassador", "dr", "dr.", "mr", "mr.", "ms", "ms.", "mrs", "mrs.",
+    "chairman", "chairwoman", "commissioner", "sheikh", "emir", "prince", "princess", "speaker",
+})
+
+
+_NOT_PERSON_HEADS = frozenset({
+    "foundation", "institute", "university", "college", "center", "centre", "library", "hotel",
+    "party", "committee", "council", "commission", "administration", "government", "museum", "school",
+    "hospital", "airport", "station", "street", "avenue", "square", "bridge", "palace", "house",
+    "building", "park", "prize", "award", "cup", "trophy", "fund", "trust", "club", "group",
+})
+
+
+def _titled_people(doc: Any) -> None:
+    """Tag as people the one to three capitalised words after a title ("President Ilse Varnholt",
+    "Mr Baptiste"), replacing what the model tagged there; a run the model already calls a
+    person is left as it is."""
+    from spacy.tokens import Span
+
+    found: list[Any] = []
+    i = 0
+    while i < len(doc) - 1:
+        token = doc[i]
+        if token.lower_ not in _NAME_TITLES or not token.text[:1].isupper():
+            i += 1
+            continue
+        end = i + 1
+        while (end < len(doc) and end - i <= 3 and doc[end].is_alpha and doc[end].is_title
+               and doc[end].lower_ not in _NAME_TITLES):
+            end += 1
+        # A fourth capitalised word means a longer name; a name ending in "Foundation" or
+        # "Library" is an organisation's or a building's ("the President Obama Foundation").
+        if (end > i + 1 and not (end < len(doc) and doc[end].is_title and doc[end].is_alpha)
+                and doc[end - 1].lower_ not in _NOT_PERSON_HEADS
+                and not any(t.ent_type_ == "PERSON" for t in doc[i + 1 : end])):
+            found.append(Span(doc, i + 1, end, label="PERSON"))
+        i = max(end, i + 1)
+    if found:
+        taken = {t for span in found for t in range(span.start, span.end)}
+        kept = [e for e in doc.ents if not any(t in taken for t in range(e.start, e.end))]
+        doc.ents = sorted([*kept, *found], key=lambda span: span.start)
+
+
 def resolve_entities(doc: Any) -> EntityResolution:
     """Find and resolve the mentions of one spaCy ``Doc``."""
+    _titled_people(doc)
     geo = geography()
     entities: dict[str, Entity] = {}
     people_tokens: dict[str, list[str]] = {}
