@@ -703,3 +703,9 @@ def test_a_day_ending_a_past_clause_before_a_future_main_verb_has_been() -> None
     assert only(text, date(2021, 8, 23)).value == "2021-01-06"
     # The main clause's own day still points ahead.
     assert only("The council will vote on Friday.", date(2021, 8, 23)).value == "2021-08-27"
+
+
+def test_the_first_half_of_a_match_is_no_half_year() -> None:
+    assert find_times("Porto Aurora scored twice in the first half.", date(2026, 4, 14)) == []
+    found = only("Profits rose in the first half.", date(2026, 4, 14))
+    assert (found.value, found.precision) == ("2026-H1", "half")

@@ -653,6 +653,11 @@ _AUXILIARIES = frozenset({"was", "were", "had", "did"})
 #: "scheduled" and "slated" after a determiner modify a noun ("canceled a scheduled interview
 #: Monday night"): the plan they name may have lapsed, so the verb, not they, gives the tense.
 _ATTRIBUTIVE_PLAN = frozenset({"scheduled", "slated"})
+#: Words of a game, in whose sentences "the first half" is the match's, not the year's.
+_GAME_WORD = re.compile(
+    r"\b(?:goals?|scored?|scoring|match(?:es)?|game|kick-?off|penalty|penalties|striker|midfielder|"
+    r"defender|goalkeeper|keeper|half-?time|inning|quarterback|touchdown|referee|equali[sz]er|"
+    r"derby|whistle)\b", re.IGNORECASE)
 #: A relative pronoun or a time conjunction, then one to three words before the verb it opens.
 _CLAUSE_OPENER = re.compile(r"\b(?:that|who|which|as|when|while|after|where)\s+(?:[\w.'-]+\s+){0,3}$",
                             re.IGNORECASE)
@@ -1556,6 +1561,10 @@ class _Resolver:
     def rule_half(self, m: re.Match[str]) -> _Norm | None:
         number = 1 if m["ord"].lower() == "first" else 2
         det = _words(m["det"] or "")
+        if not (m["year"] or m["pre"] or m["rel"] or det.endswith("year's")):
+            begin, finish = self.sentence(m.start())
+            if _GAME_WORD.search(self.text, begin, finish):
+                return None  # "scored in the first half": the half of a match, not of the year
         if m["year"] or (m["pre"] and m["pre"].isdigit()):
             year = int(m["year"] or m["pre"])
         elif self.pub is None:
@@ -1567,7 +1576,7 @@ class _Resolver:
             year = self.pub.year
             if number == 2 and self.pub.month <= 6 and self.tense(m.start(), m.end()) < 0:
                 year -= 1
-        return _Norm(f"{year:04d}-H{number}", "quarter")
+        return _Norm(f"{year:04d}-H{number}", "half")
 
     def rule_season(self, m: re.Match[str]) -> _Norm | None:
         code = SEASONS[m["season"].lower()]
