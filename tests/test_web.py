@@ -547,3 +547,17 @@ def test_seeds_web_matches_cli(seeds: Path, tmp_path: Path) -> None:
         blind = client.get("/outlets/KBS World News").text
         assert "exchange views on China" in blind
         assert "initiated by the United States" in blind
+
+
+def test_coverage_over_time_ticks_fall_on_round_times() -> None:
+    from datetime import UTC, date, datetime
+
+    from parallax.web.charts import Dot, coverage_over_time
+
+    dots = [Dot("a", "North Herald", "#0072B2", datetime(2026, 4, 14, 16, 45, tzinfo=UTC), "A"),
+            Dot("b", "West Gazette", "#C84E00", datetime(2026, 4, 15, 1, 40, tzinfo=UTC), "B"),
+            Dot("c", "East Post", "#007A5A", date(2026, 4, 14), "C")]
+    svg = coverage_over_time(dots)
+    labels = re.findall(r'class="tick"[^>]*>([^<]+)<', svg)
+    assert "times in UTC" in labels
+    assert all(re.search(r"\d{2}:00$", label) for label in labels if label != "times in UTC"), labels

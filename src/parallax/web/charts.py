@@ -25,10 +25,36 @@ class Dot:
 
 
 def _instant(value: date) -> datetime:
-    """A naive UTC-ish instant for placing a mark: aware times in UTC, dates at midnight."""
+    """A naive UTC instant for placing a mark: aware times in UTC; a date without a time at noon,
+    the middle of its day, so that it neither leads nor trails the day's timed articles."""
     if isinstance(value, datetime):
         return value.astimezone(UTC).replace(tzinfo=None) if value.tzinfo else value
-    return datetime(value.year, value.month, value.day)
+    return datetime(value.year, value.month, value.day, 12)
+
+
+#: Tick spacings to choose from: the first that gives at most six ticks is used.
+_TICK_STEPS = tuple(timedelta(hours=h) for h in (1, 2, 3, 6, 12, 24, 48, 24 * 7, 24 * 14, 24 * 30,
+                                                 24 * 91, 24 * 182, 24 * 365))
+
+
+def _ticks(first: datetime, last: datetime) -> list[datetime]:
+    """Round moments between ``first`` and ``last``: whole hours or days, a step apart."""
+    step = next((s for s in _TICK_STEPS if (last - first) / s <= 6), _TICK_STEPS[-1])
+    if step < timedelta(days=1):
+        hours = int(step.total_seconds() // 3600)
+        start = first.replace(minute=0, second=0, microsecond=0)
+        start = start.replace(hour=start.hour - start.hour % hours)
+    else:
+        start = first.replace(hour=0, minute=0, second=0, microsecond=0)
+        if start < first:
+            start += timedelta(days=1)  # the first whole day on the axis
+    found = []
+    moment = start
+    while moment <= last:
+        if moment >= first:
+            found.append(moment)
+        moment += step
+    return found
 
 
 def _label(moment: datetime, hours: bool) -> str:
@@ -76,13 +102,17 @@ def coverage_over_time(dots: Sequence[Dot]) -> str:
     axis = top + len(lanes) * row + 6
     hours = (last - first) <= timedelta(days=3)
     ticks = []
-    for step in range(6):
-        moment = first + (last - first) * (step / 5)
+    for moment in _ticks(first, last):
+        place = x(moment)
+        # A label near the right edge ends at its tick, so that it is not cut off.
+        anchor = ' text-anchor="end"' if place > width - 70 else ""
         ticks.append(
-            f'<line x1="{x(moment):.1f}" y1="{top}" x2="{x(moment):.1f}" y2="{axis + 5}" class="grid"/>'
-            f'<text x="{x(moment):.1f}" y="{axis + 20}" class="tick">'
+            f'<line x1="{place:.1f}" y1="{top}" x2="{place:.1f}" y2="{axis + 5}" class="grid"/>'
+            f'<text x="{place:.1f}" y="{axis + 20}" class="tick"{anchor}>'
             f"{html.escape(_label(moment, hours))}</text>"
         )
+    if hours:
+        ticks.append(f'<text x="10" y="{axis + 20}" class="tick" text-anchor="start">times in UTC</text>')
     height = axis + 32
     return (
         f'<svg class="timeline coverage-time" viewBox="0 0 {width} {height}" width="100%" role="img" '
