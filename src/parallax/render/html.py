@@ -1148,14 +1148,14 @@ print-color-adjust:exact;-webkit-print-color-adjust:exact}
 table{border-collapse:collapse;width:100%;font-size:.9rem}
 th,td{border-bottom:1px solid var(--line);padding:8px 10px;text-align:left;vertical-align:top}
 thead th{background:var(--soft);font-weight:600;white-space:nowrap}
-tbody th{font-weight:600;min-width:160px;max-width:260px}
-td{min-width:150px}
+tbody th{font-weight:600;min-width:150px;max-width:240px}
+td{min-width:118px}
 .sub{display:block;font-weight:400;font-size:.78rem;color:var(--muted);margin-top:2px}
 .fid{font:600 .75rem ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;color:var(--muted);margin-right:4px}
 a.fid{text-decoration:none}
 td.missing{color:#7a2f2f;font-style:italic;
 background:repeating-linear-gradient(135deg,#fff,#fff 6px,#f7f2f2 6px,#f7f2f2 12px)}
-td.status{min-width:110px}
+td.status{min-width:96px}
 .claim{display:block;color:var(--ink);text-decoration:none;border-left:3px solid var(--line);padding-left:7px;
 margin-bottom:4px}
 a.claim:hover{text-decoration:underline}
