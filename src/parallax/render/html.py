@@ -1147,7 +1147,7 @@ print-color-adjust:exact;-webkit-print-color-adjust:exact}
 .scroll{overflow-x:auto;-webkit-overflow-scrolling:touch;border:1px solid var(--line);border-radius:6px}
 table{border-collapse:collapse;width:100%;font-size:.9rem}
 th,td{border-bottom:1px solid var(--line);padding:8px 10px;text-align:left;vertical-align:top}
-thead th{background:var(--soft);font-weight:600;white-space:nowrap}
+thead th{background:var(--soft);font-weight:600}
 tbody th{font-weight:600;min-width:150px;max-width:240px}
 td{min-width:118px}
 .sub{display:block;font-weight:400;font-size:.78rem;color:var(--muted);margin-top:2px}
@@ -1217,9 +1217,9 @@ ol.events{padding-left:22px}
 ol.events li{margin:4px 0}
 .when{font:600 .85rem ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}
 .expr{font-style:italic}
-table.emph td{min-width:130px}
-td.share{white-space:nowrap}
-svg.bar{width:90px;height:10px;vertical-align:middle;margin-right:6px}
+table.emph td{min-width:100px}
+td.share .tag{margin-top:2px}
+svg.bar{width:56px;height:10px;vertical-align:middle;margin-right:6px}
 .pct{font-variant-numeric:tabular-nums;display:inline-block;min-width:34px;margin-right:4px}
 .article{border-left:5px solid var(--ink);padding:4px 0 4px 16px;margin:22px 0}
 .article h3{margin:0 0 2px}
