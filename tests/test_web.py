@@ -561,3 +561,8 @@ def test_coverage_over_time_ticks_fall_on_round_times() -> None:
     labels = re.findall(r'class="tick"[^>]*>([^<]+)<', svg)
     assert "times in UTC" in labels
     assert all(re.search(r"\d{2}:00$", label) for label in labels if label != "times in UTC"), labels
+
+
+def test_the_api_page_sets_backticked_words_as_code(client: TestClient) -> None:
+    page = client.get("/docs").text
+    assert "`" not in re.sub(r"<code>.*?</code>", "", page.split('id="endpoints"', 1)[1])

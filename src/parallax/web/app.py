@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hmac
 import json
+import re
 import threading
 from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
 from contextlib import asynccontextmanager
@@ -27,6 +28,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, PackageLoader
+from markupsafe import Markup, escape
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -182,6 +184,7 @@ def create_app(db: str | Path, *, token: str | None = None, max_body: int = 1_00
     templates.filters["path"] = lambda value: quote(str(value), safe="")
     templates.filters["qs"] = urlencode
     templates.filters["when"] = _when
+    templates.filters["code"] = _backticks
     css = stylesheet()
 
     @asynccontextmanager
@@ -468,6 +471,11 @@ def _version() -> str:
         return version("parallax-news")
     except PackageNotFoundError:  # running from a source tree that was never installed
         return "0"
+
+
+def _backticks(text: str) -> Markup:
+    """Text with its `backticked` words set as code, everything else escaped."""
+    return Markup(re.sub(r"`([^`]+)`", r"<code>\1</code>", str(escape(text))))
 
 
 def _when(value: date | None) -> str:
