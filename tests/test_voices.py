@@ -489,3 +489,14 @@ def test_a_title_makes_the_words_after_it_a_person(nlp: Any) -> None:
     people = {m.text: m.canonical for m in resolution.mentions if m.label == "PERSON"}
     assert people.get("Ilse Varnholt") == "Ilse Varnholt" and people.get("Varnholt") == "Ilse Varnholt"
     assert [v.speaker for v in find_voices(doc, resolution)] == ["Ilse Varnholt"]
+
+
+def test_a_term_in_quotation_marks_and_a_banner_are_no_quotes(nlp: Any) -> None:
+    text = ("Blinken said the administration will pursue \u201cpractical\u201d diplomacy. "
+            "\u201cWe will work with allies,\u201d he said. \u201cNo,\u201d he added.")
+    voices = [(v.text, v.mode) for v in find_voices(nlp(text), None)]
+    assert ("practical", "direct") not in voices
+    assert ("We will work with allies", "direct") in voices and ("No", "direct") in voices
+    text = ('About 2,000 protesters gathered, according to police estimates, carrying banners that read '
+            '"No deal without water". Lidia Korsak said the deal was unfair.')
+    assert [v.text for v in find_voices(nlp(text), None)] == ["the deal was unfair"]

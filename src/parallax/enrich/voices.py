@@ -69,6 +69,8 @@ SPEECH_VERBS: dict[str, tuple[str, ...]] = {
     "note": ("clause",),
     "observe": ("clause",),
     "remark": ("clause",),
+    "quip": ("clause",),
+    "joke": ("clause",),
     "comment": ("clause", "on"),
     "recall": ("clause",),
     "reply": ("clause",),
@@ -620,7 +622,12 @@ def find_voices(doc: Doc, entities: EntityLookup | None) -> list[Voice]:
         sentence_of[sentence.start : sentence.end] = [index] * (sentence.end - sentence.start)
     starts = [token.idx for token in doc]
     context = _Context(doc, text, entities, quotes, in_quote, sentences, sentence_of, starts)
-    voices = _direct_voices(context) + _reported_voices(context)
+    reported = _reported_voices(context)
+    # A word or two in quotation marks inside what a reported voice says is that voice's term
+    # ("saying it will pursue "practical" diplomacy"), not a quotation of its own.
+    direct = [v for v in _direct_voices(context)
+              if len(v.text.split()) >= 3 or not any(r.start <= v.start and v.end <= r.end for r in reported)]
+    voices = direct + reported
     seen: set[tuple[int, int, str | None]] = set()
     unique: list[Voice] = []
     for voice in sorted(voices, key=lambda v: (v.start, v.end, v.mode)):
@@ -656,6 +663,8 @@ def _direct_voices(context: _Context) -> list[Voice]:
     for index, (quote, attribution, sent_start, sent_end) in enumerate(found):
         if attribution is not None:
             continue
+        if len(context.text[quote.start : quote.end].split()) < 3:
+            continue  # a word or two in quotation marks is a term or a title ("practical" diplomacy)
         before = found[index - 1] if index > 0 else None
         after = found[index + 1] if index + 1 < len(found) else None
         if before is not None and before[1] is not None and before[3] >= _previous_sentence_start(
@@ -666,6 +675,8 @@ def _direct_voices(context: _Context) -> list[Voice]:
             found[index] = (quote, after[1], sent_start, sent_end)
     voices = []
     for quote, attribution, _, _ in found:
+        if _WRITTEN_ON.search(context.text, max(0, quote.start - 40), quote.start):
+            continue  # the words of a banner or a sign are nobody's speech
         start, end = _trim_quote(context.text, quote.start, quote.end)
         words = context.text[start:end]
         if attribution is not None:
@@ -674,6 +685,12 @@ def _direct_voices(context: _Context) -> list[Voice]:
         elif len(words.split()) >= MIN_UNATTRIBUTED_WORDS:
             voices.append(Voice(None, words, "", "direct", start, end))
     return voices
+
+
+#: A quotation that is what a banner, a sign or a slogan says: "banners that read "..."".
+_WRITTEN_ON = re.compile(
+    r"\b(?:banners?|signs?|placards?|posters?|slogans?|shirts?|graffiti|headlines?)\s+(?:that\s+|which\s+)?"
+    r"(?:read|reads|reading|said|saying|proclaim(?:ed|ing)?)\s*:?\s*[\"\u201c']?$", re.IGNORECASE)
 
 
 def _trim_quote(text: str, start: int, end: int) -> tuple[int, int]:
