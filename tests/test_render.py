@@ -658,3 +658,17 @@ def test_a_loaded_word_is_found_as_a_word() -> None:
 
     assert _around("The patriotic crowd began to riot.", "riot") == (
         "The patriotic crowd began to <strong>riot</strong>.")
+
+
+def test_a_source_described_and_cited_twice_is_one_row_and_one_citation() -> None:
+    from parallax.render.html import sources_of
+
+    comparison = sample()
+    first = comparison["articles"][0]["id"]
+    comparison["sources"] = [
+        {"article": first, "name": "Tidewater Press", "kind": "news_agency", "text": "Tidewater Press said"},
+        {"article": first, "name": "wire agency Tidewater Press", "kind": "news_agency",
+         "text": "Tidewater Press said"},
+    ]
+    [source] = sources_of(comparison)
+    assert source.name == "Tidewater Press" and source.citations == {first: ["Tidewater Press said"]}

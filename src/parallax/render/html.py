@@ -318,6 +318,11 @@ def speakers_of(comparison: Mapping[str, Any]) -> list[Speaker]:
     return list(grouped.values())
 
 
+_SOURCE_DESCRIPTOR = re.compile(
+    r"^(?:the\s+)?(?:wire|news|state|state-run|official)?\s*(?:agency|news agency|wire service|newspaper|"
+    r"broadcaster|daily|outlet)\s+(?=[A-Z])")
+
+
 @dataclass(slots=True)
 class Source:
     name: str
@@ -329,11 +334,16 @@ def sources_of(comparison: Mapping[str, Any]) -> list[Source]:
     grouped: dict[str, Source] = {}
     for entry in items(comparison, "sources"):
         name = " ".join(text_of(entry, "name").split()) or "(unnamed source)"
+        # "wire agency Tidewater Press" is Tidewater Press, described.
+        name = _SOURCE_DESCRIPTOR.sub("", name) or name
         source = grouped.setdefault(fold(name), Source(name))
         kind = text_of(entry, "kind").strip()
         if kind and kind not in source.kinds:
             source.kinds.append(kind)
-        source.citations.setdefault(text_of(entry, "article"), []).append(text_of(entry, "text"))
+        cited = source.citations.setdefault(text_of(entry, "article"), [])
+        written = text_of(entry, "text")
+        if written not in cited:  # "officials said" twice in one article is one way of citing
+            cited.append(written)
     return list(grouped.values())
 
 
