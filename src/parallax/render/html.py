@@ -135,7 +135,8 @@ def safe_url(value: str) -> str | None:
 
 
 def pretty_date(value: str) -> str:
-    """An ISO timestamp as ``2025-03-14 09:30+00:00``; anything unparseable is shown as given."""
+    """An ISO timestamp as ``2025-03-14 09:30 +00:00`` (as the web pages write it); anything
+    unparseable is shown as given."""
     value = value.strip()
     if not value:
         return ""
@@ -146,7 +147,7 @@ def pretty_date(value: str) -> str:
     if len(value) <= 10:
         return parsed.date().isoformat()
     offset = parsed.strftime("%z")
-    offset = f"{offset[:3]}:{offset[3:]}" if offset else ""
+    offset = f" {offset[:3]}:{offset[3:]}" if offset else ""
     return parsed.strftime("%Y-%m-%d %H:%M") + offset
 
 
