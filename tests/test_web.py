@@ -566,3 +566,8 @@ def test_coverage_over_time_ticks_fall_on_round_times() -> None:
 def test_the_api_page_sets_backticked_words_as_code(client: TestClient) -> None:
     page = client.get("/docs").text
     assert "`" not in re.sub(r"<code>.*?</code>", "", page.split('id="endpoints"', 1)[1])
+
+
+def test_a_mistyped_date_filter_says_how_to_write_one(client: TestClient) -> None:
+    page = client.get("/?from=garbage")
+    assert page.status_code == 422 and "YYYY-MM-DD" in page.text

@@ -15,7 +15,7 @@ import hmac
 import json
 import re
 import threading
-from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, MutableMapping
 from contextlib import asynccontextmanager
 from datetime import date, datetime
 from pathlib import Path
@@ -234,7 +234,7 @@ def create_app(db: str | Path, *, token: str | None = None, max_body: int = 1_00
         if wants_json(request):  # FastAPI's own shape, as the OpenAPI document describes it
             return await request_validation_exception_handler(request, exc)
         problems = "; ".join(
-            f"{'.'.join(str(p) for p in error['loc'][1:]) or 'request'}: {error['msg']}"
+            f"{'.'.join(str(p) for p in error['loc'][1:]) or 'request'}: {_plain(error)}"
             for error in exc.errors()
         )
         return page("error.html", 422, title="Invalid request", message=problems)
@@ -471,6 +471,16 @@ def _version() -> str:
         return version("parallax-news")
     except PackageNotFoundError:  # running from a source tree that was never installed
         return "0"
+
+
+def _plain(error: Mapping[str, Any]) -> str:
+    """A validation error as a person would put it, with what to write instead."""
+    kind = str(error.get("type", ""))
+    if "date" in kind:
+        return "give a date as YYYY-MM-DD, for example 2026-04-14"
+    if kind.startswith("int") or kind == "greater_than_equal" or kind == "less_than_equal":
+        return f"{error['msg'].rstrip('.')} (a whole number)"
+    return str(error["msg"])
 
 
 def _backticks(text: str) -> Markup:
