@@ -530,14 +530,18 @@ def test_review_cases_of_conflicts_and_claims() -> None:
     assert not _BOILERPLATE.match("Our reporter was detained for two days, the paper writes.")
 
 
-def test_one_person_across_outlets_whatever_each_calls_them() -> None:
-    from parallax.compare.core import people_across
+def _named(article_id: str, *names: str) -> tuple[Any, Any]:
+    """An article of 40 characters whose enrichment names ``names`` as people."""
     from parallax.model import Article, Enrichment, Mention
 
-    def named(article_id: str, *names: str) -> tuple[Article, Enrichment]:
-        mentions = tuple(Mention(n, "PERSON", 0, len(n), n) for n in names)
-        return Article(id=article_id, text="x"), Enrichment(article_id=article_id, mentions=mentions)
+    mentions = tuple(Mention(n, "PERSON", 0, len(n), n) for n in names)
+    return Article(id=article_id, text="x" * 40), Enrichment(article_id=article_id, mentions=mentions)
 
+
+def test_one_person_across_outlets_whatever_each_calls_them() -> None:
+    from parallax.compare.core import people_across
+
+    named = _named
     pairs = [named("a", "Chuck Schumer", "Barack Obama", "Jesse Jackson Jr.", "Sandra Jackson"),
              named("b", "Charles Schumer", "Obama", "Jackson", "Mike Johnson"),
              named("c", "Charles Schumer", "Boris Johnson")]
@@ -591,12 +595,9 @@ def test_different_amounts_are_no_word_choice(tmp_path: Path) -> None:
 
 def test_different_people_of_one_surname_stay_apart_and_one_person_is_one_detail(tmp_path: Path) -> None:
     from parallax.compare.core import _extra_detail, people_across
-    from parallax.model import Article, Claim, Enrichment, Mention
+    from parallax.model import Claim
 
-    def named(article_id: str, *names: str) -> tuple[Article, Enrichment]:
-        mentions = tuple(Mention(n, "PERSON", 0, len(n), n) for n in names)
-        return Article(id=article_id, text="x" * 40), Enrichment(article_id=article_id, mentions=mentions)
-
+    named = _named
     pairs = [named("a", "Paul Smith"), named("b", "Paula Smith"), named("c", "Paula Smith")]
     assert people_across([a for a, _ in pairs], {a.id: e for a, e in pairs}) == {}
     pairs = [named("a", "Chuck Schumer"), named("b", "Charles Schumer"), named("c", "Charles Schumer")]
