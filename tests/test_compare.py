@@ -528,6 +528,9 @@ def test_review_cases_of_conflicts_and_claims() -> None:
     assert _BOILERPLATE.match("SÃO PAULO, Brazil (Wire) -")
     assert not _BOILERPLATE.match("Reporting by the Gazette showed the minister lied.")
     assert not _BOILERPLATE.match("Our reporter was detained for two days, the paper writes.")
+    # A signature line: a name, the outlet and the place.
+    assert _BOILERPLATE.match("Harriet Quayle, Meridian Courier News, Marenburg.")
+    assert not _BOILERPLATE.match("Estravia, Molvane sign deal.")
 
 
 def _named(article_id: str, *names: str) -> tuple[Any, Any]:

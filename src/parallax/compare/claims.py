@@ -43,7 +43,10 @@ _BOILERPLATE = re.compile(
     rf"|(?:additional\s+)?reporting\s+by\s+{_NAMES}(?:\s+in\s+{_NAMES})?[;,]?\s*"
     rf"(?:editing\s+by\s+{_NAMES})?\W*$"
     rf"|editing\s+by\s+{_NAMES}\W*$|editor[\u2019']s\s+note\b"
-    r"|this\s+(?:post|story|article)\s+has\s+been\s+(?:updated|revised|corrected)\b)",
+    r"|this\s+(?:post|story|article)\s+has\s+been\s+(?:updated|revised|corrected)\b"
+    # A signature: a name, the outlet, the place, nothing else ("Harriet Quayle, Meridian
+    # Courier News, Marenburg.").
+    rf"|{_NAMES}(?:,\s*(?-i:[A-Z][\w.'\u2019-]*)(?:\s+(?:of\s+|the\s+)?(?-i:[A-Z][\w.'\u2019-]*))*){{2,3}}\.?\s*$)",
     re.IGNORECASE,
 )
 
