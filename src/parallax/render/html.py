@@ -983,8 +983,9 @@ def timeline_section(report: Report) -> str:
         '<text x="74" y="11" class="k">month/week</text></svg>'
         '<svg width="70" height="14" aria-hidden="true"><rect x="1" y="2" width="22" height="10" rx="0" '
         'fill="#555" fill-opacity="0.12" stroke="#555" stroke-dasharray="4 3"/>'
-        '<text x="28" y="11" class="k">year</text></svg> Hover a mark for its wording; the list below '
-        'gives every date with its sentence.</p>'
+        '<text x="28" y="11" class="k">year</text></svg> Hover over a mark for its wording; the list '
+        'below gives every date with its sentence, on touch screens too. On a narrow screen the axis '
+        'scrolls sideways.</p>'
         if dated
         else ""
     )
