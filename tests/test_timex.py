@@ -327,6 +327,15 @@ def test_the_day_before_or_after_a_day() -> None:
     assert "day before Christmas" not in by_expression("They met every day before Christmas.")
 
 
+def test_the_day_after_an_event_counts_from_the_last_day() -> None:
+    text = "He was shot on Friday, Oct. 23. Two men came to the house the day after his death."
+    times = by_expression(text, date(1998, 11, 21))
+    assert (times["the day after"].value, times["the day after"].precision) == ("1998-10-24", "day")
+    # An apposition names the day itself.
+    times = by_expression("Stocks fell after Oct. 12, the day before the plunge.", date(1989, 10, 30))
+    assert times["the day before"].value == "1989-10-12"
+
+
 def test_that_day_after_a_month_is_a_day_of_that_month() -> None:
     text = "The bridge closed last October. Repairs began that same day."
     times = by_expression(text, date(1999, 2, 6))

@@ -1988,10 +1988,13 @@ class _Resolver:
     def rule_anaphor(self, m: re.Match[str]) -> _Norm | None:
         words = _words(m["phrase"])
         unit = words.split()[-1]
-        if unit in ("morning", "evening", "night"):
-            unit = "day"
+        if unit in ("morning", "evening", "night", "before", "after"):
+            unit = "day"  # "the day after" counts in days, like "the next morning"
         shift = -1 if re.search(r"previous|prior|before", words) else 1 if re.search(
             r"next|following|after", words) else 0
+        if (shift and unit == "day" and self.anchor is not None
+                and self.text[self.anchor[2] : m.start()] in (", ", " , ")):
+            shift = 0  # "Oct. 12, the day before the plunge": an apposition names the same day
         if self.anchor is not None and (unit != "day" or self.anchor[1] in ("day", "time")):
             base = self.anchor[0]
         elif unit == "day" and not shift and self.anchor is not None and self.anchor[1] == "month":
