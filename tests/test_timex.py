@@ -336,6 +336,23 @@ def test_the_day_after_an_event_counts_from_the_last_day() -> None:
     assert times["the day before"].value == "1989-10-12"
 
 
+def test_today_in_a_quotation_is_the_day_it_was_spoken() -> None:
+    wednesday = date(2021, 5, 5)
+    times = by_expression('"Today we honour the fallen," the president said Monday.', wednesday)
+    assert times["Today"].value == "2021-05-03"
+    times = by_expression('On Monday, the minister said: "Tomorrow morning we vote."', wednesday)
+    assert times["Tomorrow morning"].value == "2021-05-04TMO"
+    # Undated words, and reported speech in the writer's words, count from publication.
+    assert only('"Today is a good day," he said.', wednesday).value == "2021-05-05"
+    times = by_expression("The president said on Monday that the vote would be held tomorrow.", wednesday)
+    assert times["tomorrow"].value == "2021-05-06"
+    # A day in another sentence, or one far back, does not date the words.
+    times = by_expression('He spoke Monday. "Today we win," he said.', wednesday)
+    assert times["Today"].value == "2021-05-05"
+    times = by_expression('"Today we win," he said after the March 3 match.', wednesday)
+    assert times["Today"].value == "2021-05-05"
+
+
 def test_that_day_after_a_month_is_a_day_of_that_month() -> None:
     text = "The bridge closed last October. Repairs began that same day."
     times = by_expression(text, date(1999, 2, 6))

@@ -2237,6 +2237,7 @@ def _find_times(text: str, published: date | None, *, timeml: bool = False,
     else:
         rules = _rules_for(plain, timeml)
     found: list[TimeRef] = []
+    deictic: list[int] = []  # indexes in ``found`` of "today", "tomorrow", "this morning" ...
     for start, end, index, m in _choose(resolver, rules):
         norm = _resolve(resolver, _RULES[index].name, m)
         if norm is None:
@@ -2244,12 +2245,107 @@ def _find_times(text: str, published: date | None, *, timeml: bool = False,
         end = norm.end or end
         if norm.start is not None:
             start = norm.start
+        if _RULES[index].name in _DEICTIC_RULES and norm.value and norm.value[:1].isdigit():
+            deictic.append(len(found))
         found.append(TimeRef(text[start:end], norm.value, norm.precision, start, end, norm.kind))
         if norm.anchors and norm.kind in ("date", "time") and norm.value and norm.value[:1].isdigit():
             resolver.anchor = (norm.value, norm.precision, end)
             if norm.precision in ("month", "quarter", "season"):
                 resolver.period_anchor = resolver.anchor
+    if deictic and resolver.pub is not None:
+        _date_quoted_days(plain, resolver.pub, found, deictic)
     return found
+
+
+#: Rules whose value counts from the day the words were spoken: "today", "tomorrow morning".
+_DEICTIC_RULES = frozenset({"relday", "relpod"})
+#: A reporting verb in the attribution of a quotation.
+_SPEECH_VERB = re.compile(
+    r"\b(?:said|says|told|added|declared|announced|stated|insisted|warned|wrote|tweeted|posted|"
+    r"remarked|explained|argued|asked|urged|vowed|pledged|promised|predicted|recalled)\b",
+    re.IGNORECASE,
+)
+#: How far back a speech may date "today" in a quotation: farther, and the weekday more likely
+#: names something else than the day of the words.
+_SPEECH_DAYS_BACK = 10
+
+
+def _quotations(text: str) -> list[tuple[int, int]]:
+    """The quotations of ``text`` as (first character inside, closing mark), paired within a
+    paragraph; a quotation left open at a paragraph's end closes there, as news writing does
+    for a quotation that runs on."""
+    spans: list[tuple[int, int]] = []
+    opened: int | None = None
+    paragraph_end = text.find("\n")
+    for m in _QUOTE_MARK.finditer(text):
+        while 0 <= paragraph_end < m.start():
+            if opened is not None:
+                spans.append((opened, paragraph_end))
+                opened = None
+            paragraph_end = text.find("\n", paragraph_end + 1)
+        if opened is None:
+            opened = m.end()
+        else:
+            spans.append((opened, m.start()))
+            opened = None
+    if opened is not None:
+        spans.append((opened, len(text) if paragraph_end < 0 else paragraph_end))
+    return spans
+
+
+def _date_quoted_days(text: str, published: date, found: list[TimeRef], deictic: list[int]) -> None:
+    """Re-dates "today", "tomorrow" and the like inside a quotation whose attribution dates the
+    words: in '"Today we mourn," the president said Monday' today is Monday, not the day of
+    publication. Changes ``found`` in place."""
+    quotes = _quotations(text)
+    openings = [q[0] for q in quotes]
+    for i in deictic:
+        ref = found[i]
+        at = bisect_right(openings, ref.start) - 1
+        if at < 0 or not quotes[at][0] <= ref.start < quotes[at][1]:
+            continue
+        spoken = _speech_day(text, quotes[at], found, published)
+        if spoken is None or spoken == published:
+            continue
+        shift = spoken - published
+        value = ref.value or ""
+        day = date.fromisoformat(value[:10]) + shift
+        found[i] = TimeRef(ref.expression, _day_value(day) + value[10:], ref.precision, ref.start,
+                           ref.end, ref.kind)
+
+
+def _speech_day(text: str, quote: tuple[int, int], found: list[TimeRef], published: date) -> date | None:
+    """The day a quotation was spoken, when its attribution says so: a day in the words between
+    the closing mark and the sentence's end (", she said on Monday."), or between the sentence's
+    start and the opening mark ("On Monday, the minister said: ") beside a reporting verb."""
+    begin, close = quote
+    after_end = close + 1
+    while after_end < len(text) and text[after_end] not in ".!?\n":
+        after_end += 1
+    opening = begin - 1
+    while opening > 0 and text[opening - 1] in "`\"\u201c":
+        opening -= 1
+    line_start = text.rfind("\n", 0, opening) + 1
+    sentence_start = line_start
+    for m in re.finditer(r"[.!?]\s", text[line_start:opening]):
+        sentence_start = line_start + m.end()
+    segments = [(close + 1, after_end), (sentence_start, opening)]
+    for seg_start, seg_end in segments:
+        segment = text[seg_start:seg_end]
+        if len(segment.split()) > 14 or not _SPEECH_VERB.search(segment):
+            continue
+        for ref in found:
+            if not (seg_start <= ref.start and ref.end <= seg_end):
+                continue
+            if ref.kind not in ("date", "time") or ref.precision not in ("day", "time"):
+                continue
+            value = ref.value or ""
+            if not re.fullmatch(r"\d{4}-\d\d-\d\d(?:T.*)?", value):
+                continue
+            day = date.fromisoformat(value[:10])
+            if timedelta(0) <= published - day <= timedelta(days=_SPEECH_DAYS_BACK):
+                return day
+    return None
 
 
 #: Precisions from finest to coarsest, for choosing a sentence's own date.
