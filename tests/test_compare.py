@@ -555,6 +555,11 @@ def test_one_person_across_outlets_whatever_each_calls_them() -> None:
     assert "Jackson" not in person and "Sandra Jackson" not in person and "Jesse Jackson Jr." not in person
     # Different given names: different people.
     assert "Mike Johnson" not in person and "Boris Johnson" not in person
+    # Father and son share a name but for the suffix: different people, in any article.
+    pairs = [named("a", "Donald Trump", "Donald Trump Jr."), named("b", "Donald Trump"),
+             named("c", "Donald Trump Jr.", "Eric Trump"), named("d", "Donald J. Trump")]
+    person = people_across([a for a, _ in pairs], {a.id: e for a, e in pairs})
+    assert "Donald Trump" not in person and "Donald Trump Jr." not in person
 
 
 def test_one_figure_written_two_ways_agrees_and_a_changed_tally_conflicts(tmp_path: Path) -> None:

@@ -500,3 +500,17 @@ def test_a_term_in_quotation_marks_and_a_banner_are_no_quotes(nlp: Any) -> None:
     text = ('About 2,000 protesters gathered, according to police estimates, carrying banners that read '
             '"No deal without water". Lidia Korsak said the deal was unfair.')
     assert [v.text for v in find_voices(nlp(text), None)] == ["the deal was unfair"]
+
+
+def test_a_titled_surname_beside_the_sons_full_name_is_the_father(nlp: Any) -> None:
+    from parallax.enrich.entities import resolve_entities
+
+    doc = nlp("President Bramwell said on Friday that the ban would stay. His son, Edwin Bramwell Jr., "
+              'posted a photo from a hunt. "The decision is on hold," Mr. Bramwell wrote.')
+    owners = {(m.text, m.start): m.canonical for m in resolve_entities(doc).mentions if m.label == "PERSON"}
+    assert owners[("Bramwell", doc.text.index("Bramwell"))] == "Bramwell"
+    assert "Edwin Bramwell Jr." in owners.values()
+    # Without a title only the son bears, the surname is the son's.
+    doc = nlp('Edwin Bramwell Jr. posted a photo from a hunt. "It was legal," Bramwell said.')
+    owners = {m.text: m.canonical for m in resolve_entities(doc).mentions if m.label == "PERSON"}
+    assert owners.get("Bramwell") == "Edwin Bramwell Jr."

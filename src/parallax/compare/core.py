@@ -661,15 +661,27 @@ _SHORT_NAMES = {
 
 
 def _name_parts(name: str) -> tuple[str, str]:
-    """A person's given name and surname, folded: "Jesse Jackson Jr." -> ("jesse", "jackson")."""
+    """A person's given name and surname, folded: "Jesse Jackson" -> ("jesse", "jackson").
+
+    A generational suffix stays with the given name ("Jesse Jackson Jr." -> ("jesse jr",
+    "jackson")): father and son share the rest of the name but are two people."""
     words = [w.strip(".,").casefold() for w in name.split()]
+    suffixes: list[str] = []
     while len(words) > 1 and words[-1] in _NAME_SUFFIXES:
-        words.pop()
-    return (words[0] if len(words) > 1 else "", words[-1] if words else "")
+        suffixes.insert(0, words.pop())
+    given = words[0] if len(words) > 1 else ""
+    if given and suffixes:
+        given = " ".join([given, *suffixes])
+    return (given, words[-1] if words else "")
 
 
 def _same_given_name(a: str, b: str) -> bool:
-    """One given name: the same, a short form of it ("Chuck", "Charles"), or an initial ("J.")."""
+    """One given name: the same, a short form of it ("Chuck", "Charles"), or an initial ("J."),
+    and the same generational suffix, if any ("Donald Trump" is not "Donald Trump Jr.")."""
+    a, _, a_suffix = a.partition(" ")
+    b, _, b_suffix = b.partition(" ")
+    if a_suffix != b_suffix:
+        return False
     a, b = _SHORT_NAMES.get(a, a), _SHORT_NAMES.get(b, b)
     return a == b or (min(len(a), len(b)) == 1 and a[:1] == b[:1])
 
@@ -704,6 +716,9 @@ def people_across(articles: Sequence[Article], enrichments: Mapping[str, Enrichm
             continue
         candidates = [full for full in writers[surname]
                       if not given or _same_given_name(given, _name_parts(full)[0])]
+        if not given and any(" " not in _name_parts(full)[0] for full in candidates):
+            # A surname alone names the father before the son ("Trump", not "Donald Trump Jr.").
+            candidates = [full for full in candidates if " " not in _name_parts(full)[0]]
         if candidates:
             best = max(candidates, key=lambda full: (writers[surname][full], len(full), full))
             if best != name:

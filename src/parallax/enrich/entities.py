@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import re
 from bisect import bisect_right
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from importlib import resources
@@ -259,7 +260,11 @@ def resolve_entities(doc: Any) -> EntityResolution:
     mentions: list[Mention] = []
     covered: set[int] = set()
 
+    parents = _parents_named(doc, entities)
+
     def single_name_owner(word: str) -> Entity | None:
+        if word.casefold() in parents:
+            return None  # "President Trump" beside "Donald Trump Jr.": the bare name is the father's
         owners = [entities[k] for k, tokens in people_tokens.items() if word.casefold() in tokens]
         return owners[0] if len(owners) == 1 else None
 
@@ -349,6 +354,37 @@ def resolve_entities(doc: Any) -> EntityResolution:
     ]
     return EntityResolution(entities=entities, mentions=mentions, _people=people,
                             _pronouns=_pronoun_referents(doc, people, quoted))
+
+
+_GENERATIONS = frozenset({"jr", "sr", "ii", "iii", "iv"})
+_HONORIFICS = frozenset({"mr", "mr.", "ms", "ms.", "mrs", "mrs.", "dr", "dr."})
+
+
+def _parents_named(doc: Any, entities: Mapping[str, Entity]) -> set[str]:
+    """Surnames that, alone, name someone other than the one person named in full with them.
+
+    An article about "Donald Trump Jr." that also writes "President Trump" names two people: the
+    full name is the son's, the titled surname the father's. A surname is kept from the son when
+    an office title the son was not given stands before it, bare."""
+    suffixed: dict[str, Entity] = {}
+    for entity in entities.values():
+        words = entity.canonical.split()
+        if entity.label == "PERSON" and len(words) > 2 and words[-1].strip(".,").casefold() in _GENERATIONS:
+            suffixed[_surname(entity.canonical)] = entity
+    if not suffixed:
+        return set()
+    parents: set[str] = set()
+    for token in doc[1:]:
+        surname = token.text.casefold()
+        if surname not in suffixed or not token.text[:1].isupper():
+            continue
+        nxt = doc[token.i + 1] if token.i + 1 < len(doc) else None
+        if nxt is not None and nxt.text.strip(".,").casefold() in _GENERATIONS:
+            continue  # "Trump Jr." is the son
+        title = doc[token.i - 1].lower_
+        if title in _NAME_TITLES and title not in _HONORIFICS and title not in suffixed[surname].roles:
+            parents.add(surname)
+    return parents
 
 
 def _surname(name: str) -> str:
