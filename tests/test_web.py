@@ -571,3 +571,54 @@ def test_the_api_page_sets_backticked_words_as_code(client: TestClient) -> None:
 def test_a_mistyped_date_filter_says_how_to_write_one(client: TestClient) -> None:
     page = client.get("/?from=garbage")
     assert page.status_code == 422 and "YYYY-MM-DD" in page.text
+
+
+def _hand_made_store(path: Path, articles: list[dict[str, str]], stories: list[Story]) -> dict[str, str]:
+    """A store of these articles in these stories (member ids given as the articles' titles);
+    returns the article ids by title."""
+    ids: dict[str, str] = {}
+    with Store(path) as store:
+        for article in articles:
+            report = ingest_bytes(json.dumps(article).encode(), name=f"{article['title']}.json", store=store)
+            found = report.items[0].article_id
+            assert found
+            ids[article["title"]] = found
+        placed = [Story(s.id, s.title, tuple(ids[t] for t in s.article_ids), s.start, s.end, s.outlets,
+                        independent_outlets=s.independent_outlets) for s in stories]
+        members = [(a, s.id, 0, n, None) for s in placed for n, a in enumerate(s.article_ids)]
+        store.save_stories(placed, members)
+    return ids
+
+
+def test_blind_spot_stories_lie_in_the_days_the_outlet_published(tmp_path: Path) -> None:
+    def article(title: str, outlet: str, day: str | None) -> dict[str, str]:
+        found = {"title": title, "text": f"{title}: the harbour board met and agreed a new schedule, "
+                 f"officials at {outlet} said.", "outlet": outlet}
+        return found | ({"published": day} if day else {})
+
+    articles = [article("Quay opens", "Solo Post", "2021-05-01T08:00:00+09:00"),
+                article("Quay closes", "Solo Post", "2021-05-10"),
+                article("Ferry A", "North Herald", "2021-05-05"),
+                article("Ferry B", "West Gazette", "2021-05-05"),
+                article("Bridge A", "North Herald", "2021-05-10"),
+                article("Bridge B", "West Gazette", "2021-05-10"),
+                article("Dam A", "North Herald", None), article("Dam B", "West Gazette", None)]
+    stories = [
+        Story("s-quay", "Quay", ("Quay opens", "Quay closes"), date(2021, 5, 1), date(2021, 5, 10),
+              ("Solo Post",), independent_outlets=1),
+        Story("s-ferry", "Ferry", ("Ferry A", "Ferry B"), date(2021, 5, 5), date(2021, 5, 5),
+              ("North Herald", "West Gazette"), independent_outlets=2),
+        Story("s-bridge", "Bridge", ("Bridge A", "Bridge B"), date(2021, 5, 10), date(2021, 5, 10),
+              ("North Herald", "West Gazette"), independent_outlets=2),
+        Story("s-dam", "Dam", ("Dam A", "Dam B"), None, None, ("North Herald", "West Gazette"),
+              independent_outlets=2),
+    ]
+    path = tmp_path / "days.db"
+    _hand_made_store(path, articles, stories)
+    with TestClient(create_app(path)) as opened:
+        tree = assert_safe(opened.get("/outlets/Solo%20Post").text)
+    missed = [a.get("href") for a in select(tree, "#missed-stories .story-title")]
+    undated = [a.get("href") for a in select(tree, "#undated-missed-stories .story-title")]
+    # 5 May lies between its articles but it published nothing that day.
+    assert missed == ["/stories/s-bridge"]
+    assert undated == ["/stories/s-dam"]

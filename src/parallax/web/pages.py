@@ -13,7 +13,7 @@ import threading
 from collections import Counter, OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Any, Generic, TypeVar
 
 from markupsafe import Markup
@@ -240,13 +240,58 @@ def outlet_page(store: Store, name: str) -> dict[str, Any]:
     first, last, count = store.outlet_span(name)
     articles, _ = store.find_articles(outlet=name, limit=PAGE_SIZE)
     stories = store.stories_with_outlet(name)
-    missed_stories = store.stories_without(name, since=first, until=last, limit=30)
+    missed_stories, undated_stories = _stories_missed(store, name, _publishing_days(store, name, count))
     return {
         "name": name, "count": count, "first": first, "last": last, "articles": articles,
         "countries": sorted({a.country for a in articles if a.country}),
-        "stories": stories, "missed_stories": missed_stories,
+        "stories": stories, "missed_stories": missed_stories, "undated_stories": undated_stories,
         "missed_facts": _missed_facts(store, name, stories),
     }
+
+
+MISSED_STORIES = 30
+
+
+def _publishing_days(store: Store, name: str, count: int) -> list[tuple[date, date]]:
+    """The days on which the outlet published, as runs of consecutive days (first, last), each
+    day as published, in the zone of publication (the day the pages show)."""
+    days: set[date] = set()
+    for offset in range(0, count, 500):
+        page, _ = store.find_articles(outlet=name, limit=500, offset=offset)
+        for article in page:
+            when = article.published
+            if when is not None:
+                days.add(when.date() if isinstance(when, datetime) else when)
+    runs: list[tuple[date, date]] = []
+    for day in sorted(days):
+        if runs and day - runs[-1][1] <= timedelta(days=1):
+            runs[-1] = (runs[-1][0], day)
+        else:
+            runs.append((day, day))
+    return runs
+
+
+def _stories_missed(
+    store: Store, name: str, runs: Sequence[tuple[date, date]]
+) -> tuple[list[Story], list[Story]]:
+    """Stories two or more other outlets carried on a day this outlet published, without it, the
+    most widely carried first; and, apart, the undated ones, which no day can be matched to.
+
+    Asked run by run: the outlet's first-to-last span would take in every story of the weeks or
+    years between its articles. The best of each run, merged, holds the best overall."""
+    # The store keeps an undated story in every range; a range no dated story can overlap (it
+    # ends before it starts) leaves only those.
+    undated = [s for s in store.stories_without(name, since="9999-12-31", until="0001-01-01", limit=1000)
+               if s.start is None]
+    found: dict[str, Story] = {}
+    for since, until in runs:
+        for story in store.stories_without(name, since=since.isoformat(), until=until.isoformat(),
+                                           limit=MISSED_STORIES + len(undated)):
+            if story.start is not None:
+                found.setdefault(story.id, story)
+    dated = sorted(found.values(),
+                   key=lambda s: (-s.independent_outlets, -(s.start or date.min).toordinal(), s.id))
+    return dated[:MISSED_STORIES], undated[:MISSED_STORIES]
 
 
 def _missed_facts(store: Store, name: str, stories: Sequence[Story]) -> list[dict[str, Any]]:
