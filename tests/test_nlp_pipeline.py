@@ -108,3 +108,16 @@ def test_a_blank_line_ends_a_sentence() -> None:
     doc = load_nlp()("LONDON\n\nKey points of the plan\n\nThe government announced a plan on Monday.")
     assert [s.text.strip() for s in doc.sents] == [
         "LONDON", "Key points of the plan", "The government announced a plan on Monday."]
+
+
+def test_a_closing_quotation_mark_ends_its_sentence() -> None:
+    from parallax.enrich import Enricher
+    from parallax.model import Article
+
+    text = ('He said it was over.\n\n"We used money we should not have used."\n\nThe judge agreed. '
+            '"Yes!" he said. Then it ended.')
+    found = Enricher(vectors=False).analyze(Article(id="x", text=text, source="x")).enrichment
+    sentences = [text[s.start : s.end].strip() for s in found.sentences]
+    assert '"We used money we should not have used."' in sentences
+    assert '"Yes!" he said.' in sentences
+    assert all(any(c.isalnum() for c in s) for s in sentences)

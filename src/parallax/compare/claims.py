@@ -69,7 +69,7 @@ def split_claims(text: str, enrichment: Enrichment) -> list[Claim]:
         pieces.append((cursor, sentence.end))
         for start, end in pieces:
             start, end = _trim(text, start, end)
-            if end > start:
+            if any(c.isalnum() for c in text[start:end]):  # a stray closing mark is no claim
                 claims.append(Claim(enrichment.article_id, text[start:end], start, end, sentence.index))
     return claims
 

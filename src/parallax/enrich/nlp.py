@@ -54,7 +54,19 @@ def paragraph_breaks(doc: Any) -> Any:
     for token in doc[:-1]:
         if token.is_space and token.text.count("\n") >= 2:
             doc[token.i + 1].is_sent_start = True
+        elif (token.text in _SENTENCE_END and not token.whitespace_
+              and doc[token.i + 1].text in _CLOSING_QUOTES):
+            # 'I used the money."' ends with its closing mark: the parser would otherwise start
+            # a "sentence" of the mark alone.
+            doc[token.i + 1].is_sent_start = False
+            after = doc[token.i + 2] if token.i + 2 < len(doc) else None
+            if after is not None and after.is_alpha and after.is_lower:
+                doc[after.i].is_sent_start = False  # '"Yes!" he said.' is one sentence
     return doc
+
+
+_SENTENCE_END = frozenset({".", "!", "?", "...", "\u2026"})
+_CLOSING_QUOTES = frozenset({'"', "\u201d", "''", "\u2019", "'"})
 
 
 def _register() -> None:
