@@ -637,3 +637,20 @@ def test_opposite_sides_are_two_referents_and_a_referent_reads_as_a_phrase(tmp_p
     assert _referent_name(sidelines) == "sidelines of the G7 session"
     assert _referent_name({"a": "border city of Marenburg", "b": "Estravian border city of Marenburg"}) \
         == "border city of marenburg"
+
+
+def test_a_loaded_word_keeps_its_whole_sentence_and_says_whom_it_quotes() -> None:
+    from parallax.compare.framing import find_loaded_words
+    from parallax.model import Article
+
+    text = 'The plan could cause chaos in U.S. courts, critics said. "It is a fiasco," Ms. Orr said.'
+    quote_start = text.index("It is")
+    enrichment = Enrichment(
+        article_id="a",
+        sentences=(Sentence(0, 0, 56, text[:56]), Sentence(1, 57, len(text), text[57:])),
+        voices=(Voice("Ilse Orr", "It is a fiasco,", "said", "direct", quote_start, quote_start + 15),),
+    )
+    found = {w["word"]: w for w in find_loaded_words(Article(id="a", text=text), enrichment)}
+    assert found["chaos"]["text"] == "The plan could cause chaos in U.S. courts, critics said."
+    assert "quoted_from" not in found["chaos"]
+    assert found["fiasco"]["quoted_from"] == "Ilse Orr"

@@ -182,7 +182,7 @@ def compare(
         if not (a.outlet and s.name.casefold() == a.outlet.casefold())
     ]
     comparison.framing = find_framing(articles, _phrases(articles, enrichments, nlp), embedder)
-    comparison.loaded_words = [w for a in articles for w in find_loaded_words(a)]
+    comparison.loaded_words = [w for a in articles for w in find_loaded_words(a, enrichments[a.id])]
     comparison.timeline = _timeline(articles, enrichments)
     comparison.outlets = _outlet_shares(articles, facts)
     return comparison

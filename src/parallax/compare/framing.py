@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from parallax.compare.contradict import opposites
-from parallax.model import Article, Phrase, identity_text
+from parallax.model import Article, Enrichment, Phrase, identity_text
 
 #: Cosine above which two noun phrases from different outlets are taken to name one referent.
 SAME_REFERENT = 0.72
@@ -171,21 +171,36 @@ def loaded_lexicon() -> frozenset[str]:
     )
 
 
-def find_loaded_words(article: Article) -> list[dict[str, Any]]:
+def find_loaded_words(article: Article, enrichment: Enrichment | None = None) -> list[dict[str, Any]]:
+    """Words of the loaded-word lexicon in ``article``, each with its sentence.
+
+    With the article's ``enrichment`` the sentence is the enrichment's own (so "U.S." does not
+    end it), and a word inside a direct quotation names its speaker in ``quoted_from``: the
+    word is then the speaker's, which the outlet chose to quote, not the outlet's own."""
     lexicon = loaded_lexicon()
+    sentences = [(s.start, s.end) for s in enrichment.sentences] if enrichment else []
+    quotes = [v for v in enrichment.voices if v.mode == "direct"] if enrichment else []
     found = []
     for match in re.finditer(r"[A-Za-z][A-Za-z\-]+", article.text):
         word = match.group().lower()
-        if word in lexicon:
+        if word not in lexicon:
+            continue
+        around = next(((a, b) for a, b in sentences if a <= match.start() < b), None)
+        if around is not None:
+            start, end = around
+        else:
             start = max(0, article.text.rfind(".", 0, match.start()) + 1)
-            end = article.text.find(".", match.end())
-            found.append(
-                {
-                    "article": article.id,
-                    "word": match.group(),
-                    "start": match.start(),
-                    "end": match.end(),
-                    "text": article.text[start : end + 1 if end >= 0 else len(article.text)].strip(),
-                }
-            )
+            stop = article.text.find(".", match.end())
+            end = stop + 1 if stop >= 0 else len(article.text)
+        quote = next((v for v in quotes if v.start <= match.start() and match.end() <= v.end), None)
+        entry: dict[str, Any] = {
+            "article": article.id,
+            "word": match.group(),
+            "start": match.start(),
+            "end": match.end(),
+            "text": article.text[start:end].strip(),
+        }
+        if quote is not None:
+            entry["quoted_from"] = quote.speaker or ""
+        found.append(entry)
     return found

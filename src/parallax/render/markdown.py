@@ -239,6 +239,8 @@ def _framing(comparison: Mapping[str, Any], articles: Sequence[Article]) -> list
         found = True
         listed = "; ".join(
             f"**{md(text_of(w, 'word'))}**"
+            + (f" (quoting {md(text_of(w, 'quoted_from') or 'an unnamed speaker')})"
+               if "quoted_from" in w else "")
             + (f" (“{md(shorten(text_of(w, 'text'), 120))}”)" if text_of(w, "text") else "")
             for w in words
         )

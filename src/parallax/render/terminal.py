@@ -82,7 +82,10 @@ def print_comparison(console: Any, comparison: Mapping[str, Any]) -> None:
     if loaded:
         console.print(
             "Loaded words: "
-            + "; ".join(f"{names.get(w['article'], '')}: {_escape(w['word'])}" for w in loaded)
+            + "; ".join(f"{names.get(w['article'], '')}: {_escape(w['word'])}"
+                        + (f" (quoting {_escape(w['quoted_from'] or 'an unnamed speaker')})"
+                           if "quoted_from" in w else "")
+                        for w in loaded)
         )
     timeline = Table("date", "expression", "outlet", "sentence", title="Timeline", expand=True)
     for t in comparison.get("timeline", []):
