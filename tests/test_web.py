@@ -622,3 +622,35 @@ def test_blind_spot_stories_lie_in_the_days_the_outlet_published(tmp_path: Path)
     # 5 May lies between its articles but it published nothing that day.
     assert missed == ["/stories/s-bridge"]
     assert undated == ["/stories/s-dam"]
+
+
+def test_search_honours_the_filters_on_the_page_and_in_the_api(client: TestClient) -> None:
+    everywhere = client.get("/api/search?q=said&limit=500").json()
+    outlets = {a["outlet"] for a in everywhere["articles"]}
+    assert len(outlets) >= 2
+    outlet = "Meridian Courier News"
+    mine = [a["id"] for a in everywhere["articles"] if a["outlet"] == outlet]
+    assert mine and len(mine) < everywhere["total"]
+    filtered = client.get("/api/search", params={"q": "said", "outlet": outlet, "limit": 500}).json()
+    assert sorted(a["id"] for a in filtered["articles"]) == sorted(mine) and filtered["total"] == len(mine)
+    assert all(outlet in s["outlets"] for s in filtered["stories"])
+    assert all("said" in a["snippet"].lower() for a in filtered["articles"])
+    later = client.get("/api/search", params={"q": "said", "from": "2030-01-01"}).json()
+    assert later["total"] == 0 and later["stories"] == []
+    # The page lists the same articles under its filtered stories.
+    tree = assert_safe(client.get("/", params={"q": "said", "outlet": outlet}).text)
+    heading = select(tree, "#search-results h2")[0].text_content()
+    assert f"({len(mine)})" in heading and "filters" in heading
+    assert {a.get("href") for a in tree.xpath("//section[@id='search-results']//ol/li/a")} == {
+        f"/articles/{i}" for i in mine}
+    assert select(tree, "#search-results mark")
+
+
+def test_the_api_refuses_a_parameter_it_does_not_take(client: TestClient) -> None:
+    for path in ("/api/search?q=said&sort=size", "/api/stories?outlte=x", "/api/articles?colour=red"):
+        response = client.get(path)
+        assert response.status_code == 422, path
+        name = path.rsplit("&", 1)[-1].rsplit("?", 1)[-1].split("=")[0]
+        (problem,) = response.json()["detail"]
+        assert problem["loc"] == ["query", name] and name in problem["msg"]
+    assert client.get("/?utm_source=x").status_code == 200  # pages let a link's extras pass

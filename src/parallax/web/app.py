@@ -199,6 +199,7 @@ def create_app(db: str | Path, *, token: str | None = None, max_body: int = 1_00
     )
 
     app.add_middleware(_Guard, max_body=max_body)
+    app.router.dependencies.append(Depends(_known_parameters))
 
     def page(template: str, status: int = 200, **context: Any) -> HTMLResponse:
         return HTMLResponse(templates.get_template(template).render(**context), status_code=status)
@@ -389,15 +390,22 @@ def create_app(db: str | Path, *, token: str | None = None, max_body: int = 1_00
     @app.get("/api/search", summary="Full-text search over titles and texts")
     def api_search(
         q: Annotated[str, Query(min_length=1, description="Words to find; every word must occur.")],
+        outlet: str = "", country: str = "", language: str = "",
+        since: FromDay = None,
+        until: ToDay = None,
         limit: Annotated[int, Query(ge=1, le=API_LIMIT)] = 20,
         offset: Annotated[int, Query(ge=0, le=1_000_000_000)] = 0,
     ) -> dict[str, Any]:
         """Articles whose title or text holds every word, best match first, each with a snippet;
         and the stories that hold a matching article, latest first, paged by the same `limit`
-        and `offset`."""
+        and `offset`. `outlet`, `country`, `language`, `from` and `to` keep the articles that pass
+        them all (then in publication order) and the stories that hold one."""
         store = stores.get()
-        found, total = store.search(q, limit=limit, offset=offset)
-        stories, story_total = store.find_stories(query=q, limit=limit, offset=offset) if total else ([], 0)
+        found, total = pages.search_articles(store, q, outlet=outlet, country=country, language=language,
+                                             since=since, until=until, limit=limit, offset=offset)
+        stories, story_total = store.find_stories(
+            query=q, outlet=outlet or None, country=country or None, language=language or None,
+            since=since, until=until, limit=limit, offset=offset) if total else ([], 0)
         return {
             "query": q, "total": total, "limit": limit, "offset": offset,
             "articles": [
@@ -430,6 +438,32 @@ def create_app(db: str | Path, *, token: str | None = None, max_body: int = 1_00
         return JSONResponse(outcome, status_code=status)
 
     return app
+
+
+def _known_parameters(request: Request) -> None:
+    """Refuse a query parameter that an API endpoint does not take (422, naming it): a filter
+    that is dropped without a word gives an answer that looks filtered and is not. Pages let
+    such parameters pass, as links from elsewhere may carry them."""
+    if not request.url.path.startswith("/api/"):
+        return
+    route = request.scope.get("route")
+    dependant = getattr(route, "dependant", None)
+    if dependant is None:
+        return
+    known: set[str] = set()
+    pending = [dependant]
+    while pending:  # the route's own parameters and those of its dependencies
+        current = pending.pop()
+        known.update(param.alias for param in current.query_params)
+        pending.extend(current.dependencies)
+    unknown = [name for name in dict.fromkeys(request.query_params) if name not in known]
+    if unknown:
+        accepted = ", ".join(sorted(known)) or "none"
+        raise RequestValidationError([
+            {"type": "extra_forbidden", "loc": ("query", name), "input": request.query_params[name],
+             "msg": f"{name!r} is not a parameter of this endpoint; it takes: {accepted}"}
+            for name in unknown
+        ])
 
 
 def _authorize(request: Request, token: str | None) -> None:

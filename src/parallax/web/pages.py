@@ -9,6 +9,7 @@ Everything else reaches the templates as plain text and is escaped by Jinja2's a
 from __future__ import annotations
 
 import json
+import re
 import threading
 from collections import Counter, OrderedDict
 from collections.abc import Mapping, Sequence
@@ -56,6 +57,18 @@ class StoryFilters:
         return {key: str(value) for key, value in values.items() if value not in ("", None)}
 
 
+    @property
+    def narrowed(self) -> bool:
+        """Whether any filter other than the words is set."""
+        return bool(self.outlet or self.country or self.language or self.since or self.until)
+
+    def search_query(self, **changes: Any) -> dict[str, str]:
+        """The query string of ``/api/search`` for these words and filters."""
+        values = {key: value for key, value in self.query().items() if key not in ("sort", "page")}
+        values.update({key: str(value) for key, value in changes.items()})
+        return values
+
+
 def story_list(store: Store, filters: StoryFilters) -> dict[str, Any]:
     stories, total = store.find_stories(
         outlet=filters.outlet or None, country=filters.country or None, language=filters.language or None,
@@ -65,12 +78,51 @@ def story_list(store: Store, filters: StoryFilters) -> dict[str, Any]:
     hits: list[dict[str, Any]] = []
     hit_total = 0
     if filters.q.strip():
-        found, hit_total = store.search(filters.q, limit=20)
+        found, hit_total = search_articles(store, filters.q, outlet=filters.outlet, country=filters.country,
+                                           language=filters.language, since=filters.since,
+                                           until=filters.until, limit=20)
         hits = [{"article": article, "snippet": snippet_parts(snippet)} for article, snippet in found]
     return {
         "stories": stories, "total": total, "filters": filters, "facets": store.facets(), "sorts": SORTS,
         "hits": hits, "hit_total": hit_total, "pages": max(1, -(-total // PAGE_SIZE)),
     }
+
+
+def search_articles(
+    store: Store, query: str, *, outlet: str = "", country: str = "", language: str = "",
+    since: date | None = None, until: date | None = None, limit: int = 20, offset: int = 0,
+) -> tuple[list[tuple[Article, str]], int]:
+    """Articles holding every word of ``query`` that pass the filters, each with a snippet marked
+    as :meth:`Store.search` marks its own. Without a filter, best match first (the store's
+    ranking); with one, in publication order, as the filtered article list gives them."""
+    if not (outlet or country or language or since or until):
+        return store.search(query, limit=limit, offset=offset)
+    words = _SEARCH_WORDS.findall(query)  # the words the store's search finds
+    if not words:
+        return [], 0
+    found, total = store.find_articles(outlet=outlet or None, country=country or None,
+                                       language=language or None, since=since, until=until, query=query,
+                                       limit=limit, offset=offset)
+    return [(article, _snippet(article.text, words)) for article in found], total
+
+
+_SEARCH_WORDS = re.compile(r"[\w\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]+")
+
+
+def _snippet(text: str, words: Sequence[str], width: int = 80) -> str:
+    """The text around the first of ``words``, each of them marked with U+0002 and U+0003."""
+    pattern = re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)),
+                         re.IGNORECASE)
+    first = pattern.search(text)
+    at = first.start() if first else 0
+    start, end = max(0, at - width), min(len(text), at + 2 * width if first is None else at + width)
+    if start:  # begin and end on whole words
+        start = min(at, text.find(" ", start) + 1 or at)
+    if end < len(text):
+        end = max(text.rfind(" ", at, end), first.end() if first else 0) or end
+    window = " ".join(text[start:end].split())
+    marked = pattern.sub(lambda m: f"\x02{m.group(0)}\x03", window)
+    return ("…" if start else "") + marked + ("…" if end < len(text) else "")
 
 
 def snippet_parts(snippet: str) -> list[tuple[str, bool]]:
