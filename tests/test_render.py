@@ -672,3 +672,14 @@ def test_a_source_described_and_cited_twice_is_one_row_and_one_citation() -> Non
     ]
     [source] = sources_of(comparison)
     assert source.name == "Tidewater Press" and source.citations == {first: ["Tidewater Press said"]}
+
+
+def test_tick_labels_keep_the_anchor_they_are_given() -> None:
+    from parallax.render.html import stylesheet
+
+    # A stylesheet rule would override the attribute that keeps an edge label inside the chart.
+    for css in (stylesheet(), render_html(sample())):
+        assert not re.search(r"\.tick\{[^}]*text-anchor", css)
+    ticks = [attrs for tag, attrs in parse(timeline_svg(render_html(sample()))).tags
+             if tag == "text" and attrs.get("class") == "tick"]
+    assert ticks and all(attrs.get("text-anchor") in ("start", "middle", "end") for attrs in ticks)

@@ -560,6 +560,11 @@ def test_coverage_over_time_ticks_fall_on_round_times() -> None:
     svg = coverage_over_time(dots)
     labels = re.findall(r'class="tick"[^>]*>([^<]+)<', svg)
     assert "times in UTC" in labels
+    # Each label names its anchor ("times in UTC" starts at the left edge, the last tick may end
+    # at the right one), and the stylesheet leaves it be.
+    assert re.search(r'class="tick" text-anchor="start">times in UTC<', svg)
+    tags = re.findall(r"<text[^>]*tick[^>]*>", svg)
+    assert all(re.search(r'text-anchor="(start|middle|end)"', tag) for tag in tags)
     assert all(re.search(r"\d{2}:00$", label) for label in labels if label != "times in UTC"), labels
 
 

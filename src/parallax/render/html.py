@@ -955,9 +955,12 @@ def _timeline_svg(report: Report, dated: list[tuple[Mapping[str, Any], Span]]) -
                 )
         y += height
     axis = y + 6
+    # The anchor is an attribute, not CSS: a stylesheet rule would override it, and a label near
+    # the right edge must end at its tick so that it is not cut off.
     tick_marks = "".join(
         f'<line x1="{x(day):.1f}" y1="{top}" x2="{x(day):.1f}" y2="{axis + 5}" class="grid"/>'
-        f'<text x="{x(day):.1f}" y="{axis + 20}" class="tick">{_esc(label)}</text>'
+        f'<text x="{x(day):.1f}" y="{axis + 20}" class="tick" '
+        f'text-anchor="{"end" if x(day) > width - 50 else "middle"}">{_esc(label)}</text>'
         for day, label in _ticks(first, last)
     )
     height = axis + 32
@@ -1222,7 +1225,7 @@ svg.timeline{display:block;min-width:720px;background:#fff}
 svg .lane{fill:#fff}
 svg .lane.alt{fill:#f5f6f8}
 svg .lane-label{font:600 13px system-ui,sans-serif;fill:#1c1f23}
-svg .tick{font:12px system-ui,sans-serif;fill:#59606a;text-anchor:middle}
+svg .tick{font:12px system-ui,sans-serif;fill:#59606a}
 svg .grid{stroke:#e3e6ea;stroke-width:1}
 svg .axis{stroke:#59606a;stroke-width:1.5}
 ol.events{padding-left:22px}

@@ -104,8 +104,9 @@ def coverage_over_time(dots: Sequence[Dot]) -> str:
     ticks = []
     for moment in _ticks(first, last):
         place = x(moment)
-        # A label near the right edge ends at its tick, so that it is not cut off.
-        anchor = ' text-anchor="end"' if place > width - 70 else ""
+        # A label near the right edge ends at its tick, so that it is not cut off. Every label
+        # names its anchor as an attribute: the stylesheet sets none, so the attribute holds.
+        anchor = ' text-anchor="end"' if place > width - 70 else ' text-anchor="middle"'
         ticks.append(
             f'<line x1="{place:.1f}" y1="{top}" x2="{place:.1f}" y2="{axis + 5}" class="grid"/>'
             f'<text x="{place:.1f}" y="{axis + 20}" class="tick"{anchor}>'
