@@ -353,6 +353,16 @@ def test_today_in_a_quotation_is_the_day_it_was_spoken() -> None:
     assert times["Today"].value == "2021-05-05"
 
 
+def test_plans_still_ahead() -> None:
+    times = by_expression("The vote begins in the Senate on Wednesday, followed by the House on Thursday.",
+                          date(2016, 9, 28))
+    assert times["Thursday"].value == "2016-09-29"
+    assert only("A rally set for Wednesday has been postponed.", date(2016, 6, 13)).value == "2016-06-15"
+    assert only("The senator is up for re-election in November.", date(2014, 4, 25)).value == "2014-11"
+    assert only("The report is due in November.", date(2014, 4, 25)).value == "2014-11"
+    assert only("The rally was followed by a march on Thursday.", date(2016, 9, 28)).value == "2016-09-22"
+
+
 def test_that_day_after_a_month_is_a_day_of_that_month() -> None:
     text = "The bridge closed last October. Repairs began that same day."
     times = by_expression(text, date(1999, 2, 6))

@@ -245,7 +245,8 @@ FUTURE_CUES = (
     r"will", r"won't", r"wo\s+n't", r"'ll", r"shall", r"would", r"upcoming", r"payable", r"effective",
     r"scheduled", r"slated", r"meets", r"begins", r"starts", r"opens", r"arrives", r"leaves",
     r"visits", r"resumes", r"convenes", r"testifies", r"takes\s+effect", r"goes\s+into\s+effect",
-    r"comes\s+into\s+force", r"expires", r"(?:is|are)\s+set\s+for",
+    r"comes\s+into\s+force", r"expires", r"(?:is|are)\s+set\s+for", r"set\s+for",
+    r"(?:is|are)\s+up\s+for", r"(?:is|are)\s+due(?!\s+to\b)",
     r"(?:(?:is|are|was|were|am|be)\s+)?(?:scheduled|slated|due|expected|set|planning|going|poised|"
     r"about|likely|supposed|ready)\s+to",
     r"(?:is|are|was|were)\s+to", r"(?:is|are|am)\s+preparing\s+to", r"to\s+be", r"plans?\s+to",
@@ -1057,6 +1058,8 @@ class _Resolver:
                         continue  # a passive participle or an adjective ("the unspecified date")
                     if word.lower().startswith("un") and word.lower().endswith("ed"):
                         continue  # "unexpected", "undisclosed" are adjectives
+                    if lower == "followed" and self.text.startswith(" by", m.end()):
+                        continue  # "the Senate on Wednesday, followed by the House": a participle
                 if sign > 0 and m.start() >= end and _RELATIVE_BETWEEN.search(self.text, end, m.start()):
                     continue  # "approved a plan on Tuesday that would add bus lanes": another clause
                 if sign < 0 and m.start() >= end and self._attribution(end, m, finish):
