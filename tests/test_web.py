@@ -659,3 +659,43 @@ def test_the_api_refuses_a_parameter_it_does_not_take(client: TestClient) -> Non
         (problem,) = response.json()["detail"]
         assert problem["loc"] == ["query", name] and name in problem["msg"]
     assert client.get("/?utm_source=x").status_code == 200  # pages let a link's extras pass
+
+
+def test_coverage_over_time_shows_a_date_without_a_time_as_a_day() -> None:
+    from datetime import UTC, datetime
+
+    from parallax.web.charts import Dot, coverage_over_time
+
+    dots = [Dot("a", "North Herald", "#0072B2", datetime(2026, 4, 14, 16, 45, tzinfo=UTC), "A"),
+            Dot("c", "East Post", "#007A5A", date(2026, 4, 14), "C")]
+    tree = lxml.html.fragment_fromstring(coverage_over_time(dots))
+    hints = {t.text for t in tree.iter("title")}
+    assert "East Post, 14 Apr 2026 (time not given): C" in hints
+    assert "North Herald, 14 Apr 16:45 UTC: A" in hints
+    (hollow,) = [c for c in tree.iter("circle") if "ct-date-only" in c.get("class", "")]
+    assert hollow.get("fill") == "#fff" and hollow.get("stroke") == "#007A5A"
+    (band,) = [r for r in tree.iter("rect") if r.get("class") == "ct-day"]
+    # The band spans the day: midnight to midnight, the hollow mark at its middle.
+    middle = float(band.get("x")) + float(band.get("width")) / 2
+    assert middle == pytest.approx(float(hollow.get("cx")), abs=0.2)
+    # Dates alone: an axis of days, with no time of day read into them.
+    only_dates = coverage_over_time([Dot("c", "East Post", "#007A5A", date(2026, 4, 14), "C")])
+    assert "UTC" not in only_dates and ":00<" not in only_dates
+
+
+def test_the_story_page_explains_hollow_marks(tmp_path: Path) -> None:
+    articles = [{"title": "Ferry A", "text": "The ferry resumed service on Monday, the operator said.",
+                 "outlet": "North Herald", "published": "2021-05-05"},
+                {"title": "Ferry B", "text": "Ferry service resumed on Monday morning, officials said.",
+                 "outlet": "West Gazette", "published": "2021-05-05T09:30:00+09:00"}]
+    path = tmp_path / "dates.db"
+    _hand_made_store(path, articles, [Story("s-ferry", "Ferry", ("Ferry A", "Ferry B"), date(2021, 5, 5),
+                                            date(2021, 5, 5), ("North Herald", "West Gazette"),
+                                            independent_outlets=2)])
+    with TestClient(create_app(path)) as opened:
+        tree = assert_safe(opened.get("/stories/s-ferry").text)
+    legend = select(tree, "#coverage-time p.legend")[0].text_content()
+    assert "without a time" in legend
+    hints = [t.text_content() for t in select(tree, "#coverage-time title")]
+    assert any("5 May 2021 (time not given)" in h for h in hints)
+    assert not any("12:00" in h for h in hints)

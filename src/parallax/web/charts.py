@@ -37,9 +37,11 @@ _TICK_STEPS = tuple(timedelta(hours=h) for h in (1, 2, 3, 6, 12, 24, 48, 24 * 7,
                                                  24 * 91, 24 * 182, 24 * 365))
 
 
-def _ticks(first: datetime, last: datetime) -> list[datetime]:
-    """Round moments between ``first`` and ``last``: whole hours or days, a step apart."""
-    step = next((s for s in _TICK_STEPS if (last - first) / s <= 6), _TICK_STEPS[-1])
+def _ticks(first: datetime, last: datetime, *, days_only: bool = False) -> list[datetime]:
+    """Round moments between ``first`` and ``last``: whole hours or days, a step apart (whole
+    days only with ``days_only``)."""
+    least = timedelta(days=1) if days_only else timedelta(0)
+    step = next((s for s in _TICK_STEPS if (last - first) / s <= 6 and s >= least), _TICK_STEPS[-1])
     if step < timedelta(days=1):
         hours = int(step.total_seconds() // 3600)
         start = first.replace(minute=0, second=0, microsecond=0)
@@ -62,13 +64,26 @@ def _label(moment: datetime, hours: bool) -> str:
     return f"{day} {moment:%H:%M}" if hours else f"{day} {moment.year}"
 
 
+def _day_label(value: date) -> str:
+    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+
+
 def coverage_over_time(dots: Sequence[Dot]) -> str:
-    """Articles per outlet over time: one lane per outlet, one mark per article, linked to it."""
+    """Articles per outlet over time: one lane per outlet, one mark per article, linked to it.
+
+    An article dated without a time is no instant: it is drawn as a hollow mark over a band that
+    spans its day, and its hint gives the date alone, so that no time is read into it."""
     dated = [(dot, _instant(dot.when)) for dot in dots if dot.when is not None]
     if not dated:
         return '<p class="empty">No article is dated.</p>'
-    first = min(moment for _, moment in dated)
-    last = max(moment for _, moment in dated)
+    timed = any(isinstance(dot.when, datetime) for dot, _ in dated)
+    # A date alone spans its whole day, which the axis shows whole.
+    first = min(moment if isinstance(dot.when, datetime) else moment - timedelta(hours=12)
+                for dot, moment in dated)
+    last = max(moment if isinstance(dot.when, datetime) else moment + timedelta(hours=12)
+               for dot, moment in dated)
+    if not timed and last - first < timedelta(days=2):  # dates alone: an axis of days, not hours
+        first, last = first - timedelta(days=1), last + timedelta(days=1)
     if last - first < timedelta(hours=2):  # one instant would otherwise fill the whole axis
         first, last = first - timedelta(hours=1), last + timedelta(hours=1)
     pad = (last - first) / 30
@@ -78,10 +93,11 @@ def coverage_over_time(dots: Sequence[Dot]) -> str:
     plot = width - left - right
 
     def x(moment: datetime) -> float:
-        return left + plot * (moment - first).total_seconds() / total
+        return left + plot * (min(max(moment, first), last) - first).total_seconds() / total
 
     lanes = list(dict.fromkeys(dot.outlet for dot, _ in dated))
     backdrop: list[str] = []
+    bands: list[str] = []
     marks: list[str] = []
     for number, outlet in enumerate(lanes):
         y = top + number * row
@@ -92,17 +108,33 @@ def coverage_over_time(dots: Sequence[Dot]) -> str:
             f" ({len(mine)})</text>"
         )
         for dot, moment in mine:
-            hint = f"{dot.outlet}, {_label(moment, True)} UTC: {dot.title or dot.article}"
+            colour = html.escape(dot.colour)
+            link = f'<a href="/articles/{quote(dot.article, safe="")}">'
+            if isinstance(dot.when, datetime):
+                hint = f"{dot.outlet}, {_label(moment, True)} UTC: {dot.title or dot.article}"
+                marks.append(
+                    f'{link}<circle class="ct-mark" cx="{x(moment):.1f}" cy="{y + row / 2:.1f}" r="6" '
+                    f'fill="{colour}" fill-opacity="0.8" stroke="#fff" stroke-width="1.5">'
+                    f"<title>{html.escape(hint)}</title></circle></a>"
+                )
+                continue
+            assert dot.when is not None
+            hint = f"{dot.outlet}, {_day_label(dot.when)} (time not given): {dot.title or dot.article}"
+            start = datetime(dot.when.year, dot.when.month, dot.when.day)
+            band_start, band_end = x(start), x(start + timedelta(days=1))
+            bands.append(
+                f'<rect class="ct-day" x="{band_start:.1f}" y="{y + 4}" width="{band_end - band_start:.1f}" '
+                f'height="{row - 8}" rx="3" fill="{colour}" fill-opacity="0.15"/>'
+            )
             marks.append(
-                f'<a href="/articles/{quote(dot.article, safe="")}">'
-                f'<circle class="ct-mark" cx="{x(moment):.1f}" cy="{y + row / 2:.1f}" r="6" '
-                f'fill="{html.escape(dot.colour)}" fill-opacity="0.8" stroke="#fff" stroke-width="1.5">'
+                f'{link}<circle class="ct-mark ct-date-only" cx="{x(moment):.1f}" cy="{y + row / 2:.1f}" '
+                f'r="5.5" fill="#fff" stroke="{colour}" stroke-width="2.5">'
                 f"<title>{html.escape(hint)}</title></circle></a>"
             )
     axis = top + len(lanes) * row + 6
-    hours = (last - first) <= timedelta(days=3)
+    hours = timed and (last - first) <= timedelta(days=3)
     ticks = []
-    for moment in _ticks(first, last):
+    for moment in _ticks(first, last, days_only=not hours):
         place = x(moment)
         # A label near the right edge ends at its tick, so that it is not cut off. Every label
         # names its anchor as an attribute: the stylesheet sets none, so the attribute holds.
@@ -118,7 +150,7 @@ def coverage_over_time(dots: Sequence[Dot]) -> str:
     return (
         f'<svg class="timeline coverage-time" viewBox="0 0 {width} {height}" width="100%" role="img" '
         'aria-label="Articles per outlet over time" xmlns="http://www.w3.org/2000/svg">'
-        f"{''.join(backdrop)}{''.join(ticks)}"
+        f"{''.join(backdrop)}{''.join(ticks)}{''.join(bands)}"
         f'<line x1="{left}" y1="{axis}" x2="{width - right}" y2="{axis}" class="axis"/>'
         f"{''.join(marks)}</svg>"
     )

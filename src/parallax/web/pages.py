@@ -198,6 +198,7 @@ def _story_sections(store: Store, story: Story) -> dict[str, Any]:
         "copy_names": {key: a.outlet or a.heading for key, a in stored.items()},
         "sections": {name: Markup(markup) for name, markup in sections.items()},  # escaped by the builders
         "coverage_time": Markup(coverage_over_time(dots)),  # escaped by the chart
+        "date_only": any(d.when is not None and not isinstance(d.when, datetime) for d in dots),
         "facts": len(built.facts),
     }
 
