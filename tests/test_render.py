@@ -683,3 +683,19 @@ def test_tick_labels_keep_the_anchor_they_are_given() -> None:
     ticks = [attrs for tag, attrs in parse(timeline_svg(render_html(sample()))).tags
              if tag == "text" and attrs.get("class") == "tick"]
     assert ticks and all(attrs.get("text-anchor") in ("start", "middle", "end") for attrs in ticks)
+
+
+def framing_table(document: str) -> str:
+    start = document.index('<table class="matrix framing"')
+    return document[start : document.index("</table>", start)]
+
+
+def test_the_framing_note_column_is_left_out_when_no_row_has_a_note() -> None:
+    comparison = sample()
+    assert "<th scope=\"col\">Note</th>" in framing_table(render_html(comparison))
+    comparison["framing"][0]["note"] = "  "
+    table = framing_table(render_html(comparison))
+    assert "Note</th>" not in table and "note-cell" not in table
+    header = table.split("</thead>")[0]
+    row = table.split("</thead>")[1]
+    assert header.count("<th") == row.count("<td") + row.count("<th")  # every row as wide as the head

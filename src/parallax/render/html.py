@@ -788,7 +788,10 @@ def voices_section(report: Report) -> str:
 def framing_section(report: Report) -> str:
     frames = items(report.comparison, "framing")
     head = ['<th scope="col">Referent</th>'] + [_outlet_head(report, article) for article in report.articles]
-    head.append('<th scope="col">Note</th>')
+    # A column that would stand empty in every row is left out.
+    noted = any(text_of(frame, "note").strip() for frame in frames)
+    if noted:
+        head.append('<th scope="col">Note</th>')
     rows = []
     for frame in frames:
         cells = []
@@ -805,10 +808,8 @@ def framing_section(report: Report) -> str:
                 if labels
                 else '<td class="missing">—</td>'
             )
-        rows.append(
-            f'<tr><th scope="row">{_esc(text_of(frame, "referent"))}</th>{"".join(cells)}'
-            f'<td class="note-cell">{_esc(text_of(frame, "note"))}</td></tr>'
-        )
+        note = f'<td class="note-cell">{_esc(text_of(frame, "note"))}</td>' if noted else ""
+        rows.append(f'<tr><th scope="row">{_esc(text_of(frame, "referent"))}</th>{"".join(cells)}{note}</tr>')
     table = (
         _table(head, [f"<tbody>{''.join(rows)}</tbody>"], "matrix framing")
         if rows
