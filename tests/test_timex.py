@@ -363,6 +363,18 @@ def test_plans_still_ahead() -> None:
     assert only("The rally was followed by a march on Thursday.", date(2016, 9, 28)).value == "2016-09-22"
 
 
+def test_events_known_by_their_date() -> None:
+    times = by_expression("Families of Sept. 11 victims sue over the Sept. 11 attacks.", date(2016, 9, 28))
+    assert [t.value for t in times.values()] == ["2001-09-11"]
+    assert only("Security has tightened since 9/11.", date(2016, 9, 28)).value == "2001-09-11"
+    assert only("The panel on the Jan. 6 riot met.", date(2023, 3, 1)).value == "2021-01-06"
+    # The date alone, or before the event, is the latest such day.
+    assert only("They met on Sept. 11.", date(2016, 9, 28)).value == "2016-09-11"
+    assert only("The Jan. 6 riot was over.", date(2020, 3, 1)).value == "2020-01-06"
+    assert only("He took responsibility for the Sept. 11 attack.", date(2013, 1, 23)).value == "2012-09-11"
+    assert find_times("It causes coronavirus disease 2019.", date(2021, 8, 25)) == []
+
+
 def test_that_day_after_a_month_is_a_day_of_that_month() -> None:
     text = "The bridge closed last October. Repairs began that same day."
     times = by_expression(text, date(1999, 2, 6))

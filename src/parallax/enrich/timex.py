@@ -141,6 +141,17 @@ TIME_ZONES = (
     "JST", "KST", "IST", "AEST", "AEDT", "ET", "PT", "MSK", "HKT", "SGT",
 )
 
+#: Events that news names by their date alone, with the nouns that, written after the date, show
+#: the date names the event ("the Sept. 11 attacks", "a Jan. 6 defendant"): year, nouns.
+KNOWN_DATED_EVENTS: dict[tuple[int, int], tuple[int, str]] = {
+    # Not "the Sept. 11 attack" alone: that is as often Benghazi's, in 2012.
+    (9, 11): (2001, r"attacks|hijack\w*|terror(?:ist)?\s+attacks|victims?|families|commission|memorial|"
+                    r"museum|first\s+responders?|plot\w*|era"),
+    (1, 6): (2021, r"attack|riots?|rioters?|insurrection\w*|defendants?|committee|panel|hearings?|"
+                   r"probe|investigation|breach|siege|mob|pardons?"),
+    (10, 7): (2023, r"attacks?|massacres?|assault|hostages?|invasion|terror\w*"),
+}
+
 #: Adverbs and set phrases that denote a recurrence.
 SET_WORDS: dict[str, str] = {
     "daily": "P1D", "nightly": "P1D", "weekly": "P1W", "biweekly": "P2W", "monthly": "P1M",
@@ -401,6 +412,7 @@ RULES: tuple[tuple[str, str, tuple[str, ...] | None], ...] = (
             r"(?:T(?P<H>\d\d):(?P<M>\d\d))?(?![\w-]|[./]\d)",
      None),
     ("numeric", r"(?<![\w/.$-])(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?P<y>\d{4}|\d{2})(?![\w/])", ("/",)),
+    ("nine_eleven", r"(?<![\w/.$-])9/11(?![\w/]|\.\d)", ("/",)),  # the day of the 2001 attacks
     ("clock",
      r"(?:(?P<approx>around|about|approximately|roughly|shortly\s+(?:before|after)|just\s+(?:before|"
      r"after)|exactly|precisely)\s+)?"
@@ -1291,6 +1303,11 @@ class _Resolver:
         d = _safe_date(year, month, day)
         return _Norm(_day_value(d), "day") if d else None
 
+    def rule_nine_eleven(self, m: re.Match[str]) -> _Norm | None:
+        if self.pub is not None and self.pub < date(2001, 9, 11):
+            return None  # before the attacks, "9/11" is a fraction or a score
+        return _Norm("2001-09-11", "day", anchors=False)
+
     def rule_clock(self, m: re.Match[str]) -> _Norm | None:
         minute = 0
         if m["ampm"]:
@@ -1351,7 +1368,7 @@ class _Resolver:
             else:
                 d = _safe_date(pub.year, month, day)
         else:
-            d = self.day_without_year(month, day, m.start(), m.end())
+            d = self.known_event(month, day, m.end()) or self.day_without_year(month, day, m.start(), m.end())
             if d is None:
                 return _Norm(f"XXXX-{month:02d}-{day:02d}", "day") if _safe_date(2000, month, day) else None
         if d is None:
@@ -1359,6 +1376,19 @@ class _Resolver:
         if groups.get("week"):
             return _Norm(_week_value(d), "week")
         return _Norm(_day_value(d), "day")
+
+    def known_event(self, month: int, day: int, end: int) -> date | None:
+        """The day of an event known by its date ("the Sept. 11 attacks", "the Jan. 6 riot"),
+        which is not the latest such date before publication."""
+        event = KNOWN_DATED_EVENTS.get((month, day))
+        if event is None or self.pub is None:
+            return None
+        year, nouns = event
+        known = date(year, month, day)
+        if known > self.pub or not re.match(r"(?:th|st|nd|rd)?\s+(?:" + nouns + r")\b",
+                                            self.text[end : end + 40], re.IGNORECASE):
+            return None
+        return known
 
     def rule_month_day(self, m: re.Match[str]) -> _Norm | None:
         return self._month_day_norm(m, m["day"])
@@ -1635,7 +1665,7 @@ class _Resolver:
         start = m.start("year")
         before = self.text[max(0, start - 12) : start]
         after = self.text[m.end() : m.end() + 20]
-        if re.search(r"[$#\u00a3\u20ac]\s*$|(?:No|Nos|Flight|Route|Room|number|model|Boeing|Airbus)"
+        if re.search(r"[$#\u00a3\u20ac]\s*$|(?:No|Nos|Flight|Route|Room|number|model|Boeing|Airbus|disease)"
                      r"\.?\s*$", before, re.IGNORECASE):
             return False
         if re.match(r"-\d|\s*(?:shares|people|points?|miles|feet|meters|metres|tons|"
