@@ -115,3 +115,29 @@ def test_thai_words_keep_their_marks_in_a_search(tmp_path: Path) -> None:
 
     flood = "\u0e19\u0e49\u0e33\u0e17\u0e48\u0e27\u0e21"  # one Thai word, with vowel and tone marks
     assert search_terms(flood) == (None, [flood])
+
+
+def test_a_renamed_story_is_still_found_by_its_old_id(tmp_path: Path) -> None:
+    from parallax.model import Story
+
+    with Store(tmp_path / "p.db") as store:
+        ids = []
+        for n in range(4):
+            article = Article(id=article_id(f"text {n}"), text=f"text {n}", source=f"{n}.txt")
+            store.add_article(article)
+            ids.append(article.id)
+        store.save_stories([Story("sfirst", "t", (ids[1], ids[2])), Story("sother", "u", (ids[3],))],
+                           [(ids[1], "sfirst", 0, 0, None), (ids[2], "sfirst", 0, 1, None),
+                            (ids[3], "sother", 0, 2, None)], replace=True)
+        # An earlier article founds the story anew, under its own id.
+        store.save_stories([Story("searly", "t", (ids[0], ids[1], ids[2])), Story("sother", "u", (ids[3],))],
+                           [(ids[0], "searly", 0, 0, None), (ids[1], "searly", 0, 1, None),
+                            (ids[2], "searly", 0, 2, None), (ids[3], "sother", 0, 3, None)], replace=True)
+        assert store.story("sfirst").id == "searly"
+        # A merge folds that story into another: both old ids lead there.
+        store.save_stories([Story("sother", "u", (ids[3], ids[0], ids[1], ids[2]))],
+                           [(a, "sother", 0, n, None) for n, a in enumerate((ids[3], *ids[:3]))],
+                           removed=["searly"])
+        assert store.story("searly").id == "sother" and store.story("sfirst").id == "sother"
+        with pytest.raises(NotFoundError):
+            store.story("snever")

@@ -151,4 +151,12 @@ MIGRATIONS: list[str] = [
         created TEXT NOT NULL
     );
     """,
+    # 6: ids of stories that a rebuild or a merge has renamed or folded into another, so that a
+    # link to a story keeps working once an earlier article founds it anew
+    """
+    CREATE TABLE story_aliases (
+        id TEXT PRIMARY KEY,            -- the old story id
+        story_id TEXT NOT NULL          -- the story that holds most of its articles now
+    );
+    """,
 ]

@@ -14,7 +14,8 @@ import re
 import sqlite3
 import time
 import zlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -518,11 +519,21 @@ class Store:
         updated in place and those in ``removed`` (merged into another) are deleted.
         """
         now = iso(utcnow())
+        stories = list(stories)
+        memberships = list(memberships)
         with self.transaction():
+            gone = list(removed)
+            # Who held what before, for the stories this write may drop: their ids become aliases.
+            before: dict[str, set[str]] = defaultdict(set)
+            if replace or gone:
+                query = "SELECT article_id, story_id FROM story_articles"
+                if not replace:
+                    query += f" WHERE story_id IN ({','.join('?' * len(gone))})"
+                for article_id, story_id in self._db.execute(query, () if replace else gone):
+                    before[str(story_id)].add(str(article_id))
             if replace:
                 self._db.execute("DELETE FROM story_articles")
                 self._db.execute("DELETE FROM stories")
-            gone = list(removed)
             if gone:
                 marks = ",".join("?" * len(gone))
                 self._db.execute(f"DELETE FROM story_articles WHERE story_id IN ({marks})", gone)
@@ -537,8 +548,38 @@ class Store:
             self._db.executemany(
                 "INSERT OR REPLACE INTO story_articles (article_id, story_id, event, seq, copy_of)"
                 " VALUES (?, ?, ?, ?, ?)",
-                list(memberships),
+                memberships,
             )
+            if before:
+                self._alias_vanished(before)
+
+    def _alias_vanished(self, before: Mapping[str, set[str]]) -> None:
+        """Point each story id that no longer exists at the story holding most of its articles,
+        and re-point aliases that led to it; a story id that exists again is no alias."""
+        wanted = sorted(set().union(*before.values()))
+        now_of: dict[str, str] = {}
+        for chunk in range(0, len(wanted), 500):
+            part = wanted[chunk : chunk + 500]
+            marks = ",".join("?" * len(part))
+            rows = self._db.execute(
+                f"SELECT article_id, story_id FROM story_articles WHERE article_id IN ({marks})", part)
+            now_of.update((str(a), str(s)) for a, s in rows)
+        for old_id, articles in before.items():
+            if self._db.execute("SELECT 1 FROM stories WHERE id = ?", (old_id,)).fetchone():
+                continue
+            held = Counter(now_of[a] for a in articles if a in now_of)
+            if not held:
+                continue
+            target = max(held, key=lambda s: (held[s], s))
+            self._db.execute("INSERT OR REPLACE INTO story_aliases (id, story_id) VALUES (?, ?)",
+                             (old_id, target))
+            self._db.execute("UPDATE story_aliases SET story_id = ? WHERE story_id = ?", (target, old_id))
+        self._db.execute("DELETE FROM story_aliases WHERE id IN (SELECT id FROM stories)")
+
+    def story_alias(self, story_id: str) -> str | None:
+        """The current id of a story once known as ``story_id``, if a rebuild renamed it."""
+        row = self._db.execute("SELECT story_id FROM story_aliases WHERE id = ?", (story_id,)).fetchone()
+        return str(row[0]) if row else None
 
     def stories(self) -> list[Story]:
         """Every story, latest first (then by id)."""
@@ -552,6 +593,9 @@ class Store:
             "SELECT data FROM stories WHERE id LIKE ? ESCAPE '\\' LIMIT 2",
             (story_id.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%",),
         ).fetchall()
+        if not rows and (renamed := self.story_alias(story_id)) is not None:
+            # A link made before a rebuild renamed the story still finds it.
+            rows = self._db.execute("SELECT data FROM stories WHERE id = ?", (renamed,)).fetchall()
         if len(rows) != 1:
             what = "is ambiguous; give more characters" if rows else "is not a stored story"
             raise NotFoundError(f"{story_id!r} {what}; list stories with `parallax stories`")
