@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import shutil
@@ -448,7 +449,7 @@ def test_post_needs_the_right_token(writable: tuple[TestClient, Path]) -> None:
     again = client.post("/api/articles", json=article, headers={"Authorization": f"Bearer {TOKEN}"})
     assert again.status_code == 200 and again.json()["outcome"] == "duplicate"
     blank = client.post("/api/articles", json={"text": "   "}, headers={"Authorization": f"Bearer {TOKEN}"})
-    assert blank.status_code == 422 and blank.json()["outcome"] == "quarantined"
+    assert blank.status_code == 422 and blank.json()["detail"][0]["loc"] == ["body", "text"]
     unknown = client.post("/api/articles", json={"text": "x", "colour": "red"},
                           headers={"Authorization": f"Bearer {TOKEN}"})
     assert unknown.status_code == 422
@@ -699,3 +700,48 @@ def test_the_story_page_explains_hollow_marks(tmp_path: Path) -> None:
     hints = [t.text_content() for t in select(tree, "#coverage-time title")]
     assert any("5 May 2021 (time not given)" in h for h in hints)
     assert not any("12:00" in h for h in hints)
+
+
+def test_errors_speak_of_the_web_not_the_command_line(client: TestClient, stories: list[Story]) -> None:
+    for path in ("/stories/nope", "/articles/nope", "/entities/nope", "/outlets/Nope"):
+        response = client.get(path)
+        assert response.status_code == 404, path
+        message = select(assert_safe(response.text), "p.error")[0].text_content()
+        assert "parallax " not in message and "`" not in message and "[P" not in message, message
+        assert "nope" in message.lower()
+    for path in ("/api/stories/nope", "/api/articles/nope"):
+        detail = client.get(path).json()["detail"]
+        assert "parallax " not in detail and "`" not in detail and "GET /api/" in detail
+
+
+def test_an_ambiguous_prefix_names_the_ids_it_fits(client: TestClient, stories: list[Story]) -> None:
+    ids = sorted(s.id for s in stories)
+    prefix = next(a[:n] for a, b in itertools.pairwise(ids) for n in range(1, 12)
+                  if a[:n] == b[:n] and a[: n + 1] != b[: n + 1])
+    fitting = [i for i in ids if i.startswith(prefix)]
+    for path in (f"/api/stories/{prefix}", f"/api/stories/{prefix}/comparison"):
+        response = client.get(path)
+        assert response.status_code == 409, path
+        assert response.json()["matches"] == fitting[:10] and fitting[0] in response.json()["detail"]
+    page = client.get(f"/stories/{prefix}")
+    assert page.status_code == 409
+    links = [a.get("href") for a in select(assert_safe(page.text), "ul.choices a")]
+    assert links == [f"/stories/{i}" for i in fitting[:10]]
+
+
+def test_a_posted_article_is_refused_in_the_words_of_the_api(writable: tuple[TestClient, Path]) -> None:
+    client, _ = writable
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    text = "The harbour board met on Monday and agreed a new schedule for the ferries, officials said."
+    narnia = client.post("/api/articles", json={"text": text, "country": "Narnia"}, headers=auth)
+    assert narnia.status_code == 422
+    (problem,) = narnia.json()["detail"]
+    assert problem["loc"] == ["body", "country"] and "ISO 3166" in problem["msg"]
+    assert "--country" not in problem["msg"] and "manifest" not in problem["msg"]
+    blank = client.post("/api/articles", json={"text": " \n "}, headers=auth)
+    (problem,) = blank.json()["detail"]
+    assert problem["loc"] == ["body", "text"] and "'body'" not in problem["msg"]
+    named = client.post("/api/articles", json={"text": text, "country": "Germany"}, headers=auth)
+    assert named.status_code == 201
+    with Store(writable[1]) as store:
+        assert store.article(named.json()["article_id"]).country == "DE"

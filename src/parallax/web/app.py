@@ -29,14 +29,16 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, PackageLoader
 from markupsafe import Markup, escape
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, field_validator
+from pydantic_core import PydanticCustomError
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from parallax.codes import CodeError, country_code
 from parallax.errors import NotFoundError, ParallaxError, StoreError
 from parallax.render.html import stylesheet
 from parallax.store import Store
-from parallax.web import pages
+from parallax.web import lookup, pages
 
 CSP = (
     "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; connect-src 'self'; "
@@ -151,8 +153,16 @@ class Problem(BaseModel):
     detail: str
 
 
+class Ambiguity(BaseModel):
+    """An id prefix that fits more than one id, and the ids it fits (the first ten)."""
+
+    detail: str
+    matches: list[str]
+
+
 NOT_FOUND: dict[int | str, dict[str, Any]] = {
-    404: {"model": Problem, "description": "No such id, or a prefix that fits more than one"},
+    404: {"model": Problem, "description": "No such id"},
+    409: {"model": Ambiguity, "description": "An id prefix that fits more than one id"},
 }
 
 
@@ -165,9 +175,27 @@ class ArticleIn(BaseModel):
     title: str = ""
     published: str | None = Field(None, description="ISO 8601, e.g. 2021-05-05T09:30:00+09:00")
     outlet: str | None = None
-    country: str | None = Field(None, description="ISO 3166 country code")
+    country: str | None = Field(None, description="ISO 3166 country code, or the country's English name")
     language: str | None = Field(None, description="ISO 639-1 language code")
     url: str | None = None
+
+    # Checked here rather than left to ingest, whose messages name the command line's flags and
+    # the other field names a JSON file may use.
+    @field_validator("text")
+    @classmethod
+    def _has_text(cls, value: str) -> str:
+        if not value.strip():
+            raise PydanticCustomError("blank_text",
+                                      "the article's text is blank: send it in the 'text' field")
+        return value
+
+    @field_validator("country")
+    @classmethod
+    def _known_country(cls, value: str | None) -> str | None:
+        try:
+            return country_code(value)
+        except CodeError as exc:
+            raise PydanticCustomError("unknown_country", str(exc)) from None
 
 
 def create_app(db: str | Path, *, token: str | None = None, max_body: int = 1_000_000) -> FastAPI:
@@ -207,17 +235,33 @@ def create_app(db: str | Path, *, token: str | None = None, max_body: int = 1_00
     def wants_json(request: Request) -> bool:
         return request.url.path.startswith("/api/") or request.url.path == "/openapi.json"
 
+    @app.exception_handler(lookup.Missing)
+    def missing(request: Request, exc: lookup.Missing) -> Response:
+        if wants_json(request):
+            return JSONResponse({"detail": exc.for_api()}, status_code=404)
+        return page("error.html", 404, title="Not found", message=exc.for_page())
+
+    @app.exception_handler(lookup.Ambiguous)
+    def ambiguous(request: Request, exc: lookup.Ambiguous) -> Response:
+        if wants_json(request):
+            return JSONResponse(exc.for_api(), status_code=409)
+        # The same address with each full id in place of the prefix.
+        head = request.url.path.rpartition("/")[0]
+        choices = [(f"{head}/{quote(match, safe='')}", match) for match in exc.matches]
+        return page("error.html", 409, title="More than one match", message=exc.for_page(),
+                    choices=choices, more=exc.more)
+
     @app.exception_handler(NotFoundError)
     def not_found(request: Request, exc: NotFoundError) -> Response:
         if wants_json(request):
             return JSONResponse({"detail": str(exc)}, status_code=404)
-        return page("error.html", 404, title="Not found", message=str(exc))
+        return page("error.html", 404, title="Not found", message=_for_page(str(exc)))
 
     @app.exception_handler(ParallaxError)
     def bad_request(request: Request, exc: ParallaxError) -> Response:
         if wants_json(request):
             return JSONResponse({"detail": str(exc)}, status_code=400)
-        return page("error.html", 400, title="Cannot show this", message=str(exc))
+        return page("error.html", 400, title="Cannot show this", message=_for_page(str(exc)))
 
     @app.exception_handler(StarletteHTTPException)
     def http_error(request: Request, exc: StarletteHTTPException) -> Response:
@@ -264,7 +308,7 @@ def create_app(db: str | Path, *, token: str | None = None, max_body: int = 1_00
     def current(story_id: str) -> tuple[str, str]:
         from parallax.compare.api import comparison_key
 
-        story = stores.get().story(story_id)
+        story = lookup.story(stores.get(), story_id)
         return story.id, comparison_key(story)
 
     @app.get("/stories/{story_id}", response_class=HTMLResponse, include_in_schema=False)
@@ -337,7 +381,7 @@ def create_app(db: str | Path, *, token: str | None = None, max_body: int = 1_00
     @app.get("/api/stories/{story_id}", summary="One story", responses=NOT_FOUND)
     def api_story(story_id: str) -> dict[str, Any]:
         """The story as `parallax story ID --format json` prints it; ids may be unique prefixes."""
-        return stores.get().story(story_id).to_json()
+        return lookup.story(stores.get(), story_id).to_json()
 
     @app.get("/api/stories/{story_id}/comparison", summary="A story's fact-by-fact comparison",
              responses={**NOT_FOUND, 200: {"content": {"application/json": {"schema": {"type": "object"}}},
@@ -380,7 +424,7 @@ def create_app(db: str | Path, *, token: str | None = None, max_body: int = 1_00
     def api_article(article_id: str) -> dict[str, Any]:
         """The article as `parallax article ID --format json` prints it, plus its story."""
         store = stores.get()
-        found = store.article(article_id)
+        found = lookup.article(store, article_id)
         data = found.to_json()
         data["sightings"] = store.sightings(found.id)
         data["syndicated_copies"] = store.syndicated_copies(found.id)
@@ -515,6 +559,12 @@ def _plain(error: Mapping[str, Any]) -> str:
     if kind.startswith("int") or kind == "greater_than_equal" or kind == "less_than_equal":
         return f"{error['msg'].rstrip('.')} (a whole number)"
     return str(error["msg"])
+
+
+def _for_page(message: str) -> str:
+    """An error message for a page: without the code that ties it to docs/errors.md, which a
+    reader of the page has no use for (the API keeps it, for logs)."""
+    return re.sub(r"^\[P\d{3}\] ", "", message)
 
 
 def _backticks(text: str) -> Markup:

@@ -20,10 +20,10 @@ from typing import Any, Generic, TypeVar
 from markupsafe import Markup
 
 from parallax.compare.api import comparison_key, story_comparison
-from parallax.errors import NotFoundError
 from parallax.model import Article, Story, Voice
 from parallax.render import html as report
 from parallax.store import Store
+from parallax.web import lookup
 from parallax.web.charts import Dot, coverage_over_time
 
 V = TypeVar("V")
@@ -165,7 +165,7 @@ _RENDERED: Lru[dict[str, Any]] = Lru()
 
 
 def story_page(store: Store, story_id: str) -> dict[str, Any]:
-    story = store.story(story_id)
+    story = lookup.story(store, story_id)
     key = (store.path.resolve().as_posix() if store.path else "", f"{story.id}:{comparison_key(story)}")
     rendered = _RENDERED.get(key)
     if rendered is None:
@@ -216,7 +216,7 @@ class FactView:
 
 
 def article_page(store: Store, article_id: str) -> dict[str, Any]:
-    article = store.article(article_id)
+    article = lookup.article(store, article_id)
     enrichment = store.enrichment(article.id)
     story_id = store.story_of(article.id)
     story = store.story(story_id) if story_id else None
@@ -286,10 +286,7 @@ def _facts_of(built: report.Report, key: str) -> list[FactView]:
 
 
 def outlet_page(store: Store, name: str) -> dict[str, Any]:
-    stored = store.outlet_name(name)
-    if stored is None:
-        raise NotFoundError(f"no articles from an outlet called {name!r}; the story list names them all")
-    name = stored
+    name = lookup.outlet(store, name)
     first, last, count = store.outlet_span(name)
     articles, _ = store.find_articles(outlet=name, limit=PAGE_SIZE)
     stories = store.stories_with_outlet(name)
@@ -377,7 +374,7 @@ def _missed_facts(store: Store, name: str, stories: Sequence[Story]) -> list[dic
 
 
 def entity_page(store: Store, entity_id: str) -> dict[str, Any]:
-    entity = store.entity(entity_id)
+    entity = lookup.entity(store, entity_id)
     mentions = store.entity_mentions(entity["id"])
     ids = list(dict.fromkeys(m["article"] for m in mentions))[:200]
     wording: dict[str, list[str]] = {}
