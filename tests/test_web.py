@@ -745,3 +745,20 @@ def test_a_posted_article_is_refused_in_the_words_of_the_api(writable: tuple[Tes
     assert named.status_code == 201
     with Store(writable[1]) as store:
         assert store.article(named.json()["article_id"]).country == "DE"
+
+
+def test_a_posted_language_is_checked_as_a_country_is(writable: tuple[TestClient, Path]) -> None:
+    client, _ = writable
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    text = "The ferry operator said on Tuesday that the new timetable would start in June, officials said."
+    before = client.get("/api/articles").json()["total"]
+    for field, value in (("language", "xx"), ("language", "Elvish"), ("country", "Narnia")):
+        refused = client.post("/api/articles", json={"text": text, field: value}, headers=auth)
+        assert refused.status_code == 422, (field, value)
+        (problem,) = refused.json()["detail"]
+        assert problem["loc"] == ["body", field] and repr(value) in problem["msg"]
+        assert ("ISO 639-1" if field == "language" else "ISO 3166") in problem["msg"]
+    assert client.get("/api/articles").json()["total"] == before  # nothing stored, nothing quarantined
+    named = client.post("/api/articles", json={"text": text, "language": "English"}, headers=auth)
+    assert named.status_code == 201 and client.get(
+        f"/api/articles/{named.json()['article_id']}").json()["language"] == "en"

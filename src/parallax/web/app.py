@@ -34,7 +34,7 @@ from pydantic_core import PydanticCustomError
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from parallax.codes import CodeError, country_code
+from parallax.codes import CodeError, country_code, language_code
 from parallax.errors import NotFoundError, ParallaxError, StoreError
 from parallax.render.html import stylesheet
 from parallax.store import Store
@@ -176,7 +176,7 @@ class ArticleIn(BaseModel):
     published: str | None = Field(None, description="ISO 8601, e.g. 2021-05-05T09:30:00+09:00")
     outlet: str | None = None
     country: str | None = Field(None, description="ISO 3166 country code, or the country's English name")
-    language: str | None = Field(None, description="ISO 639-1 language code")
+    language: str | None = Field(None, description="ISO 639-1 language code, or the language's English name")
     url: str | None = None
 
     # Checked here rather than left to ingest, whose messages name the command line's flags and
@@ -196,6 +196,16 @@ class ArticleIn(BaseModel):
             return country_code(value)
         except CodeError as exc:
             raise PydanticCustomError("unknown_country", str(exc)) from None
+
+    # Ingest drops a language it cannot read, as a hint that detection can do without; a client
+    # that sent one learns of its mistake instead, as it does for a country.
+    @field_validator("language")
+    @classmethod
+    def _known_language(cls, value: str | None) -> str | None:
+        try:
+            return language_code(value)
+        except CodeError as exc:
+            raise PydanticCustomError("unknown_language", str(exc)) from None
 
 
 def create_app(db: str | Path, *, token: str | None = None, max_body: int = 1_000_000) -> FastAPI:
