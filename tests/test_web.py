@@ -762,3 +762,10 @@ def test_a_posted_language_is_checked_as_a_country_is(writable: tuple[TestClient
     named = client.post("/api/articles", json={"text": text, "language": "English"}, headers=auth)
     assert named.status_code == 201 and client.get(
         f"/api/articles/{named.json()['article_id']}").json()["language"] == "en"
+
+
+def test_the_filter_options_say_what_they_count(client: TestClient) -> None:
+    tree = assert_safe(client.get("/").text)
+    options = [o.text_content() for o in select(tree, "form.filters option") if o.get("value")
+               and o.getparent().get("name") in ("outlet", "country", "language")]
+    assert options and all(re.search(r"\(\d+ articles?\)$", o) for o in options), options
