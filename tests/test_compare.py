@@ -654,3 +654,19 @@ def test_a_loaded_word_keeps_its_whole_sentence_and_says_whom_it_quotes() -> Non
     assert found["chaos"]["text"] == "The plan could cause chaos in U.S. courts, critics said."
     assert "quoted_from" not in found["chaos"]
     assert found["fiasco"]["quoted_from"] == "Ilse Orr"
+
+
+def test_one_distinctive_figure_joins_two_differently_worded_claims(tmp_path: Path) -> None:
+    from parallax.compare.align import distinctive_figures
+
+    comparison = _compare_texts(tmp_path, {
+        "North Herald": "The assembly backed the harbour budget on a party-line 41-38 vote, a crucial "
+                        "step for the governor. The ferry fleet will grow by two boats.",
+        "West Gazette": "Members voted to advance the framework 41-38 along party lines, with Delegate "
+                        "Ines Marr absent. Cyclists welcomed a new lane on the quay.",
+    })
+    joined = [f for f in comparison["facts"] if len(f["claims"]) == 2]
+    assert any("41-38 vote" in " ".join(c["text"] for c in f["claims"]) for f in joined), comparison["facts"]
+    # Times of day, spans of time and small counts tell no fact apart.
+    assert distinctive_figures({"a.m.": {4.0}, "days": {20.0}, "boats": {2.0}, "USD": {3.5e12}}) == {
+        ("USD", 3.5e12)}

@@ -19,12 +19,16 @@ from typing import Any
 import numpy as np
 
 from parallax.compare.align import (
+    FIGURE_SHARE,
+    PREDICATE_SHARE,
     TermWeights,
     content_terms,
+    distinctive_figures,
     load_model,
     match_claims,
     predicates,
     probabilities,
+    shared_figures,
     shared_predicates,
 )
 from parallax.compare.claims import split_claims
@@ -305,6 +309,7 @@ def _align(
     ids = list(by_article)
     amounts = amounts or [{} for _ in claims]
     stated = [predicates(claim.text) for claim in claims]
+    figures = [distinctive_figures(found) for found in amounts]
     links: list[tuple[float, int, int]] = []
     overlaps = weights.overlap_matrix(terms, terms)
     for x, first in enumerate(ids):
@@ -312,7 +317,9 @@ def _align(
             rows, cols = by_article[first], by_article[second]
             cosine = vectors[rows] @ vectors[cols].T
             overlap = overlaps[np.ix_(rows, cols)]
-            shared = shared_predicates([stated[r] for r in rows], [stated[c] for c in cols])
+            shared = shared_predicates([stated[r] for r in rows], [stated[c] for c in cols]).astype(float)
+            shared += FIGURE_SHARE / PREDICATE_SHARE * shared_figures(
+                [figures[r] for r in rows], [figures[c] for c in cols], cosine)
             prob = probabilities(cosine, overlap, model, shared)
 
             def vetoed(i: int, j: int, rows: list[int] = rows, cols: list[int] = cols,

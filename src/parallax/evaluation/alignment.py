@@ -26,13 +26,17 @@ from typing import Any
 import numpy as np
 
 from parallax.compare.align import (
+    FIGURE_SHARE,
+    PREDICATE_SHARE,
     AlignModel,
     TermWeights,
     content_terms,
+    distinctive_figures,
     load_model,
     match_claims,
     predicates,
     probabilities,
+    shared_figures,
     shared_predicates,
 )
 from parallax.errors import DatasetError
@@ -132,6 +136,7 @@ def document_pairs(sentences: Sequence[EventSentence], embedder: Any = None,
     vectors = embedder.embed([s.text for s in sentences])
     terms = [content_terms(s.text) for s in sentences]
     stated = [predicates(s.text) for s in sentences]
+    figures = _figures([s.text for s in sentences])
     by_document: dict[str, list[int]] = defaultdict(list)
     subtopic_of: dict[str, str] = {}
     for index, sentence in enumerate(sentences):
@@ -152,10 +157,29 @@ def document_pairs(sentences: Sequence[EventSentence], embedder: Any = None,
                 (i, j) for (i, r), (j, c) in itertools.product(enumerate(rows), enumerate(cols))
                 if sentences[r].events & sentences[c].events
             )
-            shared = shared_predicates([stated[r] for r in rows], [stated[c] for c in cols])
+            shared = shared_predicates([stated[r] for r in rows], [stated[c] for c in cols]).astype(float)
+            # As compare does: one distinctive figure in two sentences on one subject.
+            shared += FIGURE_SHARE / PREDICATE_SHARE * shared_figures(
+                [figures[r] for r in rows], [figures[c] for c in cols], cosine)
             pairs.append(DocumentPair(sentences[rows[0]].topic, probabilities(cosine, overlap, model, shared),
                                       gold))
     return pairs
+
+
+def _figures(texts: Sequence[str]) -> list[frozenset[tuple[str, float]]]:
+    """The distinctive figures of each sentence, read by enrichment's quantity finder."""
+    from parallax.compare.core import measure_of
+    from parallax.enrich.nlp import load_nlp
+    from parallax.enrich.quantities import find_quantities
+
+    found: list[frozenset[tuple[str, float]]] = []
+    for doc in load_nlp().pipe(texts, batch_size=256):
+        amounts: dict[str, set[float]] = defaultdict(set)
+        for quantity in find_quantities(doc):
+            if key := measure_of(quantity):
+                amounts[key].add(quantity.value)
+        found.append(distinctive_figures(amounts))
+    return found
 
 
 def score(
