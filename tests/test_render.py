@@ -700,3 +700,18 @@ def test_the_framing_note_column_is_left_out_when_no_row_has_a_note() -> None:
     row = table.split("</thead>")[1]
     # Every row as wide as the head.
     assert len(re.findall(r"<th[ >]", header)) == len(re.findall(r"<t[dh][ >]", row))
+
+
+def test_empty_cells_say_what_is_missing_and_the_header_level_can_be_lowered() -> None:
+    from parallax.render.html import build_report, header_section
+
+    comparison = sample()
+    comparison["framing"][0]["labels"] = comparison["framing"][0]["labels"][:1]
+    document = render_html(comparison)
+    assert '<td class="missing">—</td>' not in document
+    assert '<td class="missing">not named</td>' in framing_table(document)
+    emphasis = document[document.index('<table class="emph"'):]
+    assert '<td class="missing">not reported</td>' in emphasis[: emphasis.index("</table>")]
+    assert document.count("<h1>") == 1
+    lowered = header_section(build_report(comparison), level=2)
+    assert "<h2>Coverage comparison</h2>" in lowered and "<h1" not in lowered

@@ -769,3 +769,28 @@ def test_the_filter_options_say_what_they_count(client: TestClient) -> None:
     options = [o.text_content() for o in select(tree, "form.filters option") if o.get("value")
                and o.getparent().get("name") in ("outlet", "country", "language")]
     assert options and all(re.search(r"\(\d+ articles?\)$", o) for o in options), options
+
+
+def test_story_and_article_pages_are_accessible(
+    client: TestClient, stories: list[Story], web_db: tuple[Path, str]
+) -> None:
+    story = biggest(stories)
+    tree = assert_safe(client.get(f"/stories/{story.id}").text)
+    assert len(tree.xpath("//h1")) == 1
+    # The first thing a keyboard reaches skips to the content, and the sections come before the
+    # articles' cards.
+    focusable = tree.xpath("//a[@href] | //input | //select | //button")
+    assert focusable[0].get("href") == "#main" and tree.get_element_by_id("main").tag == "main"
+    texts_link = next(n for n, e in enumerate(focusable) if e.get("href") == "#texts")
+    first_card = next(n for n, e in enumerate(focusable) if (e.get("href") or "").startswith("#art-"))
+    assert texts_link < first_card and texts_link < 20, texts_link
+    # An empty cell says what is missing, as in every other table.
+    empty = [td.text_content().strip() for td in select(tree, "#framing td.missing")
+             + select(tree, "#emphasis td.missing")]
+    assert "—" not in empty and all(empty)
+    with Store(web_db[0]) as store:
+        cited = [a for a in story.article_ids
+                 if (e := store.enrichment(a)) and any("_" in s.kind for s in e.sources)]
+    assert cited  # a kind of two words, stored with an underscore
+    kinds = select(assert_safe(client.get(f"/articles/{cited[0]}").text), "#voices li span.meta")
+    assert kinds and not any("_" in k.text_content() for k in kinds)

@@ -573,7 +573,9 @@ def build_report(comparison: Mapping[str, Any], *, inline_styles: bool = True) -
 # Sections.
 
 
-def header_section(report: Report) -> str:
+def header_section(report: Report, *, level: int = 1) -> str:
+    """The articles compared, as cards. ``level`` is its heading's: a page that has a title of
+    its own sets it below that title, so that the page keeps one top-level heading."""
     counts = {status: 0 for status in STATUS_ORDER}
     for fact in report.facts:
         if status_of(fact) in counts:
@@ -612,7 +614,7 @@ def header_section(report: Report) -> str:
     )
     return (
         "<header>"
-        f"<h1>Coverage comparison</h1>"
+        f"<h{level}>Coverage comparison</h{level}>"
         f'<p class="lede">{len(report.articles)} article{"s" if len(report.articles) != 1 else ""}, '
         f"{len(report.facts)} fact{'s' if len(report.facts) != 1 else ''}"
         f"{(': ' + _esc(summary)) if summary else ''}.</p>"
@@ -806,7 +808,7 @@ def framing_section(report: Report) -> str:
                 + "".join(f'<span class="label">{_esc(x)}</span>' for x in labels)
                 + "</td>"
                 if labels
-                else '<td class="missing">—</td>'
+                else '<td class="missing">not named</td>'
             )
         note = f'<td class="note-cell">{_esc(text_of(frame, "note"))}</td>' if noted else ""
         rows.append(f'<tr><th scope="row">{_esc(text_of(frame, "referent"))}</th>{"".join(cells)}{note}</tr>')
@@ -1057,7 +1059,7 @@ def emphasis_section(report: Report) -> str:
                 if placement in ("lead", "buried"):
                     places.append(_tag(placement, placement))
             if share is None and not places:
-                cells.append('<td class="missing">—</td>')
+                cells.append(f'<td class="missing">{NOT_REPORTED}</td>')
                 continue
             value = (
                 f'{_bar(share, top)}<span class="pct">{100 * share:.0f}%</span>' if share is not None else ""

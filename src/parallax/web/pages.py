@@ -184,7 +184,7 @@ def _story_sections(store: Store, story: Story) -> dict[str, Any]:
         for a in built.articles
     ]
     sections = {
-        "header": report.header_section(built),
+        "header": report.header_section(built, level=2),  # below the page's own title
         "coverage": report.coverage_section(built),
         "voices": report.voices_section(built),
         "framing": report.framing_section(built),
