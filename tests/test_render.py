@@ -715,3 +715,52 @@ def test_empty_cells_say_what_is_missing_and_the_header_level_can_be_lowered() -
     assert document.count("<h1>") == 1
     lowered = header_section(build_report(comparison), level=2)
     assert "<h2>Coverage comparison</h2>" in lowered and "<h1" not in lowered
+
+
+def said(article: str, wording: str) -> dict[str, Any]:
+    """A claim without offsets, in wording that the article's text need not hold."""
+    return {"article": article, "text": wording}
+
+
+def test_extra_detail_is_only_what_no_other_outlet_words() -> None:
+    comparison = sample()
+    fact = comparison["facts"][0]
+    fact["claims"] = [
+        said("a1", "“All through her tenure, the harbour master left a record of delays and angry "
+                   "skippers,” the mayor said. Varga agreed."),
+        said("a3", 'The mayor said the harbour master had "left a record of delays and of angry skippers."'),
+        said("a2", "Le maire Ilse Varga a critiqué le port."),
+    ]
+    fact["extra_detail"] = [
+        # One quotation, cut and worded a little differently by two outlets.
+        {"article": "a1", "kind": "quote", "detail": "All through her tenure, the harbour master left a "
+                                                     "record of delays and angry skippers"},
+        {"article": "a3", "kind": "quote", "detail": "left a record of delays and of angry skippers."},
+        # One person, in full here and by the surname there.
+        {"article": "a2", "kind": "name", "detail": "Ilse Varga"},
+        {"article": "a1", "kind": "name", "detail": "Varga"},
+        # What only one outlet gives.
+        {"article": "a3", "kind": "number", "detail": "14 skippers"},
+    ]
+    document = render_html(comparison)
+    row = document[document.index(f'id="fact-{fact["id"]}"'):]
+    row = row[: row.index("</tbody>")]
+    (detail,) = re.findall(r'<div class="extra">(.*?)</div>', row)
+    assert "14 skippers" in detail
+    markdown = render_markdown(comparison)
+    shown = [line for line in markdown.splitlines() if "*+ detail*" in line and "skippers" in line]
+    assert len(shown) == 1 and shown[0].count("*+ detail*") == 1
+    assert "*+ detail* number: 14 skippers" in shown[0]
+
+
+def test_extra_detail_that_is_the_whole_wording_is_not_repeated() -> None:
+    comparison = sample()
+    fact = comparison["facts"][0]
+    fact["claims"] = [said("a1", "“The ferry will sail again on Monday,” the operator said."),
+                      said("a2", "Le ferry reprendra la mer.")]
+    fact["extra_detail"] = [{"article": "a1", "kind": "quote",
+                             "detail": "The ferry will sail again on Monday"}]
+    document = render_html(comparison)
+    row = document[document.index(f'id="fact-{fact["id"]}"'):]
+    (detail,) = re.findall(r'<div class="extra">(.*?)</div>', row[: row.index("</tbody>")])
+    assert "as worded above" in detail and "sail again" not in detail

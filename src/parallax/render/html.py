@@ -15,6 +15,7 @@ shared with the Markdown renderer, so the two formats always tell the same story
 from __future__ import annotations
 
 import html
+import itertools
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -288,6 +289,59 @@ def conflict_sentence(
         name = by_key[key].column if key in by_key else key
         parts.append(f"{name}: {shorten(' / '.join(wording), 80) or NOT_REPORTED}")
     return "; ".join(parts)
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"\w+", text.casefold())
+
+
+def _pairs(words: Sequence[str]) -> set[tuple[str, ...]]:
+    """Consecutive word pairs: two wordings of one quotation share most of them, while two
+    different sentences about one subject share words but seldom pairs. One word stands alone."""
+    return {tuple(words)} if len(words) == 1 else set(itertools.pairwise(words))
+
+
+@dataclass(frozen=True, slots=True)
+class ExtraDetail:
+    """A detail of one outlet's claim that the matrix marks "+ detail"."""
+
+    kind: str
+    detail: str
+    #: The detail is (nearly) the whole of the outlet's wording above it, so it is not repeated.
+    as_worded: bool
+
+
+def extra_details(fact: Mapping[str, Any], article: str) -> list[ExtraDetail]:
+    """The details only this article gives, as the matrix shows them.
+
+    The comparison lists a detail per article as written there, so the same quotation cut or
+    worded a little differently by two outlets, or one person named in full by one and by the
+    surname by another, comes as a detail of each: no detail "only this outlet gives". A detail
+    that another article's wording of the fact mostly holds (half its word pairs, or for a name
+    half its words) is left out; one that is most of the outlet's own wording is marked without
+    being repeated."""
+    claims = items(fact, "claims")
+    own = _words(" ".join(text_of(c, "text") for c in claims if text_of(c, "article") == article))
+    others = [_words(text_of(c, "text")) for c in claims if text_of(c, "article") != article]
+    shown: list[ExtraDetail] = []
+    for extra in items(fact, "extra_detail"):
+        if text_of(extra, "article") != article:
+            continue
+        kind, detail = text_of(extra, "kind").strip(), text_of(extra, "detail").strip()
+        words = _words(detail)
+        if words:
+            if kind == "name":
+                shared = max((len(set(words) & set(other)) for other in others), default=0)
+                whole = len(set(words))
+            else:
+                shared = max((len(_pairs(words) & _pairs(other)) for other in others), default=0)
+                whole = len(_pairs(words))
+            if shared * 2 >= whole:
+                continue
+        # Most of the wording: a quotation less its attribution ("..., the mayor said").
+        covered = bool(words) and len(_pairs(words) & _pairs(own)) * 10 >= max(1, len(_pairs(own))) * 6
+        shown.append(ExtraDetail(kind, detail, covered))
+    return shown
 
 
 def placement_of(fact: Mapping[str, Any], article: str) -> Mapping[str, Any] | None:
@@ -671,14 +725,13 @@ def coverage_section(report: Report) -> str:
                     if anchor
                     else f'<span class="claim">{wording}</span>'
                 )
-            for extra in items(fact, "extra_detail"):
-                if text_of(extra, "article") == article.key:
-                    kind = text_of(extra, "kind").strip()
-                    parts.append(
-                        f'<div class="extra">{_tag("extra", "+ detail")} '
-                        + (f'<span class="kind">{_esc(kind)}:</span> ' if kind else "")
-                        + f"{_esc(text_of(extra, 'detail'))}</div>"
-                    )
+            for extra in extra_details(fact, article.key):
+                said = "<em>as worded above</em>" if extra.as_worded else _esc(shorten(extra.detail, 120))
+                parts.append(
+                    f'<div class="extra">{_tag("extra", "+ detail")} '
+                    + (f'<span class="kind">{_esc(extra.kind)}:</span> ' if extra.kind else "")
+                    + f"{said}</div>"
+                )
             spot = placement_of(fact, article.key)
             if spot is not None and parts:
                 placement = text_of(spot, "placement").strip().lower()

@@ -21,6 +21,7 @@ from parallax.render.html import (
     Article,
     articles_of,
     conflict_sentence,
+    extra_details,
     fact_label,
     fact_title,
     items,
@@ -139,12 +140,9 @@ def _coverage(articles: Sequence[Article], facts: Sequence[Mapping[str, Any]]) -
                 for claim in items(fact, "claims")
                 if text_of(claim, "article") == article.key
             ]
-            for extra in items(fact, "extra_detail"):
-                if text_of(extra, "article") == article.key:
-                    kind = text_of(extra, "kind").strip()
-                    parts.append(
-                        f"*+ detail* {md(kind) + ': ' if kind else ''}{md(text_of(extra, 'detail'))}"
-                    )
+            for extra in extra_details(fact, article.key):
+                said = "*as worded above*" if extra.as_worded else md(shorten(extra.detail, 120))
+                parts.append(f"*+ detail* {md(extra.kind) + ': ' if extra.kind else ''}{said}")
             spot = placement_of(fact, article.key)
             placement = text_of(spot, "placement").strip().lower() if spot is not None else ""
             if parts and placement in ("lead", "buried"):
