@@ -670,3 +670,33 @@ def test_one_distinctive_figure_joins_two_differently_worded_claims(tmp_path: Pa
     # Times of day, spans of time and small counts tell no fact apart.
     assert distinctive_figures({"a.m.": {4.0}, "days": {20.0}, "boats": {2.0}, "USD": {3.5e12}}) == {
         ("USD", 3.5e12)}
+
+
+def test_the_ends_of_a_span_and_two_steps_of_a_plan_are_no_date_conflict(tmp_path: Path) -> None:
+    from parallax.compare.align import load_model
+    from parallax.compare.core import _conflicts as conflicts_of
+    from parallax.model import Claim, TimeRef
+
+    comparison = _compare_texts(tmp_path, {
+        "North Herald": "The survey found the heron population shrank nearly 30 percent from 2007 to 2014.",
+        "West Gazette": "The heron population has shrunk from about 9,000 pairs in 1917 to 2,500 today.",
+    })
+    assert not [c for c in _conflicts(comparison) if c["kind"] == "date"], _conflicts(comparison)
+    # Two loosely linked claims with different months are two steps, not one fact in conflict;
+    # the same claims plainly one fact do conflict.
+    first = Claim("a", "Early next month, visitors need a pass.", 0, 39, 0)
+    second = Claim("b", "By mid-January, residents need a pass.", 0, 38, 0)
+    enrichments = {
+        "a": Enrichment(article_id="a", times=(TimeRef("Early next month", "2023-05", "month", 0, 16),)),
+        "b": Enrichment(article_id="b", times=(TimeRef("mid-January", "2024-01", "month", 3, 14),)),
+    }
+    gate = load_model().conflict_threshold
+    for linked, expected in ((gate - 0.05, []), (gate + 0.05, ["date"])):
+        found = conflicts_of((first, second), enrichments, {(("a", 0), ("b", 0)): linked},
+                             {"a": "A", "b": "B"})
+        assert [c.kind for c in found if c.kind == "date"] == expected
+    changed = _compare_texts(tmp_path, {
+        "North Herald": "The ministers met in Marenburg on Wednesday afternoon, officials said.",
+        "West Gazette": "The ministers met in Marenburg on Thursday afternoon, officials said.",
+    })
+    assert [c for c in _conflicts(changed) if c["kind"] == "date"]

@@ -473,8 +473,12 @@ def _conflicts(
                 only_a, only_b = _apart(numbers_a[unit], numbers_b[unit])
                 if only_a and only_b:
                     add("number", f"{only_a} vs {only_b}", first, only_a, second, only_b)
-            dates_a = _by_kind(_date_entries(enrichments[first.article], first))
-            dates_b = _by_kind(_date_entries(enrichments[second.article], second))
+            # Dates, like amounts, conflict only between claims that are plainly one fact: two
+            # loosely linked claims may be two steps of one plan ("early next month" for some
+            # travellers, "by mid-January" for the rest).
+            plain = linked >= load_model().conflict_threshold
+            dates_a = _by_kind(_date_entries(enrichments[first.article], first)) if plain else {}
+            dates_b = _by_kind(_date_entries(enrichments[second.article], second)) if plain else {}
             for precision in dates_a.keys() & dates_b.keys():
                 only_a, only_b = _apart(dates_a[precision], dates_b[precision])
                 if only_a and only_b:
@@ -499,6 +503,11 @@ def _date_entries(enrichment: Enrichment, claim: Claim) -> Iterator[tuple[str, s
     for t in _spans_in(enrichment.times, claim):
         if not t.value:
             continue
+        if _RANGE_END.search(claim.text, 0, max(0, t.start - claim.start)) and _RANGE_NEXT.match(
+                claim.text, t.end - claim.start):
+            continue  # "from 2007 to 2014": the span a figure covers, not when something happened
+        if _RANGE_END_AFTER.search(claim.text, 0, max(0, t.start - claim.start)):
+            continue
         # A date that names a thing ("a 1976 law", "Sept. 11 victims") is set only against dates
         # naming the same kind of thing: the law's year is not the attacks'.
         names = _named_by_date(claim, t.start, t.end)
@@ -509,6 +518,11 @@ def _date_entries(enrichment: Enrichment, claim: Claim) -> Iterator[tuple[str, s
 
 
 _DAY_VALUE = re.compile(r"\d{4}-\d{2}-\d{2}T")
+#: The first end of a span ("from 2007 to", "between 2007 and") and the second ("from 2007 to").
+_RANGE_END = re.compile(r"\b(?:from|between)\s+$", re.IGNORECASE)
+_RANGE_NEXT = re.compile(r"\s*(?:to|and|through|until|-|\u2013)\s", re.IGNORECASE)
+_RANGE_END_AFTER = re.compile(r"\b(?:from|between)\s+\S+(?:\s+\S+)?\s+(?:to|and|through|until)\s+$",
+                              re.IGNORECASE)
 #: Nouns a date names when it comes before them: the attacks, the law, the election of that day.
 _DATED_THINGS = frozenset({
     "attack", "attacks", "victims", "families", "hijackers", "commission", "committee", "anniversary",
