@@ -198,3 +198,45 @@ def check_story_page(page: Any, served: Served) -> None:
     elsewhere = [url for url in requested
                  if urlsplit(url).scheme not in ("data", "blob", "about") and urlsplit(url).netloc != server]
     assert elsewhere == [], f"the page fetched from other hosts: {elsewhere}"
+
+
+#: Where the charts' marks and lane labels lie, per chart, as the page is first shown.
+CHART_LAYOUT = """
+() => [...document.querySelectorAll('.lane-chart')].map((box) => {
+  const frame = box.getBoundingClientRect();
+  const plot = box.querySelector('svg:not(.lanes)');
+  const marks = [...plot.querySelectorAll('circle, rect.tl-mark')].map((m) => m.getBoundingClientRect());
+  const label = box.querySelector('svg.lanes .lane-label').getBoundingClientRect();
+  return {section: box.closest('section').id, left: frame.left, right: frame.right,
+          scrolls: box.scrollWidth > box.clientWidth, label: {x: label.x, height: label.height},
+          latest: Math.max(...marks.map((m) => m.right)), visible: marks.filter(
+            (m) => m.left >= label.right && m.right <= frame.right).length};
+})
+"""
+
+
+def test_charts_are_readable_on_a_phone(browser: Any, served: Served) -> None:
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    try:
+        response = page.goto(f"{served.base_url}/stories/{served.story_id}", wait_until="load",
+                             timeout=FIRST_REQUEST_TIMEOUT * 1000)
+        assert response is not None and response.status == 200
+        charts = page.evaluate(CHART_LAYOUT)
+        page.locator("#coverage-time").scroll_into_view_if_needed()
+        page.screenshot(path=str(screenshot_path().with_name("story-phone-charts.png")))
+        assert {c["section"] for c in charts} >= {"coverage-time"}, charts
+        for chart in charts:
+            # Lane labels at a size one can read, and marks in view as the page opens: a chart
+            # wider than the screen opens at its latest dates.
+            assert chart["label"]["height"] >= 9.5, chart
+            assert chart["visible"] >= 1 and chart["latest"] <= chart["right"] + 1, chart
+        # The outlets' labels stay put while the plot scrolls under them.
+        for number, chart in enumerate(charts):
+            if not chart["scrolls"]:
+                continue
+            page.evaluate(f"document.querySelectorAll('.lane-chart')[{number}].scrollLeft = -100000")
+            moved = page.evaluate(CHART_LAYOUT)[number]
+            assert moved["label"]["x"] == pytest.approx(chart["label"]["x"], abs=1), (chart, moved)
+            assert moved["latest"] > chart["right"], "the plot did not scroll"
+    finally:
+        page.close()

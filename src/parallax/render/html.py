@@ -933,7 +933,7 @@ def _ticks(first: date, last: date) -> list[tuple[date, str]]:
 
 
 def _timeline_svg(report: Report, dated: list[tuple[Mapping[str, Any], Span]]) -> str:
-    width, left, right, top, row = 1000, 225, 24, 12, 16
+    width, left, right, top, row = 1000, LANE_LABELS, 24, 12, 16
     first = min(span.start for _, span in dated)
     last = max(span.end for _, span in dated)
     if (last - first).days < 7:  # a single day would otherwise fill the whole axis
@@ -967,6 +967,7 @@ def _timeline_svg(report: Report, dated: list[tuple[Mapping[str, Any], Span]]) -
     order = [a.key for a in report.articles if a.key in lanes] + [k for k in lanes if k not in report.by_key]
 
     marks: list[str] = []
+    backdrop: list[str] = []
     labels: list[str] = []
     y = top
     for lane_number, key in enumerate(order):
@@ -974,9 +975,11 @@ def _timeline_svg(report: Report, dated: list[tuple[Mapping[str, Any], Span]]) -
         colour = article.colour if article else "#444444"
         name = article.column if article else key
         height = (max(level for _, _, level in lanes[key]) + 1) * row + 10
-        labels.append(
+        backdrop.append(
             f'<rect x="0" y="{y}" width="{width}" height="{height}" '
             f'class="lane{" alt" if lane_number % 2 else ""}"/>'
+        )
+        labels.append(
             f'<circle cx="10" cy="{y + height / 2:.1f}" r="5" fill="{colour}"/>'
             f'<text x="20" y="{y + height / 2 + 4:.1f}" class="lane-label">{_esc(shorten(name, 26))}</text>'
         )
@@ -1016,16 +1019,44 @@ def _timeline_svg(report: Report, dated: list[tuple[Mapping[str, Any], Span]]) -
     tick_marks = "".join(
         f'<line x1="{x(day):.1f}" y1="{top}" x2="{x(day):.1f}" y2="{axis + 5}" class="grid"/>'
         f'<text x="{x(day):.1f}" y="{axis + 20}" class="tick" '
-        f'text-anchor="{"end" if x(day) > width - 50 else "middle"}">{_esc(label)}</text>'
+        f'text-anchor="{tick_anchor(x(day), left, width)}">{_esc(label)}</text>'
         for day, label in _ticks(first, last)
     )
     height = axis + 32
+    return lane_chart(
+        width=width, height=height, backdrop="".join(backdrop), labels="".join(labels),
+        plot=f'{tick_marks}<line x1="{left}" y1="{axis}" x2="{width - right}" y2="{axis}" class="axis"/>'
+             f"{''.join(marks)}",
+        css="timeline", label="Timeline of dated events, one lane per outlet",
+    )
+
+
+def tick_anchor(place: float, left: float, width: float) -> str:
+    """How a tick label lies on its tick: one near an edge of the plot starts or ends there, so
+    that it is not cut off (the plot is drawn apart from the lane labels, and clips at both)."""
+    return "start" if place < left + 45 else "end" if place > width - 70 else "middle"
+
+
+#: Width of the lane labels of the charts, in their units (pixels, at full size).
+LANE_LABELS = 225
+
+
+def lane_chart(*, width: int, height: float, backdrop: str, labels: str, plot: str, css: str,
+               label: str) -> str:
+    """A chart of one lane per outlet as two SVGs side by side, in a box that scrolls sideways:
+    the lane labels, which stay in place, and the plot, which scrolls under them on a narrow
+    screen. Both are drawn at one scale, in one coordinate system (the plot's view starts where
+    the labels end), so that a lane's label and its marks stay level. ``backdrop`` is drawn in
+    both, ``labels`` in the first (x below :data:`LANE_LABELS`), ``plot`` in the second."""
+    svg = 'xmlns="http://www.w3.org/2000/svg"'
+    rest = width - LANE_LABELS
     return (
-        f'<svg class="timeline" viewBox="0 0 {width} {height}" width="100%" role="img" '
-        f'aria-label="Timeline of dated events, one lane per outlet" xmlns="http://www.w3.org/2000/svg">'
-        f"{''.join(labels)}{tick_marks}"
-        f'<line x1="{left}" y1="{axis}" x2="{width - right}" y2="{axis}" class="axis"/>'
-        f"{''.join(marks)}</svg>"
+        '<div class="scroll tl-box lane-chart"><div class="chart-row">'
+        f'<svg class="lanes" viewBox="0 0 {LANE_LABELS} {height}" width="{LANE_LABELS}" height="{height}" '
+        f'aria-hidden="true" {svg}>{backdrop}{labels}</svg>'
+        f'<svg class="{css}" viewBox="{LANE_LABELS} 0 {rest} {height}" width="{rest}" height="{height}" '
+        f'role="img" aria-label="{_esc(label)}" {svg}>{backdrop}{plot}</svg>'
+        "</div></div>"
     )
 
 
@@ -1044,7 +1075,7 @@ def timeline_section(report: Report) -> str:
         'fill="#555" fill-opacity="0.12" stroke="#555" stroke-dasharray="4 3"/>'
         '<text x="28" y="11" class="k">year</text></svg> Hover over a mark for its wording; the list '
         'below gives every date with its sentence, on touch screens too. On a narrow screen the axis '
-        'scrolls sideways.</p>'
+        'opens at its latest dates and scrolls back sideways, the outlets staying in view.</p>'
         if dated
         else ""
     )
@@ -1079,7 +1110,7 @@ def timeline_section(report: Report) -> str:
     return _section(
         "timeline",
         "Timeline",
-        f'{key}<div class="scroll tl-box">{svg}</div><ol class="events">{"".join(rows)}</ol>',
+        f'{key}{svg}<ol class="events">{"".join(rows)}</ol>',
     )
 
 
@@ -1277,7 +1308,13 @@ padding:0 6px;margin:0 4px 4px 0}
 .legend svg{vertical-align:middle;margin-right:6px}
 svg .k{font:11px system-ui,sans-serif;fill:#333}
 .tl-box{margin:8px 0}
-svg.timeline{display:block;min-width:720px;background:#fff}
+svg.timeline{display:block;background:#fff}
+.lane-chart{--k:1}
+.chart-row{display:flex;width:max-content}
+.chart-row svg{display:block;flex:none;height:auto}
+svg.lanes{position:sticky;left:0;z-index:1;width:calc(225px * var(--k));background:#fff;
+box-shadow:3px 0 4px -2px rgba(0,0,0,.18)}
+.chart-row svg.timeline{width:calc(775px * var(--k))}
 svg .lane{fill:#fff}
 svg .lane.alt{fill:#f5f6f8}
 svg .lane-label{font:600 13px system-ui,sans-serif;fill:#1c1f23}
@@ -1317,6 +1354,13 @@ table.coverage tr,table.coverage th,table.coverage td{display:block;min-width:0;
 table.coverage td[data-outlet]::before{content:attr(data-outlet);display:block;font-weight:600;
 font-size:.8rem;color:var(--muted);margin-bottom:2px}
 .scroll:has(table.coverage){overflow-x:visible}
+.lane-chart{--k:.8}
+}
+/* A chart wider than its box opens at its right end, the latest dates, where a story's own
+events lie (a right-to-left box starts scrolled there); its content stays left-to-right. */
+@media (max-width:1040px){
+.lane-chart{direction:rtl}
+.chart-row{direction:ltr}
 }
 @media print{
 nav{display:none}

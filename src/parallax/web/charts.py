@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from urllib.parse import quote
 
-from parallax.render.html import MONTHS, shorten
+from parallax.render.html import LANE_LABELS, MONTHS, lane_chart, shorten, tick_anchor
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +89,7 @@ def coverage_over_time(dots: Sequence[Dot]) -> str:
     pad = (last - first) / 30
     first, last = first - pad, last + pad
     total = (last - first).total_seconds()
-    width, left, right, top, row = 1000, 225, 24, 10, 28
+    width, left, right, top, row = 1000, LANE_LABELS, 24, 10, 28
     plot = width - left - right
 
     def x(moment: datetime) -> float:
@@ -97,6 +97,7 @@ def coverage_over_time(dots: Sequence[Dot]) -> str:
 
     lanes = list(dict.fromkeys(dot.outlet for dot, _ in dated))
     backdrop: list[str] = []
+    labels: list[str] = []
     bands: list[str] = []
     marks: list[str] = []
     for number, outlet in enumerate(lanes):
@@ -104,6 +105,8 @@ def coverage_over_time(dots: Sequence[Dot]) -> str:
         mine = [(dot, moment) for dot, moment in dated if dot.outlet == outlet]
         backdrop.append(
             f'<rect x="0" y="{y}" width="{width}" height="{row}" class="lane{" alt" if number % 2 else ""}"/>'
+        )
+        labels.append(
             f'<text x="10" y="{y + row / 2 + 4:.1f}" class="lane-label">{html.escape(shorten(outlet, 28))}'
             f" ({len(mine)})</text>"
         )
@@ -136,21 +139,19 @@ def coverage_over_time(dots: Sequence[Dot]) -> str:
     ticks = []
     for moment in _ticks(first, last, days_only=not hours):
         place = x(moment)
-        # A label near the right edge ends at its tick, so that it is not cut off. Every label
-        # names its anchor as an attribute: the stylesheet sets none, so the attribute holds.
-        anchor = ' text-anchor="end"' if place > width - 70 else ' text-anchor="middle"'
+        # Every label names its anchor as an attribute: the stylesheet sets none, so it holds.
+        anchor = f' text-anchor="{tick_anchor(place, left, width)}"'
         ticks.append(
             f'<line x1="{place:.1f}" y1="{top}" x2="{place:.1f}" y2="{axis + 5}" class="grid"/>'
             f'<text x="{place:.1f}" y="{axis + 20}" class="tick"{anchor}>'
             f"{html.escape(_label(moment, hours))}</text>"
         )
-    if hours:
-        ticks.append(f'<text x="10" y="{axis + 20}" class="tick" text-anchor="start">times in UTC</text>')
+    unit = (f'<text x="10" y="{axis + 20}" class="tick" text-anchor="start">times in UTC</text>'
+            if hours else "")
     height = axis + 32
-    return (
-        f'<svg class="timeline coverage-time" viewBox="0 0 {width} {height}" width="100%" role="img" '
-        'aria-label="Articles per outlet over time" xmlns="http://www.w3.org/2000/svg">'
-        f"{''.join(backdrop)}{''.join(ticks)}{''.join(bands)}"
-        f'<line x1="{left}" y1="{axis}" x2="{width - right}" y2="{axis}" class="axis"/>'
-        f"{''.join(marks)}</svg>"
+    return lane_chart(
+        width=width, height=height, backdrop="".join(backdrop), labels="".join(labels) + unit,
+        plot=f"{''.join(ticks)}{''.join(bands)}"
+             f'<line x1="{left}" y1="{axis}" x2="{width - right}" y2="{axis}" class="axis"/>{"".join(marks)}',
+        css="timeline coverage-time", label="Articles per outlet over time",
     )
