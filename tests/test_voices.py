@@ -430,12 +430,17 @@ def test_a_pronoun_between_a_person_of_its_gender_and_one_of_unknown_gender_name
     from parallax.enrich import Enricher
     from parallax.model import Article
 
-    text = ('Nurse Maria Lopez disagreed. "It is chaos," she told the radio. Economist Peter Hall said '
+    text = ('Nurse Maria Lopez disagreed. "It is chaos," she told the radio. Economist Jordan Hall said '
             "prices would rise. She added that the staff were exhausted.")
     found = Enricher(vectors=False).analyze(Article(id="x", text=text, source="x")).enrichment
     by_text = {v.text: v.speaker_entity for v in found.voices}
     assert by_text["It is chaos"] == "Maria Lopez"
-    assert by_text["the staff were exhausted"] is None  # not Peter Hall
+    assert by_text["the staff were exhausted"] is None  # not Jordan Hall
+    # A given name of the other gender rules a person out: "he" is not Sandra Vale.
+    text = ('Former Rep. Owen Vale Jr. was sentenced on Wednesday. His wife, Sandra Vale, received a '
+            'year. "Not a proud day," he said.')
+    found = Enricher(vectors=False).analyze(Article(id="x", text=text, source="x")).enrichment
+    assert {v.text: v.speaker_entity for v in found.voices}["Not a proud day"] == "Owen Vale Jr."
 
 
 def test_a_title_written_without_a_stop_names_the_person() -> None:

@@ -84,6 +84,14 @@ _RANKS = frozenset({"vice", "deputy", "prime", "assistant", "under", "acting", "
 
 
 @cache
+def given_name_genders() -> dict[str, str]:
+    """Given names that nearly always name a woman ("f") or a man ("m"), from ``given_names.txt``."""
+    text = resources.files("parallax.data").joinpath("given_names.txt").read_text(encoding="utf-8")
+    pairs = (line.split() for line in text.splitlines() if line.strip() and not line.startswith("#"))
+    return {name: gender for gender, name in pairs}
+
+
+@cache
 def _single_roles() -> frozenset[str]:
     return frozenset(role for role in role_phrases() if " " not in role)
 
@@ -410,8 +418,9 @@ def _pronoun_referents(
 
     A person's gender is known from an honorific before any mention ("Mr. Tanaka", "Ms. Okafor"),
     or learnt from a pronoun that had only that person to point at in its sentence and the one
-    before. Without a gender the last person mentioned is taken: after "Ana Ruiz met Mr. Tanaka",
-    "she said" points at Ruiz. Where everyone named before is known by an honorific to be of the
+    before; a given name that nearly always names one gender ("Sandra") rules the person out for
+    a pronoun of the other. Without a gender the last person mentioned is taken: after "Ana Ruiz
+    met Mr. Tanaka", "she said" points at Ruiz. Where everyone named before is known to be of the
     other gender, the pronoun points at nobody: an unnamed speaker is better than a wrong one.
     """
     text = doc_text(doc)
@@ -422,7 +431,15 @@ def _pronoun_referents(
             m.text.split(" ", 1)[0] + " ")
         if found and m.canonical:
             gender.setdefault(m.canonical, _HONORIFIC_GENDER[found.group(1).lower()])
-    titled = set(gender)
+    # A given name that nearly always names one gender ("Sandra Jackson") rules a person out for a
+    # pronoun of the other; it does not make two people of one gender a doubt, as an honorific
+    # does below, since most people in the news are named that way.
+    named_as: dict[str, str] = {}
+    for m in people:
+        words = (m.canonical or "").split()
+        if len(words) > 1 and (known := given_name_genders().get(words[0].casefold())):
+            named_as.setdefault(m.canonical or "", known)
+    titled = set(gender) | set(named_as)
     referents: dict[int, Mention | None] = {}
     if not people:
         return referents
@@ -435,7 +452,8 @@ def _pronoun_referents(
         before = [m for m in people if m.end <= token.idx and m.canonical]
         if not before:
             continue
-        fitting = [m for m in before if gender.get(m.canonical or "") in (None, wanted)]
+        fitting = [m for m in before if gender.get(m.canonical or "") in (None, wanted)
+                   and named_as.get(m.canonical or "") in (None, wanted)]
         if not fitting and all(m.canonical in titled for m in before):
             referents[token.idx] = None
             continue
