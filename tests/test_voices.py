@@ -519,3 +519,18 @@ def test_a_titled_surname_beside_the_sons_full_name_is_the_father(nlp: Any) -> N
     doc = nlp('Edwin Bramwell Jr. posted a photo from a hunt. "It was legal," Bramwell said.')
     owners = {m.text: m.canonical for m in resolve_entities(doc).mentions if m.label == "PERSON"}
     assert owners.get("Bramwell") == "Edwin Bramwell Jr."
+
+
+def test_a_titled_surname_is_an_antecedent_and_a_possessor_gives_way(nlp: Any) -> None:
+    from parallax.enrich import Enricher
+    from parallax.model import Article
+
+    text = ("Candidate Edwin Marlow said the mayor had failed. Mr. Varga on Sunday gave his condolences "
+            "to the families, and he said residents should stay calm.")
+    found = Enricher(vectors=False).analyze(Article(id="x", text=text, source="x")).enrichment
+    assert {v.text: v.speaker for v in found.voices}["residents should stay calm"] == "Varga"
+    text = ('On Saturday Mr. Marlow described what he called the "empty promises" of Mr. Varga\'s plan. '
+            '"It is about an empty promise. Oh, not a small one," he said.')
+    found = Enricher(vectors=False).analyze(Article(id="x", text=text, source="x")).enrichment
+    speakers = {v.speaker for v in found.voices if v.mode == "direct"}
+    assert "Varga" not in speakers

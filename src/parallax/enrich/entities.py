@@ -354,16 +354,28 @@ def resolve_entities(doc: Any) -> EntityResolution:
     ]
     # Pronouns point at people the article has named in full, outside quotations: a lone word
     # the tagger took for a name ("Fukushima") or a name inside a quote is a poor antecedent.
-    quoted = _quoted_ranges(doc_text(doc))
+    # A surname alone counts once a title or honorific has named it a person somewhere ("Mr. Obama",
+    # "President Obama").
+    text = doc_text(doc)
+    titled_names = {
+        m.canonical.casefold() for m in mentions
+        if m.label == "PERSON" and m.canonical and " " not in m.canonical
+        and _TITLE_BEFORE.search(text, max(0, m.start - 16), m.start)
+    }
+    quoted = _quoted_ranges(text)
     people = [
         m for m in mentions
-        if m.label == "PERSON" and m.canonical and m.canonical.casefold() in entities
+        if m.label == "PERSON" and m.canonical
+        and (m.canonical.casefold() in entities or m.canonical.casefold() in titled_names)
         and not any(a <= m.start < b for a, b in quoted)
     ]
     return EntityResolution(entities=entities, mentions=mentions, _people=people,
                             _pronouns=_pronoun_referents(doc, people, quoted))
 
 
+_TITLE_BEFORE = re.compile(
+    r"\b(?:" + "|".join(re.escape(t.rstrip(".")) for t in sorted(_NAME_TITLES, key=len, reverse=True))
+    + r")\.?\s+$", re.IGNORECASE)
 _GENERATIONS = frozenset({"jr", "sr", "ii", "iii", "iv"})
 _HONORIFICS = frozenset({"mr", "mr.", "ms", "ms.", "mrs", "mrs.", "dr", "dr."})
 
@@ -462,7 +474,10 @@ def _pronoun_referents(
         # In its own sentence and the one before, a pronoun takes up the subject of a clause
         # ("X threw jabs at Y, whom he called ...") before a person named as an object.
         subjects = [m for m in fitting if m.start >= window and _is_subject(doc, m)]
-        chosen = (subjects or fitting or before)[-1]
+        # Past a subject, a possessor ("the theology of Mr. Obama's agenda") is seldom the one a
+        # pronoun takes up, when anyone else fits.
+        plain = [m for m in fitting if not text.startswith(("'s", "\u2019s"), m.end)]
+        chosen = (subjects or plain or fitting or before)[-1]
         # A person of unknown gender against one known to be of the pronoun's, both named
         # lately: either may be meant, so neither is.
         # (Lately: named, or taken up by a pronoun, in this sentence or the two before.)
