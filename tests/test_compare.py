@@ -700,3 +700,23 @@ def test_the_ends_of_a_span_and_two_steps_of_a_plan_are_no_date_conflict(tmp_pat
         "West Gazette": "The ministers met in Marenburg on Thursday afternoon, officials said.",
     })
     assert [c for c in _conflicts(changed) if c["kind"] == "date"]
+
+
+def test_a_quotation_another_version_has_most_words_of_is_no_detail() -> None:
+    from parallax.compare.core import _extra_detail
+    from parallax.model import Claim
+
+    first = 'He said: "I used money that should have been used for my campaign."'
+    second = "He admitted he used money that should have been used for his campaign."
+    third = 'He said: "It was a proud day for the district and for the party."'
+
+    def quoting(text: str) -> Enrichment:
+        quoted = Voice("He", text[10:-1], "said", "direct", 10, len(text) - 1)
+        return Enrichment(article_id="a", voices=(quoted,))
+
+    enrichments = {"a": quoting(first), "b": Enrichment(article_id="b")}
+    claims = [Claim("a", first, 0, len(first), 0), Claim("b", second, 0, len(second), 0)]
+    assert not [d for d in _extra_detail(claims, enrichments) if d["kind"] == "quote"]
+    enrichments["a"] = quoting(third)
+    claims[0] = Claim("a", third, 0, len(third), 0)
+    assert [d["kind"] for d in _extra_detail(claims, enrichments)] == ["quote"]

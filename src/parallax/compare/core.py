@@ -614,11 +614,16 @@ def _extra_detail(
         for v in _spans_in(e.voices, claim):
             if v.mode == "direct":
                 per_article[claim.article]["quote"].add(v.text)
+    wording: dict[str, set[str]] = defaultdict(set)  # each article's words in this fact
+    for claim in claims:
+        wording[claim.article] |= _quote_words(claim.text)
     for article, kinds in per_article.items():
         others = [k for a, k in per_article.items() if a != article]
         for kind, values in kinds.items():
             for value in sorted(values):
                 if any(value in o.get(kind, set()) for o in others):
+                    continue
+                if kind == "quote" and _worded_elsewhere(value, wording, article):
                     continue
                 if kind == "number" and any(
                         _stated_elsewhere(figure, figures, article)
@@ -627,6 +632,26 @@ def _extra_detail(
                     continue
                 details.append({"article": article, "kind": kind, "detail": value})
     return details
+
+
+#: The share of a quotation's words another version must have for the quotation to be no detail
+#: of its own: the same words cut at another place, or set in reported speech.
+_QUOTE_SHARE = 0.6
+_QUOTE_WORD = re.compile(r"[^\W\d_]{3,}")
+
+
+def _quote_words(text: str) -> set[str]:
+    return {w.casefold() for w in _QUOTE_WORD.findall(text)}
+
+
+def _worded_elsewhere(quote: str, wording: Mapping[str, set[str]], article: str) -> bool:
+    """Whether another version of the fact has most of a quotation's words ("used money that
+    should have been used" quoted by one outlet, cut shorter or reported by another)."""
+    words = _quote_words(quote)
+    if not words:
+        return False
+    return any(len(words & other) >= _QUOTE_SHARE * len(words)
+               for name, other in wording.items() if name != article)
 
 
 def _stated_elsewhere(figure: tuple[str, float], figures: Mapping[str, Mapping[str, set[float]]],
