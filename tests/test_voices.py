@@ -534,3 +534,12 @@ def test_a_titled_surname_is_an_antecedent_and_a_possessor_gives_way(nlp: Any) -
     found = Enricher(vectors=False).analyze(Article(id="x", text=text, source="x")).enrichment
     speakers = {v.speaker for v in found.voices if v.mode == "direct"}
     assert "Varga" not in speakers
+
+
+def test_a_denied_speech_verb_is_no_voice(nlp: Any) -> None:
+    denied = ("The agency has not accused him of any wrongdoing.", "A spokesman could not comment.",
+              "She never said that the deal was dead.", "He declined to comment on the charges.")
+    for text in denied:
+        assert find_voices(nlp(text), None) == [], text
+    said = find_voices(nlp("She said that the deal was dead."), None)
+    assert [v.text for v in said] == ["the deal was dead"]

@@ -814,6 +814,8 @@ def _reported_voices(context: _Context) -> list[Voice]:
             kinds = ("object",)
         else:
             continue
+        if _negated(token):
+            continue  # "the FBI has not accused him", "could not comment": nothing was said
         content = _content(token, kinds)
         if content is None:
             continue
@@ -835,6 +837,20 @@ def _reported_voices(context: _Context) -> list[Voice]:
         voices.append(Voice(speaker.name, span.text, verb_text, "reported", span.start_char, span.end_char,
                             speaker.text, speaker.entity))
     return voices
+
+
+def _negated(verb: Token) -> bool:
+    """Whether a speech verb is denied: "has not accused", "never said", "declined to comment",
+    "could not say", "refused to discuss"."""
+    if any(child.dep_ == "neg" or child.lower_ in ("never", "not", "n't") for child in verb.children):
+        return True
+    head = verb.head
+    return (verb.dep_ == "xcomp" and head is not verb
+            and (lemma(head) in _REFUSALS or any(c.dep_ == "neg" for c in head.children)))
+
+
+#: Verbs that deny the speech verb they govern ("declined to comment").
+_REFUSALS = frozenset({"decline", "refuse", "fail", "hesitate"})
 
 
 def _content(verb: Token, kinds: tuple[str, ...]) -> tuple[int, int, str] | None:
