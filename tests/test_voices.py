@@ -282,6 +282,9 @@ def test_outlet_reporting_is_a_source_with_the_embedded_voice(nlp: Any) -> None:
          "the Associated Press reported"),
         ("The rebels have withdrawn, according to diplomatic sources.", "diplomatic sources", "anonymous",
          "according to diplomatic sources"),
+        ("Ilse Varn will keep her seat, the Associated Press projected.", "Associated Press", "news_agency",
+         "the Associated Press projected"),
+        ("The draft plan was seen by Reuters.", "Reuters", "news_agency", "seen by Reuters"),
     ],
 )  # fmt: skip
 def test_sources(nlp: Any, sentence: str, name: str, kind: str, text: str) -> None:
@@ -543,3 +546,10 @@ def test_a_denied_speech_verb_is_no_voice(nlp: Any) -> None:
         assert find_voices(nlp(text), None) == [], text
     said = find_voices(nlp("She said that the deal was dead."), None)
     assert [v.text for v in said] == ["the deal was dead"]
+
+
+def test_a_name_the_parser_cut_from_its_preposition_is_kept(nlp: Any) -> None:
+    doc = nlp("The base will close, according to a memo from Defense Secretary Lloyd Austin obtained by AP.")
+    found = [(s.name, s.kind) for s in find_sources(doc, None)]
+    assert ("AP", "news_agency") in found
+    assert all(not name.endswith(" from") for name, _ in found), found

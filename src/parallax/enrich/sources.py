@@ -83,6 +83,10 @@ ANONYMOUS_QUALIFIERS = frozenset({"familiar", "knowledge", "close", "briefed", "
 ANONYMOUS_PEOPLE = frozenset({"person", "people", "individual", "individuals"})
 
 
+#: Verbs by which a news agency is credited with a finding rather than quoted.
+_AGENCY_VERBS = frozenset({"project", "obtain", "see", "review", "confirm", "call", "learn", "verify"})
+
+
 @cache
 def _word_pattern(words: tuple[str, ...], flags: int = 0) -> re.Pattern[str]:
     alternatives = sorted((re.escape(w) for w in words), key=len, reverse=True)
@@ -154,6 +158,11 @@ def find_sources(doc: Any, entities: Any) -> list[CitedSource]:
         elif finder.voices.cue_key(token) is not None:
             found.extend(finder.told_or_in(token))
             found.extend(finder.subject(token))
+        elif lemma(token) in _AGENCY_VERBS and token.pos_ == "VERB":
+            # "the Associated Press projected", "a memo obtained by Reuters": an outlet's own
+            # finding, credited, though nobody is quoted.
+            found.extend(s for s in finder.subject(token) if s.kind == NEWS_AGENCY)
+            found.extend(finder.by_agency(token))
         elif token.lower_ == "interview":
             found.extend(finder.interview_with(token))
     unique: list[CitedSource] = []
@@ -237,6 +246,17 @@ class _Finder:
                         span, canonical, _ = self.phrase(noun)
                         found.append(self.source(span, canonical, DOCUMENT, child.idx, span.end_char))
         return found
+
+    def by_agency(self, verb: Any) -> list[CitedSource]:
+        """"obtained by The Associated Press", "seen by Reuters": a news agency as the agent."""
+        for child in verb.children:
+            if child.dep_ == "agent":
+                for noun in child.children:
+                    if noun.dep_ == "pobj":
+                        span, canonical, label = self.phrase(noun)
+                        if source_kind(span, label) == NEWS_AGENCY:
+                            return [self.source(span, canonical, NEWS_AGENCY, verb.idx, span.end_char)]
+        return []
 
     def interview_with(self, token: Any) -> list[CitedSource]:
         """"in an interview with CNN": the outlet that interviewed the speaker."""

@@ -500,6 +500,18 @@ def phrase_bounds(token: Token, *, modifiers: bool = True) -> tuple[int, int]:
         if not modifiers or child.i != end:
             break
         words = list(child.subtree)
+        if child.dep_ == "prep" and len(words) == 1:
+            # A preposition the parser left without its object ("a memo from Defense Secretary
+            # Lloyd Austin obtained by ..."): the name right after it is its object.
+            after = child.i + 1
+            if modifiers and after < len(doc) and doc[after].ent_iob_ == "B":
+                end = after + 1
+                # The name's capitalised words, whatever the tagger made of them ("Defense
+                # Secretary Lloyd Austin").
+                while end < len(doc) and end - after < 6 and (
+                        doc[end].ent_iob_ == "I" or (doc[end].is_title and doc[end].is_alpha)):
+                    end += 1
+            break
         short = len(words) <= 7 and not any(w.text in {",", ";", "(", "\u2014"} for w in words)
         verbless = not any(w.pos_ in {"VERB", "AUX"} for w in words[1:])
         if (
