@@ -720,3 +720,17 @@ def test_a_quotation_another_version_has_most_words_of_is_no_detail() -> None:
     enrichments["a"] = quoting(third)
     claims[0] = Claim("a", third, 0, len(third), 0)
     assert [d["kind"] for d in _extra_detail(claims, enrichments)] == ["quote"]
+
+
+def test_claims_that_open_by_naming_two_people_are_two_facts(tmp_path: Path) -> None:
+    owen = "Former senator Owen Hill resigned from the harbour council last year amid the inquiry."
+    comparison = _compare_texts(tmp_path, {
+        "North Herald": owen,
+        "West Gazette": "Sandra Hill resigned from the harbour council last month amid the inquiry.",
+    })
+    assert all(len(f["claims"]) == 1 for f in comparison["facts"]), comparison["facts"]
+    same = _compare_texts(tmp_path, {
+        "North Herald": owen,
+        "West Gazette": "Last year, Owen Hill resigned from the harbour council amid the inquiry.",
+    })
+    assert any(len(f["claims"]) == 2 for f in same["facts"]), same["facts"]

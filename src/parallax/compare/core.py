@@ -35,6 +35,7 @@ from parallax.compare.claims import split_claims
 from parallax.compare.contradict import Embed, PolarityJudge
 from parallax.compare.framing import find_framing, find_loaded_words
 from parallax.compare.paraphrase import ParaphraseJudge, get_judge
+from parallax.enrich.entities import TITLE_WORDS
 from parallax.enrich.phrases import noun_phrases
 from parallax.enrich.timex import value_span
 from parallax.model import Article, Claim, Conflict, Enrichment, Fact, Phrase, Quantity, iso
@@ -136,8 +137,10 @@ def compare(
     weights = TermWeights(terms)
     speakers = [person.get(found, found) if (found := claim_speaker(c, enrichments[c.article])) else None
                 for c in claims]
+    subjects = [person.get(found, found) if (found := claim_subject(c, enrichments[c.article])) else None
+                for c in claims]
     amounts = [_amounts(c, enrichments[c.article]) for c in claims]
-    groups, confidence = _align(claims, vectors, terms, weights, speakers, amounts)
+    groups, confidence = _align(claims, vectors, terms, weights, speakers, amounts, subjects)
 
     outlet_of = {a.id: _outlet_key(a, by_id) for a in articles}
     # Conflicts name each article's own outlet: a copy that changed a figure is its publisher's.
@@ -287,11 +290,12 @@ def _align(
     weights: TermWeights,
     speakers: Sequence[str | None] | None = None,
     amounts: Sequence[Mapping[str, set[float]]] | None = None,
+    subjects: Sequence[str | None] | None = None,
 ) -> tuple[list[list[int]], dict[tuple[ClaimKey, ClaimKey], float]]:
     """Groups of claim indices stating one fact: the matches between each two articles
     (:func:`match_claims`), joined across articles strongest first, so long as no fact takes
-    claims from two sentences of one article. Claims that give the words of two different people
-    are never one fact."""
+    claims from two sentences of one article. Claims that give the words of two different people,
+    or that open by naming two different people, are never one fact."""
     model = load_model()
     judge = get_judge()
     parent = list(range(len(claims)))
@@ -328,6 +332,9 @@ def _align(
                 if speakers is not None and None not in (speakers[a], speakers[b]) \
                         and speakers[a] != speakers[b]:
                     return True
+                if subjects is not None and None not in (subjects[a], subjects[b]) \
+                        and subjects[a] != subjects[b]:
+                    return True  # "Jesse Jackson Jr. resigned" is not "Sandra Jackson resigned"
                 # Different amounts of one thing mark a conflict only between claims that are
                 # plainly one fact; between loosely similar claims they mark two facts.
                 return prob[i, j] < model.conflict_threshold and _amounts_differ(amounts[a], amounts[b])
@@ -351,6 +358,11 @@ def _align(
     sentences_of: dict[int, dict[str, set[int]]] = {
         i: {claims[i].article: {claims[i].sentence}} for i in range(len(claims))
     }
+    # The people facts open by naming: one fact is about one of them, through any chain of links.
+    about: dict[int, set[str]] = {i: set() for i in range(len(claims))}
+    for i, subject in enumerate(subjects or ()):
+        if subject:
+            about[i].add(subject)
     for p, row, col in sorted(links, reverse=True):
         a, b = find(row), find(col)
         if a == b:
@@ -359,11 +371,12 @@ def _align(
         merged = {k: set(v) for k, v in sentences_of[a].items()}
         for article, numbers in sentences_of[b].items():
             merged.setdefault(article, set()).update(numbers)
-        if any(len(numbers) > 1 for numbers in merged.values()):
+        if any(len(numbers) > 1 for numbers in merged.values()) or len(about[a] | about[b]) > 1:
             continue
         confidence[(row, col)] = p
         parent[a] = b
         sentences_of[b] = merged
+        about[b] = about[a] | about[b]
     groups: dict[int, list[int]] = defaultdict(list)
     for index in range(len(claims)):
         groups[find(index)].append(index)
@@ -398,6 +411,31 @@ def _amounts(claim: Claim, enrichment: Enrichment) -> dict[str, set[float]]:
 
 def _amounts_differ(a: Mapping[str, set[float]], b: Mapping[str, set[float]]) -> bool:
     return any(a[key] != b[key] for key in a.keys() & b.keys())
+
+
+def claim_subject(claim: Claim, enrichment: Enrichment) -> str | None:
+    """The person a claim is about when it opens by naming one ("Sandra Jackson resigned last
+    month", "Former Rep. Jesse Jackson Jr. was sentenced"): a person named within its first words,
+    after nothing but a title."""
+    for m in enrichment.mentions:
+        if m.label != "PERSON" or not m.canonical or not claim.start <= m.start < claim.end:
+            continue
+        lead = claim.text[: m.start - claim.start]
+        opening, comma, rest = lead.rpartition(",")
+        if comma and len(opening.split()) <= 6:
+            lead = rest  # "Last summer, Mr. Jackson took leave": an opening phrase before the subject
+        before = lead.split()
+        possessor = claim.text.startswith(("'s", "\u2019s"), m.end - claim.start)
+        if not possessor and len(before) <= 3 and all(
+                w[:1].isupper() or w.casefold() in _LEAD_WORDS or w.casefold() in TITLE_WORDS
+                for w in before):
+            return m.canonical
+        return None  # "Mr. Jackson's wife": the claim is about someone else
+    return None
+
+
+#: Words that may come before the name a claim opens with ("the former minister Ilse Varn").
+_LEAD_WORDS = frozenset({"the", "a", "former", "then", "late"})
 
 
 def claim_speaker(claim: Claim, enrichment: Enrichment) -> str | None:

@@ -192,6 +192,10 @@ _NAME_TITLES = frozenset({
 })
 
 
+#: Titles written before a person's name, for other stages to recognise.
+TITLE_WORDS = _NAME_TITLES
+
+
 _NOT_PERSON_HEADS = frozenset({
     "foundation", "institute", "university", "college", "center", "centre", "library", "hotel",
     "party", "committee", "council", "commission", "administration", "government", "museum", "school",
