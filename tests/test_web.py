@@ -194,6 +194,7 @@ def test_home_filters_and_sorts(client: TestClient, stories: list[Story]) -> Non
     assert "the list ends on page 1" in past and "page 3 of 1" in past
     assert client.get("/?sort=sideways").status_code == 422
     assert client.get("/?from=yesterday").status_code == 422
+    assert client.get("/api/stories?from=0").status_code == 422  # no timestamp: a day is YYYY-MM-DD
     # The form sends its empty fields: they filter nothing.
     assert ids("?q=&outlet=&country=&language=&from=&to=&sort=recent&page=") == ids("")
     assert water.id in ids("?from=2026-04-14&to=")

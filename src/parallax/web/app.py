@@ -58,11 +58,20 @@ def _blank_is_none(value: Any) -> Any:
     return None if isinstance(value, str) and not value.strip() else value
 
 
+def _day_or_none(value: Any) -> Any:
+    """A day filter: empty is none, anything else a calendar day written YYYY-MM-DD (the date
+    type alone would also take "0", a timestamp: 1 January 1970)."""
+    value = _blank_is_none(value)
+    if isinstance(value, str) and not re.fullmatch(r"\s*\d{4}-\d{2}-\d{2}\s*", value):
+        raise ValueError("write a day as YYYY-MM-DD")
+    return value
+
+
 #: A day filter of a form or a query: ``from=`` left empty filters nothing (the schema says so).
 _DAY_SCHEMA = WithJsonSchema({"anyOf": [{"type": "string", "format": "date"},
                                         {"type": "string", "maxLength": 0}, {"type": "null"}]})
-FromDay = Annotated[date | None, BeforeValidator(_blank_is_none), _DAY_SCHEMA, Query(alias="from")]
-ToDay = Annotated[date | None, BeforeValidator(_blank_is_none), _DAY_SCHEMA, Query(alias="to")]
+FromDay = Annotated[date | None, BeforeValidator(_day_or_none), _DAY_SCHEMA, Query(alias="from")]
+ToDay = Annotated[date | None, BeforeValidator(_day_or_none), _DAY_SCHEMA, Query(alias="to")]
 
 Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
 Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
