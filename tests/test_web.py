@@ -795,3 +795,8 @@ def test_story_and_article_pages_are_accessible(
     assert cited  # a kind of two words, stored with an underscore
     kinds = select(assert_safe(client.get(f"/articles/{cited[0]}").text), "#voices li span.meta")
     assert kinds and not any("_" in k.text_content() for k in kinds)
+
+
+def test_a_control_character_is_no_empty_filter(client: TestClient) -> None:
+    assert client.get("/api/articles?to=%1E").status_code == 422
+    assert client.get("/api/articles?to=").status_code == 200

@@ -54,8 +54,9 @@ API_LIMIT = 500
 
 
 def _blank_is_none(value: Any) -> Any:
-    """A form sends its empty fields too ("?from=&to="): an empty value is no filter."""
-    return None if isinstance(value, str) and not value.strip() else value
+    """A form sends its empty fields too ("?from=&to="): an empty value is no filter. Only
+    spaces count as empty: Python's ``strip`` would also take control characters away."""
+    return None if isinstance(value, str) and not value.strip(" \t\r\n") else value
 
 
 def _day_or_none(value: Any) -> Any:
