@@ -637,6 +637,13 @@ def test_a_syndicated_copy_says_so_and_loaded_words_are_shown_in_their_context()
     comparison["loaded_words"] = [{"article": first["id"], "word": "troubled", "start": 0, "end": 8,
                                    "text": long}]
     assert "<strong>troubled</strong>" in render_html(comparison)
+    # A word inside a quotation says whom the outlet quotes, in every format.
+    comparison["loaded_words"][0]["quoted_from"] = "Ilse Varn"
+    assert "quoting Ilse Varn" in render_html(comparison)
+    assert "quoting Ilse Varn" in render_markdown(comparison)
+    console = Console(record=True, width=200)
+    print_comparison(console, comparison)
+    assert "quoting Ilse Varn" in console.export_text()
 
 
 def test_on_a_narrow_screen_each_cell_names_its_outlet() -> None:

@@ -879,6 +879,12 @@ def framing_section(report: Report) -> str:
         listed = "".join(
             f'<li><span class="word">{_esc(text_of(w, "word"))}</span>'
             + (
+                ' <span class="quoting">quoting '
+                f'{_esc(text_of(w, "quoted_from") or "an unnamed speaker")}</span>'
+                if "quoted_from" in w
+                else ""
+            )
+            + (
                 f' <span class="context">{_around(text_of(w, "text"), text_of(w, "word"))}</span>'
                 if text_of(w, "text")
                 else ""
@@ -1304,6 +1310,7 @@ padding:0 6px;margin:0 4px 4px 0}
 .words ul{margin:0;padding-left:18px}
 .word{font-weight:700}
 .context{color:var(--muted);font-size:.85rem}
+.quoting{font-size:.85rem;font-style:italic}
 .legend{font-size:.85rem;color:var(--muted);margin:6px 0}
 .legend svg{vertical-align:middle;margin-right:6px}
 svg .k{font:11px system-ui,sans-serif;fill:#333}
