@@ -83,8 +83,12 @@ ANONYMOUS_QUALIFIERS = frozenset({"familiar", "knowledge", "close", "briefed", "
 ANONYMOUS_PEOPLE = frozenset({"person", "people", "individual", "individuals"})
 
 
-#: Verbs by which a news agency is credited with a finding rather than quoted.
-_AGENCY_VERBS = frozenset({"project", "obtain", "see", "review", "confirm", "call", "learn", "verify"})
+#: Verbs by which a news agency is credited with a finding rather than quoted, as written (the
+#: surface form spares a lemma for every token).
+_AGENCY_VERBS = frozenset({
+    "projected", "projects", "obtained", "seen", "saw", "reviewed", "confirmed", "called", "learned",
+    "learnt", "verified",
+})
 
 
 @cache
@@ -158,7 +162,7 @@ def find_sources(doc: Any, entities: Any) -> list[CitedSource]:
         elif finder.voices.cue_key(token) is not None:
             found.extend(finder.told_or_in(token))
             found.extend(finder.subject(token))
-        elif lemma(token) in _AGENCY_VERBS and token.pos_ == "VERB":
+        elif token.lower_ in _AGENCY_VERBS and token.pos_ == "VERB":
             # "the Associated Press projected", "a memo obtained by Reuters": an outlet's own
             # finding, credited, though nobody is quoted.
             found.extend(s for s in finder.subject(token) if s.kind == NEWS_AGENCY)
