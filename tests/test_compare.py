@@ -734,3 +734,17 @@ def test_claims_that_open_by_naming_two_people_are_two_facts(tmp_path: Path) -> 
         "West Gazette": "Last year, Owen Hill resigned from the harbour council amid the inquiry.",
     })
     assert any(len(f["claims"]) == 2 for f in same["facts"]), same["facts"]
+
+
+def test_a_claim_opening_with_two_people_is_about_both() -> None:
+    from parallax.compare.core import claim_subject
+    from parallax.model import Claim, Mention
+
+    text = "Prime Minister Dariel Mensk of Molvane and President Ilse Varnholt of Estravia met on Tuesday."
+    mentions = (Mention("Dariel Mensk", "PERSON", 15, 27, "Dariel Mensk"),
+                Mention("Ilse Varnholt", "PERSON", 53, 66, "Ilse Varnholt"))
+    enrichment = Enrichment(article_id="a", mentions=mentions)
+    assert claim_subject(Claim("a", text, 0, len(text), 0), enrichment) is None
+    alone = "Prime Minister Dariel Mensk of Molvane signed the accord on Tuesday."
+    enrichment = Enrichment(article_id="a", mentions=mentions[:1])
+    assert claim_subject(Claim("a", alone, 0, len(alone), 0), enrichment) == "Dariel Mensk"

@@ -426,14 +426,20 @@ def claim_subject(claim: Claim, enrichment: Enrichment) -> str | None:
             lead = rest  # "Last summer, Mr. Jackson took leave": an opening phrase before the subject
         before = lead.split()
         possessor = claim.text.startswith(("'s", "\u2019s"), m.end - claim.start)
-        if not possessor and len(before) <= 3 and all(
+        if possessor or len(before) > 3 or not all(
                 w[:1].isupper() or w.casefold() in _LEAD_WORDS or w.casefold() in TITLE_WORDS
                 for w in before):
-            return m.canonical
-        return None  # "Mr. Jackson's wife": the claim is about someone else
+            return None  # "Mr. Jackson's wife": the claim is about someone else
+        if _PAIRED.match(claim.text, m.end - claim.start):
+            return None  # "Prime Minister Mensk of Molvane and President Varnholt met": two people
+        return m.canonical
     return None
 
 
+#: A second person joined to the first ("Mensk of Molvane and President Varnholt", "Mensk, Varnholt
+#: and ..."): a name, an optional "of"/"from" phrase or apposition, then "and" or "with".
+_PAIRED = re.compile(r"(?:\s*\([^)]{0,40}\))?(?:\s+(?:of|from)\s+[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*){0,3})?"
+                     r"(?:,\s+[^,]{0,60},)?\s*(?:,|\band\b|\bwith\b|&)\s+(?:[A-Z]|his|her|the)")
 #: Words that may come before the name a claim opens with ("the former minister Ilse Varn").
 _LEAD_WORDS = frozenset({"the", "a", "former", "then", "late"})
 
