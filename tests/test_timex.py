@@ -351,6 +351,13 @@ def test_today_in_a_quotation_is_the_day_it_was_spoken() -> None:
     assert times["Today"].value == "2021-05-05"
     times = by_expression('"Today we win," he said after the March 3 match.', wednesday)
     assert times["Today"].value == "2021-05-05"
+    # A title's full stop ends no sentence; a quotation left open has no attribution after it.
+    times = by_expression('"Today is a sad day," Gov. Ilse Varn said Monday.', wednesday)
+    assert times["Today"].value == "2021-05-03"
+    times = by_expression('On Monday, Gov. Varn said: "Today we act."', wednesday)
+    assert times["Today"].value == "2021-05-03"
+    times = by_expression('"Today we mourn.\nThe president said Monday that the storm was over.', wednesday)
+    assert times["Today"].value == "2021-05-05"
 
 
 def test_plans_still_ahead() -> None:
@@ -367,6 +374,7 @@ def test_events_known_by_their_date() -> None:
     times = by_expression("Families of Sept. 11 victims sue over the Sept. 11 attacks.", date(2016, 9, 28))
     assert [t.value for t in times.values()] == ["2001-09-11"]
     assert only("Security has tightened since 9/11.", date(2016, 9, 28)).value == "2001-09-11"
+    assert find_times("He went 9/11 from the line, a score of 9/11.", date(2016, 9, 28)) == []
     assert only("The panel on the Jan. 6 riot met.", date(2023, 3, 1)).value == "2021-01-06"
     # The date alone, or before the event, is the latest such day.
     assert only("They met on Sept. 11.", date(2016, 9, 28)).value == "2016-09-11"

@@ -20,7 +20,7 @@ reports mostly look back, so the past is the default.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -620,6 +620,12 @@ _RULES: tuple[_Rule, ...] = tuple(
     for name, pattern, triggers in RULES
 )
 
+_NINE_ELEVEN_BEFORE = re.compile(
+    r"\b(?:since|after|before|until|on|the|post|pre|(?:victims|families|anniversary|aftermath|wake|"
+    r"memory|events|lessons|survivors|heroes|attacks)\s+of)[\s-]*$", re.IGNORECASE)
+_NINE_ELEVEN_AFTER = re.compile(
+    r"(?:-style|\s+(?:attacks?|victims?|families|family|commission|hijack\w*|memorial|museum|era|health|"
+    r"widows?|responders?|survivors?|terror\w*|anniversary|report|plot\w*|truthers?))\b", re.IGNORECASE)
 _RATE_NOUN_AFTER = re.compile(r"\s+(?:\w+\s+)?(?:" + "|".join(RATE_NOUNS) + r")\b")
 _COMPARISON = r"\b(?:from|compared\s+(?:with|to)|versus|vs\.|against)\s+"
 #: A comparison with a figure right before "last year" ("from $93 million last year") ...
@@ -1306,6 +1312,10 @@ class _Resolver:
     def rule_nine_eleven(self, m: re.Match[str]) -> _Norm | None:
         if self.pub is not None and self.pub < date(2001, 9, 11):
             return None  # before the attacks, "9/11" is a fraction or a score
+        # Only where the words around name the attacks: "went 9/11 from the line" is a score.
+        if not (_NINE_ELEVEN_BEFORE.search(self.text, max(0, m.start() - 12), m.start())
+                or _NINE_ELEVEN_AFTER.match(self.text, m.end())):
+            return None
         return _Norm("2001-09-11", "day", anchors=False)
 
     def rule_clock(self, m: re.Match[str]) -> _Norm | None:
@@ -2286,7 +2296,7 @@ def _find_times(text: str, published: date | None, *, timeml: bool = False,
             if norm.precision in ("month", "quarter", "season"):
                 resolver.period_anchor = resolver.anchor
     if deictic and resolver.pub is not None:
-        _date_quoted_days(plain, resolver.pub, found, deictic)
+        _date_quoted_days(resolver, resolver.pub, found, deictic)
     return found
 
 
@@ -2303,41 +2313,42 @@ _SPEECH_VERB = re.compile(
 _SPEECH_DAYS_BACK = 10
 
 
-def _quotations(text: str) -> list[tuple[int, int]]:
-    """The quotations of ``text`` as (first character inside, closing mark), paired within a
-    paragraph; a quotation left open at a paragraph's end closes there, as news writing does
-    for a quotation that runs on."""
-    spans: list[tuple[int, int]] = []
+def _quotations(text: str) -> list[tuple[int, int, bool]]:
+    """The quotations of ``text`` as (first character inside, end, closed), paired within a
+    paragraph; a quotation left open at a paragraph's end closes there, as news writing does for
+    a quotation that runs on, and is marked not closed."""
+    spans: list[tuple[int, int, bool]] = []
     opened: int | None = None
     paragraph_end = text.find("\n")
     for m in _QUOTE_MARK.finditer(text):
         while 0 <= paragraph_end < m.start():
             if opened is not None:
-                spans.append((opened, paragraph_end))
+                spans.append((opened, paragraph_end, False))
                 opened = None
             paragraph_end = text.find("\n", paragraph_end + 1)
         if opened is None:
             opened = m.end()
         else:
-            spans.append((opened, m.start()))
+            spans.append((opened, m.start(), True))
             opened = None
     if opened is not None:
-        spans.append((opened, len(text) if paragraph_end < 0 else paragraph_end))
+        spans.append((opened, len(text) if paragraph_end < 0 else paragraph_end, False))
     return spans
 
 
-def _date_quoted_days(text: str, published: date, found: list[TimeRef], deictic: list[int]) -> None:
+def _date_quoted_days(resolver: _Resolver, published: date, found: list[TimeRef], deictic: list[int]) -> None:
     """Re-dates "today", "tomorrow" and the like inside a quotation whose attribution dates the
     words: in '"Today we mourn," the president said Monday' today is Monday, not the day of
     publication. Changes ``found`` in place."""
-    quotes = _quotations(text)
+    quotes = _quotations(resolver.text)
     openings = [q[0] for q in quotes]
+    starts = [ref.start for ref in found]  # in text order
     for i in deictic:
         ref = found[i]
         at = bisect_right(openings, ref.start) - 1
         if at < 0 or not quotes[at][0] <= ref.start < quotes[at][1]:
             continue
-        spoken = _speech_day(text, quotes[at], found, published)
+        spoken = _speech_day(resolver, quotes[at], found, starts, published)
         if spoken is None or spoken == published:
             continue
         shift = spoken - published
@@ -2347,28 +2358,30 @@ def _date_quoted_days(text: str, published: date, found: list[TimeRef], deictic:
                            ref.end, ref.kind)
 
 
-def _speech_day(text: str, quote: tuple[int, int], found: list[TimeRef], published: date) -> date | None:
+def _speech_day(resolver: _Resolver, quote: tuple[int, int, bool], found: list[TimeRef],
+                starts: list[int], published: date) -> date | None:
     """The day a quotation was spoken, when its attribution says so: a day in the words between
     the closing mark and the sentence's end (", she said on Monday."), or between the sentence's
-    start and the opening mark ("On Monday, the minister said: ") beside a reporting verb."""
-    begin, close = quote
-    after_end = close + 1
-    while after_end < len(text) and text[after_end] not in ".!?\n":
-        after_end += 1
+    start and the opening mark ("On Monday, the minister said: ") beside a reporting verb.
+    Sentences are the resolver's, whose ends skip abbreviations ("Gov. Cuomo said Monday")."""
+    text = resolver.text
+    begin, close, closed = quote
     opening = begin - 1
     while opening > 0 and text[opening - 1] in "`\"\u201c":
         opening -= 1
-    line_start = text.rfind("\n", 0, opening) + 1
-    sentence_start = line_start
-    for m in re.finditer(r"[.!?]\s", text[line_start:opening]):
-        sentence_start = line_start + m.end()
-    segments = [(close + 1, after_end), (sentence_start, opening)]
+    sentence_start = resolver.sentence(max(0, opening))[0]
+    sentence_start = max(sentence_start, text.rfind("\n", sentence_start, opening) + 1)
+    segments = [(sentence_start, opening)]
+    if closed:
+        # The attribution runs to the end of the sentence the closing mark ends or stands in; a
+        # quotation left open at a paragraph's end has none after it.
+        segments.insert(0, (close + 1, _attribution_end(resolver, close + 1)))
     for seg_start, seg_end in segments:
         segment = text[seg_start:seg_end]
-        if len(segment.split()) > 14 or not _SPEECH_VERB.search(segment):
+        if not segment.strip() or len(segment.split()) > 14 or not _SPEECH_VERB.search(segment):
             continue
-        for ref in found:
-            if not (seg_start <= ref.start and ref.end <= seg_end):
+        for ref in found[bisect_left(starts, seg_start) : bisect_left(starts, seg_end)]:
+            if ref.end > seg_end:
                 continue
             if ref.kind not in ("date", "time") or ref.precision not in ("day", "time"):
                 continue
@@ -2379,6 +2392,15 @@ def _speech_day(text: str, quote: tuple[int, int], found: list[TimeRef], publish
             if timedelta(0) <= published - day <= timedelta(days=_SPEECH_DAYS_BACK):
                 return day
     return None
+
+
+def _attribution_end(resolver: _Resolver, start: int) -> int:
+    """Where the words after a closing quotation mark end: the end of the resolver's sentence
+    there, or of the paragraph, whichever comes first (at most 200 characters on)."""
+    text = resolver.text
+    end = min(resolver.sentence(start)[1], start + 200)
+    line_end = text.find("\n", start, end)
+    return line_end if line_end >= 0 else end
 
 
 #: Precisions from finest to coarsest, for choosing a sentence's own date.
