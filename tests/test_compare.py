@@ -560,6 +560,10 @@ def test_one_person_across_outlets_whatever_each_calls_them() -> None:
              named("c", "Donald Trump Jr.", "Eric Trump"), named("d", "Donald J. Trump")]
     person = people_across([a for a, _ in pairs], {a.id: e for a, e in pairs})
     assert "Donald Trump" not in person and "Donald Trump Jr." not in person
+    # An article that keeps "Trump" apart from "Donald Trump Jr." says the surname is the father's.
+    pairs = [named("a", "Donald Trump Jr.", "Trump"), named("b", "Trump")]
+    person = people_across([a for a, _ in pairs], {a.id: e for a, e in pairs})
+    assert "Trump" not in person
 
 
 def test_one_figure_written_two_ways_agrees_and_a_changed_tally_conflicts(tmp_path: Path) -> None:
@@ -748,3 +752,12 @@ def test_a_claim_opening_with_two_people_is_about_both() -> None:
     alone = "Prime Minister Dariel Mensk of Molvane signed the accord on Tuesday."
     enrichment = Enrichment(article_id="a", mentions=mentions[:1])
     assert claim_subject(Claim("a", alone, 0, len(alone), 0), enrichment) == "Dariel Mensk"
+
+
+def test_an_apposition_is_no_second_person() -> None:
+    from parallax.compare.core import claim_subject
+    from parallax.model import Claim, Mention
+
+    text = "Owen Hill, D-Ill., resigned from the council last month."
+    enrichment = Enrichment(article_id="a", mentions=(Mention("Owen Hill", "PERSON", 0, 9, "Owen Hill"),))
+    assert claim_subject(Claim("a", text, 0, len(text), 0), enrichment) == "Owen Hill"

@@ -553,3 +553,9 @@ def test_a_name_the_parser_cut_from_its_preposition_is_kept(nlp: Any) -> None:
     found = [(s.name, s.kind) for s in find_sources(doc, None)]
     assert ("AP", "news_agency") in found
     assert all(not name.endswith(" from") for name, _ in found), found
+
+
+def test_a_negated_refusal_is_speech(nlp: Any) -> None:
+    said = find_voices(nlp("The senator did not hesitate to say that the plan would fail."), None)
+    assert [v.text for v in said] == ["the plan would fail"]
+    assert find_voices(nlp("He hesitated to say that the plan was dead."), None) == []

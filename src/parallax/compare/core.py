@@ -438,8 +438,10 @@ def claim_subject(claim: Claim, enrichment: Enrichment) -> str | None:
 
 #: A second person joined to the first ("Mensk of Molvane and President Varnholt", "Mensk, Varnholt
 #: and ..."): a name, an optional "of"/"from" phrase or apposition, then "and" or "with".
-_PAIRED = re.compile(r"(?:\s*\([^)]{0,40}\))?(?:\s+(?:of|from)\s+[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*){0,3})?"
-                     r"(?:,\s+[^,]{0,60},)?\s*(?:,|\band\b|\bwith\b|&)\s+(?:[A-Z]|his|her|the)")
+_PAIRED = re.compile(
+    r"(?:\s*\([^)]{0,40}\))?(?:\s+(?:of|from)\s+[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*){0,3})?"
+    r"(?:,\s+[^,]{0,60},)?(?:\s*(?:\band\b|\bwith\b|&)\s+(?:[A-Z]|his\b|her\b|the\b)"
+    r"|,\s+(?:[A-Z][\w.-]*\s+){1,4}(?:and|with)\b)")
 #: Words that may come before the name a claim opens with ("the former minister Ilse Varn").
 _LEAD_WORDS = frozenset({"the", "a", "former", "then", "late"})
 
@@ -791,6 +793,9 @@ def people_across(articles: Sequence[Article], enrichments: Mapping[str, Enrichm
     ]
     clash: set[str] = set()
     writers: dict[str, Counter[str]] = defaultdict(Counter)  # surname -> full name -> articles
+    # Surnames an article keeps alone beside a son's full name ("President Trump" beside "Donald
+    # Trump Jr."): there the surname alone is the father, so it is never the son's elsewhere.
+    not_the_son: set[str] = set()
     for names in named:
         fulls: dict[str, set[str]] = defaultdict(set)
         for name in names:
@@ -799,6 +804,9 @@ def people_across(articles: Sequence[Article], enrichments: Mapping[str, Enrichm
                 fulls[surname].add(given)
                 writers[surname][name] += 1
         clash.update(surname for surname, givens in fulls.items() if len(givens) > 1)
+        bare = {surname for name in names for given, surname in [_name_parts(name)] if not given}
+        not_the_son.update(surname for surname in bare
+                           if any(" " in given for given in fulls.get(surname, ())))
     mapping: dict[str, str] = {}
     for name in set().union(*named) if named else set():
         given, surname = _name_parts(name)
@@ -806,7 +814,8 @@ def people_across(articles: Sequence[Article], enrichments: Mapping[str, Enrichm
             continue
         candidates = [full for full in writers[surname]
                       if not given or _same_given_name(given, _name_parts(full)[0])]
-        if not given and any(" " not in _name_parts(full)[0] for full in candidates):
+        if not given and (surname in not_the_son
+                          or any(" " not in _name_parts(full)[0] for full in candidates)):
             # A surname alone names the father before the son ("Trump", not "Donald Trump Jr.").
             candidates = [full for full in candidates if " " not in _name_parts(full)[0]]
         if candidates:

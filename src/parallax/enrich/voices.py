@@ -857,8 +857,12 @@ def _negated(verb: Token) -> bool:
     if any(child.dep_ == "neg" or child.lower_ in ("never", "not", "n't") for child in verb.children):
         return True
     head = verb.head
-    return (verb.dep_ == "xcomp" and head is not verb
-            and (lemma(head) in _REFUSALS or any(c.dep_ == "neg" for c in head.children)))
+    if verb.dep_ != "xcomp" or head is verb:
+        return False
+    head_negated = any(c.dep_ == "neg" for c in head.children)
+    # "declined to comment" denies the speech, "did not decline to comment" does not; "could not
+    # say" denies it.
+    return (lemma(head) in _REFUSALS) != head_negated
 
 
 #: Verbs that deny the speech verb they govern ("declined to comment").
