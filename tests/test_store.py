@@ -141,3 +141,19 @@ def test_a_renamed_story_is_still_found_by_its_old_id(tmp_path: Path) -> None:
         assert store.story("searly").id == "sother" and store.story("sfirst").id == "sother"
         with pytest.raises(NotFoundError):
             store.story("snever")
+
+
+def test_publishing_days_ignore_case_and_come_once_each(tmp_path: Path) -> None:
+    from datetime import date, datetime, timedelta, timezone
+
+    with Store(tmp_path / "p.db") as store:
+        zone = timezone(timedelta(hours=9))
+        for n, (outlet, when) in enumerate([("Harbour Post", datetime(2024, 3, 1, 23, 30, tzinfo=zone)),
+                                            ("harbour post", datetime(2024, 3, 1, 8, 0, tzinfo=zone)),
+                                            ("Harbour Post", datetime(2024, 3, 4, 8, 0, tzinfo=zone)),
+                                            ("Other Daily", datetime(2024, 3, 2, 8, 0, tzinfo=zone))]):
+            text = f"text {n}"
+            store.add_article(Article(id=article_id(text), text=text, outlet=outlet, published=when))
+        # The day as published, in its own zone (23:30 at +09:00 is 1 March there).
+        assert store.publishing_days("HARBOUR POST") == [date(2024, 3, 1), date(2024, 3, 4)]
+        assert store.publishing_days("Nobody") == []

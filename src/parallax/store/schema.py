@@ -159,4 +159,8 @@ MIGRATIONS: list[str] = [
         story_id TEXT NOT NULL          -- the story that holds most of its articles now
     );
     """,
+    # 7: aliases are re-pointed by the story they lead to, once per retired story of a rebuild
+    """
+    CREATE INDEX story_aliases_story ON story_aliases(story_id);
+    """,
 ]

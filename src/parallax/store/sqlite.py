@@ -564,16 +564,23 @@ class Store:
             rows = self._db.execute(
                 f"SELECT article_id, story_id FROM story_articles WHERE article_id IN ({marks})", part)
             now_of.update((str(a), str(s)) for a, s in rows)
+        olds = sorted(before)
+        present: set[str] = set()
+        for chunk in range(0, len(olds), 500):
+            part = olds[chunk : chunk + 500]
+            rows = self._db.execute(f"SELECT id FROM stories WHERE id IN ({','.join('?' * len(part))})", part)
+            present.update(str(r[0]) for r in rows)
+        moved: list[tuple[str, str]] = []  # (old id, the story holding most of its articles)
         for old_id, articles in before.items():
-            if self._db.execute("SELECT 1 FROM stories WHERE id = ?", (old_id,)).fetchone():
+            if old_id in present:
                 continue
             held = Counter(now_of[a] for a in articles if a in now_of)
-            if not held:
-                continue
-            target = max(held, key=lambda s: (held[s], s))
-            self._db.execute("INSERT OR REPLACE INTO story_aliases (id, story_id) VALUES (?, ?)",
-                             (old_id, target))
-            self._db.execute("UPDATE story_aliases SET story_id = ? WHERE story_id = ?", (target, old_id))
+            if held:
+                moved.append((old_id, max(held, key=lambda s: (held[s], s))))
+        # Aliases that led to a retired id lead on to where it went (an index seek each).
+        self._db.executemany("UPDATE story_aliases SET story_id = ? WHERE story_id = ?",
+                             [(target, old_id) for old_id, target in moved])
+        self._db.executemany("INSERT OR REPLACE INTO story_aliases (id, story_id) VALUES (?, ?)", moved)
         self._db.execute("DELETE FROM story_aliases WHERE id IN (SELECT id FROM stories)")
 
     def story_alias(self, story_id: str) -> str | None:
@@ -766,6 +773,59 @@ class Store:
             (outlet, outlet),
         ).fetchone()
         return str(row[0]) if row else None
+
+    def outlet_spellings(self, outlet: str) -> list[str]:
+        """Every stored spelling of an outlet's name that differs from ``outlet`` only in case.
+
+        Read from the outlet index alone; the exact spellings then let other queries seek the index,
+        which a case-blind comparison cannot."""
+        rows = self._db.execute(
+            "SELECT DISTINCT outlet FROM articles INDEXED BY articles_outlet WHERE outlet = ? COLLATE NOCASE",
+            (outlet,),
+        ).fetchall()
+        return [str(r[0]) for r in rows]
+
+    def publishing_days(self, outlet: str) -> list[date]:
+        """The days on which an outlet published, in the zone of publication, in order."""
+        spellings = self.outlet_spellings(outlet)
+        if not spellings:
+            return []
+        marks = ",".join("?" * len(spellings))
+        rows = self._db.execute(
+            f"SELECT DISTINCT substr(published, 1, 10) FROM articles WHERE outlet IN ({marks})"
+            " AND published IS NOT NULL",
+            spellings,
+        ).fetchall()
+        days = []
+        for (day,) in rows:
+            try:
+                days.append(date.fromisoformat(str(day)))
+            except ValueError:
+                continue
+        return sorted(days)
+
+    def stories_missed(
+        self, outlet: str, runs: Sequence[tuple[date, date]], *, limit: int = 50,
+    ) -> list[Story]:
+        """Stories carried by at least two independent outlets, none of them ``outlet``, dated
+        within one of ``runs`` (first and last day of each run of the outlet's publishing days),
+        the most widely carried first: in one query, however many runs."""
+        if not runs:
+            return []
+        spellings = self.outlet_spellings(outlet) or [outlet]
+        marks = ",".join("?" * len(spellings))
+        spans = json.dumps([[first.isoformat(), last.isoformat()] for first, last in runs])
+        rows = self._db.execute(
+            "SELECT data FROM stories s WHERE json_extract(s.data, '$.independent_outlets') >= 2"
+            " AND s.start IS NOT NULL"
+            " AND s.id NOT IN (SELECT sa.story_id FROM story_articles sa JOIN articles a"
+            f" ON a.id = sa.article_id WHERE a.outlet IN ({marks}))"
+            " AND EXISTS (SELECT 1 FROM json_each(?) r WHERE s.start <= json_extract(r.value, '$[1]')"
+            " AND (s.end IS NULL OR s.end >= json_extract(r.value, '$[0]')))"
+            " ORDER BY json_extract(s.data, '$.independent_outlets') DESC, s.start DESC, s.id LIMIT ?",
+            [*spellings, spans, max(0, int(limit))],
+        ).fetchall()
+        return [Story.from_json(json.loads(r[0])) for r in rows]
 
     def outlet_span(self, outlet: str) -> tuple[str | None, str | None, int]:
         """First and last publication day of an outlet's articles, and how many it has."""

@@ -290,7 +290,7 @@ def outlet_page(store: Store, name: str) -> dict[str, Any]:
     first, last, count = store.outlet_span(name)
     articles, _ = store.find_articles(outlet=name, limit=PAGE_SIZE)
     stories = store.stories_with_outlet(name)
-    missed_stories, undated_stories = _stories_missed(store, name, _publishing_days(store, name, count))
+    missed_stories, undated_stories = _stories_missed(store, name, _publishing_days(store, name))
     return {
         "name": name, "count": count, "first": first, "last": last, "articles": articles,
         "countries": sorted({a.country for a in articles if a.country}),
@@ -302,18 +302,11 @@ def outlet_page(store: Store, name: str) -> dict[str, Any]:
 MISSED_STORIES = 30
 
 
-def _publishing_days(store: Store, name: str, count: int) -> list[tuple[date, date]]:
+def _publishing_days(store: Store, name: str) -> list[tuple[date, date]]:
     """The days on which the outlet published, as runs of consecutive days (first, last), each
     day as published, in the zone of publication (the day the pages show)."""
-    days: set[date] = set()
-    for offset in range(0, count, 500):
-        page, _ = store.find_articles(outlet=name, limit=500, offset=offset)
-        for article in page:
-            when = article.published
-            if when is not None:
-                days.add(when.date() if isinstance(when, datetime) else when)
     runs: list[tuple[date, date]] = []
-    for day in sorted(days):
+    for day in store.publishing_days(name):
         if runs and day - runs[-1][1] <= timedelta(days=1):
             runs[-1] = (runs[-1][0], day)
         else:
@@ -327,21 +320,14 @@ def _stories_missed(
     """Stories two or more other outlets carried on a day this outlet published, without it, the
     most widely carried first; and, apart, the undated ones, which no day can be matched to.
 
-    Asked run by run: the outlet's first-to-last span would take in every story of the weeks or
-    years between its articles. The best of each run, merged, holds the best overall."""
+    Matched run by run (in one query): the outlet's first-to-last span would take in every story
+    of the weeks or years between its articles."""
     # The store keeps an undated story in every range; a range no dated story can overlap (it
     # ends before it starts) leaves only those.
-    undated = [s for s in store.stories_without(name, since="9999-12-31", until="0001-01-01", limit=1000)
+    undated = [s for s in store.stories_without(name, since="9999-12-31", until="0001-01-01",
+                                                limit=MISSED_STORIES)
                if s.start is None]
-    found: dict[str, Story] = {}
-    for since, until in runs:
-        for story in store.stories_without(name, since=since.isoformat(), until=until.isoformat(),
-                                           limit=MISSED_STORIES + len(undated)):
-            if story.start is not None:
-                found.setdefault(story.id, story)
-    dated = sorted(found.values(),
-                   key=lambda s: (-s.independent_outlets, -(s.start or date.min).toordinal(), s.id))
-    return dated[:MISSED_STORIES], undated[:MISSED_STORIES]
+    return store.stories_missed(name, runs, limit=MISSED_STORIES), undated[:MISSED_STORIES]
 
 
 def _missed_facts(store: Store, name: str, stories: Sequence[Story]) -> list[dict[str, Any]]:
