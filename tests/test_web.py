@@ -800,3 +800,11 @@ def test_story_and_article_pages_are_accessible(
 def test_a_control_character_is_no_empty_filter(client: TestClient) -> None:
     assert client.get("/api/articles?to=%1E").status_code == 422
     assert client.get("/api/articles?to=").status_code == 200
+
+
+def test_a_filtered_search_marks_whole_words() -> None:
+    from parallax.web.pages import _snippet
+
+    assert _snippet("He said again that AI will change work.", ["AI"]).count("\x02") == 1
+    assert "\x02AI\x03" in _snippet("He said again that AI will change work.", ["AI"])
+    assert "\x02会議\x03" in _snippet("東京で会議が開かれた", ["会議"], {"会議"})

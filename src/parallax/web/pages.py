@@ -12,7 +12,7 @@ import json
 import re
 import threading
 from collections import Counter, OrderedDict
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any, Generic, TypeVar
@@ -23,6 +23,7 @@ from parallax.compare.api import comparison_key, story_comparison
 from parallax.model import Article, Story, Voice
 from parallax.render import html as report
 from parallax.store import Store
+from parallax.store.sqlite import search_terms
 from parallax.web import lookup
 from parallax.web.charts import Dot, coverage_over_time
 
@@ -103,16 +104,20 @@ def search_articles(
     found, total = store.find_articles(outlet=outlet or None, country=country or None,
                                        language=language or None, since=since, until=until, query=query,
                                        limit=limit, offset=offset)
-    return [(article, _snippet(article.text, words)) for article in found], total
+    unspaced = set(search_terms(query)[1])  # scripts without spaces match inside runs of text
+    return [(article, _snippet(article.text, words, unspaced)) for article in found], total
 
 
 _SEARCH_WORDS = re.compile(r"[\w\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]+")
 
 
-def _snippet(text: str, words: Sequence[str], width: int = 80) -> str:
-    """The text around the first of ``words``, each of them marked with U+0002 and U+0003."""
-    pattern = re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)),
-                         re.IGNORECASE)
+def _snippet(text: str, words: Sequence[str], unspaced: Collection[str] = (), width: int = 80) -> str:
+    """The text around the first of ``words``, each of them marked with U+0002 and U+0003: a
+    whole word, as the search matched it ("AI" is not the "ai" of "said"), or, for a word of a
+    script written without spaces (``unspaced``), wherever it stands."""
+    pattern = re.compile("|".join(
+        re.escape(w) if w in unspaced else rf"(?<!\w){re.escape(w)}(?!\w)"
+        for w in sorted(words, key=len, reverse=True)), re.IGNORECASE)
     first = pattern.search(text)
     at = first.start() if first else 0
     start, end = max(0, at - width), min(len(text), at + 2 * width if first is None else at + width)
