@@ -63,8 +63,10 @@ def _day_or_none(value: Any) -> Any:
     """A day filter: empty is none, anything else a calendar day written YYYY-MM-DD (the date
     type alone would also take "0", a timestamp: 1 January 1970)."""
     value = _blank_is_none(value)
-    if isinstance(value, str) and not re.fullmatch(r"\s*\d{4}-\d{2}-\d{2}\s*", value):
-        raise ValueError("write a day as YYYY-MM-DD")
+    if isinstance(value, str):
+        value = value.strip(" ")
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            raise ValueError("write a day as YYYY-MM-DD")
     return value
 
 
