@@ -559,3 +559,13 @@ def test_a_negated_refusal_is_speech(nlp: Any) -> None:
     said = find_voices(nlp("The senator did not hesitate to say that the plan would fail."), None)
     assert [v.text for v in said] == ["the plan would fail"]
     assert find_voices(nlp("He hesitated to say that the plan was dead."), None) == []
+
+
+def test_an_object_pronoun_is_not_its_own_clause_subject(nlp: Any) -> None:
+    from parallax.enrich import Enricher
+    from parallax.model import Article
+
+    text = ("Nancy Pelosi kept her post. If Tim Ryan had replaced her, the caucus would have changed. "
+            '"We got the message out," he said.')
+    found = Enricher(vectors=False).analyze(Article(id="x", text=text, source="x")).enrichment
+    assert {v.text: v.speaker_entity for v in found.voices}["We got the message out"] == "Tim Ryan"

@@ -469,7 +469,8 @@ def _pronoun_referents(
         if not before:
             continue
         fitting = [m for m in before if gender.get(m.canonical or "") in (None, wanted)
-                   and named_as.get(m.canonical or "") in (None, wanted)]
+                   and named_as.get(m.canonical or "") in (None, wanted)
+                   and not _own_subject(doc, token, m)]
         if not fitting and all(m.canonical in titled for m in before):
             referents[token.idx] = None
             continue
@@ -497,9 +498,21 @@ def _pronoun_referents(
         if chosen.canonical:
             last_seen[chosen.canonical] = token.idx
         nearby = {m.canonical for m in before if m.start >= window}
-        if nearby == {chosen.canonical} and chosen.canonical:
+        named = chosen.canonical and named_as.get(chosen.canonical, wanted)
+        if nearby == {chosen.canonical} and chosen.canonical and named == wanted:
+            # Never learnt against the name: a guess must not overrule "Tim".
             gender.setdefault(chosen.canonical, wanted)
     return referents
+
+
+def _own_subject(doc: Any, pronoun: Any, mention: Mention) -> bool:
+    """Whether ``mention`` is the subject of the verb an object pronoun depends on: "If Ryan had
+    replaced her" cannot mean Ryan (that would be "herself")."""
+    if pronoun.dep_ not in {"dobj", "dative", "pobj", "iobj"}:
+        return False
+    verb = pronoun.head.head if pronoun.dep_ == "pobj" else pronoun.head
+    span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+    return span is not None and span.root.dep_ in {"nsubj", "nsubjpass"} and span.root.head == verb
 
 
 _QUOTE_PAIRS = {"\u201c": "\u201d", '"': '"'}
