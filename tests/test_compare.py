@@ -560,6 +560,9 @@ def test_one_person_across_outlets_whatever_each_calls_them() -> None:
              named("c", "Donald Trump Jr.", "Eric Trump"), named("d", "Donald J. Trump")]
     person = people_across([a for a, _ in pairs], {a.id: e for a, e in pairs})
     assert "Donald Trump" not in person and "Donald Trump Jr." not in person
+    # A surname alone, where other articles name two people of it, names neither.
+    pairs = [named("a", "Donald Trump"), named("b", "Melania Trump"), named("c", "Trump")]
+    assert "Trump" not in people_across([a for a, _ in pairs], {a.id: e for a, e in pairs})
     # An article that keeps "Trump" apart from "Donald Trump Jr." says the surname is the father's.
     pairs = [named("a", "Donald Trump Jr.", "Trump"), named("b", "Trump")]
     person = people_across([a for a, _ in pairs], {a.id: e for a, e in pairs})

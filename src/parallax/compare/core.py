@@ -818,6 +818,8 @@ def people_across(articles: Sequence[Article], enrichments: Mapping[str, Enrichm
                           or any(" " not in _name_parts(full)[0] for full in candidates)):
             # A surname alone names the father before the son ("Trump", not "Donald Trump Jr.").
             candidates = [full for full in candidates if " " not in _name_parts(full)[0]]
+        if not given and len({_SHORT_NAMES.get(g, g) for g in (_name_parts(c)[0] for c in candidates)}) > 1:
+            continue  # "Trump" beside "Donald Trump" in one article and "Melania Trump" in another
         if candidates:
             best = max(candidates, key=lambda full: (writers[surname][full], len(full), full))
             if best != name:
