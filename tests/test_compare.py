@@ -764,3 +764,16 @@ def test_an_apposition_is_no_second_person() -> None:
     text = "Owen Hill, D-Ill., resigned from the council last month."
     enrichment = Enrichment(article_id="a", mentions=(Mention("Owen Hill", "PERSON", 0, 9, "Owen Hill"),))
     assert claim_subject(Claim("a", text, 0, len(text), 0), enrichment) == "Owen Hill"
+
+
+def test_a_figure_rounded_to_fewer_decimals_is_no_conflict(tmp_path: Path) -> None:
+    rounded = _compare_texts(tmp_path, {
+        "North Herald": "Mayor Ilse Varn won 47 percent of the vote in the harbour district on Tuesday.",
+        "West Gazette": "Mayor Ilse Varn won 46.7 percent of the vote in the harbour district on Tuesday.",
+    })
+    assert not [c for c in _conflicts(rounded) if c["kind"] == "number"], _conflicts(rounded)
+    changed = _compare_texts(tmp_path, {
+        "North Herald": "Mayor Ilse Varn won 47 percent of the vote in the harbour district on Tuesday.",
+        "West Gazette": "Mayor Ilse Varn won 44.2 percent of the vote in the harbour district on Tuesday.",
+    })
+    assert [c for c in _conflicts(changed) if c["kind"] == "number"]

@@ -14,6 +14,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 import numpy as np
@@ -613,9 +614,29 @@ def _apart(a: Mapping[Any, str], b: Mapping[Any, str]) -> tuple[str, str]:
     publication dates, not a disagreement."""
     words_b = {_words(text) for text in b.values()}
     words_a = {_words(text) for text in a.values()}
-    only_a = [text for value, text in a.items() if value not in b and _words(text) not in words_b]
-    only_b = [text for value, text in b.items() if value not in a and _words(text) not in words_a]
+    only_a = [text for value, text in a.items()
+              if value not in b and _words(text) not in words_b and not _rounded(value, b)]
+    only_b = [text for value, text in b.items()
+              if value not in a and _words(text) not in words_a and not _rounded(value, a)]
     return ", ".join(only_a), ", ".join(only_b)
+
+
+def _rounded(value: Any, others: Mapping[Any, str]) -> bool:
+    """Whether a figure and one of ``others`` are one figure, one rounded to fewer decimals ("47
+    percent" and "46.7 percent"). Whole numbers are not rounded to tens: 100 and 120 differ."""
+    if not isinstance(value, float | int):
+        return False
+
+    def decimals(x: float) -> int:
+        return max(0, -int(Decimal(repr(float(x))).normalize().as_tuple().exponent))
+
+    for other in others:
+        if not isinstance(other, float | int) or other == value:
+            continue
+        coarse, fine = (value, other) if decimals(value) < decimals(other) else (other, value)
+        if decimals(coarse) < decimals(fine) and round(fine, decimals(coarse)) == coarse:
+            return True
+    return False
 
 
 def _words(shown: str) -> str:
