@@ -368,6 +368,9 @@ def test_plans_still_ahead() -> None:
     assert only("The senator is up for re-election in November.", date(2014, 4, 25)).value == "2014-11"
     assert only("The report is due in November.", date(2014, 4, 25)).value == "2014-11"
     assert only("The rally was followed by a march on Thursday.", date(2016, 9, 28)).value == "2016-09-22"
+    # A plan that lapsed points back.
+    assert only("The vote was originally scheduled to be held before Thanksgiving.",
+                date(2016, 11, 30)).value == "2016-11-24"
 
 
 def test_events_known_by_their_date() -> None:

@@ -282,6 +282,7 @@ PLAN_CUES = (r"planned\s+to", r"intended\s+to", r"agreed\s+to", r"decided\s+to",
 #: Plans that had been overtaken by the time of writing: these speak of the past.
 PAST_PLAN_CUES = (
     r"had\s+been\s+(?:scheduled|slated|due|expected|set|supposed|planned|intended)(?:\s+to)?",
+    r"(?:was|were)\s+originally\s+(?:scheduled|slated|due|expected|set|planned)(?:\s+to)?",
     r"(?:was|were)\s+about\s+to",
 )
 #: A preposition right before the expression settles its direction ("since May", "by May").
@@ -621,8 +622,8 @@ _RULES: tuple[_Rule, ...] = tuple(
 )
 
 _NINE_ELEVEN_BEFORE = re.compile(
-    r"\b(?:since|after|before|until|on|the|post|pre|(?:victims|families|anniversary|aftermath|wake|"
-    r"memory|events|lessons|survivors|heroes|attacks)\s+of)[\s-]*$", re.IGNORECASE)
+    r"\b(?:since|after|before|until|on|the|post|pre|with|(?:victims|families|anniversary|aftermath|wake|"
+    r"memory|events|lessons|survivors|heroes|attacks|threat|day)\s+of)[\s-]*$", re.IGNORECASE)
 _NINE_ELEVEN_AFTER = re.compile(
     r"(?:-style|\s+(?:attacks?|victims?|families|family|commission|hijack\w*|memorial|museum|era|health|"
     r"widows?|responders?|survivors?|terror\w*|anniversary|report|plot\w*|truthers?))\b", re.IGNORECASE)
@@ -1091,6 +1092,12 @@ class _Resolver:
                     best = (distance, sign, m.start() >= end)
                 if sign < 0 and m.end() <= start and (past_before is None or m.start() > past_before.start()):
                     past_before = m
+        if best is not None and best[1] > 0 and not best[2]:
+            lapsed = None
+            for found in _PAST_PLAN_RE.finditer(self.text, begin, start):
+                lapsed = found
+            if lapsed is not None and not re.search(r"[,;:]", self.text[lapsed.end() : start]):
+                return -1  # "were originally scheduled to be held before Thanksgiving": the plan lapsed
         if best is not None and best[1] > 0 and best[2] and past_before is not None \
                 and self._embedded_past(past_before, start):
             # "a mob that stormed the Capitol on Jan. 6 will face charges": the day ends a clause
