@@ -572,3 +572,10 @@ def test_an_object_pronoun_is_not_its_own_clause_subject(nlp: Any) -> None:
     pelosi = Mention("Nancy Pelosi", "PERSON", 0, 12, "Nancy Pelosi")
     assert _own_subject(doc, her, ryan)
     assert not _own_subject(doc, her, pelosi)
+
+
+def test_a_title_in_quotation_marks_is_no_voice(nlp: Any) -> None:
+    text = 'She appeared on "Fox and Friends and Family Hour" on Monday. "We will win this," she said.'
+    texts = [v.text for v in find_voices(nlp(text), None)]
+    assert not [t for t in texts if "Friends" in t], texts
+    assert [t for t in texts if "win this" in t], texts

@@ -659,10 +659,29 @@ class _Attribution:
     verb: str
 
 
+#: Short words a title leaves in lower case ("Fox and Friends", "Behind the Scenes with ...").
+_TITLE_SMALL_WORDS = frozenset({
+    "a", "an", "the", "and", "or", "but", "of", "in", "on", "at", "to", "for", "by", "with", "from",
+    "into", "over", "about", "vs", "de", "la", "le", "du",
+})
+
+
+def _is_title(quoted: str) -> bool:
+    """Whether the words in quotation marks are a title or a name: at most eight words, no end
+    punctuation, every word but the short ones capitalised, two at least."""
+    words = re.findall(r"[^\W\d_][\w'\u2019.-]*", quoted)
+    if not 2 <= len(words) <= 8 or re.search(r"[.!?,;:]\W*$", quoted.strip()):
+        return False
+    capitals = [w for w in words if w[:1].isupper()]
+    return len(capitals) >= 2 and all(w[:1].isupper() or w.casefold() in _TITLE_SMALL_WORDS for w in words)
+
+
 def _direct_voices(context: _Context) -> list[Voice]:
     # (quote, its attribution, token bounds of the sentences it spans)
     found: list[tuple[Quote, _Attribution | None, int, int]] = []
     for quote in context.quotes:
+        if _is_title(context.text[quote.start : quote.end]):
+            continue  # "America's Next Top Model", "Fox and Friends": a name, not words spoken
         first = context.token_at(quote.start)
         last = context.token_at(quote.end - 1)
         if first is None or last is None:
