@@ -428,3 +428,14 @@ def test_an_outlet_country_from_the_registry_or_its_country_code_domain(store: S
     assert by_url["https://www.wsj.com/articles/x"] == ("The Wall Street Journal", "US")
     assert by_url["https://news.example.co.uk/1"][1] == "GB"
     assert by_url["https://startup.example.io/2"][1] is None  # .io says nothing of a country
+
+
+def test_an_outlet_written_without_the_or_with_a_note_is_known(store: Store, tmp_path: Path) -> None:
+    pages = {
+        "a.json": {"text": "The port reopened on Monday after the strike.", "outlet": "New York Times"},
+        "b.json": {"text": "The council met on Tuesday to set the budget.", "outlet": "CNN (Online News)"},
+    }
+    for name, record in pages.items():
+        (tmp_path / name).write_text(json.dumps(record), encoding="utf-8")
+    ingest([str(tmp_path)], store=store)
+    assert {(a.outlet, a.country) for a in store.articles()} == {("The New York Times", "US"), ("CNN", "US")}

@@ -7,6 +7,7 @@ TOML file of the same shape; later entries win, so a user can correct a shipped 
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from collections.abc import Iterable
 from importlib import resources
@@ -38,7 +39,16 @@ class OutletRegistry:
         return iter(self._by_name.values())
 
     def by_name(self, name: str | None) -> Outlet | None:
-        return self._by_name.get(name.casefold()) if name else None
+        """The outlet of that name, whatever its case, with or without a leading "The" ("New York
+        Times" is "The New York Times") or a trailing note in brackets ("CNN (Online News)")."""
+        if not name:
+            return None
+        key = " ".join(name.casefold().split())
+        found = self._by_name.get(key)
+        if found is None:
+            bare = re.sub(r"\s*\([^)]*\)\s*$", "", key).removeprefix("the ")
+            found = self._by_name.get(bare) or self._by_name.get("the " + bare)
+        return found
 
     def by_url(self, url: str | None) -> Outlet | None:
         """The outlet owning the URL's host or any parent domain of it."""
