@@ -120,4 +120,7 @@ def test_a_closing_quotation_mark_ends_its_sentence() -> None:
     sentences = [text[s.start : s.end].strip() for s in found.sentences]
     assert '"We used money we should not have used."' in sentences
     assert '"Yes!" he said.' in sentences
+    attributed = 'It ended. "Stop lying!" Mr. Varn wrote. Then.'
+    found = Enricher(vectors=False).analyze(Article(id="y", text=attributed, source="y")).enrichment
+    assert '"Stop lying!" Mr. Varn wrote.' in [attributed[s.start : s.end] for s in found.sentences]
     assert all(any(c.isalnum() for c in s) for s in sentences)

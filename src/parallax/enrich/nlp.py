@@ -60,11 +60,25 @@ def paragraph_breaks(doc: Any) -> Any:
             # a "sentence" of the mark alone.
             doc[token.i + 1].is_sent_start = False
             after = doc[token.i + 2] if token.i + 2 < len(doc) else None
-            if after is not None and after.is_alpha and after.is_lower:
-                doc[after.i].is_sent_start = False  # '"Yes!" he said.' is one sentence
+            lower = after is not None and after.is_alpha and after.is_lower
+            if after is not None and (lower or _attribution_follows(doc, after.i)):
+                doc[after.i].is_sent_start = False  # '"Yes!" he said.', '"Stop!" Mr. Fox wrote.'
     return doc
 
 
+def _attribution_follows(doc: Any, start: int) -> bool:
+    """Whether the words from ``start`` are a short attribution ending its sentence: a name of up
+    to four capitalised words (a title's stop included) and a speech verb ("Mr. Fox wrote.")."""
+    for i in range(start, min(len(doc), start + 6)):
+        word = doc[i]
+        if word.lower_ in _ATTRIBUTION_VERBS:
+            return i > start and i + 1 < len(doc) and doc[i + 1].text in {".", ","}
+        if not (word.is_title or word.text == "."):
+            return False
+    return False
+
+
+_ATTRIBUTION_VERBS = frozenset({"said", "says", "wrote", "writes", "told", "added", "asked", "tweeted"})
 _SENTENCE_END = frozenset({".", "!", "?", "...", "\u2026"})
 _CLOSING_QUOTES = frozenset({'"', "\u201d", "''", "\u2019", "'"})
 
