@@ -19,6 +19,7 @@ where they are both. The classification is by the words of the phrase; the word 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import cache
 from typing import Any
 
@@ -253,19 +254,17 @@ class _Finder:
 
     def by_agency(self, verb: Any) -> list[CitedSource]:
         """"obtained by The Associated Press", "seen by Reuters": a news agency as the agent."""
-        for child in verb.children:
-            if child.dep_ == "agent":
-                for noun in child.children:
-                    if noun.dep_ == "pobj":
-                        span, canonical, label = self.phrase(noun)
-                        if source_kind(span, label) == NEWS_AGENCY:
-                            return [self.source(span, canonical, NEWS_AGENCY, verb.idx, span.end_char)]
-        return []
+        return self._agency_after(verb, lambda child: child.dep_ == "agent")
 
     def interview_with(self, token: Any) -> list[CitedSource]:
         """"in an interview with CNN": the outlet that interviewed the speaker."""
+        return self._agency_after(token, lambda child: child.dep_ == "prep" and child.lower_ == "with")
+
+    def _agency_after(self, token: Any, preposition: Callable[[Any], bool]) -> list[CitedSource]:
+        """The news agency that is the object of a preposition under ``token``, cited from
+        ``token`` on."""
         for child in token.children:
-            if child.dep_ == "prep" and child.lower_ == "with":
+            if preposition(child):
                 for noun in child.children:
                     if noun.dep_ == "pobj":
                         span, canonical, label = self.phrase(noun)
