@@ -36,7 +36,7 @@ from parallax.compare.claims import split_claims
 from parallax.compare.contradict import Embed, PolarityJudge
 from parallax.compare.framing import find_framing, find_loaded_words
 from parallax.compare.paraphrase import ParaphraseJudge, get_judge
-from parallax.enrich.entities import TITLE_WORDS
+from parallax.enrich.entities import GENERATIONS, TITLE_WORDS
 from parallax.enrich.phrases import noun_phrases
 from parallax.enrich.timex import value_span
 from parallax.model import Article, Claim, Conflict, Enrichment, Fact, Phrase, Quantity, iso
@@ -760,7 +760,6 @@ def _emphasis(claims: Sequence[Claim], sentence_counts: Mapping[str, int]) -> li
     return placements
 
 
-_NAME_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
 #: Short forms of English given names, so that "Chuck Schumer" and "Charles Schumer" meet.
 _SHORT_NAMES = {
     "bill": "william", "will": "william", "bob": "robert", "rob": "robert", "dick": "richard",
@@ -780,7 +779,7 @@ def _name_parts(name: str) -> tuple[str, str]:
     "jackson")): father and son share the rest of the name but are two people."""
     words = [w.strip(".,").casefold() for w in name.split()]
     suffixes: list[str] = []
-    while len(words) > 1 and words[-1] in _NAME_SUFFIXES:
+    while len(words) > 1 and words[-1] in GENERATIONS:
         suffixes.insert(0, words.pop())
     given = words[0] if len(words) > 1 else ""
     if given and suffixes:

@@ -380,7 +380,8 @@ def resolve_entities(doc: Any) -> EntityResolution:
 _TITLE_BEFORE = re.compile(
     r"\b(?:" + "|".join(re.escape(t.rstrip(".")) for t in sorted(_NAME_TITLES, key=len, reverse=True))
     + r")\.?\s+$", re.IGNORECASE)
-_GENERATIONS = frozenset({"jr", "sr", "ii", "iii", "iv"})
+#: Generational suffixes of a name ("Jesse Jackson Jr."), for other stages too.
+GENERATIONS = frozenset({"jr", "sr", "ii", "iii", "iv"})
 _HONORIFICS = frozenset({"mr", "mr.", "ms", "ms.", "mrs", "mrs.", "dr", "dr."})
 
 
@@ -393,7 +394,7 @@ def _parents_named(doc: Any, entities: Mapping[str, Entity]) -> set[str]:
     suffixed: dict[str, Entity] = {}
     for entity in entities.values():
         words = entity.canonical.split()
-        if entity.label == "PERSON" and len(words) > 2 and words[-1].strip(".,").casefold() in _GENERATIONS:
+        if entity.label == "PERSON" and len(words) > 2 and words[-1].strip(".,").casefold() in GENERATIONS:
             suffixed[_surname(entity.canonical)] = entity
     if not suffixed:
         return set()
@@ -403,7 +404,7 @@ def _parents_named(doc: Any, entities: Mapping[str, Entity]) -> set[str]:
         if surname not in suffixed or not token.text[:1].isupper():
             continue
         nxt = doc[token.i + 1] if token.i + 1 < len(doc) else None
-        if nxt is not None and nxt.text.strip(".,").casefold() in _GENERATIONS:
+        if nxt is not None and nxt.text.strip(".,").casefold() in GENERATIONS:
             continue  # "Trump Jr." is the son
         title = doc[token.i - 1].lower_
         if title in _NAME_TITLES and title not in _HONORIFICS and title not in suffixed[surname].roles:
@@ -414,7 +415,7 @@ def _parents_named(doc: Any, entities: Mapping[str, Entity]) -> set[str]:
 def _surname(name: str) -> str:
     """A full name's last name, folded: "Jesse Jackson Jr." -> "jackson"."""
     words = name.split()
-    while len(words) > 1 and words[-1].strip(".,").casefold() in {"jr", "sr", "ii", "iii", "iv"}:
+    while len(words) > 1 and words[-1].strip(".,").casefold() in GENERATIONS:
         words.pop()
     return words[-1].strip(".,").casefold()
 

@@ -2303,7 +2303,7 @@ def _find_times(text: str, published: date | None, *, timeml: bool = False,
             if norm.precision in ("month", "quarter", "season"):
                 resolver.period_anchor = resolver.anchor
     if deictic and resolver.pub is not None:
-        _date_quoted_days(resolver, resolver.pub, found, deictic)
+        _date_quoted_days(resolver, found, deictic)
     return found
 
 
@@ -2343,10 +2343,13 @@ def _quotations(text: str) -> list[tuple[int, int, bool]]:
     return spans
 
 
-def _date_quoted_days(resolver: _Resolver, published: date, found: list[TimeRef], deictic: list[int]) -> None:
+def _date_quoted_days(resolver: _Resolver, found: list[TimeRef], deictic: list[int]) -> None:
     """Re-dates "today", "tomorrow" and the like inside a quotation whose attribution dates the
     words: in '"Today we mourn," the president said Monday' today is Monday, not the day of
     publication. Changes ``found`` in place."""
+    published = resolver.pub
+    if published is None:
+        return
     quotes = _quotations(resolver.text)
     openings = [q[0] for q in quotes]
     starts = [ref.start for ref in found]  # in text order

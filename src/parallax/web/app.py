@@ -29,7 +29,15 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, PackageLoader
 from markupsafe import Markup, escape
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, field_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    WithJsonSchema,
+    field_validator,
+)
 from pydantic_core import PydanticCustomError
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -201,23 +209,16 @@ class ArticleIn(BaseModel):
                                       "the article's text is blank: send it in the 'text' field")
         return value
 
-    @field_validator("country")
-    @classmethod
-    def _known_country(cls, value: str | None) -> str | None:
-        try:
-            return country_code(value)
-        except CodeError as exc:
-            raise PydanticCustomError("unknown_country", str(exc)) from None
-
     # Ingest drops a language it cannot read, as a hint that detection can do without; a client
     # that sent one learns of its mistake instead, as it does for a country.
-    @field_validator("language")
+    @field_validator("country", "language")
     @classmethod
-    def _known_language(cls, value: str | None) -> str | None:
+    def _known_code(cls, value: str | None, info: ValidationInfo) -> str | None:
+        to_code = country_code if info.field_name == "country" else language_code
         try:
-            return language_code(value)
+            return to_code(value)
         except CodeError as exc:
-            raise PydanticCustomError("unknown_language", str(exc)) from None
+            raise PydanticCustomError(f"unknown_{info.field_name}", str(exc)) from None
 
 
 def create_app(db: str | Path, *, token: str | None = None, max_body: int = 1_000_000) -> FastAPI:
