@@ -6,12 +6,13 @@ import json
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 from typer.testing import CliRunner
 
 from parallax.cli import app
 from parallax.compare.claims import split_claims
-from parallax.model import Enrichment, Sentence, Voice
+from parallax.model import Article, Enrichment, Sentence, Voice
 
 runner = CliRunner()
 
@@ -388,6 +389,25 @@ def test_the_timeline_is_in_calendar_order(tmp_path: Path) -> None:
     assert [t["date"] for t in timeline] == ["2023-W13", "2023-04-01"]
 
 
+def test_the_timeline_keeps_times_of_a_known_day_and_halves_of_a_year(tmp_path: Path) -> None:
+    # Published Monday 2023-04-03.
+    text = ("A gunman opened fire on Saturday morning, the police said. The company expects the plant "
+            "to reopen in the first half of 2024. The shift starts at 9 a.m.")
+    timeline = _compare_texts(tmp_path, {"Port Daily": text})["timeline"]
+    assert [(t["expression"], t["date"]) for t in timeline] == [
+        ("Saturday morning", "2023-04-01TMO"), ("the first half of 2024", "2024-H1")]
+
+
+def test_a_timeline_excerpt_keeps_the_date() -> None:
+    from parallax.render.html import excerpt
+
+    sentence = ("After a long debate about the budget, the tax rules and the many objections of the "
+                "opposition, the assembly finally voted on Wednesday morning to pass the bill.")
+    shown = excerpt(sentence, "Wednesday morning", 80)
+    assert "Wednesday morning" in shown and shown.startswith("…") and len(shown) <= 80
+    assert excerpt(sentence, "long debate", 80).startswith("After a long debate")
+
+
 def test_value_spans() -> None:
     from datetime import date
 
@@ -569,6 +589,17 @@ def test_one_person_across_outlets_whatever_each_calls_them() -> None:
     assert "Trump" not in person
 
 
+def test_a_surname_may_be_the_full_name_of_another_outlet() -> None:
+    from parallax.compare.core import may_be_one_person
+
+    assert may_be_one_person("Blumenthal", "Richard Blumenthal")
+    assert may_be_one_person("Chuck Schumer", "Charles Schumer")
+    assert may_be_one_person(None, "Sandra Jackson")
+    assert not may_be_one_person("Sandra Jackson", "Jesse Jackson Jr.")
+    assert not may_be_one_person("Donald Trump", "Donald Trump Jr.")
+    assert not may_be_one_person("Blumenthal", "John Cornyn")
+
+
 def test_one_figure_written_two_ways_agrees_and_a_changed_tally_conflicts(tmp_path: Path) -> None:
     same = _compare_texts(tmp_path, {
         "North Herald": "The bill passed after a 97-1 vote in the Senate, and fifteen of the 19 members "
@@ -596,6 +627,24 @@ def test_figures_of_different_things_are_no_conflict(tmp_path: Path) -> None:
                         "Reid was the lone opposition in the Senate.",
     })
     assert _conflicts(comparison) == [], _conflicts(comparison)
+
+
+def test_approximate_and_rounded_sums_and_sums_paid_in_different_things_are_no_conflict(
+        tmp_path: Path) -> None:
+    comparison = _compare_texts(tmp_path, {
+        "North Herald": "The couple earned roughly $212 million and paid nearly $61 million in federal "
+                        "income taxes over ten years, the filings show.",
+        "West Gazette": "The couple earned $209 million in adjusted gross income over ten years, the filings "
+                        "show.",
+        "East Courier": "The filings show the couple paid $60 million in federal taxes over ten years.",
+        "South Post": "The filings show the couple paid $60,912,408 in federal taxes over ten years.",
+    })
+    assert _conflicts(comparison) == [], _conflicts(comparison)
+    changed = _compare_texts(tmp_path, {
+        "North Herald": "The pipeline will cost $9 billion to build, the company said on Monday.",
+        "West Gazette": "The pipeline will cost $8 billion to build, the company said on Monday.",
+    })
+    assert any("$9 billion" in c["detail"] and "$8 billion" in c["detail"] for c in _conflicts(changed))
 
 
 def test_different_amounts_are_no_word_choice(tmp_path: Path) -> None:
@@ -777,3 +826,38 @@ def test_a_figure_rounded_to_fewer_decimals_is_no_conflict(tmp_path: Path) -> No
         "West Gazette": "Mayor Ilse Varn won 44.2 percent of the vote in the harbour district on Tuesday.",
     })
     assert [c for c in _conflicts(changed) if c["kind"] == "number"]
+
+
+class _SameVector:
+    """An embedder that gives every phrase one vector: every pair is a candidate."""
+
+    name = "same"
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        return np.ones((len(texts), 4)) / 2.0
+
+
+@pytest.mark.parametrize(("a", "b", "framed"), [
+    ("Republican county softball team", "Democratic county softball team", False),
+    ("news conference", "news conferences", False),
+    ("roughly 36 percent", "36 percent", False),
+    ("six people", "four people", False),
+    ("comfort women", "victims of wartime sexual slavery", True),
+])
+def test_labels_that_differ_in_side_number_or_approximation_are_no_framing(
+        a: str, b: str, framed: bool) -> None:
+    from parallax.compare.framing import find_framing
+    from parallax.model import Phrase
+
+    articles = [Article(id="x", text=a, outlet="North Herald"),
+                Article(id="y", text=b, outlet="West Gazette")]
+    phrases = {"x": [Phrase(a, 0, len(a))], "y": [Phrase(b, 0, len(b))]}
+    assert bool(find_framing(articles, phrases, _SameVector())) is framed
+
+
+def test_one_figure_rounded_in_one_outlet_is_shared() -> None:
+    from parallax.compare.align import shared_figures
+
+    rounded = [frozenset({("USD", 13.6e6)})]
+    exact = [frozenset({("USD", 13_625_777.0)}), frozenset({("USD", 15.0e6)})]
+    assert shared_figures(rounded, exact, np.array([[0.6, 0.6]])).tolist() == [[1.0, 0.0]]

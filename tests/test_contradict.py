@@ -14,6 +14,7 @@ from parallax.compare.contradict import (
     PolarityJudge,
     feature_matrix,
     load_model,
+    negation_shared,
     opposite_polarity,
     pair_signals,
 )
@@ -53,6 +54,23 @@ def test_negated_paraphrase_is_flagged_and_a_plain_paraphrase_is_not() -> None:
     # A negation on one side only is not enough when the claims say different things.
     assert opposite_polarity(ATTENDED, UNRELATED_NEGATED)
     assert not judge.contradicts(ATTENDED, UNRELATED_NEGATED)
+
+
+def test_a_denied_degree_contradicts_only_the_same_degree() -> None:
+    not_enough = "Prosecutors said there was not enough evidence to charge him."
+    assert not negation_shared(not_enough, "Prosecutors found evidence that he lied.")
+    assert negation_shared(not_enough, "Prosecutors said there was enough evidence to charge him.")
+    # "not only" denies nothing.
+    assert not opposite_polarity("She not only resigned but also left the party.", "She resigned.")
+    assert negation_shared(DID_NOT_ATTEND, ATTENDED)
+
+
+def test_a_claim_that_something_is_not_said_contradicts_nothing() -> None:
+    declined = "The mayor repeatedly declined to say whether the photo was an image of her."
+    denied = '"I didn\'t post that photo," the mayor said, though she does not know who did.'
+    judge = PolarityJudge([declined, denied])
+    assert not judge.contradicts(declined, denied)
+    assert judge.contradicts(ATTENDED, DID_NOT_ATTEND)
 
 
 def _two_claims(a: str, b: str) -> tuple[list[Claim], dict[str, Enrichment]]:

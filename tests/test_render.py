@@ -7,9 +7,12 @@ these tests in three versions; offsets are computed from the texts so the data s
 from __future__ import annotations
 
 import copy
+import itertools
 import re
+from datetime import date
 from html.parser import HTMLParser
 from typing import Any
+from xml.etree import ElementTree
 
 import pytest
 
@@ -479,6 +482,106 @@ def test_timeline_svg_has_one_mark_per_item() -> None:
     assert markdown.count("\n- **2025-03-13** (day)") == 3
 
 
+def _timeline_of(dates: list[str]) -> ElementTree.Element:
+    """The timeline's plot for these dates, each a day, spread over the three articles."""
+    comparison = sample()
+    comparison["timeline"] = [
+        {"date": day, "precision": "day", "expression": f"on {day}", "article": f"a{number % 3 + 1}"}
+        for number, day in enumerate(dates)
+    ]
+    return ElementTree.fromstring(timeline_svg(render_html(comparison)))
+
+
+def _places(svg: ElementTree.Element) -> dict[str, float]:
+    """Where each day mark lies, by its date."""
+    return {
+        re.findall(r"\((\S+), day\)", "".join(mark.itertext()))[0]: float(mark.get("cx", ""))
+        for mark in svg.iter(f"{SVG}circle")
+        if "tl-mark" in mark.get("class", "")
+    }
+
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def _ticks_of(svg: ElementTree.Element) -> list[tuple[float, str]]:
+    return [(float(t.get("x", "")), t.text or "") for t in svg.iter(f"{SVG}text") if t.get("class") == "tick"]
+
+
+def test_a_long_empty_stretch_of_the_timeline_is_shortened_to_a_break() -> None:
+    svg = _timeline_of(["1998-06-12", "2021-05-03", "2021-05-10", "2021-05-17", "2021-05-24"])
+    breaks = [g for g in svg.iter(f"{SVG}g") if g.get("class") == "axis-break"]
+    assert len(breaks) == 1
+    title = breaks[0].findtext(f"{SVG}title")
+    assert title == "22 years 10 months with no dates left out, between 12 Jun 1998 and 3 May 2021"
+    assert "shortened on the axis: 22 years 10 months" in svg.get("aria-label", "")
+    (band,) = breaks[0].iter(f"{SVG}rect")
+    start = float(band.get("x", ""))
+    end = start + float(band.get("width", ""))
+    # May 2021 has most of the width: a week is a stretch one can see, not a pixel.
+    places = _places(svg)
+    assert places["1998-06-12"] < start < end < places["2021-05-03"]
+    assert places["2021-05-10"] - places["2021-05-03"] > 100
+    assert places["2021-05-24"] - places["2021-05-03"] > 751 / 2
+    ticks = _ticks_of(svg)
+    labels = [label for _, label in ticks]
+    assert "12 Jun 1998" in labels and "3 May 2021" in labels  # each side of the break, with its year
+    assert not [place for place, _ in ticks if start <= place <= end]
+    assert all(later - earlier >= 60 for (earlier, _), (later, _) in itertools.pairwise(ticks)), ticks
+    # The axis line stops at the break and starts again after it.
+    lines = [line for line in svg.iter(f"{SVG}line") if line.get("class") == "axis" and
+             line.get("y1") == line.get("y2")]
+    assert [(float(a.get("x2", "")), float(b.get("x1", ""))) for a, b in itertools.pairwise(lines)] == [
+        (start, end)]
+
+
+def test_a_year_long_away_takes_little_width_and_one_break() -> None:
+    # A year's single bar beside a month of daily marks: one break, and the month has the room.
+    comparison = sample()
+    comparison["timeline"] = [
+        {"date": "1998", "precision": "year", "expression": "in 1998", "article": "a1"},
+        *({"date": day, "precision": "day", "expression": day, "article": "a2"}
+          for day in ("2021-05-03", "2021-05-10", "2021-05-11", "2021-05-24")),
+    ]
+    svg = ElementTree.fromstring(timeline_svg(render_html(comparison)))
+    assert len([g for g in svg.iter(f"{SVG}g") if g.get("class") == "axis-break"]) == 1
+    places = _places(svg)
+    assert places["2021-05-24"] - places["2021-05-03"] > 751 / 2
+
+
+def test_tick_labels_on_either_side_of_a_break_keep_apart() -> None:
+    # A year ends on a tick at its segment's right edge; the days after the break start near
+    # their left edge, a break's width away.
+    comparison = sample()
+    comparison["timeline"] = [
+        {"date": "1998", "precision": "year", "expression": "in 1998", "article": "a1"},
+        *({"date": day, "precision": "day", "expression": day, "article": "a2"}
+          for day in ("2021-05-03", "2021-05-10", "2021-05-17")),
+    ]
+    svg = ElementTree.fromstring(timeline_svg(render_html(comparison)))
+    ticks = _ticks_of(svg)
+    assert all(later - earlier >= 60 for (earlier, _), (later, _) in itertools.pairwise(ticks)), ticks
+    # The first tick after the break names its year, wherever it lands.
+    labels = [label for _, label in ticks]
+    assert labels[labels.index("Jan 1999") + 1].endswith(" May 2021"), labels
+
+
+def test_a_timeline_without_a_long_empty_stretch_keeps_an_even_axis() -> None:
+    # Dates a month apart each are read best on an even scale, however long their gaps.
+    for dates in (["2021-01-05", "2021-02-03", "2021-03-04"], ["2021-05-01", "2021-05-08", "2021-05-12"]):
+        svg = _timeline_of(dates)
+        assert not [g for g in svg.iter(f"{SVG}g") if g.get("class") == "axis-break"]
+        assert svg.get("aria-label") == "Timeline of dated events, one lane per outlet"
+        (axis,) = [line for line in svg.iter(f"{SVG}line") if line.get("class") == "axis"]
+        assert (axis.get("x1"), axis.get("x2")) == ("225", "976")
+        places = _places(svg)
+        days = [date.fromisoformat(day).toordinal() for day in dates]
+        ratio = (places[dates[1]] - places[dates[0]]) / (places[dates[2]] - places[dates[1]])
+        assert ratio == pytest.approx((days[1] - days[0]) / (days[2] - days[1]), rel=0.01)
+    sample_svg = timeline_svg(render_html(sample()))
+    assert "axis-break" not in sample_svg
+
+
 def test_emphasis_bars() -> None:
     document = render_html(sample())
     section = document[document.index('<section id="emphasis">') :]
@@ -771,3 +874,12 @@ def test_extra_detail_that_is_the_whole_wording_is_not_repeated() -> None:
     row = document[document.index(f'id="fact-{fact["id"]}"'):]
     (detail,) = re.findall(r'<div class="extra">(.*?)</div>', row[: row.index("</tbody>")])
     assert "as worded above" in detail and "sail again" not in detail
+
+
+def test_timeline_values_read_as_words() -> None:
+    from parallax.render.html import readable_when
+
+    assert [readable_when(v) for v in ("199", "2022-H1", "2020-SP", "2021-W13", "2017-06-14TMO",
+                                       "2021-05-05")] == [
+        "1990s", "first half of 2022", "spring 2020", "week of 2021-03-29", "2017-06-14 morning",
+        "2021-05-05"]

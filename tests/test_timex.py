@@ -392,6 +392,25 @@ def test_that_day_after_a_month_is_a_day_of_that_month() -> None:
     assert times["that same day"].value == "1998-10-XX"
 
 
+def test_that_month_is_the_month_of_the_year_last_spoken_of() -> None:
+    summer = date(2015, 7, 31)
+    assert by_expression("She gave a speech at a 2009 rally in Eastport. At that April 4 rally, she "
+                         "announced her run.", summer)["that April 4"].value == "2009-04-04"
+    assert by_expression("The mill closed in 2011. That June, the workers marched to the capital.",
+                         summer)["That June"].value == "2011-06"
+    # The conjunction is no pointer: "said that May was ..." is this May.
+    assert by_expression("He said that May was the worst month.", summer)["May"].value == "2015-05"
+
+
+def test_a_holiday_inside_another_name_is_no_date() -> None:
+    spring = date(2018, 4, 3)
+    assert by_expression("Children came to the White House Easter Egg Roll.", spring) == {}
+    assert by_expression("The Easter Rising is remembered in Dublin.", spring) == {}
+    assert only("Crowds lined the Thanksgiving Day Parade.", date(2018, 11, 23)).value == "2018-11-22"
+    assert only("He spoke on Easter Sunday.", spring).value == "2018-04-01"
+    assert only("Prices rose at Easter. Egg sales fell.", spring).value == "2018-04-01"
+
+
 def test_named_days() -> None:
     assert only("Toys may run short this Christmas.", date(2021, 10, 13)).value == "2021-12-25"
     friday = only("Shoppers queued on Black Friday.", date(2013, 12, 20))

@@ -685,6 +685,35 @@ def test_coverage_over_time_shows_a_date_without_a_time_as_a_day() -> None:
     assert "UTC" not in only_dates and ":00<" not in only_dates
 
 
+def test_coverage_over_time_shortens_a_quiet_stretch_between_bursts() -> None:
+    from datetime import UTC, datetime
+
+    from parallax.web.charts import Dot, coverage_over_time
+
+    burst = [Dot(f"a{hour}", outlet, "#0072B2", datetime(2021, 5, 3, hour, 10, tzinfo=UTC), f"A{hour}")
+             for hour, outlet in ((6, "North Herald"), (9, "West Gazette"), (13, "East Post"))]
+    later = [Dot("b", "North Herald", "#0072B2", date(2021, 5, 25), "B"),
+             Dot("c", "West Gazette", "#C84E00", datetime(2021, 5, 26, 8, tzinfo=UTC), "C")]
+    tree = lxml.html.fragment_fromstring(coverage_over_time(burst + later))
+    (plot,) = [svg for svg in tree.iter("svg") if svg.get("role") == "img"]
+    (gap,) = [g for g in plot.iter("g") if g.get("class") == "axis-break"]
+    assert gap.findtext("title") == "3 weeks with no articles left out, between 3 May 2021 and 25 May 2021"
+    assert "shortened on the axis: 3 weeks between 3 May 2021 and 25 May 2021" in plot.get("aria-label")
+    (band,) = gap.iter("rect")
+    start, end = float(band.get("x")), float(band.get("x")) + float(band.get("width"))
+    marks = {c.findtext("title").split(": ")[0]: float(c.get("cx")) for c in plot.iter("circle")}
+    # Articles three hours apart on 3 May are far apart, not drawn on one spot.
+    assert marks["West Gazette, 3 May 09:10 UTC"] - marks["North Herald, 3 May 06:10 UTC"] > 40
+    assert marks["East Post, 3 May 13:10 UTC"] < start < end
+    assert end < marks["North Herald, 25 May 2021 (time not given)"]
+    ticks = [float(t.get("x")) for t in plot.iter("text") if t.get("class") == "tick"]
+    assert ticks and not [place for place in ticks if start <= place <= end]
+    assert all(later - earlier >= 60 for earlier, later in itertools.pairwise(ticks))
+    # Articles a day apart, with no quiet stretch, keep an even axis.
+    even = coverage_over_time([*burst, Dot("d", "East Post", "#007A5A", date(2021, 5, 4), "D")])
+    assert "axis-break" not in even and 'aria-label="Articles per outlet over time"' in even
+
+
 def test_the_story_page_explains_hollow_marks(tmp_path: Path) -> None:
     articles = [{"title": "Ferry A", "text": "The ferry resumed service on Monday, the operator said.",
                  "outlet": "North Herald", "published": "2021-05-05"},

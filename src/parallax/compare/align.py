@@ -223,9 +223,19 @@ def shared_figures(rows: Sequence[frozenset[tuple[str, float]]],
         if not a:
             continue
         for j, b in enumerate(cols):
-            if a & b and cosine[i, j] >= FIGURE_COSINE:
+            if cosine[i, j] >= FIGURE_COSINE and (a & b or _close_figures(a, b)):
                 found[i, j] = 1.0
     return found
+
+
+#: Two figures of one measure within this share of each other are one figure written two ways
+#: ("$12.4 million" and "$12,438,201").
+FIGURE_ROUNDING = 0.01
+
+
+def _close_figures(a: frozenset[tuple[str, float]], b: frozenset[tuple[str, float]]) -> bool:
+    return any(key == other_key and abs(value - other) <= FIGURE_ROUNDING * max(abs(value), abs(other))
+               for key, value in a for other_key, other in b)
 
 
 def content_terms(text: str) -> set[str]:

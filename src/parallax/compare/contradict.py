@@ -150,9 +150,31 @@ _QUOTED_NEGATION = re.compile(r"[\"\u201c\u2018']\s?(?:no|yes|nay|aye)\s?[\"\u20
                               re.IGNORECASE)
 
 
+#: Saying that something is not being said: such a claim asserts nothing another could deny.
+_WITHHELD = re.compile(
+    r"\b(?:declin\w*|refus\w*)\s+to\s+(?:say|comment|confirm|discuss|answer|specify|disclose|elaborate|"
+    r"reveal|name|identify|speculate)\b|\b(?:would|could|did|does|do|will)\s*(?:not|n[\u2019']t)\s+"
+    r"(?:say|comment|confirm|specify|elaborate|speculate)\b|\b(?:can|could)\s*(?:not|n[\u2019']t)\s+say\b"
+    r"|\bcannot\s+say\b|\bno\s+comment\b",
+    re.IGNORECASE,
+)
+#: "not only ... but also" adds; it denies nothing.
+_NOT_ONLY = re.compile(r"\bnot\s+(?:only|just|merely|simply)\b", re.IGNORECASE)
+
+
 def _used(text: str) -> str:
-    """The text without negation words that are only named in quotation marks."""
-    return _QUOTED_NEGATION.sub(" ", text)
+    """The text without negation words that deny nothing: those only named in quotation marks,
+    and "not only"."""
+    return _NOT_ONLY.sub(" ", _QUOTED_NEGATION.sub(" ", text))
+
+
+#: Words of degree or quantity right after a negation: "not enough evidence" denies that there
+#: was enough, not that there was evidence, so it contradicts only a claim of the same degree
+#: ("enough evidence"), not "investigators found evidence".
+_DEGREE = frozenset({
+    "enough", "sufficient", "sufficiently", "all", "every", "always", "quite",
+    "entirely", "fully", "necessarily", "completely", "yet", "immediately", "clear", "clearly",
+})
 
 
 def negations(text: str) -> int:
@@ -179,11 +201,16 @@ def negation_shared(a: str, b: str) -> bool:
     negated, other = (a, b) if negations(a) else (b, a)
     other_terms = content_terms(other)
     negated = _used(negated)
+    other_words = {w.lower() for w in _TOKEN.findall(other)}
     for match in NEGATION.finditer(negated):
         rest = negated[match.end():]
         clause = _CLAUSE_END.search(rest)
-        scope = " ".join((rest[: clause.start()] if clause else rest).split()[:NEGATION_SCOPE])
-        if content_terms(scope) & other_terms:
+        words = (rest[: clause.start()] if clause else rest).split()[:NEGATION_SCOPE]
+        if words and words[0].lower().strip(".,;:") in _DEGREE:
+            if words[0].lower().strip(".,;:") in other_words:
+                return True
+            continue
+        if content_terms(" ".join(words)) & other_terms:
             return True
     return False
 
@@ -392,6 +419,9 @@ class PolarityJudge:
         """A negation in one claim only, denying something the other states, or a pair of
         opposites split between them ("confirmed" / "denied"); and the classifier says the two
         contradict."""
+        if _WITHHELD.search(a) or _WITHHELD.search(b):
+            # "declined to say whether the letter was hers" asserts nothing about the letter.
+            return False
         # Not where one side negates: "did not approve" and "rejected" agree.
         if not opposite_polarity(a, b) and opposites(a, b, _OUTCOMES) and same_but_opposites(a, b):
             # "confirmed" / "denied" in two claims that otherwise say the same: the classifier,

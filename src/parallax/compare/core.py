@@ -330,11 +330,9 @@ def _align(
             def vetoed(i: int, j: int, rows: list[int] = rows, cols: list[int] = cols,
                        prob: np.ndarray = prob) -> bool:
                 a, b = rows[i], cols[j]
-                if speakers is not None and None not in (speakers[a], speakers[b]) \
-                        and speakers[a] != speakers[b]:
+                if speakers is not None and not may_be_one_person(speakers[a], speakers[b]):
                     return True
-                if subjects is not None and None not in (subjects[a], subjects[b]) \
-                        and subjects[a] != subjects[b]:
+                if subjects is not None and not may_be_one_person(subjects[a], subjects[b]):
                     return True  # "Jesse Jackson Jr. resigned" is not "Sandra Jackson resigned"
                 # Different amounts of one thing mark a conflict only between claims that are
                 # plainly one fact; between loosely similar claims they mark two facts.
@@ -372,7 +370,9 @@ def _align(
         merged = {k: set(v) for k, v in sentences_of[a].items()}
         for article, numbers in sentences_of[b].items():
             merged.setdefault(article, set()).update(numbers)
-        if any(len(numbers) > 1 for numbers in merged.values()) or len(about[a] | about[b]) > 1:
+        if any(len(numbers) > 1 for numbers in merged.values()) or any(
+            not may_be_one_person(x, y) for x in about[a] for y in about[b]
+        ):
             continue
         confidence[(row, col)] = p
         parent[a] = b
@@ -615,10 +615,48 @@ def _apart(a: Mapping[Any, str], b: Mapping[Any, str]) -> tuple[str, str]:
     words_b = {_words(text) for text in b.values()}
     words_a = {_words(text) for text in a.values()}
     only_a = [text for value, text in a.items()
-              if value not in b and _words(text) not in words_b and not _rounded(value, b)]
+              if value not in b and _words(text) not in words_b and not _rounded(value, b)
+              and not _near(value, text, b)]
     only_b = [text for value, text in b.items()
-              if value not in a and _words(text) not in words_a and not _rounded(value, a)]
+              if value not in a and _words(text) not in words_a and not _rounded(value, a)
+              and not _near(value, text, a)]
     return ", ".join(only_a), ", ".join(only_b)
+
+
+#: Words that make a figure approximate: "roughly $212 million", "nearly $61 million".
+_APPROXIMATE = re.compile(
+    r"^(?:roughly|about|around|approximately|nearly|almost|some|close\s+to|just\s+(?:under|over)|"
+    r"more\s+than|over|less\s+than|under|at\s+least|up\s+to|an\s+estimated|estimated)\b",
+    re.IGNORECASE,
+)
+#: How far apart two figures may be when either is approximate, as a share of the larger.
+APPROXIMATE_SHARE = 0.05
+_SCALED = re.compile(r"(\d+(?:\.(\d+))?)\s*(thousand|million|billion|trillion|[mb]n?)\b", re.IGNORECASE)
+_SCALES = {"thousand": 1e3, "million": 1e6, "m": 1e6, "mn": 1e6, "billion": 1e9, "b": 1e9, "bn": 1e9,
+           "trillion": 1e12}
+
+
+def _near(value: Any, text: str, others: Mapping[Any, str]) -> bool:
+    """Whether a figure and one of ``others`` are one figure written two ways: either is
+    approximate and they lie within :data:`APPROXIMATE_SHARE` of each other ("nearly $61 million"
+    and "$60 million"), or one is a sum in millions (billions ...) and the other, written out in
+    full, lies within one unit of its last written digit ("$60 million" for $60,912,408)."""
+    if not isinstance(value, float | int):
+        return False
+    for other, other_text in others.items():
+        if not isinstance(other, float | int) or other == value:
+            continue
+        if (_APPROXIMATE.match(text.strip()) or _APPROXIMATE.match(other_text.strip())) and abs(
+                value - other) <= APPROXIMATE_SHARE * max(abs(value), abs(other)):
+            return True
+        for shown, full in ((text, other_text), (other_text, text)):
+            scaled = _SCALED.search(shown)
+            # Only against a figure written out in full: "$3.5 billion" and "$4 billion" differ.
+            if scaled and not _SCALED.search(full):
+                unit = _SCALES[scaled.group(3).lower()] / 10 ** len(scaled.group(2) or "")
+                if abs(value - other) < unit and min(abs(value), abs(other)) > 0:
+                    return True
+    return False
 
 
 def _rounded(value: Any, others: Mapping[Any, str]) -> bool:
@@ -787,6 +825,21 @@ def _name_parts(name: str) -> tuple[str, str]:
     return (given, words[-1] if words else "")
 
 
+def may_be_one_person(a: str | None, b: str | None) -> bool:
+    """Whether two names, as the comparison has them, may name one person: the same name, or one
+    surname where a given name is missing or agrees. A surname alone stays apart from the full name
+    where an article names two people of it (:func:`people_across`), but two outlets' "Varnholt"
+    and "Ilse Varnholt" must not be taken for two people on that ground; "Sandra Jackson" and
+    "Jesse Jackson Jr." are. An unknown name (None) may be anyone."""
+    if a is None or b is None or a == b:
+        return True
+    given_a, surname_a = _name_parts(a)
+    given_b, surname_b = _name_parts(b)
+    if not surname_a or surname_a != surname_b:
+        return False
+    return not given_a or not given_b or _same_given_name(given_a, given_b)
+
+
 def _same_given_name(a: str, b: str) -> bool:
     """One given name: the same, a short form of it ("Chuck", "Charles"), or an initial ("J."),
     and the same generational suffix, if any ("Donald Trump" is not "Donald Trump Jr.")."""
@@ -876,14 +929,32 @@ def _voices(
     return found
 
 
+#: Words that name a day in a time expression.
+_NAMED_DAY = re.compile(
+    r"\b(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?\b|\b(?:jan|feb|mar|apr|may|jun|jul|"
+    r"aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d|\b(?:today|tonight|yesterday|tomorrow|this\s+(?:morning|"
+    r"afternoon|evening))\b|\d{4}-\d\d-\d\d|\d{1,2}/\d{1,2}",
+    re.IGNORECASE,
+)
+#: The precisions of the dates the timeline shows: everything with a place on a calendar.
+TIMELINE_PRECISIONS = frozenset(
+    {"day", "month", "year", "week", "quarter", "half", "season", "decade", "time"}
+)
+
+
 def _timeline(articles: Sequence[Article], enrichments: Mapping[str, Enrichment]) -> list[dict[str, Any]]:
     items = []
     for a in articles:
         e = enrichments[a.id]
         for t in e.times:
-            if t.kind != "date" or not t.value or not t.value[:4].isdigit():
+            if not t.value or not t.value[:4].isdigit():
                 continue
-            if t.precision not in {"day", "month", "year", "week", "quarter", "season", "time"}:
+            # A time of a day the text names ("Wednesday morning", "9 a.m. on May 5") is on the
+            # timeline as its day; a bare clock time ("at 9 a.m.") dates nothing of its own.
+            if t.kind == "time" and not (re.match(r"\d{4}-\d\d-\d\d", t.value)
+                                         and _NAMED_DAY.search(t.expression)):
+                continue
+            if t.kind not in {"date", "time"} or t.precision not in TIMELINE_PRECISIONS:
                 continue
             sentence = next((s for s in e.sentences if s.start <= t.start < s.end), None)
             items.append(

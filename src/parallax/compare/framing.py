@@ -71,7 +71,9 @@ def find_framing(
                 col = int(similarity[row].argmax())
                 if similarity[row, col] < SAME_REFERENT or int(similarity[:, col].argmax()) != row:
                     continue
-                label_a, label_b = phrases[first.id][row].text, phrases[second.id][col].text
+                # A list's dash or bullet is no part of a label ("-On a few occasions").
+                label_a, label_b = (_LEADING_MARKS.sub("", phrases[first.id][row].text),
+                                    _LEADING_MARKS.sub("", phrases[second.id][col].text))
                 # Labels that differ only in a number or a time ("5.8 earthquake" and "6.4
                 # earthquake", "3 a.m." and "5 a.m.") are the conflict and detail checks' business,
                 # not word choice.
@@ -100,10 +102,27 @@ def _same_words(a: str, b: str) -> bool:
     return _normal(a) == _normal(b)
 
 
-def _normal(text: str) -> str:
+def _normal(text: str, *, singular: bool = True) -> str:
+    """A label's words without articles, punctuation, words of approximation ("roughly 36
+    percent" is "36 percent") and, with ``singular``, the plural's "s" ("news conferences" is
+    "news conference"): labels that differ only in these are one wording, not a choice of words."""
     text = identity_text(text)
     text = re.sub(r"'s\b|[^\w\s]", " ", text)
-    return " ".join(w for w in text.split() if w not in {"the", "a", "an", "its", "their"})
+    words = [w for w in text.split() if w not in _NOT_WORDING]
+    return " ".join(_singular(w) if singular else w for w in words)
+
+
+_LEADING_MARKS = re.compile(r"^[-\u2013\u2014\u2022*\s]+")
+_NOT_WORDING = frozenset({
+    "the", "a", "an", "its", "their", "roughly", "about", "nearly", "almost", "around", "approximately",
+    "some", "over", "just",
+})
+
+
+def _singular(word: str) -> str:
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is", "news")):
+        return word[:-1]
+    return word
 
 
 _NUMBERISH = re.compile(r"^(?:\d[\d.,:]*\w*|a\.?m\.?|p\.?m\.?)$", re.IGNORECASE)
@@ -118,12 +137,23 @@ _SIDES: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
     (("majority",), ("minority",)), (("first",), ("last", "second")), (("inbound",), ("outbound",)),
     (("supporters",), ("opponents", "critics")), (("government",), ("opposition",)),
     (("before",), ("after",)), (("pro",), ("anti",)),
+    (("republican", "republicans", "gop"), ("democratic", "democrat", "democrats")),
+    (("conservative", "conservatives"), ("liberal", "liberals", "labour")),
+    (("senate",), ("house",)),
 )
 
 
 def _numbers(text: str) -> set[str]:
-    """The numbers written in digits in a label, commas dropped."""
-    return {m.replace(",", "") for m in re.findall(r"\d[\d,.]*\d|\d", text)}
+    """The numbers written in a label, in digits (commas dropped) or as words ("six people")."""
+    found = {m.replace(",", "") for m in re.findall(r"\d[\d,.]*\d|\d", text)}
+    found |= {str(_NUMBER_WORDS[w]) for w in re.findall(r"[a-z]+", text.lower()) if w in _NUMBER_WORDS}
+    return found
+
+
+_NUMBER_WORDS = {w: i for i, w in enumerate((
+    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
+    "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty",
+))}
 
 
 def _wording(text: str) -> str:
@@ -147,10 +177,10 @@ _EDGE_WORDS = frozenset({"of", "on", "in", "from", "to", "for", "with", "about",
 def _referent_name(group: Mapping[str, str]) -> str:
     """The words all labels share, when they stand together in the shortest label and read as a
     phrase ("border city of marenburg", "north korea"); else the shortest label as written."""
-    word_sets = [set(_normal(label).split()) for label in group.values()]
+    word_sets = [set(_normal(label, singular=False).split()) for label in group.values()]
     shared = set.intersection(*word_sets) if word_sets else set()
     shortest = min(group.values(), key=len)
-    words = _normal(shortest).split()
+    words = _normal(shortest, singular=False).split()
     ordered = [w for w in words if w in shared]
     joined = " ".join(ordered)
     if ordered and f" {joined} " in f" {' '.join(words)} ":

@@ -189,6 +189,7 @@ _NAME_TITLES = frozenset({
     "representative", "governor", "gov.", "mayor", "king", "queen", "pope", "general", "gen.",
     "judge", "justice", "ambassador", "dr", "dr.", "mr", "mr.", "ms", "ms.", "mrs", "mrs.",
     "chairman", "chairwoman", "commissioner", "sheikh", "emir", "prince", "princess", "speaker",
+    "whip", "leader", "officer", "detective", "lt.", "col.", "sgt.", "capt.", "adm.",
 })
 
 
@@ -388,19 +389,31 @@ _HONORIFICS = frozenset({"mr", "mr.", "ms", "ms.", "mrs", "mrs.", "dr", "dr."})
 def _parents_named(doc: Any, entities: Mapping[str, Entity]) -> set[str]:
     """Surnames that, alone, name someone other than the one person named in full with them.
 
+    An honorific of the other gender than the full name's given name says so: "Mr. Vale" in an
+    article that names only "Ivanka Vale" in full is not her.
+
     An article about "Donald Trump Jr." that also writes "President Trump" names two people: the
     full name is the son's, the titled surname the father's. A surname is kept from the son when
     an office title the son was not given stands before it, bare."""
     suffixed: dict[str, Entity] = {}
+    # The gender a full name's given name nearly always has, by surname: "Mr. Vale" beside
+    # "Ivanka Vale" is someone else.
+    named_as: dict[str, str] = {}
     for entity in entities.values():
         words = entity.canonical.split()
         if entity.label == "PERSON" and len(words) > 2 and words[-1].strip(".,").casefold() in GENERATIONS:
             suffixed[_surname(entity.canonical)] = entity
-    if not suffixed:
-        return set()
+        if entity.label == "PERSON" and len(words) > 1 and (
+            gender := given_name_genders().get(words[0].casefold())
+        ):
+            named_as[_surname(entity.canonical)] = gender
     parents: set[str] = set()
     for token in doc[1:]:
         surname = token.text.casefold()
+        if surname in named_as and token.text[:1].isupper():
+            honorific = _HONORIFIC_GENDER.get(doc[token.i - 1].lower_.rstrip("."))
+            if honorific is not None and honorific != named_as[surname]:
+                parents.add(surname)
         if surname not in suffixed or not token.text[:1].isupper():
             continue
         nxt = doc[token.i + 1] if token.i + 1 < len(doc) else None
@@ -423,7 +436,13 @@ def _surname(name: str) -> str:
 def _is_subject(doc: Any, mention: Mention) -> bool:
     """Whether a mention's head is the subject of a clause."""
     span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
-    return span is not None and span.root.dep_ in {"nsubj", "nsubjpass"}
+    if span is None:
+        return False
+    root = span.root
+    # "said Senate Minority Whip Tomas Ferrand": the name in apposition to a subject title.
+    return root.dep_ in {"nsubj", "nsubjpass"} or (
+        root.dep_ == "appos" and root.head.dep_ in {"nsubj", "nsubjpass"} and root.head.is_title
+    )
 
 
 def _pronoun_referents(
@@ -488,7 +507,11 @@ def _pronoun_referents(
         # lately: either may be meant, so neither is.
         # (Lately: named, or taken up by a pronoun, in this sentence or the two before.)
         lately = starts[max(0, sentence - 2)]
-        if gender.get(chosen.canonical or "") is None and any(
+        # A subject of this sentence or the last that nobody of the pronoun's gender stands beside
+        # as a subject there is meant ("..., said Whip Tomas Ferrand. He added ...").
+        if gender.get(chosen.canonical or "") is None and not (
+            chosen in subjects and not any(gender.get(m.canonical or "") == wanted for m in subjects)
+        ) and any(
             gender.get(m.canonical or "") == wanted
             and max(last_seen.get(m.canonical or "", -1), m.start) >= lately
             for m in fitting
@@ -596,6 +619,8 @@ def _nationality_and_roles(phrase: str, geo: Geography) -> tuple[str | None, fro
 _TITLE_ABBREVIATIONS = {
     "gov.": "governor", "sen.": "senator", "rep.": "representative", "pres.": "president",
     "gen.": "general", "amb.": "ambassador", "sec.": "secretary", "cmdr.": "commander",
+    # Offices written short as nouns: "The A.G., in a radio interview, said ...".
+    "a.g.": "attorney general", "d.a.": "district attorney",
 }
 
 

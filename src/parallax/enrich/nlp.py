@@ -40,11 +40,24 @@ def load_nlp(name: str | None = None) -> Any:
         ) from exc
     from parallax.enrich.attributes import tabled_attribute_ruler
 
+    # Titles the pipeline's tokenizer splits from their full stop: the parser then ends a
+    # sentence at "either former Cong." and starts one at "Rob Simmons".
+    tokenizer: Any = nlp.tokenizer
+    for title in TITLE_ABBREVIATIONS:
+        tokenizer.add_special_case(title, [{"ORTH": title}])
     tabled_attribute_ruler(nlp)
     lemmas_on_demand(nlp)
     if "parser" in nlp.pipe_names and "paragraph_breaks" not in nlp.pipe_names:
         nlp.add_pipe("paragraph_breaks", before="parser")
     return nlp
+
+
+#: Abbreviated titles written before names, kept whole with their stop.
+TITLE_ABBREVIATIONS = (
+    "Cong.", "Supt.", "Atty.", "Sgt.", "Capt.", "Lt.", "Col.", "Cmdr.", "Pres.", "Hon.", "Det.",
+    "Insp.", "Ald.", "Amb.", "Asst.", "Brig.", "Maj.", "Cpl.", "Pvt.", "Msgr.", "Sens.", "Reps.",
+    "Govs.",
+)
 
 
 def paragraph_breaks(doc: Any) -> Any:
@@ -54,6 +67,11 @@ def paragraph_breaks(doc: Any) -> Any:
     for token in doc[:-1]:
         if token.is_space and token.text.count("\n") >= 2:
             doc[token.i + 1].is_sent_start = True
+        elif token.text in _TITLES_BEFORE_NAMES and doc[token.i + 1].is_title:
+            doc[token.i + 1].is_sent_start = False  # "Then Supt. Ann Lee spoke."
+        elif doc[token.i + 1].text in _QUOTE_MARKS and (token.is_alpha or token.lower_ in {"'s", "\u2019s"}):
+            # A quotation mark right after a word goes on its sentence: 'on NBC's "Meet the Nation."'
+            doc[token.i + 1].is_sent_start = False
         elif (token.text in _SENTENCE_END and not token.whitespace_
               and doc[token.i + 1].text in _CLOSING_QUOTES):
             # 'I used the money."' ends with its closing mark: the parser would otherwise start
@@ -78,6 +96,11 @@ def _attribution_follows(doc: Any, start: int) -> bool:
     return False
 
 
+_QUOTE_MARKS = frozenset({'"', "\u201c", "\u201d", "``", "''"})
+_TITLES_BEFORE_NAMES = frozenset({
+    *TITLE_ABBREVIATIONS, "Mr.", "Mrs.", "Ms.", "Dr.", "Sen.", "Rep.", "Gov.", "Gen.", "Adm.", "Rev.",
+    "Prof.",
+})
 _ATTRIBUTION_VERBS = frozenset({"said", "says", "wrote", "writes", "told", "added", "asked", "tweeted"})
 _SENTENCE_END = frozenset({".", "!", "?", "...", "\u2026"})
 _CLOSING_QUOTES = frozenset({'"', "\u201d", "''", "\u2019", "'"})

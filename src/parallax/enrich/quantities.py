@@ -319,6 +319,13 @@ def _from_tokens(doc: Any, tokens: list[Any], start: int, end: int) -> Quantity 
         if (head is not None and head.i > last.i and head.pos_ in {"NOUN", "PROPN"}
                 and head.lower_.rstrip(".") not in _SHORT_MULTIPLIERS and head.lower_ not in MULTIPLIERS):
             counts = lemma(head)
+        else:
+            # ... or what it is paid in, right after it: "$60 million in federal taxes", "$209
+            # million in adjusted gross income" (the parser hangs "in" on the sum or on its verb).
+            after = [c for c in last.children if c.dep_ == "prep"]
+            after += [c for c in last.head.children if c.dep_ == "prep" and c.i == last.i + 1]
+            counts = next((_stem(noun) for prep in after if prep.lower_ == "in" and prep.i == last.i + 1
+                           for noun in prep.children if noun.dep_ == "pobj" and noun.pos_ == "NOUN"), None)
     if unit is None:
         # What is counted: the noun the number modifies ("2,000 protesters").
         head = last.head if last.dep_ in {"nummod", "quantmod"} else None
@@ -335,3 +342,12 @@ def _from_tokens(doc: Any, tokens: list[Any], start: int, end: int) -> Quantity 
                 counts = lemma(whole)
     text = doc_text(doc)[start:end]
     return Quantity(text=text, value=value, unit=unit, counts=counts, start=start, end=end)
+
+
+def _stem(noun: Any) -> str:
+    """What a noun and its lemma begin with: the lemmatiser makes "taxes" "taxis", and the
+    comparison looks for what a sum counts at the start of the other side's words."""
+    word, base = str(noun.lower_), lemma(noun)
+    shared = next((i for i, (x, y) in enumerate(zip(word, base, strict=False)) if x != y),
+                  min(len(word), len(base)))
+    return word[:shared] or word

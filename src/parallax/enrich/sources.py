@@ -72,17 +72,57 @@ DOCUMENT_NOUNS = frozenset(
      "transcript", "paper", "audit", "review", "complaint", "lawsuit", "ruling", "indictment",
      "affidavit", "records", "record", "data", "figures", "estimate", "estimates", "projection",
      "forecast", "notice", "minutes",
-     "declaration", "guidelines", "order", "bulletin", "dossier", "briefing", "cable"}
+     "declaration", "guidelines", "order", "bulletin", "dossier", "briefing", "cable", "return"}
 )  # fmt: skip
 
+#: Head nouns of news media an article names by their kind ("the gossip site TMZ", "the
+#: newspaper", "a news agency"); a proper name in apposition names them.
+MEDIA_NOUNS = frozenset(
+    {"site", "website", "newspaper", "tabloid", "magazine", "broadcaster", "outlet", "blog",
+     "newsletter", "publication", "news agency", "news service", "wire service", "news channel",
+     "news network", "news outlet"}
+)  # fmt: skip
+
+#: Last words of newspapers' names, for what "the newspaper" refers back to ("The Riverton
+#: Star"). Not used to call any phrase a news medium: "the Post Office" is none.
+_MASTHEAD_WORDS = frozenset({
+    "Star", "Times", "Post", "Journal", "Sun", "Observer", "Chronicle", "Examiner", "Inquirer",
+    "Globe", "Register", "Courier", "Telegraph", "Mail", "Express", "Independent", "Herald",
+    "Tribune", "Gazette", "Bee", "Ledger", "Dispatch", "Republic", "Review", "Standard", "Record",
+})
+_SITE = re.compile(r"[A-Z][\w-]*\.(?:com|org|net|co\.uk)")
+
 #: Head nouns of people an article does not name: "sources said", "a senior official said".
-ANONYMOUS_NOUNS = frozenset({"source", "official", "insider", "diplomat", "aide", "officer", "staffer"})
+ANONYMOUS_NOUNS = frozenset({
+    "source", "official", "insider", "diplomat", "aide", "officer", "staffer",
+    # People known only by what they are: "doctors said", "experts say", "a witness told".
+    "doctor", "physician", "surgeon", "expert", "analyst", "witness", "investigator", "lawmaker",
+    "legislator", "employee", "resident", "neighbor", "neighbour", "relative", "colleague",
+})
 
 #: "person"/"people" are anonymous sources only with one of these words: "people familiar with",
 #: "a person with knowledge of", "people close to", "people briefed on".
 ANONYMOUS_QUALIFIERS = frozenset({"familiar", "knowledge", "close", "briefed", "knowledgeable"})
 ANONYMOUS_PEOPLE = frozenset({"person", "people", "individual", "individuals"})
 
+
+#: Speech verbs by which an unnamed or ordinary subject is credited as a source of what the
+#: article reports: "officials said", "people familiar with the talks confirmed". "Officials
+#: accused ..." or "her aides hope ..." are voices, not the article's sources.
+CITING_VERBS = frozenset({
+    "say", "tell", "report", "add", "state", "announce", "confirm", "note", "explain", "write",
+    "tweet", "post", "estimate", "indicate", "find", "conclude", "show", "acknowledge", "predict",
+    "warn", "describe", "deny", "claim", "allege", "insist", "stress", "declare", "point out",
+    "recall", "caution", "admit", "concede", "quote",
+})
+
+#: Heads a government word before them makes a government source ("a ministry spokesperson",
+#: "police investigators"); before other heads it is a description ("farm families").
+_OFFICIAL_HEADS = frozenset({
+    "spokesperson", "spokesman", "spokeswoman", "representative", "investigator", "prosecutor",
+    "lawyer", "attorney", "analyst", "chief", "head", "secretary", "minister", "leader", "director",
+    "commander", "general", "officer", "agent", "spokespeople", "briefing",
+})
 
 #: Verbs by which a news agency is credited with a finding rather than quoted, as written (the
 #: surface form spares a lemma for every token).
@@ -112,7 +152,10 @@ def _registry_names() -> tuple[str, ...]:
 def is_news_media(text: str) -> bool:
     """True for the name of a news agency or outlet ("Kyodo News", "Reuters", "the AP")."""
     bare = text.strip()
-    if _word_pattern(NEWS_MEDIA).search(bare) or _word_pattern(_registry_names(), re.IGNORECASE).search(bare):
+    # "the Times" in running text is "The Times" of the list.
+    capital = re.sub(r"^the\s", "The ", bare)
+    if _word_pattern(NEWS_MEDIA).search(capital) or _word_pattern(
+            _registry_names(), re.IGNORECASE).search(bare):
         return True
     words = bare.split()
     capitalised = [w for w in words if w[:1].isupper()]
@@ -130,18 +173,29 @@ def source_kind(span: Any, label: str | None = None) -> str | None:
     head = span.root
     text = span.text
     head_lemma = lemma(head)
-    named_person = any(t.ent_type_ == "PERSON" for t in span)
+    # A person named as the phrase's head speaks for themselves; a name that only modifies it ("a
+    # senior Varnholt campaign official") leaves the source unnamed.
+    named_person = head.ent_type_ == "PERSON" or any(
+        t.ent_type_ == "PERSON" and t.dep_ == "appos" and t.head.i == head.i for t in span)
     if head_lemma in DOCUMENT_NOUNS and head.pos_ == "NOUN":
         return DOCUMENT
     if is_news_media(text):
+        return NEWS_AGENCY
+    compound = " ".join(t.lower_ for t in head.lefts if t.dep_ == "compound")
+    if head.pos_ == "NOUN" and (head_lemma in MEDIA_NOUNS or f"{compound} {head_lemma}".strip() in MEDIA_NOUNS
+                                or f"{compound.rpartition(' ')[2]} {head_lemma}" in MEDIA_NOUNS):
         return NEWS_AGENCY
     if named_person:
         return None
     if head_lemma in ANONYMOUS_NOUNS and head.pos_ == "NOUN":
         return ANONYMOUS
-    if head_lemma in ANONYMOUS_PEOPLE and any(t.lower_ in ANONYMOUS_QUALIFIERS for t in span):
+    if head_lemma in ANONYMOUS_PEOPLE and any(
+            t.lower_ in ANONYMOUS_QUALIFIERS for t in (*span, *head.subtree)):
         return ANONYMOUS
-    if _word_pattern(GOVERNMENT_WORDS, re.IGNORECASE).search(text):
+    if _word_pattern(GOVERNMENT_WORDS, re.IGNORECASE).search(text) and (
+        head.pos_ == "PROPN" or head_lemma in _OFFICIAL_HEADS
+        or _word_pattern(GOVERNMENT_WORDS, re.IGNORECASE).search(span[head.i - span.start :].text)
+    ):
         return GOVERNMENT
     if label == "GPE" and all(t.ent_type_ == "GPE" or t.lower_ == "the" for t in span):
         return GOVERNMENT  # "Seoul said": a capital or a country speaking is its government
@@ -163,6 +217,7 @@ def find_sources(doc: Any, entities: Any) -> list[CitedSource]:
         elif finder.voices.cue_key(token) is not None:
             found.extend(finder.told_or_in(token))
             found.extend(finder.subject(token))
+            found.extend(finder.by_source(token))
         elif token.lower_ in _AGENCY_VERBS and token.pos_ == "VERB":
             # "the Associated Press projected", "a memo obtained by Reuters": an outlet's own
             # finding, credited, though nobody is quoted.
@@ -199,13 +254,46 @@ class _Finder:
         """The noun phrase headed by ``token``, with its resolved canonical name and label."""
         head = self.voices.name_token(token)
         start, end = self.voices.phrase_bounds(head)
+        if lemma(head) in ANONYMOUS_PEOPLE:
+            # "two people briefed on the intelligence": the participle is what makes them a source.
+            for child in head.rights:
+                if child.dep_ in {"acl", "amod"} and child.i >= end:
+                    end = child.right_edge.i + 1
         core = self.doc[slice(*self.voices.phrase_bounds(head, modifiers=False))]
         canonical, label = self.entities.entity_for_span(core) if self.entities is not None else (None, None)
         if canonical and label != "PERSON" and not (
             label == "GPE" and all(t.ent_type_ == "GPE" or t.lower_ == "the" for t in core)
         ):
             canonical = None  # only a place standing for its government is renamed ("Seoul")
+        if not canonical and head.pos_ == "NOUN" and lemma(head) in MEDIA_NOUNS and self._named_apposition(
+                head) is None and (earlier := self._outlet_before(head)) is not None:
+            canonical = earlier  # "the newspaper" after "The Riverton Star" reported
+        named = self._named_apposition(head)
+        if named is not None and not canonical:
+            # "the gossip site TMZ": the kind comes from the common noun, the name from the
+            # apposition, and the cited words run to its end.
+            return self.doc[start : max(end, named.end)], named.text, label
         return self.doc[start:end], canonical, label
+
+    def _outlet_before(self, head: Any) -> str | None:
+        """The news outlet named last before ``head``: what "the newspaper" or "the site" means."""
+        candidates: list[tuple[int, str]] = [
+            (ent.start, self.voices.strip_determiner(ent.text)) for ent in self.doc.ents
+            if ent.end <= head.i and ent.label_ in {"ORG", "WORK_OF_ART", "PRODUCT"}
+            and (is_news_media(ent.text) or ent.text.split()[-1] in _MASTHEAD_WORDS)
+        ]
+        # A site named by its address, which the entity model does not tag: "CivicWatch.com".
+        candidates += [(t.i, t.text) for t in self.doc[: head.i] if _SITE.fullmatch(t.text)]
+        return max(candidates)[1] if candidates else None
+
+    def _named_apposition(self, head: Any) -> Any:
+        """The proper name in apposition to a common noun ("the gossip site TMZ"), or None."""
+        if head.pos_ != "NOUN":
+            return None
+        for child in head.rights:
+            if child.dep_ == "appos" and child.pos_ == "PROPN" and child.i - head.i <= 2:
+                return self.doc[slice(*self.voices.phrase_bounds(child, modifiers=False))]
+        return None
 
     def source(self, span: Any, canonical: str | None, kind: str, start: int, end: int) -> CitedSource:
         name = canonical or self.voices.strip_determiner(span.text)
@@ -227,7 +315,7 @@ class _Finder:
             return []
         span, canonical, label = self.phrase(subject)
         kind = source_kind(span, label)
-        if kind is None:
+        if kind is None or (kind in {ANONYMOUS, OTHER} and self.voices.cue_key(verb) not in CITING_VERBS):
             return []
         # The cue phrase is the subject with its verb when they stand together ("officials
         # said", "said the ministry"); a subject far from its verb is cited by itself.
@@ -249,8 +337,41 @@ class _Finder:
                 for noun in child.children:
                     if noun.dep_ == "pobj" and lemma(noun) in DOCUMENT_NOUNS and noun.pos_ == "NOUN":
                         span, canonical, _ = self.phrase(noun)
-                        found.append(self.source(span, canonical, DOCUMENT, child.idx, span.end_char))
+                        name = canonical or self._issued(noun, verb)
+                        found.append(self.source(span, name, DOCUMENT, child.idx, span.end_char))
         return found
+
+    def _issued(self, noun: Any, verb: Any) -> str | None:
+        """A document named by who issued it: "X said in a statement" cites "statement by X",
+        which tells one outlet's statements apart from another's where a bare "statement" would
+        not."""
+        issuer = self.voices.subject_of(verb)
+        if issuer is None or issuer.pos_ not in {"PROPN", "NOUN", "PRON"} or self.inside_quote(issuer):
+            return None
+        span, canonical, _ = self.phrase(issuer)
+        if issuer.pos_ == "PRON" and not canonical:
+            return None  # "he said in a statement": only when "he" is known
+        core = self.doc[slice(*self.voices.phrase_bounds(noun, modifiers=False))]
+        if core[0].lower_ in {"his", "her", "its", "their", "our", "my", "your"}:
+            core = core[1:]  # "in her statement" is hers already
+        words = span.text
+        if span[0].lower_ == "the" and len(span) > 1:
+            # "The White House" is a name without its article; "The company" is a noun phrase.
+            words = words[4:] if span[1].pos_ == "PROPN" else "the" + words[3:]
+        who = canonical or words
+        return f"{self.voices.strip_determiner(core.text)} by {who}"
+
+    def by_source(self, verb: Any) -> list[CitedSource]:
+        """"was first reported by the gossip site TMZ": the agent of a passive speech verb."""
+        for child in verb.children:
+            if child.dep_ == "agent":
+                for noun in child.children:
+                    if noun.dep_ == "pobj":
+                        span, canonical, label = self.phrase(noun)
+                        kind = source_kind(span, label)
+                        if kind is not None:
+                            return [self.source(span, canonical, kind, verb.idx, span.end_char)]
+        return []
 
     def by_agency(self, verb: Any) -> list[CitedSource]:
         """"obtained by The Associated Press", "seen by Reuters": a news agency as the agent."""

@@ -246,6 +246,11 @@ HOLIDAYS: dict[str, Callable[[int], date]] = {
     "Black Friday": lambda y: _nth_weekday(y, 11, 3, 4) + timedelta(days=1),
     "Cyber Monday": lambda y: _nth_weekday(y, 11, 3, 4) + timedelta(days=4),
 }
+#: Capitalised words that may follow a holiday's name in an expression of time.
+HOLIDAY_FOLLOWERS = (
+    "Week", "Weekend", "Morning", "Afternoon", "Evening", "Night", "Holiday",
+    "Holidays", "Season", "Break", "Recess", *(w.capitalize() for w in WEEKDAYS),
+)
 #: Names of particular days that no rule dates ("Black Monday" of 1987, "Super Tuesday" of
 #: each primary season): the weekday in them is no reference to a day of the current week.
 NAMED_DAY_WORDS = frozenset({"black", "bloody", "super", "blue"})
@@ -372,7 +377,19 @@ FRAGMENTS: dict[str, str] = {
         "the last half of", "end-", "year-end",
     )),
     "TZ": _proper(TIME_ZONES) + r"(?![A-Za-z])",
-    "HOLIDAY": _proper(HOLIDAYS) + r"(?![A-Za-z])",
+    # "that" pointing back to a time ("in Eastport that June", "That June, ..."), after a
+    # preposition or at a sentence's start; not the conjunction ("said that May was ...").
+    "THAT": r"(?:" + "|".join(rf"(?<=\b{p}\s)" for p in ("in", "at", "on", "by", "of", "during", "until",
+                                                        "since", "from", "through", "till"))
+    + r"|(?<=[.!?\n]\s)|(?<=\n))that(?:\s+same)?",
+    # A one-word holiday followed by another capitalised word is the name of something else: the
+    # "Easter Egg Roll" falls on a Monday, the "Easter Rising" in 1916, the "Christmas Tree
+    # Lighting" weeks ahead. Words of time ("Christmas Week") stay with it, and a name of two
+    # words ("Thanksgiving Day Parade") still names the day.
+    "HOLIDAY": "(?:" + _proper(h for h in HOLIDAYS if " " in h) + "|"
+    + _proper(h for h in HOLIDAYS if " " not in h)
+    + r"(?![A-Za-z])(?!\s+(?!(?:" + _alt(HOLIDAY_FOLLOWERS) + r")(?![A-Za-z]))(?-i:[A-Z][a-z])))"
+    + r"(?![A-Za-z])",
     "SEASON": _alt(SEASONS),
     "DAYPART": _alt(DAY_PARTS),
     "SETWORD": "(?-i:" + _alt(SET_WORDS) + ")",
@@ -431,7 +448,7 @@ RULES: tuple[tuple[str, str, tuple[str, ...] | None], ...] = (
     ("month_day",
      r"(?:(?P<week>the\s+week\s+of)\s+)?(?:(?P<wd>{WEEKDAY}),?\s+)?(?:(?P<mod>around|about|approximately|"
      r"early|late|mid|as\s+early\s+as|as\s+late\s+as)\s+)?(?:(?P<rel>last|this|next|this\s+past|"
-     r"this\s+coming)\s+)?(?P<mon>{MONTH})\s+(?P<day>{DAY})"
+     r"this\s+coming|{THAT})\s+)?(?P<mon>{MONTH})\s+(?P<day>{DAY})"
      r"(?:,?\s+(?P<year>{YEAR4}|{SPOKEN_YEAR}))?",
      _MONTH_TRIGGERS),
     ("day_month",
@@ -447,7 +464,7 @@ RULES: tuple[tuple[str, str, tuple[str, ...] | None], ...] = (
      _MONTH_TRIGGERS),
     ("month",
      r"(?:(?P<mod>{DATEMOD})[\s-]+)?(?:(?P<rel>last|this|next|this\s+past|this\s+coming|"
-     r"the\s+previous|the\s+following|coming|past)\s+)?(?P<mon>{MONTH})(?!\s*\d)",
+     r"the\s+previous|the\s+following|coming|past|{THAT})\s+)?(?P<mon>{MONTH})(?!\s*\d)",
      _MONTH_TRIGGERS),
     ("holiday", r"(?:(?P<rel>last|this|next|this\s+past|this\s+coming)\s+)?(?P<name>{HOLIDAY})"
                 r"(?:\s+(?P<year>{YEAR4}))?(?:\s+(?P<week>week)(?![\w-]))?",
@@ -1375,6 +1392,10 @@ class _Resolver:
         if m["year"]:
             year = _spoken_year(m["year"])
             d = _safe_date(year, month, day) if year else None
+        elif rel in ("that", "that same"):
+            # "At that April 4 rally", after "a 2009 rally": the year last spoken of.
+            year = self.anchor_year()
+            d = _safe_date(year, month, day) if year else None
         elif rel and self.pub is not None:
             pub = self.pub
             options = [d for y in (pub.year - 1, pub.year, pub.year + 1) if (d := _safe_date(y, month, day))]
@@ -1446,7 +1467,8 @@ class _Resolver:
                 return None
             if not cued and re.match(r"\s+[A-Z][a-z]", self.text[m.end() : m.end() + 3]):
                 return None  # "April Glaspie"
-        if rel in ("the previous", "the following"):
+        if rel in ("the previous", "the following", "that", "that same"):
+            # "in 2011 ... in Eastport that June": the year last spoken of.
             base = self.anchor_year()
             return _Norm(_month_value(base, month), "month") if base else None
         year = self.month_year_of(month, rel, m.start(), m.end())

@@ -161,6 +161,27 @@ SPEAKER_PASSIVES = frozenset({"quote", "cite"})
 MIN_UNATTRIBUTED_WORDS = 4
 
 # Common nouns for people and groups who can be heard: "a group of lawmakers saying ...".
+#: Verbs of evidence: a document or a party shows or finds something; "the mood of the hall
+#: indicates ..." is nobody's voice.
+EVIDENCE_VERBS = frozenset({"show", "indicate", "find", "conclude", "reveal"})
+#: Things that show what they record, besides documents: "the video shows", "emails suggest".
+_EVIDENCE_THINGS = frozenset({
+    "video", "picture", "photo", "photograph", "image", "footage", "recording", "tape", "cover",
+    "decision", "version", "number", "email", "e-mail", "project", "examination", "test", "result",
+    "map", "chart", "graph", "evidence", "correspondence", "message", "log", "book", "campaign",
+    "administration", "organization", "organisation", "group", "party", "one",
+})
+#: What is denied someone rather than denied to be true: "denied service", "denied bail".
+_DENIED_THINGS = frozenset({
+    "service", "entry", "access", "bail", "permission", "visa", "benefit", "coverage", "admission",
+    "treatment", "parole", "care", "license", "licence", "passage", "asylum", "food", "water",
+})
+#: Bodies that find and conclude, besides people, named parties and documents.
+_FINDING_BODIES = frozenset({
+    "police", "court", "jury", "judge", "panel", "committee", "commission", "government", "agency",
+    "authority", "ministry", "department", "researcher", "scientist", "investigator", "prosecutor",
+    "team", "board", "council", "company", "firm", "inspector", "auditor", "regulator", "coroner",
+})
 _PEOPLE_NOUNS = ANONYMOUS_NOUNS | {"spokesman", "spokeswoman", "spokesperson", "group", "lawmaker", "leader"}
 _RELATIVE_PRONOUNS = frozenset({"who", "that", "which", "whom"})
 _PERSONAL_PRONOUNS = frozenset({"he", "she", "they", "we", "i", "it", "you"})
@@ -316,6 +337,48 @@ def _lemmas(token: Token) -> tuple[str, ...]:
 
 
 def subject_of(verb: Token) -> Token | None:
+    """The token naming who performs ``verb`` (see :func:`_parsed_subject`), or, where the parse
+    gives it none, a person named just before it (:func:`_person_before`)."""
+    found = _parsed_subject(verb)
+    if found is None and not any(c.dep_ in {"nsubj", "nsubjpass", "csubj"} for c in verb.children):
+        return _person_before(verb)
+    return found
+
+
+#: Tags of finite verbs: one between a name and a speech verb gives the verb another subject.
+_FINITE = frozenset({"VBD", "VBZ", "VBP", "MD"})
+
+
+def _past_dateline(subject: Token) -> Token:
+    """The subject after a dateline: "BOSTON — Senator Tomas P. Ferrand ... denied"
+    can parse with the dateline as the subject and the name in apposition to it."""
+    doc = subject.doc
+    at_start = subject.i == subject.sent.start or (subject.i > 0 and "\n" in doc[subject.i - 1].text)
+    following = doc[subject.right_edge.i + 1] if subject.right_edge.i + 1 < len(doc) else None
+    dash = next((t for t in doc[subject.i + 1 : subject.i + 4] if t.text in _DATELINE_DASHES), None)
+    if not at_start or dash is None or (following is not None and following.i < dash.i):
+        return subject
+    return next((child for child in subject.children if child.dep_ == "appos" and child.i > dash.i), subject)
+
+
+def _person_before(verb: Token) -> Token | None:
+    """A person named earlier in the verb's sentence and cut off from it only by a parenthetical
+    without a finite verb: "Briggs, pleading for farmers hit by the drought, firmly says,
+    '...'", which the parser may leave with no subject at all."""
+    sentence = verb.sent
+    for i in range(verb.i - 1, sentence.start - 1, -1):
+        token = verb.doc[i]
+        if token.tag_ in _FINITE or token.lower_ in _RELATIVE_PRONOUNS or _DOUBLE_MARKS.search(token.text):
+            return None
+        if token.ent_type_ == "PERSON":
+            between = verb.doc[token.i + 1 : verb.i]
+            if between and not (between[0].text == "," or all(t.pos_ == "ADV" for t in between)):
+                return None
+            return token
+    return None
+
+
+def _parsed_subject(verb: Token) -> Token | None:
     """The token naming who performs ``verb``: its subject, or that of the verb it depends on.
 
     "X expressed ... and voiced ..." (conj), "X responded by saying ..." (pcomp of a preposition),
@@ -323,6 +386,17 @@ def subject_of(verb: Token) -> Token | None:
     "quoted"; "a statement saying ..." is said by the statement; "X, who said ..." by X.
     """
     token = verb
+    if lemma(verb) in EVIDENCE_VERBS and verb.tag_ == "VBG" and verb.dep_ in {"advcl", "xcomp", "conj"}:
+        # "Ruiz published her tax returns, showing that ...": what shows it is the object.
+        shown_by = [c for c in verb.head.children if c.dep_ == "dobj" and c.pos_ in {"NOUN", "PROPN"}]
+        if shown_by:
+            # "six years of tax returns": the returns show it.
+            inner = [g for c in shown_by[0].children if c.dep_ == "prep" and c.lower_ == "of"
+                     for g in c.children if g.dep_ == "pobj" and lemma(g) in DOCUMENT_NOUNS]
+            if lemma(shown_by[0]) in DOCUMENT_NOUNS:
+                return shown_by[0]
+            if inner:
+                return inner[0]
     if _is_participial(verb):
         # "X expressed hope that ..., saying ...": the participle is X's even when the parser
         # hangs it on a verb inside X's words; the nearest speech verb above it is X's.
@@ -343,7 +417,7 @@ def subject_of(verb: Token) -> Token | None:
                 # "X, who said ..." is X's; "the dam that Molvane says threatens its farms" has
                 # the pronoun as subject of a clause inside what is reported, and no speaker.
                 return token.head if token.dep_ == "relcl" else None
-            return child
+            return _past_dateline(child)
         for child in token.children:
             if child.dep_ == "agent":  # "was announced by the ministry"
                 objects = [c for c in child.children if c.dep_ == "pobj"]
@@ -397,6 +471,37 @@ def _group_before(pronoun: Token) -> Token | None:
         if token.dep_ in {"nsubj", "nsubjpass"} and token.head == before.root:
             return token if _people(token) else None
     return None
+
+
+#: Singular nouns for bodies that "it" can take up as a speaker.
+_SPEAKING_BODIES = frozenset({
+    "company", "firm", "bank", "government", "ministry", "agency", "police", "party", "union", "group",
+    "hospital", "school", "university", "court", "committee", "council", "board", "department",
+    "office", "commission", "campaign", "team", "club", "network", "newspaper", "website", "airline",
+    "organization", "organisation", "administration", "institute", "foundation", "association",
+    "country", "state", "city", "county", "military", "army", "navy", "embassy", "regulator",
+    "authority", "panel", "jury", "church", "museum", "charity", "studio", "publisher", "retailer",
+})
+
+
+def _body_before(pronoun: Token) -> Token | None:
+    """The body "it" names as a speaker: an organisation, a country or a speaking body that is the
+    subject of a clause earlier in its sentence or of the sentence before ("JBS said on Monday it
+    had been hacked. It said most systems were back"). A thing ("Prices rose. It said ...")
+    names nobody."""
+    doc = pronoun.doc
+    sentence = pronoun.sent
+    earlier = [t for t in doc[sentence.start : pronoun.i] if t.dep_ in {"nsubj", "nsubjpass"}
+               and t.lower_ != "it"]
+    if not earlier and sentence.start > 0:
+        before = doc[sentence.start - 1].sent
+        earlier = [t for t in before if t.dep_ in {"nsubj", "nsubjpass"} and t.head == before.root]
+    if not earlier:
+        return None
+    found = earlier[-1]
+    speaking = found.ent_type_ in {"ORG", "GPE", "NORP"} or (
+        found.tag_ in {"NN", "NNP"} and lemma(found) in _SPEAKING_BODIES)
+    return found if speaking and found.tag_ not in {"NNS", "NNPS", "PRP"} else None
 
 
 def _people(token: Token) -> bool:
@@ -460,7 +565,18 @@ def name_token(token: Token) -> Token:
 
     "A spokesman for the committee, Brad Woodhouse, said" is Brad Woodhouse speaking.
     """
-    if token.ent_type_ == "PERSON" or token.pos_ == "PROPN":
+    if token.ent_type_ == "PERSON":
+        return token
+    if token.is_title:
+        # "said Senate Minority Whip Tomas Ferrand": a capitalised title right before a name of two
+        # capitalised words, which the entity model does not always see as a person.
+        for child in token.rights:
+            if (child.dep_ == "appos" and child.i == token.i + 2 and child.pos_ == "PROPN" and child.is_title
+                    and token.doc[token.i + 1].dep_ == "compound" and token.doc[token.i + 1].is_title
+                    and token.doc[token.i + 1].ent_type_ in {"", "PERSON"}
+                    and child.ent_type_ in {"", "PERSON"}):
+                return child
+    if token.pos_ == "PROPN":
         return token
     for child in token.children:
         if child.dep_ == "appos" and (child.ent_type_ == "PERSON" or any(
@@ -556,6 +672,10 @@ def speaker_of(token: Token, entities: EntityLookup | None) -> Speaker:
         group = _group_before(head)
         if group is not None:
             return speaker_of(group, entities)
+    if not canonical and head.lower_ == "it":
+        body = _body_before(head)
+        if body is not None:
+            return speaker_of(body, entities)
     kind = None if label == "PERSON" or head.ent_type_ == "PERSON" else source_kind(doc[start:end], label)
     if canonical:
         return Speaker(canonical, text, canonical, kind)
@@ -856,6 +976,15 @@ def _reported_voices(context: _Context) -> list[Voice]:
         subject = subject_of(token)
         if subject is None or context.token_quoted(subject):
             continue
+        if key == "deny" and any(c.dep_ in {"dobj", "dative"} and lemma(c) in _DENIED_THINGS
+                                 for c in token.children):
+            continue  # "denied service to a couple", "was denied bail": a refusal, not speech
+        if (key in EVIDENCE_VERBS or key == "threaten") and (
+            not (_can_speak(subject) or subject.pos_ in {"PRON", "PROPN"} or lemma(subject) in _FINDING_BODIES
+                 or lemma(subject) in _EVIDENCE_THINGS)
+            or any(c.dep_ == "dobj" and c.lower_.endswith(("self", "selves")) for c in token.children)
+        ):
+            continue  # "the force of the protests showed ...", "the country finds itself ..."
         speaker = speaker_of(subject, context.entities)
         if speaker.kind == NEWS_AGENCY:
             continue  # an outlet reporting: its source, not its speaker (see the module docstring)

@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import html
 import itertools
+import math
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -122,6 +123,20 @@ def shorten(value: str, limit: int = QUOTE_LIMIT) -> str:
     return cut.rstrip(" ,;:.") + "…"
 
 
+def excerpt(value: str, focus: str, limit: int = QUOTE_LIMIT) -> str:
+    """``value`` shortened to ``limit`` characters around ``focus`` (a date's words in its
+    sentence), cut at word boundaries, so that what the excerpt is shown for is never cut off."""
+    value = " ".join(value.split())
+    focus = " ".join(focus.split())
+    at = value.find(focus) if focus else -1
+    if len(value) <= limit or at < 0 or at + len(focus) <= limit - 1:
+        return shorten(value, limit)
+    # Keep about a third of the room before the focus, the rest after it.
+    start = max(0, min(at - (limit - len(focus)) // 3, len(value) - limit + 1))
+    start = value.find(" ", start - 1) + 1 if start > 0 else 0
+    return "…" + shorten(value[start:], limit - 1)
+
+
 def fold(value: str) -> str:
     """The key under which two spellings of one speaker, source or word are grouped."""
     return " ".join(value.split()).casefold()
@@ -150,6 +165,32 @@ def pretty_date(value: str) -> str:
     offset = parsed.strftime("%z")
     offset = f" {offset[:3]}:{offset[3:]}" if offset else ""
     return parsed.strftime("%Y-%m-%d %H:%M") + offset
+
+
+_PARTS_OF_DAY = {"MO": "morning", "AF": "afternoon", "EV": "evening", "NI": "night", "DT": "daytime"}
+_SEASON_NAMES = {"SP": "spring", "SU": "summer", "FA": "autumn", "WI": "winter"}
+
+
+def readable_when(value: str) -> str:
+    """A TimeML value as people read it: "199" is "1990s", "2022-H1" "first half of 2022",
+    "2017-06-14TMO" "2017-06-14 morning"; a plain date or anything else is shown as given."""
+    value = value.strip()
+    if re.fullmatch(r"\d{3}", value):
+        return f"{value}0s"
+    if re.fullmatch(r"\d{2}", value):
+        return f"{value}00s"
+    if m := re.fullmatch(r"(\d{4})-H([12])", value):
+        return f"{'first' if m[2] == '1' else 'second'} half of {m[1]}"
+    if m := re.fullmatch(r"(\d{4})-Q([1-4])", value):
+        return f"Q{m[2]} {m[1]}"
+    if m := re.fullmatch(r"(\d{4})-(SP|SU|FA|WI)", value):
+        return f"{_SEASON_NAMES[m[2]]} {m[1]}"
+    if m := re.fullmatch(r"(\d{4})-W(\d{2})", value):
+        monday = date.fromisocalendar(int(m[1]), int(m[2]), 1)
+        return f"week of {monday.isoformat()}"
+    if m := re.fullmatch(r"(\d{4}-\d{2}-\d{2})T(MO|AF|EV|NI|DT)", value):
+        return f"{m[1]} {_PARTS_OF_DAY[m[2]]}"
+    return value
 
 
 # ---------------------------------------------------------------------------------------------
@@ -906,12 +947,278 @@ def framing_section(report: Report) -> str:
     )
 
 
-def _ticks(first: date, last: date) -> list[tuple[date, str]]:
-    """Axis ticks at days, months or years depending on the range, about ten at most."""
+# A broken axis. On a uniform axis, dates that lie in clusters far apart (one in 1998, the rest in
+# May 2021) leave each cluster a few pixels: every May mark lands on one spot at the right edge.
+# Each long empty stretch between clusters is drawn instead as a narrow break, marked as one, and
+# the clusters share the width. Positions are plain numbers, in a unit each chart picks (see
+# :func:`broken_axis`), so that each keeps the arithmetic it draws with.
+
+#: Pixels a break takes on a broken axis.
+BREAK_WIDTH = 24
+#: The least width of a cluster's segment: room for its marks and a tick label under them.
+_LEAST_SEGMENT = 96
+#: Tick labels closer than this, centre to centre, run into one another: a day with its year
+#: ("12 Jun 1998") is about 66 pixels wide.
+_TICK_SPACING = 70
+#: Marks closer than this on a uniform axis run into one another (a day's dot is 10 across).
+_CROWDED = 12
+#: The mean month of the Gregorian calendar, in days: a gap's length is said in rounded words.
+_MONTH_DAYS = 30.436875
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """A stretch of an axis drawn at one scale: from position ``start`` to ``end`` over the
+    pixels ``left`` to ``right``; the data in it lies from ``first`` to ``last``, the rest is
+    padding."""
+
+    start: float
+    end: float
+    left: float
+    right: float
+    first: float
+    last: float
+
+
+@dataclass(frozen=True, slots=True)
+class AxisBreak:
+    """A stretch with nothing in it, left out of the axis: from the end of the data before it
+    (the last day with data, ``before``) to the start of the data after it (``after``), ``days``
+    long, drawn over the pixels ``left`` to ``right``."""
+
+    start: float
+    end: float
+    left: float
+    right: float
+    before: date
+    after: date
+    days: float
+
+    def between(self) -> str:
+        return f"between {_day_name(self.before)} and {_day_name(self.after)}"
+
+
+def _day_name(value: date) -> str:
+    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+
+
+def _duration(days: float) -> str:
+    """A length of time in the words a reader rounds it to: years and months, months, or weeks
+    and days."""
+    months = int(days / _MONTH_DAYS)
+    if months >= 12:
+        parts = [(months // 12, "year"), (months % 12, "month")]
+    elif months >= 2:
+        parts = [(months, "month")]
+    else:
+        parts = [(int(days) // 7, "week"), (int(days) % 7, "day")]
+    said = " ".join(f"{n} {unit}{'' if n == 1 else 's'}" for n, unit in parts if n)
+    return said or "less than a day"
+
+
+def _number(value: float) -> str:
+    """A pixel position as an attribute: whole numbers stay whole, as the charts always wrote
+    their edges."""
+    return f"{value:.1f}".rstrip("0").rstrip(".")
+
+
+@dataclass(frozen=True, slots=True)
+class Axis:
+    """Where times lie on a chart: one segment for a uniform axis, or segments with breaks
+    between them (see :func:`broken_axis`)."""
+
+    segments: tuple[Segment, ...]
+    breaks: tuple[AxisBreak, ...] = ()
+
+    def x(self, value: float) -> float:
+        """Where a position lies, held to the ends of the axis."""
+        previous: Segment | None = None
+        for segment in self.segments:
+            if value <= segment.end:
+                if value >= segment.start:
+                    return segment.left + (segment.right - segment.left) * (value - segment.start) / (
+                        segment.end - segment.start)
+                if previous is None:
+                    return segment.left
+                # Inside a break: nothing is drawn there, but the axis stays in order.
+                return previous.right + (segment.left - previous.right) * (value - previous.end) / (
+                    segment.start - previous.end)
+            previous = segment
+        return self.segments[-1].right
+
+    def ticks(self, find: Callable[[Segment, float, int], Iterable[tuple[float, str]]],
+              most: int) -> list[tuple[float, str]]:
+        """The ticks as (place, label). ``find(segment, start, most)`` gives a segment's ticks as
+        (position, label), about ``most`` of them at most, none before ``start``. A broken
+        axis asks each segment for ticks by its own length, and a share of ``most`` by its width;
+        a tick that would crowd the one before it, across a break, is left out."""
+        if not self.breaks:
+            only = self.segments[0]
+            return [(self.x(value), label) for value, label in find(only, only.start, most)]
+        width = self.segments[-1].right - self.segments[0].left
+        kept: list[tuple[float, str]] = []
+        for segment in self.segments:
+            start = segment.start
+            if kept:
+                free = kept[-1][0] + _TICK_SPACING  # the first place a label has room again
+                if free >= segment.right:
+                    continue
+                # Asked to start there, the segment labels its first tick in full (with its year).
+                start = max(start, segment.start + (free - segment.left) * (segment.end - segment.start)
+                            / (segment.right - segment.left))
+            share = max(1, int(most * (segment.right - segment.left) / width))
+            for value, label in find(segment, start, share):
+                place = self.x(value)
+                if not kept or place - kept[-1][0] >= _TICK_SPACING:
+                    kept.append((place, label))
+        return kept
+
+    def line(self, y: float) -> str:
+        """The axis line, with a gap at each break."""
+        return "".join(
+            f'<line x1="{_number(s.left)}" y1="{y}" x2="{_number(s.right)}" y2="{y}" class="axis"/>'
+            for s in self.segments
+        )
+
+    def marks(self, top: float, y: float, what: str) -> str:
+        """Each break as a white band across the lanes, its edges dashed, and a pair of slanted
+        strokes where the axis line stops and starts again; its title says what was left out."""
+        drawn = []
+        for gap in self.breaks:
+            title = f"{_duration(gap.days)} with no {what} left out, {gap.between()}"
+            edges = "".join(
+                f'<line x1="{edge:.1f}" y1="{top}" x2="{edge:.1f}" y2="{y}" stroke="#c4c9d0" '
+                'stroke-width="1" stroke-dasharray="3 3"/>'
+                f'<line x1="{edge - 4:.1f}" y1="{y + 6}" x2="{edge + 4:.1f}" y2="{y - 6}" class="axis"/>'
+                for edge in (gap.left, gap.right)
+            )
+            drawn.append(
+                f'<g class="axis-break"><title>{_esc(title)}</title>'
+                f'<rect x="{gap.left:.1f}" y="{top}" width="{gap.right - gap.left:.1f}" '
+                f'height="{y + 8 - top}" fill="#fff"/>{edges}</g>'
+            )
+        return "".join(drawn)
+
+    def described(self, label: str, what: str) -> str:
+        """A chart's accessible name, saying which stretches the axis leaves out."""
+        if not self.breaks:
+            return label
+        gaps = "; ".join(f"{_duration(gap.days)} {gap.between()}" for gap in self.breaks)
+        return f"{label}. Stretches with no {what} are shortened on the axis: {gaps}"
+
+
+def broken_axis(spans: Sequence[tuple[float, float]], frame: Callable[[float, float], tuple[float, float]],
+                *, left: float, plot: float, day: float = 1, epoch: int = 0) -> Axis:
+    """The axis for marks that cover ``spans`` (start to end; an end is exclusive, unless it
+    equals its start, an instant), drawn over ``plot`` pixels from ``left``. Positions are in a
+    unit of which ``day`` make a day, counted from the start of the day whose ``toordinal`` is
+    ``epoch``: by default ordinals themselves. ``frame(first, last)`` is the stretch a chart shows
+    for data from ``first`` to ``last``: its own padding and least length. Without a long empty
+    stretch the axis is that frame, uniform; with one or more, each is a break of
+    :data:`BREAK_WIDTH` pixels."""
+    clusters = [sorted(spans)]
+    # As many segments as fit at their least width.
+    room_for = max(1, int((plot + BREAK_WIDTH) // (_LEAST_SEGMENT + BREAK_WIDTH)))
+    while True:
+        extents, domains, widths = _layout(clusters, frame, plot)
+        parts = [
+            _split(cluster, day) if _crowded(cluster, width / (end - start)) else [cluster]
+            for cluster, (start, end), width in zip(clusters, domains, widths, strict=True)
+        ]
+        if all(len(part) == 1 for part in parts):
+            break
+        clusters = [cluster for part in parts for cluster in part]
+        if len(clusters) >= room_for:
+            # The shortest gaps stay on the axis.
+            while len(clusters) > room_for:
+                shortest = min(range(len(clusters) - 1),
+                               key=lambda i: clusters[i + 1][0][0] - max(end for _, end in clusters[i]))
+                clusters[shortest:shortest + 2] = [clusters[shortest] + clusters[shortest + 1]]
+            extents, domains, widths = _layout(clusters, frame, plot)
+            break
+    segments: list[Segment] = []
+    breaks: list[AxisBreak] = []
+    place = float(left)
+    for number, ((low, high), (start, end), wide) in enumerate(zip(extents, domains, widths, strict=True)):
+        if number:
+            before = segments[-1]
+            # The last day with data before the break: an instant's own day, else the day before
+            # an exclusive end.
+            ends_at = max(clusters[number - 1], key=lambda span: span[1])
+            last_day = (math.floor(ends_at[1] / day) if ends_at[0] == ends_at[1]
+                        else math.ceil(ends_at[1] / day) - 1)
+            first_day = math.floor(low / day)
+            breaks.append(AxisBreak(before.last, low, place, place + BREAK_WIDTH,
+                                    date.fromordinal(epoch + last_day), date.fromordinal(epoch + first_day),
+                                    (low - before.last) / day))
+            place += BREAK_WIDTH
+        segments.append(Segment(start, end, place, place + wide, low, high))
+        place += wide
+    return Axis(tuple(segments), tuple(breaks))
+
+
+def _split(cluster: list[tuple[float, float]], day: float) -> list[list[tuple[float, float]]]:
+    """Sorted spans split at each stretch that is long enough to leave out: long in itself and
+    next to the whole. Under a week it reads well on an axis of days, and would hide the week's
+    rhythm of the news; under a sixth of the whole, removing it would give the rest little more
+    room, for a scale that is no longer even."""
+    lowest, highest = cluster[0][0], max(end for _, end in cluster)
+    least_gap = max(7 * day, 0.15 * (highest - lowest))
+    parts: list[list[tuple[float, float]]] = []
+    reach = lowest
+    for span in cluster:
+        if not parts or span[0] - reach > least_gap:
+            parts.append([])
+        parts[-1].append(span)
+        reach = max(reach, span[1])
+    return parts
+
+
+def _crowded(cluster: list[tuple[float, float]], scale: float) -> bool:
+    """Whether marks run into one another at ``scale`` pixels a unit. An axis breaks only to give
+    crowded marks room: dates a month apart each, however long the gaps between them, are read
+    best on a scale that is even."""
+    centres = sorted({(start + end) / 2 for start, end in cluster})
+    return any((later - earlier) * scale < _CROWDED for earlier, later in itertools.pairwise(centres))
+
+
+def _layout(clusters: list[list[tuple[float, float]]], frame: Callable[[float, float], tuple[float, float]],
+            plot: float) -> tuple[list[tuple[float, float]], list[tuple[float, float]], list[float]]:
+    """For each cluster: the extent of its data, the stretch its segment shows, and its width."""
+    extents = [(cluster[0][0], max(end for _, end in cluster)) for cluster in clusters]
+    domains = [list(frame(low, high)) for low, high in extents]
+    for number in range(len(domains) - 1):
+        # Neighbours' padding must not meet: a third of the gap at least is left out.
+        gap = extents[number + 1][0] - extents[number][1]
+        domains[number][1] = min(domains[number][1], extents[number][1] + gap / 3)
+        domains[number + 1][0] = max(domains[number + 1][0], extents[number + 1][0] - gap / 3)
+    # The segments share the width by how many different places their marks take, not by their
+    # length: the segments are on scales of their own already, and a year's single bar needs
+    # less room than a month of daily marks. Each gets half of an even share at least, so that
+    # a single day is a place on the axis with its own tick, not a hairline.
+    count = len(domains)
+    room = plot - BREAK_WIDTH * (count - 1)
+    least = max(float(_LEAST_SEGMENT), room / (2 * count))
+    lengths = [float(len({(start + end) / 2 for start, end in cluster})) for cluster in clusters]
+    narrow: set[int] = set()
+    while True:
+        free = room - least * len(narrow)
+        rest = sum(length for number, length in enumerate(lengths) if number not in narrow)
+        short = {number for number, length in enumerate(lengths)
+                 if number not in narrow and free * length / rest < least}
+        if not short or len(narrow | short) == count:
+            break
+        narrow |= short
+    widths = [least if number in narrow else free * length / rest for number, length in enumerate(lengths)]
+    return extents, [(low, high) for low, high in domains], widths
+
+
+def _ticks(first: date, last: date, most: int = 10) -> list[tuple[date, str]]:
+    """Axis ticks at days, months or years depending on the range, about ``most`` at most."""
     days = (last - first).days
     ticks: list[tuple[date, str]] = []
     if days <= 60:
-        step = max(1, -(-days // 10))
+        step = max(1, -(-days // most))
         current = first
         while current <= last:
             label = f"{current.day} {MONTHS[current.month - 1]}"
@@ -921,7 +1228,7 @@ def _ticks(first: date, last: date) -> list[tuple[date, str]]:
         return ticks
     if days <= 3 * 366:
         months = (last.year - first.year) * 12 + last.month - first.month
-        step = max(1, -(-months // 10))
+        step = max(1, -(-months // most))
         current = _add_months(date(first.year, first.month, 1), 0 if first.day == 1 else 1)
         while current <= last:
             label = MONTHS[current.month - 1]
@@ -930,7 +1237,7 @@ def _ticks(first: date, last: date) -> list[tuple[date, str]]:
             ticks.append((current, f"{label} {current.year}" if new_year else label))
             current = _add_months(current, step)
         return ticks
-    step = max(1, -(-(last.year - first.year) // 10))
+    step = max(1, -(-(last.year - first.year) // most))
     year = first.year if first == date(first.year, 1, 1) else first.year + 1
     while year <= last.year:
         ticks.append((date(year, 1, 1), str(year)))
@@ -940,17 +1247,26 @@ def _ticks(first: date, last: date) -> list[tuple[date, str]]:
 
 def _timeline_svg(report: Report, dated: list[tuple[Mapping[str, Any], Span]]) -> str:
     width, left, right, top, row = 1000, LANE_LABELS, 24, 12, 16
-    first = min(span.start for _, span in dated)
-    last = max(span.end for _, span in dated)
-    if (last - first).days < 7:  # a single day would otherwise fill the whole axis
-        first, last = first - timedelta(days=3), last + timedelta(days=3)
-    pad = timedelta(days=max(1, (last - first).days // 40))
-    first, last = first - pad, last + pad
-    total = (last - first).days
     plot = width - left - right
 
+    def frame(first: float, last: float) -> tuple[float, float]:
+        if last - first < 7:  # a single day would otherwise fill the whole axis
+            first, last = first - 3, last + 3
+        pad = max(1, (last - first) // 40)
+        return first - pad, last + pad
+
+    scale = broken_axis([(span.start.toordinal(), span.end.toordinal()) for _, span in dated], frame,
+                        left=left, plot=plot)
+
     def x(day: date) -> float:
-        return left + plot * (day - first).days / total
+        return scale.x(day.toordinal())
+
+    def ticks(segment: Segment, start: float, most: int) -> list[tuple[float, str]]:
+        # Between breaks, a segment's day ticks count from its first date, so that a lone day
+        # has a tick of its own under it.
+        begin = max(start, segment.first) if scale.breaks else start
+        days = _ticks(date.fromordinal(math.ceil(begin)), date.fromordinal(math.floor(segment.end)), most)
+        return [(day.toordinal(), label) for day, label in days]
 
     def drawn(span: Span) -> tuple[float, float]:
         """Where a mark is drawn: a day is a dot of radius 5; any longer interval keeps a minimum
@@ -1023,17 +1339,16 @@ def _timeline_svg(report: Report, dated: list[tuple[Mapping[str, Any], Span]]) -
     # The anchor is an attribute, not CSS: a stylesheet rule would override it, and a label near
     # the right edge must end at its tick so that it is not cut off.
     tick_marks = "".join(
-        f'<line x1="{x(day):.1f}" y1="{top}" x2="{x(day):.1f}" y2="{axis + 5}" class="grid"/>'
-        f'<text x="{x(day):.1f}" y="{axis + 20}" class="tick" '
-        f'text-anchor="{tick_anchor(x(day), left, width)}">{_esc(label)}</text>'
-        for day, label in _ticks(first, last)
+        f'<line x1="{place:.1f}" y1="{top}" x2="{place:.1f}" y2="{axis + 5}" class="grid"/>'
+        f'<text x="{place:.1f}" y="{axis + 20}" class="tick" '
+        f'text-anchor="{tick_anchor(place, left, width)}">{_esc(label)}</text>'
+        for place, label in scale.ticks(ticks, 10)
     )
     height = axis + 32
     return lane_chart(
         width=width, height=height, backdrop="".join(backdrop), labels="".join(labels),
-        plot=f'{tick_marks}<line x1="{left}" y1="{axis}" x2="{width - right}" y2="{axis}" class="axis"/>'
-             f"{''.join(marks)}",
-        css="timeline", label="Timeline of dated events, one lane per outlet",
+        plot=f"{tick_marks}{scale.marks(top, axis, 'dates')}{scale.line(axis)}{''.join(marks)}",
+        css="timeline", label=scale.described("Timeline of dated events, one lane per outlet", "dates"),
     )
 
 
@@ -1099,14 +1414,15 @@ def timeline_section(report: Report) -> str:
             else _esc(text_of(entry, "article"))
         )
         precision = text_of(entry, "precision").strip() or (span.grain if span else "")
+        context = excerpt(text_of(entry, "text"), text_of(entry, "expression"), 160)
         rows.append(
             "<li>"
-            f'<span class="when">{_esc(text_of(entry, "date") or "undated")}</span> '
+            f'<span class="when">{_esc(readable_when(text_of(entry, "date")) or "undated")}</span> '
             + (f'<span class="tag tag-grain">{_esc(precision)}</span> ' if precision else "")
             + f'<span class="who">{who}</span>: '
             f'<span class="expr">“{_esc(text_of(entry, "expression"))}”</span>'
             + (
-                f' <span class="context">{_esc(shorten(text_of(entry, "text"), 160))}</span>'
+                f' <span class="context">{_esc(context)}</span>'
                 if text_of(entry, "text")
                 else ""
             )

@@ -21,6 +21,7 @@ from parallax.render.html import (
     Article,
     articles_of,
     conflict_sentence,
+    excerpt,
     extra_details,
     fact_label,
     fact_title,
@@ -30,6 +31,7 @@ from parallax.render.html import (
     outlets_of,
     placement_of,
     pretty_date,
+    readable_when,
     safe_url,
     shorten,
     sources_of,
@@ -260,10 +262,10 @@ def _timeline(comparison: Mapping[str, Any], articles: Sequence[Article]) -> lis
         precision = text_of(entry, "precision").strip() or (span.grain if span else "")
         context = text_of(entry, "text")
         lines.append(
-            f"- **{md(text_of(entry, 'date') or 'undated')}**"
+            f"- **{md(readable_when(text_of(entry, 'date')) or 'undated')}**"
             + (f" ({md(precision)})" if precision else "")
             + f" — {md(who)}: “{md(' '.join(text_of(entry, 'expression').split()))}”"
-            + (f" — {md(shorten(context, 160))}" if context else "")
+            + (f" — {md(excerpt(context, text_of(entry, 'expression'), 160))}" if context else "")
         )
     return [*lines, ""]
 

@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
+from parallax.render.html import excerpt, readable_when
+
 
 def short_time(value: date | None) -> str:
     """A time for tables: minutes and offset, no seconds; a bare date stays a date."""
@@ -90,7 +92,8 @@ def print_comparison(console: Any, comparison: Mapping[str, Any]) -> None:
     timeline = Table("date", "expression", "outlet", "sentence", title="Timeline", expand=True)
     for t in comparison.get("timeline", []):
         timeline.add_row(
-            t["date"], _escape(t["expression"]), names.get(t["article"], ""), _escape(_short(t["text"]))
+            readable_when(t["date"]), _escape(t["expression"]), names.get(t["article"], ""),
+            _escape(excerpt(t["text"], t["expression"], 110)),
         )
     console.print(timeline)
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from urllib.parse import quote
 
-from parallax.render.html import LANE_LABELS, MONTHS, lane_chart, shorten, tick_anchor
+from parallax.render.html import LANE_LABELS, MONTHS, Segment, broken_axis, lane_chart, shorten, tick_anchor
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,16 +32,21 @@ def _instant(value: date) -> datetime:
     return datetime(value.year, value.month, value.day, 12)
 
 
-#: Tick spacings to choose from: the first that gives at most six ticks is used.
+#: Seconds in a day: the coverage chart's axis counts seconds, as ``timedelta.total_seconds``
+#: does, from the midnight before its first article.
+_DAY = 86400
+
+
+#: Tick spacings to choose from: the first that gives at most six ticks (or ``most``) is used.
 _TICK_STEPS = tuple(timedelta(hours=h) for h in (1, 2, 3, 6, 12, 24, 48, 24 * 7, 24 * 14, 24 * 30,
                                                  24 * 91, 24 * 182, 24 * 365))
 
 
-def _ticks(first: datetime, last: datetime, *, days_only: bool = False) -> list[datetime]:
+def _ticks(first: datetime, last: datetime, *, days_only: bool = False, most: int = 6) -> list[datetime]:
     """Round moments between ``first`` and ``last``: whole hours or days, a step apart (whole
     days only with ``days_only``)."""
     least = timedelta(days=1) if days_only else timedelta(0)
-    step = next((s for s in _TICK_STEPS if (last - first) / s <= 6 and s >= least), _TICK_STEPS[-1])
+    step = next((s for s in _TICK_STEPS if (last - first) / s <= most and s >= least), _TICK_STEPS[-1])
     if step < timedelta(days=1):
         hours = int(step.total_seconds() // 3600)
         start = first.replace(minute=0, second=0, microsecond=0)
@@ -77,23 +82,39 @@ def coverage_over_time(dots: Sequence[Dot]) -> str:
     if not dated:
         return '<p class="empty">No article is dated.</p>'
     timed = any(isinstance(dot.when, datetime) for dot, _ in dated)
-    # A date alone spans its whole day, which the axis shows whole.
-    first = min(moment if isinstance(dot.when, datetime) else moment - timedelta(hours=12)
-                for dot, moment in dated)
-    last = max(moment if isinstance(dot.when, datetime) else moment + timedelta(hours=12)
-               for dot, moment in dated)
-    if not timed and last - first < timedelta(days=2):  # dates alone: an axis of days, not hours
-        first, last = first - timedelta(days=1), last + timedelta(days=1)
-    if last - first < timedelta(hours=2):  # one instant would otherwise fill the whole axis
-        first, last = first - timedelta(hours=1), last + timedelta(hours=1)
-    pad = (last - first) / 30
-    first, last = first - pad, last + pad
-    total = (last - first).total_seconds()
     width, left, right, top, row = 1000, LANE_LABELS, 24, 10, 28
     plot = width - left - right
+    epoch = datetime.combine(min(moment for _, moment in dated).date(), datetime.min.time())
+
+    def seconds(moment: datetime) -> float:
+        return (moment - epoch).total_seconds()
+
+    def moment_at(place: float) -> datetime:
+        return epoch + timedelta(seconds=place)
+
+    def frame(first: float, last: float) -> tuple[float, float]:
+        if not timed and last - first < 2 * _DAY:  # dates alone: an axis of days, not hours
+            first, last = first - _DAY, last + _DAY
+        if last - first < 7200:  # one instant would otherwise fill the whole axis
+            first, last = first - 3600, last + 3600
+        pad = round((last - first) / 30, 6)  # to the microsecond, as a timedelta divides
+        return first - pad, last + pad
+
+    # A date alone spans its whole day, which the axis shows whole; a time is an instant.
+    spans = [(seconds(moment), seconds(moment)) if isinstance(dot.when, datetime)
+             else (seconds(moment) - _DAY / 2, seconds(moment) + _DAY / 2) for dot, moment in dated]
+    scale = broken_axis(spans, frame, left=left, plot=plot, day=_DAY, epoch=epoch.toordinal())
 
     def x(moment: datetime) -> float:
-        return left + plot * (min(max(moment, first), last) - first).total_seconds() / total
+        return scale.x(seconds(moment))
+
+    def hours(segment: Segment) -> bool:
+        return timed and segment.end - segment.start <= 3 * _DAY
+
+    def ticks(segment: Segment, start: float, most: int) -> list[tuple[float, str]]:
+        clock = hours(segment)
+        found = _ticks(moment_at(start), moment_at(segment.end), days_only=not clock, most=most)
+        return [(seconds(moment), _label(moment, clock)) for moment in found]
 
     lanes = list(dict.fromkeys(dot.outlet for dot, _ in dated))
     backdrop: list[str] = []
@@ -135,23 +156,20 @@ def coverage_over_time(dots: Sequence[Dot]) -> str:
                 f"<title>{html.escape(hint)}</title></circle></a>"
             )
     axis = top + len(lanes) * row + 6
-    hours = timed and (last - first) <= timedelta(days=3)
-    ticks = []
-    for moment in _ticks(first, last, days_only=not hours):
-        place = x(moment)
+    drawn = []
+    for place, label in scale.ticks(ticks, 6):
         # Every label names its anchor as an attribute: the stylesheet sets none, so it holds.
         anchor = f' text-anchor="{tick_anchor(place, left, width)}"'
-        ticks.append(
+        drawn.append(
             f'<line x1="{place:.1f}" y1="{top}" x2="{place:.1f}" y2="{axis + 5}" class="grid"/>'
-            f'<text x="{place:.1f}" y="{axis + 20}" class="tick"{anchor}>'
-            f"{html.escape(_label(moment, hours))}</text>"
+            f'<text x="{place:.1f}" y="{axis + 20}" class="tick"{anchor}>{html.escape(label)}</text>'
         )
     unit = (f'<text x="10" y="{axis + 20}" class="tick" text-anchor="start">times in UTC</text>'
-            if hours else "")
+            if any(hours(segment) for segment in scale.segments) else "")
     height = axis + 32
     return lane_chart(
         width=width, height=height, backdrop="".join(backdrop), labels="".join(labels) + unit,
-        plot=f"{''.join(ticks)}{''.join(bands)}"
-             f'<line x1="{left}" y1="{axis}" x2="{width - right}" y2="{axis}" class="axis"/>{"".join(marks)}',
-        css="timeline coverage-time", label="Articles per outlet over time",
+        plot=f"{''.join(drawn)}{''.join(bands)}{scale.marks(top, axis, 'articles')}{scale.line(axis)}"
+             f'{"".join(marks)}',
+        css="timeline coverage-time", label=scale.described("Articles per outlet over time", "articles"),
     )
