@@ -717,3 +717,13 @@ def test_a_quoted_title_after_a_word_stays_in_its_sentence(nlp: Any) -> None:
         "The governor struggled to explain the rule during an appearance Sunday on NBC\u2019s "
         "\u201cMeet the Nation.\u201d",
         "The governor said the rule was clear."]
+
+
+def test_the_object_of_a_causative_speaks_its_infinitive(nlp: Any) -> None:
+    doc = nlp("A transit worker killed eight colleagues on Wednesday, prompting the state's governor to ask: "
+              "\"What is wrong with us?\" Two towns asked the court to declare the rule void. "
+              "No senator had called her to ask her to stay in the race.")
+    voices = {v.text: v.speaker for v in find_voices(doc, None)}
+    assert voices["What is wrong with us?"] == "the state's governor"
+    assert voices.get("her to stay in the race") != "her"
+    assert "the rule void" not in {text for text, speaker in voices.items() if speaker == "the court"}

@@ -355,8 +355,11 @@ def _past_dateline(subject: Token) -> Token:
     doc = subject.doc
     at_start = subject.i == subject.sent.start or (subject.i > 0 and "\n" in doc[subject.i - 1].text)
     following = doc[subject.right_edge.i + 1] if subject.right_edge.i + 1 < len(doc) else None
-    dash = next((t for t in doc[subject.i + 1 : subject.i + 4] if t.text in _DATELINE_DASHES), None)
-    if not at_start or dash is None or (following is not None and following.i < dash.i):
+    # A dateline is a place, in capitals or named as one, before a dash (not a hyphen: "Cleaver,
+    # D-Mo., said" is no dateline).
+    dash = next((t for t in doc[subject.i + 1 : subject.i + 4] if t.text in {"\u2014", "\u2013", "--"}), None)
+    if (not at_start or dash is None or (following is not None and following.i < dash.i)
+            or not (subject.is_upper or subject.ent_type_ == "GPE")):
         return subject
     return next((child for child in subject.children if child.dep_ == "appos" and child.i > dash.i), subject)
 
@@ -429,11 +432,25 @@ def _parsed_subject(verb: Token) -> Token | None:
                 token = noun.head  # "X released a statement saying ...": X speaks through it
                 continue
             return noun
+        if token.dep_ == "xcomp" and lemma(token.head) in _OBJECT_CONTROL:
+            # "prompting the governor to ask: ...", "forced him to admit": the object speaks.
+            objects = [c for c in token.head.children if c.dep_ in {"dobj", "dative"} and c.i < token.i]
+            if objects:
+                return objects[-1]
         if token.dep_ in _SHARES_SUBJECT and token.head is not token:
             token = token.head
             continue
         return None
     return None
+
+
+#: Verbs whose object did what their infinitive says: "prompted the governor to ask". Not those
+#: of a request ("asked the court to declare it void": the court declared nothing) nor "called
+#: him to ask" (the caller asks).
+_OBJECT_CONTROL = frozenset({
+    "prompt", "force", "lead", "cause", "compel", "drive", "spur", "move", "inspire", "provoke",
+    "convince", "persuade",
+})
 
 
 #: Plural nouns for people (and bodies of people) that "they" can take up as speakers.
@@ -572,6 +589,8 @@ def name_token(token: Token) -> Token:
         # capitalised words, which the entity model does not always see as a person.
         for child in token.rights:
             if (child.dep_ == "appos" and child.i == token.i + 2 and child.pos_ == "PROPN" and child.is_title
+                    and child.is_alpha and len(child) > 1 and token.doc[token.i + 1].is_alpha
+                    and len(token.doc[token.i + 1]) > 1
                     and token.doc[token.i + 1].dep_ == "compound" and token.doc[token.i + 1].is_title
                     and token.doc[token.i + 1].ent_type_ in {"", "PERSON"}
                     and child.ent_type_ in {"", "PERSON"}):
