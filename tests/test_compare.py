@@ -861,3 +861,19 @@ def test_one_figure_rounded_in_one_outlet_is_shared() -> None:
     rounded = [frozenset({("USD", 13.6e6)})]
     exact = [frozenset({("USD", 13_625_777.0)}), frozenset({("USD", 15.0e6)})]
     assert shared_figures(rounded, exact, np.array([[0.6, 0.6]])).tolist() == [[1.0, 0.0]]
+
+
+def test_ledes_are_each_articles_first_sentence_of_some_length() -> None:
+    from parallax.compare.align import lede_pairs
+    from parallax.compare.core import _ledes
+    from parallax.model import Claim
+
+    sank = "A ferry carrying 40 people sank off the coast of Marenburg on Tuesday, officials said."
+    rescued = "Rescue boats reached the site within an hour, and every passenger was brought ashore."
+    other = "Forty passengers were rescued after their ferry went down near Marenburg on Tuesday morning."
+    claims = [Claim("a", "By Ana Ruiz", 0, 11, 0), Claim("a", sank, 12, 96, 1),
+              Claim("a", rescued, 97, 184, 2), Claim("b", other, 0, 93, 0)]
+    assert _ledes(claims) == {1, 3}
+    found = lede_pairs([True, False], [True], np.array([[0.45], [0.6]]))
+    assert found.tolist() == [[1.0], [0.0]]
+    assert lede_pairs([True], [True], np.array([[0.3]])).tolist() == [[0.0]]

@@ -238,6 +238,27 @@ def _close_figures(a: frozenset[tuple[str, float]], b: frozenset[tuple[str, floa
                for key, value in a for other_key, other in b)
 
 
+#: What two ledes on one subject add to the log-odds of stating one fact, as a share of the
+#: overlap weight (see :data:`parallax.compare.align.PREDICATE_SHARE`): the first sentence of a
+#: news report states the event it reports, so two reports' ledes state one fact far more often
+#: than two sentences anywhere else, though each words it with its own details.
+LEDE_SHARE = 0.5
+#: Below this cosine two ledes are on different subjects (one report leads with the reactions).
+LEDE_COSINE = 0.40
+#: A sentence shorter than this is a dateline, a byline or a headline kept in the text, not a lede.
+LEDE_WORDS = 12
+
+
+def lede_pairs(rows: Sequence[bool], cols: Sequence[bool], cosine: np.ndarray) -> np.ndarray:
+    """1 where both claims are their articles' ledes and on one subject, else 0."""
+    found = np.zeros((len(rows), len(cols)))
+    for i, a in enumerate(rows):
+        for j, b in enumerate(cols):
+            if a and b and cosine[i, j] >= LEDE_COSINE:
+                found[i, j] = 1.0
+    return found
+
+
 def content_terms(text: str) -> set[str]:
     return {stem(w) for w in _WORD.findall(text) if w.lower() not in STOP}
 

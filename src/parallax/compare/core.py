@@ -21,10 +21,13 @@ import numpy as np
 
 from parallax.compare.align import (
     FIGURE_SHARE,
+    LEDE_SHARE,
+    LEDE_WORDS,
     PREDICATE_SHARE,
     TermWeights,
     content_terms,
     distinctive_figures,
+    lede_pairs,
     load_model,
     match_claims,
     predicates,
@@ -315,6 +318,7 @@ def _align(
     amounts = amounts or [{} for _ in claims]
     stated = [predicates(claim.text) for claim in claims]
     figures = [distinctive_figures(found) for found in amounts]
+    ledes = _ledes(claims)
     links: list[tuple[float, int, int]] = []
     overlaps = weights.overlap_matrix(terms, terms)
     for x, first in enumerate(ids):
@@ -325,6 +329,8 @@ def _align(
             shared = shared_predicates([stated[r] for r in rows], [stated[c] for c in cols]).astype(float)
             shared += FIGURE_SHARE / PREDICATE_SHARE * shared_figures(
                 [figures[r] for r in rows], [figures[c] for c in cols], cosine)
+            shared += LEDE_SHARE / PREDICATE_SHARE * lede_pairs(
+                [r in ledes for r in rows], [c in ledes for c in cols], cosine)
             prob = probabilities(cosine, overlap, model, shared)
 
             def vetoed(i: int, j: int, rows: list[int] = rows, cols: list[int] = cols,
@@ -383,6 +389,18 @@ def _align(
         groups[find(index)].append(index)
     keyed = {(_key(claims[a]), _key(claims[b])): p for (a, b), p in confidence.items()}
     return list(groups.values()), keyed
+
+
+def _ledes(claims: Sequence[Claim]) -> set[int]:
+    """The claims of each article's lede: its first sentence of at least :data:`LEDE_WORDS`."""
+    words: dict[tuple[str, int], int] = defaultdict(int)
+    for claim in claims:
+        words[(claim.article, claim.sentence)] += len(claim.text.split())
+    lede: dict[str, int] = {}
+    for claim in sorted(claims, key=lambda c: (c.article, c.sentence)):
+        if claim.article not in lede and words[(claim.article, claim.sentence)] >= LEDE_WORDS:
+            lede[claim.article] = claim.sentence
+    return {i for i, claim in enumerate(claims) if lede.get(claim.article) == claim.sentence}
 
 
 def measure_of(quantity: Quantity) -> str:

@@ -27,11 +27,14 @@ import numpy as np
 
 from parallax.compare.align import (
     FIGURE_SHARE,
+    LEDE_SHARE,
+    LEDE_WORDS,
     PREDICATE_SHARE,
     AlignModel,
     TermWeights,
     content_terms,
     distinctive_figures,
+    lede_pairs,
     load_model,
     match_claims,
     predicates,
@@ -142,6 +145,12 @@ def document_pairs(sentences: Sequence[EventSentence], embedder: Any = None,
     for index, sentence in enumerate(sentences):
         by_document[sentence.document].append(index)
         subtopic_of[sentence.document] = sentence.subtopic
+    # Each document's lede, as compare finds it: its first sentence of some length (ECB+ keeps
+    # only the sentences it validated, so this is the first of those).
+    ledes: dict[str, int] = {}
+    for index, sentence in sorted(enumerate(sentences), key=lambda pair: pair[1].number):
+        if sentence.document not in ledes and len(sentence.text.split()) >= LEDE_WORDS:
+            ledes[sentence.document] = index
     by_subtopic: dict[str, list[str]] = defaultdict(list)
     for document in sorted(by_document):
         by_subtopic[subtopic_of[document]].append(document)
@@ -161,6 +170,8 @@ def document_pairs(sentences: Sequence[EventSentence], embedder: Any = None,
             # As compare does: one distinctive figure in two sentences on one subject.
             shared += FIGURE_SHARE / PREDICATE_SHARE * shared_figures(
                 [figures[r] for r in rows], [figures[c] for c in cols], cosine)
+            shared += LEDE_SHARE / PREDICATE_SHARE * lede_pairs(
+                [r == ledes.get(first) for r in rows], [c == ledes.get(second) for c in cols], cosine)
             pairs.append(DocumentPair(sentences[rows[0]].topic, probabilities(cosine, overlap, model, shared),
                                       gold))
     return pairs
