@@ -251,12 +251,8 @@ LEDE_WORDS = 12
 
 def lede_pairs(rows: Sequence[bool], cols: Sequence[bool], cosine: np.ndarray) -> np.ndarray:
     """1 where both claims are their articles' ledes and on one subject, else 0."""
-    found = np.zeros((len(rows), len(cols)))
-    for i, a in enumerate(rows):
-        for j, b in enumerate(cols):
-            if a and b and cosine[i, j] >= LEDE_COSINE:
-                found[i, j] = 1.0
-    return found
+    both = np.outer(np.asarray(rows, dtype=bool), np.asarray(cols, dtype=bool))
+    return np.asarray((both & (cosine >= LEDE_COSINE)).astype(float))
 
 
 def content_terms(text: str) -> set[str]:
