@@ -297,6 +297,8 @@ def test_outlet_reporting_is_a_source_with_the_embedded_voice(nlp: Any) -> None:
         ("A senior Biden administration official said the doses would ship.",
          "senior Biden administration official", "anonymous", "A senior Biden administration official said"),
         ("Doctors said the patient was recovering.", "Doctors", "anonymous", "Doctors said"),
+        ("On Thursday night the Marenburg General Hospital issued a statement.",
+         "statement by Marenburg General Hospital", "document", "issued a statement"),
     ],
 )  # fmt: skip
 def test_sources(nlp: Any, sentence: str, name: str, kind: str, text: str) -> None:

@@ -124,6 +124,9 @@ _OFFICIAL_HEADS = frozenset({
     "commander", "general", "officer", "agent", "spokespeople", "briefing",
 })
 
+#: Verbs by which a party puts out a document the article then goes by.
+_ISSUING_VERBS = frozenset({"issue", "release", "publish", "circulate", "send"})
+
 #: Verbs by which a news agency is credited with a finding rather than quoted, as written (the
 #: surface form spares a lemma for every token).
 _AGENCY_VERBS = frozenset({
@@ -225,6 +228,8 @@ def find_sources(doc: Any, entities: Any) -> list[CitedSource]:
             found.extend(finder.by_agency(token))
         elif token.lower_ == "interview":
             found.extend(finder.interview_with(token))
+        elif token.pos_ == "VERB" and lemma(token) in _ISSUING_VERBS:
+            found.extend(finder.issued(token))
     unique: list[CitedSource] = []
     for source in sorted(found, key=lambda s: (s.start, -s.end)):
         # One phrase cited by two verbs ("the ministry said ... and added") is one citation.
@@ -317,6 +322,9 @@ class _Finder:
         kind = source_kind(span, label)
         if kind is None or (kind in {ANONYMOUS, OTHER} and self.voices.cue_key(verb) not in CITING_VERBS):
             return []
+        if kind == DOCUMENT and subject.dep_ == "dobj" and lemma(subject.head) in _ISSUING_VERBS:
+            # "the ministry released a report showing ...": the ministry's report.
+            canonical = self._issued(subject, subject.head) or canonical
         # The cue phrase is the subject with its verb when they stand together ("officials
         # said", "said the ministry"); a subject far from its verb is cited by itself.
         if 0 <= verb.i - span.end <= 1 or 0 <= span.start - verb.i - 1 <= 1:
@@ -360,6 +368,18 @@ class _Finder:
             words = words[4:] if span[1].pos_ == "PROPN" else "the" + words[3:]
         who = canonical or words
         return f"{self.voices.strip_determiner(core.text)} by {who}"
+
+    def issued(self, verb: Any) -> list[CitedSource]:
+        """"the hospital issued a statement", "the ministry released a report": a document, named
+        by who issued it."""
+        for child in verb.children:
+            if child.dep_ == "dobj" and child.pos_ == "NOUN" and lemma(child) in DOCUMENT_NOUNS:
+                name = self._issued(child, verb)
+                if name is None:
+                    return []
+                span, _, _ = self.phrase(child)
+                return [self.source(span, name, DOCUMENT, verb.idx, span.end_char)]
+        return []
 
     def by_source(self, verb: Any) -> list[CitedSource]:
         """"was first reported by the gossip site TMZ": the agent of a passive speech verb."""
