@@ -29,6 +29,8 @@ _PRONOUN_GENDER = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f", "h
 _HONORIFIC = re.compile(r"\b(Mr|Mrs|Ms|Miss)\.?\s+$")
 _LEADING_HONORIFIC = re.compile(r"^(?:Mr|Mrs|Ms|Miss|Dr)\.?\s+(?=[A-Z])")
 _HONORIFIC_GENDER = {"mr": "m", "mrs": "f", "ms": "f", "miss": "f"}
+#: An honorific and the surname after it: "Mr. Vale".
+_HONORIFIC_NAME = re.compile(r"\b(Mr|Mrs|Ms|Miss)\.?\s+([A-Z][\w'\u2019-]+)")
 #: Entity labels kept as mentions; numbers and times are handled by their own stages.
 NAME_LABELS = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "PRODUCT", "LAW", "WORK_OF_ART"}
 VALUE_LABELS = {"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"}
@@ -408,12 +410,15 @@ def _parents_named(doc: Any, entities: Mapping[str, Entity]) -> set[str]:
         ):
             named_as[_surname(entity.canonical)] = gender
     parents: set[str] = set()
+    if named_as:
+        for found in _HONORIFIC_NAME.finditer(doc_text(doc)):
+            surname = found.group(2).casefold()
+            if surname in named_as and _HONORIFIC_GENDER[found.group(1).lower()] != named_as[surname]:
+                parents.add(surname)
+    if not suffixed:
+        return parents
     for token in doc[1:]:
         surname = token.text.casefold()
-        if surname in named_as and token.text[:1].isupper():
-            honorific = _HONORIFIC_GENDER.get(doc[token.i - 1].lower_.rstrip("."))
-            if honorific is not None and honorific != named_as[surname]:
-                parents.add(surname)
         if surname not in suffixed or not token.text[:1].isupper():
             continue
         nxt = doc[token.i + 1] if token.i + 1 < len(doc) else None

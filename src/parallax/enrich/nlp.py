@@ -69,9 +69,10 @@ def paragraph_breaks(doc: Any) -> Any:
             doc[token.i + 1].is_sent_start = True
         elif token.text in _TITLES_BEFORE_NAMES and doc[token.i + 1].is_title:
             doc[token.i + 1].is_sent_start = False  # "Then Supt. Ann Lee spoke."
-        elif doc[token.i + 1].text in _QUOTE_MARKS and (token.is_alpha or token.lower_ in {"'s", "\u2019s"}):
+        elif token.text in _QUOTE_MARKS and token.i > 0 and (
+                (before := doc[token.i - 1]).is_alpha or before.lower_ in {"'s", "\u2019s"}):
             # A quotation mark right after a word goes on its sentence: 'on NBC's "Meet the Nation."'
-            doc[token.i + 1].is_sent_start = False
+            token.is_sent_start = False
         elif (token.text in _SENTENCE_END and not token.whitespace_
               and doc[token.i + 1].text in _CLOSING_QUOTES):
             # 'I used the money."' ends with its closing mark: the parser would otherwise start

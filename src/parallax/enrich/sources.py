@@ -126,6 +126,11 @@ _OFFICIAL_HEADS = frozenset({
 
 #: Verbs by which a party puts out a document the article then goes by.
 _ISSUING_VERBS = frozenset({"issue", "release", "publish", "circulate", "send"})
+#: ... as written (the surface form spares a lemma for every verb).
+_ISSUING_FORMS = frozenset({
+    form for verb in ("issue", "release", "circulate")
+    for form in (verb, verb + "s", verb + "d", verb[:-1] + "ing")
+} | {"publish", "publishes", "published", "publishing", "send", "sends", "sent", "sending"})
 
 #: Verbs by which a news agency is credited with a finding rather than quoted, as written (the
 #: surface form spares a lemma for every token).
@@ -228,7 +233,7 @@ def find_sources(doc: Any, entities: Any) -> list[CitedSource]:
             found.extend(finder.by_agency(token))
         elif token.lower_ == "interview":
             found.extend(finder.interview_with(token))
-        elif token.pos_ == "VERB" and lemma(token) in _ISSUING_VERBS:
+        elif token.lower_ in _ISSUING_FORMS and token.pos_ == "VERB":
             found.extend(finder.issued(token))
     unique: list[CitedSource] = []
     for source in sorted(found, key=lambda s: (s.start, -s.end)):

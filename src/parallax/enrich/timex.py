@@ -379,9 +379,11 @@ FRAGMENTS: dict[str, str] = {
     "TZ": _proper(TIME_ZONES) + r"(?![A-Za-z])",
     # "that" pointing back to a time ("in Eastport that June", "That June, ..."), after a
     # preposition or at a sentence's start; not the conjunction ("said that May was ...").
-    "THAT": r"(?:" + "|".join(rf"(?<=\b{p}\s)" for p in ("in", "at", "on", "by", "of", "during", "until",
-                                                        "since", "from", "through", "till"))
-    + r"|(?<=[.!?\n]\s)|(?<=\n))that(?:\s+same)?",
+    # The word comes first and the look back after it, so that the look back runs only where
+    # "that" stands (it is tried at every position otherwise).
+    "THAT": r"that(?:" + "|".join(rf"(?<=\b{p}\sthat)" for p in ("in", "at", "on", "by", "of", "during",
+                                                                 "until", "since", "from", "through", "till"))
+    + r"|(?<=[.!?\n]\sthat)|(?<=\nthat))(?:\s+same)?",
     # A one-word holiday followed by another capitalised word is the name of something else: the
     # "Easter Egg Roll" falls on a Monday, the "Easter Rising" in 1916, the "Christmas Tree
     # Lighting" weeks ahead. Words of time ("Christmas Week") stay with it, and a name of two

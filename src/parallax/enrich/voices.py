@@ -389,7 +389,7 @@ def _parsed_subject(verb: Token) -> Token | None:
     "quoted"; "a statement saying ..." is said by the statement; "X, who said ..." by X.
     """
     token = verb
-    if lemma(verb) in EVIDENCE_VERBS and verb.tag_ == "VBG" and verb.dep_ in {"advcl", "xcomp", "conj"}:
+    if verb.tag_ == "VBG" and verb.dep_ in {"advcl", "xcomp", "conj"} and lemma(verb) in EVIDENCE_VERBS:
         # "Ruiz published her tax returns, showing that ...": what shows it is the object.
         shown_by = [c for c in verb.head.children if c.dep_ == "dobj" and c.pos_ in {"NOUN", "PROPN"}]
         if shown_by:
