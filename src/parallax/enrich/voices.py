@@ -160,7 +160,6 @@ SPEAKER_PASSIVES = frozenset({"quote", "cite"})
 #: (these "students"), not someone's words.
 MIN_UNATTRIBUTED_WORDS = 4
 
-# Common nouns for people and groups who can be heard: "a group of lawmakers saying ...".
 #: Verbs of evidence: a document or a party shows or finds something; "the mood of the hall
 #: indicates ..." is nobody's voice.
 EVIDENCE_VERBS = frozenset({"show", "indicate", "find", "conclude", "reveal"})
@@ -168,20 +167,14 @@ EVIDENCE_VERBS = frozenset({"show", "indicate", "find", "conclude", "reveal"})
 _EVIDENCE_THINGS = frozenset({
     "video", "picture", "photo", "photograph", "image", "footage", "recording", "tape", "cover",
     "decision", "version", "number", "email", "e-mail", "project", "examination", "test", "result",
-    "map", "chart", "graph", "evidence", "correspondence", "message", "log", "book", "campaign",
-    "administration", "organization", "organisation", "group", "party", "one",
+    "map", "chart", "graph", "evidence", "correspondence", "message", "log", "book", "one",
 })
 #: What is denied someone rather than denied to be true: "denied service", "denied bail".
 _DENIED_THINGS = frozenset({
     "service", "entry", "access", "bail", "permission", "visa", "benefit", "coverage", "admission",
     "treatment", "parole", "care", "license", "licence", "passage", "asylum", "food", "water",
 })
-#: Bodies that find and conclude, besides people, named parties and documents.
-_FINDING_BODIES = frozenset({
-    "police", "court", "jury", "judge", "panel", "committee", "commission", "government", "agency",
-    "authority", "ministry", "department", "researcher", "scientist", "investigator", "prosecutor",
-    "team", "board", "council", "company", "firm", "inspector", "auditor", "regulator", "coroner",
-})
+# Common nouns for people and groups who can be heard: "a group of lawmakers saying ...".
 _PEOPLE_NOUNS = ANONYMOUS_NOUNS | {"spokesman", "spokeswoman", "spokesperson", "group", "lawmaker", "leader"}
 _RELATIVE_PRONOUNS = frozenset({"who", "that", "which", "whom"})
 _PERSONAL_PRONOUNS = frozenset({"he", "she", "they", "we", "i", "it", "you"})
@@ -465,6 +458,7 @@ _SPEAKING_GROUPS = frozenset({
     "bank", "investor", "trader", "organizer", "organiser", "campaigner", "advocate", "group", "union",
     "democrat", "republican", "agency", "ministry", "police", "source", "aide", "spokesman",
     "spokeswoman", "spokesperson", "candidate", "mayor", "governor", "president", "chief", "head",
+    "inspector", "auditor", "coroner",
 })
 
 
@@ -499,6 +493,10 @@ _SPEAKING_BODIES = frozenset({
     "country", "state", "city", "county", "military", "army", "navy", "embassy", "regulator",
     "authority", "panel", "jury", "church", "museum", "charity", "studio", "publisher", "retailer",
 })
+
+
+#: What can show or find something, besides named parties and documents.
+_SHOWERS = _SPEAKING_BODIES | _SPEAKING_GROUPS | _EVIDENCE_THINGS
 
 
 def _body_before(pronoun: Token) -> Token | None:
@@ -999,8 +997,8 @@ def _reported_voices(context: _Context) -> list[Voice]:
                                  for c in token.children):
             continue  # "denied service to a couple", "was denied bail": a refusal, not speech
         if (key in EVIDENCE_VERBS or key == "threaten") and (
-            not (_can_speak(subject) or subject.pos_ in {"PRON", "PROPN"} or lemma(subject) in _FINDING_BODIES
-                 or lemma(subject) in _EVIDENCE_THINGS)
+            not (_can_speak(subject) or subject.pos_ in {"PRON", "PROPN"}
+                 or lemma(subject) in _SHOWERS)
             or any(c.dep_ == "dobj" and c.lower_.endswith(("self", "selves")) for c in token.children)
         ):
             continue  # "the force of the protests showed ...", "the country finds itself ..."
