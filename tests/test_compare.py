@@ -877,3 +877,20 @@ def test_ledes_are_each_articles_first_sentence_of_some_length() -> None:
     found = lede_pairs([True, False], [True], np.array([[0.45], [0.6]]))
     assert found.tolist() == [[1.0], [0.0]]
     assert lede_pairs([True], [True], np.array([[0.3]])).tolist() == [[0.0]]
+
+
+def test_a_toll_that_counts_the_attacker_agrees_with_one_that_does_not(tmp_path: Path) -> None:
+    comparison = _compare_texts(tmp_path, {
+        "North Herald": "A shooting at a rail yard in Marenburg on Wednesday has left at least six people "
+                        "dead, including the gunman, officials said.",
+        "West Gazette": "A gunman opened fire at a rail yard in Marenburg on Wednesday, leaving at least "
+                        "five people dead, officials said.",
+    })
+    assert _conflicts(comparison) == [], _conflicts(comparison)
+    changed = _compare_texts(tmp_path, {
+        "North Herald": "A shooting at a rail yard in Marenburg on Wednesday has left at least seven people "
+                        "dead, officials said.",
+        "West Gazette": "A gunman opened fire at a rail yard in Marenburg on Wednesday, leaving at least "
+                        "five people dead, officials said.",
+    })
+    assert any("seven" in c["detail"] and "five" in c["detail"] for c in _conflicts(changed))

@@ -536,7 +536,8 @@ def _conflicts(
                                  if _about_the_same(q, first))
             for unit in numbers_a.keys() & numbers_b.keys() - {""}:
                 only_a, only_b = _apart(numbers_a[unit], numbers_b[unit])
-                if only_a and only_b:
+                if only_a and only_b and not _perpetrator_counted(first, numbers_a[unit], second,
+                                                                  numbers_b[unit]):
                     add("number", f"{only_a} vs {only_b}", first, only_a, second, only_b)
             # Dates, like amounts, conflict only between claims that are plainly one fact: two
             # loosely linked claims may be two steps of one plan ("early next month" for some
@@ -560,6 +561,24 @@ def _conflicts(
                 key = f"{voice[first.article]}|{first.text}|{voice[second.article]}|{second.text}"
                 add("polarity", key, first, first.text, second, second.text)
     return found
+
+
+#: A toll that counts the attacker too: "nine people dead, including the gunman".
+_WITH_PERPETRATOR = re.compile(
+    r"\b(?:including|among them|counting)\s+(?:the|a)\s+(?:suspected\s+)?(?:gunman|shooter|attacker|"
+    r"assailant|bomber|suspect|perpetrator|killer|driver)\b", re.IGNORECASE)
+
+
+def _perpetrator_counted(first: Claim, a: Mapping[Any, str], second: Claim, b: Mapping[Any, str]) -> bool:
+    """Whether two tolls one apart differ only by the attacker one of them counts: "nine dead,
+    including the gunman" and "eight dead" agree."""
+    if len(a) != 1 or len(b) != 1:
+        return False
+    (value_a,), (value_b,) = a.keys(), b.keys()
+    if not isinstance(value_a, float | int) or not isinstance(value_b, float | int):
+        return False
+    with_a, with_b = bool(_WITH_PERPETRATOR.search(first.text)), bool(_WITH_PERPETRATOR.search(second.text))
+    return (with_a and value_a - value_b == 1) or (with_b and value_b - value_a == 1)
 
 
 def _date_entries(enrichment: Enrichment, claim: Claim) -> Iterator[tuple[str, str, str]]:
