@@ -54,6 +54,12 @@ def seed_doc(nlp: Any, seeds: Path, prefix: str) -> Any:
     return nlp(parse_dated_text(path.read_text(encoding="utf-8")).text)
 
 
+def resolved_voices(nlp: Any, text: str) -> list[Voice]:
+    """The voices of ``text``, its speakers resolved by the article's own entity resolution."""
+    doc = nlp(text)
+    return find_voices(doc, real_entities(doc))
+
+
 def voice_with(voices: list[Voice], words: str) -> Voice:
     found = [v for v in voices if words in v.text]
     assert found, f"no voice holds {words!r}: {[v.text for v in voices]}"
@@ -390,21 +396,16 @@ def test_basil_speaker_labels_name_people_not_groups() -> None:
 
 
 def test_a_quote_ended_by_a_full_stop_is_not_attributed_to_the_next_sentence(nlp: Any) -> None:
-    from parallax.enrich.entities import resolve_entities
-
-    doc = nlp("\"The new law is disturbing,\" Maria Lopez said in a statement.\n\n"
-              "\"The city will oppose it in court.\"\n\n"
-              "David Stone says the law reflects what voters want.")
-    voices = find_voices(doc, resolve_entities(doc))
+    voices = resolved_voices(nlp, "\"The new law is disturbing,\" Maria Lopez said in a statement.\n\n"
+                                  "\"The city will oppose it in court.\"\n\n"
+                                  "David Stone says the law reflects what voters want.")
     continued = next(v for v in voices if v.text.startswith("The city will oppose"))
     assert continued.speaker == "Maria Lopez"
 
 
 def test_a_short_title_gives_the_role_a_later_phrase_refers_to(nlp: Any) -> None:
-    from parallax.enrich.entities import resolve_entities
-
-    doc = nlp("Gov. Tom Briggs signed the bill on Monday. \"This law protects families,\" the governor said.")
-    (voice,) = find_voices(doc, resolve_entities(doc))
+    (voice,) = resolved_voices(
+        nlp, "Gov. Tom Briggs signed the bill on Monday. \"This law protects families,\" the governor said.")
     assert voice.speaker == "Tom Briggs"
 
 
@@ -618,11 +619,8 @@ def test_a_title_in_quotation_marks_is_no_voice(nlp: Any) -> None:
 
 
 def test_an_office_written_short_names_its_holder(nlp: Any) -> None:
-    from parallax.enrich.entities import resolve_entities
-
-    doc = nlp("Attorney General Ruth Calloway faces a hard race. Sen. Omar Lind said the race was open. "
-              "The A.G., in a radio interview, said she had misspoken.")
-    voices = find_voices(doc, resolve_entities(doc))
+    voices = resolved_voices(nlp, "Attorney General Ruth Calloway faces a hard race. Sen. Omar Lind said the "
+                                  "race was open. The A.G., in a radio interview, said she had misspoken.")
     assert voice_with(voices, "she had misspoken").speaker == "Ruth Calloway"
 
 
@@ -639,21 +637,15 @@ def test_a_speaker_cut_off_by_a_parenthetical_is_found(nlp: Any) -> None:
 
 
 def test_a_name_after_a_capitalised_title_speaks(nlp: Any) -> None:
-    from parallax.enrich.entities import resolve_entities
-
-    doc = nlp("\"There will be an audit of the accounts,\" said Senate Minority Whip Tomas Ferrand (R-Ind.). "
-              "He added that the clerk was looking into it.")
-    voices = find_voices(doc, resolve_entities(doc))
+    voices = resolved_voices(nlp, "\"There will be an audit of the accounts,\" said Senate Minority Whip "
+                                  "Tomas Ferrand (R-Ind.). He added that the clerk was looking into it.")
     assert voice_with(voices, "audit of the accounts").speaker == "Tomas Ferrand"
     assert voice_with(voices, "looking into it").speaker == "Tomas Ferrand"
 
 
 def test_an_honorific_of_the_other_gender_is_someone_else_of_that_surname(nlp: Any) -> None:
-    from parallax.enrich.entities import resolve_entities
-
-    doc = nlp("At the gala, the mayor's daughter Ivanka Vale greeted guests. "
-              "\"We will keep building,\" Mr. Vale said.")
-    voices = find_voices(doc, resolve_entities(doc))
+    voices = resolved_voices(nlp, "At the gala, the mayor's daughter Ivanka Vale greeted guests. "
+                                  "\"We will keep building,\" Mr. Vale said.")
     assert voice_with(voices, "keep building").speaker == "Vale"
 
 

@@ -652,11 +652,9 @@ def _apart(a: Mapping[Any, str], b: Mapping[Any, str]) -> tuple[str, str]:
     words_b = {_words(text) for text in b.values()}
     words_a = {_words(text) for text in a.values()}
     only_a = [text for value, text in a.items()
-              if value not in b and _words(text) not in words_b and not _rounded(value, b)
-              and not _near(value, text, b)]
+              if value not in b and _words(text) not in words_b and not _near(value, text, b)]
     only_b = [text for value, text in b.items()
-              if value not in a and _words(text) not in words_a and not _rounded(value, a)
-              and not _near(value, text, a)]
+              if value not in a and _words(text) not in words_a and not _near(value, text, a)]
     return ", ".join(only_a), ", ".join(only_b)
 
 
@@ -674,12 +672,15 @@ _SCALES = {"thousand": 1e3, "million": 1e6, "m": 1e6, "mn": 1e6, "billion": 1e9,
 
 
 def _near(value: Any, text: str, others: Mapping[Any, str]) -> bool:
-    """Whether a figure and one of ``others`` are one figure written two ways: either is
-    approximate and they lie within :data:`APPROXIMATE_SHARE` of each other ("nearly $61 million"
-    and "$60 million"), or one is a sum in millions (billions ...) and the other, written out in
-    full, lies within one unit of its last written digit ("$60 million" for $60,912,408)."""
+    """Whether a figure and one of ``others`` are one figure written two ways: one rounded to
+    fewer decimals (:func:`_rounded`); either approximate and the two within
+    :data:`APPROXIMATE_SHARE` of each other ("nearly $61 million" and "$60 million"); or one a
+    sum in millions (billions ...) and the other, written out in full, within one unit of its
+    last written digit ("$60 million" for $60,912,408)."""
     if not isinstance(value, float | int):
         return False
+    if _rounded(value, others):
+        return True
     for other, other_text in others.items():
         if not isinstance(other, float | int) or other == value:
             continue

@@ -124,9 +124,8 @@ _OFFICIAL_HEADS = frozenset({
     "commander", "general", "officer", "agent", "spokespeople", "briefing",
 })
 
-#: Verbs by which a party puts out a document the article then goes by.
-_ISSUING_VERBS = frozenset({"issue", "release", "publish", "circulate", "send"})
-#: ... as written (the surface form spares a lemma for every verb).
+#: Verbs by which a party puts out a document the article then goes by, as written (the surface
+#: form spares a lemma for every verb).
 _ISSUING_FORMS = frozenset({
     form for verb in ("issue", "release", "circulate")
     for form in (verb, verb + "s", verb + "d", verb[:-1] + "ing")
@@ -189,9 +188,10 @@ def source_kind(span: Any, label: str | None = None) -> str | None:
         return DOCUMENT
     if is_news_media(text):
         return NEWS_AGENCY
-    compound = " ".join(t.lower_ for t in head.lefts if t.dep_ == "compound")
-    if head.pos_ == "NOUN" and (head_lemma in MEDIA_NOUNS or f"{compound} {head_lemma}".strip() in MEDIA_NOUNS
-                                or f"{compound.rpartition(' ')[2]} {head_lemma}" in MEDIA_NOUNS):
+    # "the gossip site", "a news agency": the head, or the head with the compound right before it.
+    compound = [t.lower_ for t in head.lefts if t.dep_ == "compound"][-1:]
+    if head.pos_ == "NOUN" and (head_lemma in MEDIA_NOUNS
+                                or " ".join([*compound, head_lemma]) in MEDIA_NOUNS):
         return NEWS_AGENCY
     if named_person:
         return None
@@ -327,7 +327,7 @@ class _Finder:
         kind = source_kind(span, label)
         if kind is None or (kind in {ANONYMOUS, OTHER} and self.voices.cue_key(verb) not in CITING_VERBS):
             return []
-        if kind == DOCUMENT and subject.dep_ == "dobj" and lemma(subject.head) in _ISSUING_VERBS:
+        if kind == DOCUMENT and subject.dep_ == "dobj" and subject.head.lower_ in _ISSUING_FORMS:
             # "the ministry released a report showing ...": the ministry's report.
             canonical = self._issued(subject, subject.head) or canonical
         # The cue phrase is the subject with its verb when they stand together ("officials

@@ -347,12 +347,10 @@ def _past_dateline(subject: Token) -> Token:
     can parse with the dateline as the subject and the name in apposition to it."""
     doc = subject.doc
     at_start = subject.i == subject.sent.start or (subject.i > 0 and "\n" in doc[subject.i - 1].text)
-    following = doc[subject.right_edge.i + 1] if subject.right_edge.i + 1 < len(doc) else None
     # A dateline is a place, in capitals or named as one, before a dash (not a hyphen: "Cleaver,
     # D-Mo., said" is no dateline).
     dash = next((t for t in doc[subject.i + 1 : subject.i + 4] if t.text in {"\u2014", "\u2013", "--"}), None)
-    if (not at_start or dash is None or (following is not None and following.i < dash.i)
-            or not (subject.is_upper or subject.ent_type_ == "GPE")):
+    if not at_start or dash is None or not (subject.is_upper or subject.ent_type_ == "GPE"):
         return subject
     return next((child for child in subject.children if child.dep_ == "appos" and child.i > dash.i), subject)
 
