@@ -207,6 +207,38 @@ def test_eval_timex_prints_metrics_beside_anchors(data_dir: Path) -> None:
     assert wrong.exit_code != 0
 
 
+def test_eval_timex_writes_its_errors_and_tells_notation_from_meaning(tmp_path: Path) -> None:
+    from parallax.evaluation.timex import notation_difference
+
+    assert notation_difference("2000-01-07", "2000-01-07TNI") == "part of a named day"
+    assert notation_difference("1968-XX", "1968") == "unknown month or day written out"
+    assert notation_difference("2000-W7", "2000-W07") == "week number without its zero"
+    assert notation_difference("198X", "198") == "decade written with X"
+    assert notation_difference("2000-01-06", "2000-01-07") == ""
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "a.tml").write_text(
+        '<?xml version="1.0" ?><TimeML><DOCID>a</DOCID>'
+        '<DCT><TIMEX3 tid="t0" type="DATE" value="2000-01-08" functionInDocument="CREATION_TIME">'
+        "2000-01-08</TIMEX3></DCT><TEXT>The ferry sank <TIMEX3 tid=\"t1\" type=\"DATE\" "
+        'value="2000-01-07">Friday night</TIMEX3>, and the inquiry opened <TIMEX3 tid="t2" '
+        'type="DATE" value="2000-01-05">Thursday</TIMEX3>.</TEXT></TimeML>',
+        encoding="utf-8",
+    )
+    report = tmp_path / "errors.jsonl"
+    result = runner.invoke(app, ["eval", "timex", str(folder), "--errors", str(report), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    lines = [json.loads(line) for line in report.read_text(encoding="utf-8").splitlines()]
+    assert sorted((e["gold"], e["notation"]) for e in lines) == [
+        ("Friday night", "part of a named day"), ("Thursday", "")]
+    assert data["errors"]["value_errors_by_difference"] == {
+        "part of a named day": 1, "what the value says": 1}
+    assert data["metrics"]["value_f1"] == 0.0 and data["errors"]["value_f1_notation_aside"] == 0.5
+    table = runner.invoke(app, ["eval", "timex", str(folder), "--errors", str(report)])
+    assert "wrong values, part of a named day: 1" in table.output
+
+
 def test_brackets_in_articles_print_as_text(tmp_path: Path) -> None:
     # Titles, outlets and reasons are the inputs' own words: Rich markup in them is plain text.
     db = str(tmp_path / "marks.db")

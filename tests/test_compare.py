@@ -551,6 +551,26 @@ def test_review_cases_of_conflicts_and_claims() -> None:
     # A signature line: a name, the outlet and the place.
     assert _BOILERPLATE.match("Harriet Quayle, Meridian Courier News, Marenburg.")
     assert not _BOILERPLATE.match("Estravia, Molvane sign deal.")
+    # A dateline whose dash the sentence splitter left with the story.
+    assert _BOILERPLATE.match("MARENBURG") and _BOILERPLATE.match("PORT ELLIS, Estravia")
+    assert not _BOILERPLATE.match("NATO agreed to send troops.")
+
+
+def test_but_meaning_except_or_joining_two_parts_of_one_claim_cuts_nothing() -> None:
+    text = ("Most towns forbid anyone but a licensed guide from taking boats onto the lake. "
+            "The coach said the aim is not winning every match but building a squad for next year. "
+            "The talks ran long, but they ended without a deal on the border.")
+    ends = [text.index(" The coach"), text.index(" The talks"), len(text)]
+    starts = [0, ends[0] + 1, ends[1] + 1]
+    enrichment = Enrichment(article_id="a", sentences=tuple(
+        Sentence(i, a, b, text[a:b]) for i, (a, b) in enumerate(zip(starts, ends, strict=True))))
+    claims = [c.text for c in split_claims(text, enrichment)]
+    assert claims == [
+        "Most towns forbid anyone but a licensed guide from taking boats onto the lake.",
+        "The coach said the aim is not winning every match but building a squad for next year.",
+        "The talks ran long",
+        "they ended without a deal on the border.",
+    ]
 
 
 def _named(article_id: str, *names: str) -> tuple[Any, Any]:
@@ -645,6 +665,24 @@ def test_approximate_and_rounded_sums_and_sums_paid_in_different_things_are_no_c
         "West Gazette": "The pipeline will cost $8 billion to build, the company said on Monday.",
     })
     assert any("$9 billion" in c["detail"] and "$8 billion" in c["detail"] for c in _conflicts(changed))
+
+
+def test_shares_of_different_things_are_no_conflict(tmp_path: Path) -> None:
+    """A federal rate against a combined one; the same rate stated twice differently is one."""
+    comparison = _compare_texts(tmp_path, {
+        "North Herald": "Last year the firm paid an effective federal tax rate of 31.2 percent and gave "
+                        "over 9 percent of its profit to charity, its filings show.",
+        "West Gazette": "The firm's filings show its federal tax rate was 31.2, and with state taxes its "
+                        "combined rate was 42.1 percent.",
+    })
+    assert _conflicts(comparison) == [], _conflicts(comparison)
+    changed = _compare_texts(tmp_path, {
+        "North Herald": "Last year the firm paid an effective federal tax rate of 31.2 percent, its "
+                        "filings show.",
+        "West Gazette": "Last year the firm paid an effective federal tax rate of 34.9 percent, its "
+                        "filings show.",
+    })
+    assert any("31.2 percent" in c["detail"] and "34.9 percent" in c["detail"] for c in _conflicts(changed))
 
 
 def test_different_amounts_are_no_word_choice(tmp_path: Path) -> None:
@@ -756,6 +794,56 @@ def test_the_ends_of_a_span_and_two_steps_of_a_plan_are_no_date_conflict(tmp_pat
         "West Gazette": "The ministers met in Marenburg on Thursday afternoon, officials said.",
     })
     assert [c for c in _conflicts(changed) if c["kind"] == "date"]
+
+
+def test_dates_of_two_events_in_plainly_linked_claims_are_no_date_conflict() -> None:
+    from parallax.compare.align import load_model
+    from parallax.compare.core import _conflicts as conflicts_of
+    from parallax.model import Claim, TimeRef
+
+    def dated(first_text: str, first_when: str, second_text: str, second_when: str) -> list[str]:
+        first = Claim("a", first_text, 0, len(first_text), 0)
+        second = Claim("b", second_text, 0, len(second_text), 0)
+        at_a, at_b = first_text.index(first_when), second_text.index(second_when)
+        enrichments = {
+            "a": Enrichment(article_id="a", times=(
+                TimeRef(first_when, "2023-03-27", "day", at_a, at_a + len(first_when)),)),
+            "b": Enrichment(article_id="b", times=(
+                TimeRef(second_when, "2023-03-23", "day", at_b, at_b + len(second_when)),)),
+        }
+        linked = load_model().conflict_threshold + 0.05
+        found = conflicts_of((first, second), enrichments, {(("a", 0), ("b", 0)): linked},
+                             {"a": "A", "b": "B"})
+        return [c.kind for c in found if c.kind == "date"]
+
+    # The mayor's stand on Monday; the signing on Thursday, in a side clause.
+    assert dated("Earlier Monday, the mayor of Dunmore took a stand against the port law.", "Earlier Monday",
+                 "Lawmakers have defended the port law ever since the governor signed it on Thursday.",
+                 "Thursday") == []
+    # Each date on its claim's main verb, or both on one verb: one event, two dates.
+    assert dated("The ministers met in Marenburg on Monday.", "Monday",
+                 "Talks were held in Marenburg on Thursday.", "Thursday") == ["date"]
+    assert dated("Officials said the governor signed the port law on Monday.", "Monday",
+                 "The port law, which the governor signed on Thursday, takes effect in May.",
+                 "Thursday") == ["date"]
+
+
+def test_one_count_under_two_nouns_is_no_detail_but_a_sum_stays_one() -> None:
+    from parallax.compare.core import _extra_detail
+    from parallax.model import Claim, Quantity
+
+    first = "The storm killed 13 farm workers and cost $40 million."
+    second = "At least 13 laborers were among the dead."
+    enrichments = {
+        "a": Enrichment(article_id="a", quantities=(
+            Quantity("13 farm workers", 13.0, None, "worker", 17, 32),
+            Quantity("$40 million", 4e7, "USD", None, 42, 53))),
+        "b": Enrichment(article_id="b", quantities=(
+            Quantity("13 laborers", 13.0, None, "laborer", 9, 20),)),
+    }
+    claims = [Claim("a", first, 0, len(first), 0), Claim("b", second, 0, len(second), 0)]
+    numbers = [d["detail"] for d in _extra_detail(claims, enrichments) if d["kind"] == "number"]
+    assert numbers == ["$40 million"]
 
 
 def test_a_quotation_another_version_has_most_words_of_is_no_detail() -> None:

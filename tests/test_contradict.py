@@ -62,6 +62,9 @@ def test_a_denied_degree_contradicts_only_the_same_degree() -> None:
     assert negation_shared(not_enough, "Prosecutors said there was enough evidence to charge him.")
     # "not only" denies nothing.
     assert not opposite_polarity("She not only resigned but also left the party.", "She resigned.")
+    # Nor does a negated open question: it says what is asked.
+    assert not opposite_polarity("The question for the panel was not whether the mill polluted the river.",
+                                 "The complaint says the mill polluted the river for years.")
     assert negation_shared(DID_NOT_ATTEND, ATTENDED)
 
 

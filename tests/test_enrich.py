@@ -227,6 +227,21 @@ def test_a_rank_is_no_amount_and_money_says_what_it_buys() -> None:
     assert found == [("$43,000", 43000.0, "USD", "rolex"), ("£5m", 5e6, "GBP", None)]
 
 
+def test_a_percentage_says_what_it_is_a_share_of() -> None:
+    from parallax.enrich.nlp import load_nlp
+    from parallax.enrich.quantities import find_quantities
+
+    doc = load_nlp()(
+        "The firm paid an effective federal tax rate of 31.2 percent and gave 9 percent of its profit "
+        "to charity. With state taxes the combined rate was 42.1 percent. The jobless rate rose to "
+        "5.2 percent. Prices rose 3 percent."
+    )
+    found = [(q.text, q.counts) for q in find_quantities(doc)]
+    assert found == [("31.2 percent", "effective federal tax rate"), ("9 percent", "profit"),
+                     ("42.1 percent", "combine rate"), ("5.2 percent", "jobless rate"),
+                     ("3 percent", "price")]
+
+
 def test_a_tally_before_a_comma() -> None:
     from parallax.enrich.nlp import load_nlp
     from parallax.enrich.quantities import find_quantities

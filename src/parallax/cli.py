@@ -402,6 +402,9 @@ _READING_ERRORS = (UnicodeDecodeError, json.JSONDecodeError, KeyError, IndexErro
                    AttributeError)
 
 
+_WRITTEN_PATHS = frozenset({"cache", "errors"})
+
+
 def evaluation(func: F) -> F:
     """An eval command: the files and folders it is given exist, ``--format`` is table or json,
     and a dataset that cannot be read in the layout expected is one error line naming it (the
@@ -414,7 +417,9 @@ def evaluation(func: F) -> F:
         shape = kwargs.get("format")
         if shape is not None and shape not in ("table", "json"):
             raise ConfigError(f"--format {shape!r}: use table or json")
-        given = [value for key, value in kwargs.items() if isinstance(value, Path) and key != "cache"]
+        # Paths the command writes (a cache, an error report) need not exist yet.
+        given = [value for key, value in kwargs.items()
+                 if isinstance(value, Path) and key not in _WRITTEN_PATHS]
         for path in given:
             if not path.exists():
                 raise DatasetError(f"{path}: no such file or folder; give the dataset's path "
@@ -473,6 +478,11 @@ def eval_timex(
         str, typer.Option(help="Dataset layout: tempeval3 (TimeML .tml files) or meantime (CAT XML).")
     ] = "tempeval3",
     format: EvalFormat = "table",
+    errors: Annotated[
+        Path | None,
+        typer.Option(help="Write every missed, spurious and wrong-valued expression here (JSON lines).",
+                     dir_okay=False),
+    ] = None,
 ) -> None:
     """Time expressions in TimeML files: detection F1 (strict, relaxed) and normalised value F1."""
     from parallax.evaluation.timex import DATASETS, evaluate_timex
@@ -481,7 +491,16 @@ def eval_timex(
         from parallax.errors import DatasetError
 
         raise DatasetError(f"--dataset {dataset!r}: use one of {', '.join(DATASETS)}")
-    _print_evaluation(evaluate_timex(directory, dataset), format)
+    result = evaluate_timex(directory, dataset, errors)
+    _print_evaluation(result, format)
+    if "errors" in result and format != "json":
+        found = result["errors"]
+        out.print(f"errors written to {found['file']}: "
+                  + ", ".join(f"{found.get(k, 0)} {k}" for k in ("missed", "spurious", "value")))
+        for difference, count in found["value_errors_by_difference"].items():
+            out.print(f"  wrong values, {difference}: {count}")
+        out.print(f"  value_f1 with notation alone not counted wrong (not a score): "
+                  f"{found['value_f1_notation_aside']:.3f}")
 
 
 @eval_app.command("quotes")

@@ -39,6 +39,9 @@ _NAMES = r"(?-i:[A-Z][\w.'\u2019-]*)(?:\s+(?:and\s+)?(?-i:[A-Z][\w.'\u2019-]*))*
 _BOILERPLATE = re.compile(
     rf"^\W*(?:(?-i:[{_CAPS}][{_CAPS} .'\u2019-]+)(?:,\s*[\w .'\u2019-]+)?\s*(?:\([^)]*\))?"
     r"\s*[-\u2013\u2014]+\s*$"
+    # The same dateline where the sentence splitter left its dash with the story ("WASHINGTON").
+    rf"|(?-i:[{_CAPS}][{_CAPS}'\u2019-]+(?:\s+[{_CAPS}][{_CAPS}'\u2019-]+){{0,2}})"
+    r"(?:,\s*[\w .'\u2019-]+)?\s*(?:\([^)]*\))?\s*$"
     rf"|(?:our|by\s+our)\s+(?:\w+\s+)?(?:correspondent|reporter)\s+{_NAMES}\s+(?:reports?|writes?)\W*$"
     rf"|(?:additional\s+)?reporting\s+by\s+{_NAMES}(?:\s+in\s+{_NAMES})?[;,]?\s*"
     rf"(?:editing\s+by\s+{_NAMES})?\W*$"
@@ -82,6 +85,8 @@ def _cuts(text: str, start: int, end: int, enrichment: Enrichment) -> list[tuple
     if opening is not None:
         cuts.append((start + opening.end() - 2, start + opening.end()))
     for match in _BOUNDARY.finditer(body):
+        if match.group().lstrip().startswith("but") and not _joins_clauses(body, match.start()):
+            continue
         cuts.append((start + match.start(), start + match.end()))
     for match in _CONCESSION.finditer(body):
         if match.start() > 0:
@@ -94,6 +99,26 @@ def _cuts(text: str, start: int, end: int, enrichment: Enrichment) -> list[tuple
             # The second claim starts at its verb ("expressed concerns ..."), without the "and".
             cuts.append((first.end, first.end + joined.start(1)))
     return cuts
+
+
+#: Words before which "but" means "except": "prohibit anyone but an officer", "all but one".
+_EXCEPT_BEFORE = re.compile(
+    r"\b(?:any(?:one|body|thing|where)|no(?:one|body|thing|where)|no\s+one|every(?:one|body|thing|where)"
+    r"|all|none|nothing|last|first|next)$", re.IGNORECASE)
+
+
+def _joins_clauses(body: str, at: int) -> bool:
+    """Whether the "but" at ``at`` joins two clauses: not "anyone but a police officer", and not
+    "not proving discrimination but showing enough evidence", where it joins two parts of one."""
+    before = body[:at].rstrip()
+    if _EXCEPT_BEFORE.search(before):
+        return False
+    if body[at] != ",":
+        # A negation in the words just before a "but" with no comma: "not A but B" is one claim.
+        clause = re.split(r"[,;:]", before)[-1]
+        if re.search(r"\b(?:not|never)\b|n[\u2019']t\b", " ".join(clause.split()[-8:]), re.IGNORECASE):
+            return False
+    return True
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:

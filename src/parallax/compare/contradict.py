@@ -158,13 +158,14 @@ _WITHHELD = re.compile(
     r"|\bcannot\s+say\b|\bno\s+comment\b",
     re.IGNORECASE,
 )
-#: "not only ... but also" adds; it denies nothing.
-_NOT_ONLY = re.compile(r"\bnot\s+(?:only|just|merely|simply)\b", re.IGNORECASE)
+#: "not only ... but also" adds; it denies nothing. Nor does a negation of an open question:
+#: "the issue was not whether the company discriminated" says what is asked, not what happened.
+_NOT_ONLY = re.compile(r"\bnot\s+(?:only|just|merely|simply|whether|if)\b", re.IGNORECASE)
 
 
 def _used(text: str) -> str:
     """The text without negation words that deny nothing: those only named in quotation marks,
-    and "not only"."""
+    "not only" and "not whether"."""
     return _NOT_ONLY.sub(" ", _QUOTED_NEGATION.sub(" ", text))
 
 

@@ -8,6 +8,7 @@ enrichment of each article.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from collections import Counter, defaultdict
@@ -40,6 +41,7 @@ from parallax.compare.contradict import Embed, PolarityJudge
 from parallax.compare.framing import find_framing, find_loaded_words
 from parallax.compare.paraphrase import ParaphraseJudge, get_judge
 from parallax.enrich.entities import GENERATIONS, TITLE_WORDS
+from parallax.enrich.nlp import lemma
 from parallax.enrich.phrases import noun_phrases
 from parallax.enrich.timex import value_span
 from parallax.model import Article, Claim, Conflict, Enrichment, Fact, Phrase, Quantity, iso
@@ -411,11 +413,14 @@ def measure_of(quantity: Quantity) -> str:
 
 def _about_the_same(quantity: Quantity, other: Claim) -> bool:
     """Whether a figure can be set against the other claim's: a sum of money for a named thing ("a
-    $43,000 Rolex") only where the other claim names that thing too ("the budget is $6 million"
-    against "a $5 million budget"); two sums for two things are no disagreement."""
+    $43,000 Rolex"), or a share of one ("a combined rate of 42 percent"), only where the other
+    claim names that thing too ("the budget is $6 million" against "a $5 million budget"); two
+    sums or two shares of two things are no disagreement."""
     if not (quantity.unit and quantity.counts):
         return True
-    return re.search(rf"\b{re.escape(quantity.counts)}", other.text, re.IGNORECASE) is not None
+    # Every word that names the thing: "the combined rate" is not "the federal tax rate".
+    return all(re.search(rf"\b{re.escape(word)}", other.text, re.IGNORECASE) is not None
+               for word in quantity.counts.split())
 
 
 def _amounts(claim: Claim, enrichment: Enrichment) -> dict[str, set[float]]:
@@ -547,7 +552,9 @@ def _conflicts(
             dates_b = _by_kind(_date_entries(enrichments[second.article], second)) if plain else {}
             for precision in dates_a.keys() & dates_b.keys():
                 only_a, only_b = _apart(dates_a[precision], dates_b[precision])
-                if only_a and only_b:
+                if only_a and only_b and _one_event_dated(
+                        first, enrichments[first.article], _values_read(dates_a[precision], only_a),
+                        second, enrichments[second.article], _values_read(dates_b[precision], only_b)):
                     add("date", f"{only_a} vs {only_b}", first, only_a, second, only_b)
             # Opposite polarity: a negation in one claim only, and the contradiction classifier
             # (compare/contradict.py, fitted on SICK train) says the two contradict. The earlier
@@ -599,6 +606,62 @@ def _date_entries(enrichment: Enrichment, claim: Claim) -> Iterator[tuple[str, s
             yield t.precision + names, t.value, f"{t.expression} ({t.value})"
         elif t.kind == "time" and len(t.value) > 10 and _DAY_VALUE.match(t.value):
             yield "day" + names, t.value[:10], f"{t.expression} ({t.value[:10]})"
+
+
+def _values_read(dates: Mapping[Any, str], words: str) -> set[str]:
+    """The values of ``dates`` whose words are among ``words`` (as :func:`_apart` lists them)."""
+    shown = set(words.split(", "))
+    return {str(value) for value, text in dates.items() if text in shown}
+
+
+def _one_event_dated(first: Claim, enrichment_a: Enrichment, values_a: set[str],
+                     second: Claim, enrichment_b: Enrichment, values_b: set[str]) -> bool:
+    """Whether two claims' different dates date one event: the dates hang on one verb ("met on
+    Monday", "met on Tuesday"), or each on its claim's main verb ("met on Monday", "talks were held
+    on Tuesday"). A date on a side clause dates another event: "took a stand on Monday" and
+    "have been defending it since he signed it on Thursday" do not disagree."""
+    verbs_a = _dating_verbs(first, enrichment_a, values_a)
+    verbs_b = _dating_verbs(second, enrichment_b, values_b)
+    if not verbs_a or not verbs_b:
+        return True  # no parse to tell by: as before, the dates of one fact
+    lemmas_a, lemmas_b = {v for v, _ in verbs_a}, {v for v, _ in verbs_b}
+    mains = any(main for _, main in verbs_a) and any(main for _, main in verbs_b)
+    return bool(lemmas_a & lemmas_b) or mains
+
+
+def _dating_verbs(claim: Claim, enrichment: Enrichment, values: set[str]) -> set[tuple[str, bool]]:
+    """(lemma, whether it is the claim's main verb) of the verbs the claim's dates of ``values``
+    hang on."""
+    doc = _parsed(claim.text)
+    found: set[tuple[str, bool]] = set()
+    for t in _spans_in(enrichment.times, claim):
+        value = t.value[:10] if t.kind == "time" else t.value
+        if value not in values:
+            continue
+        span = doc.char_span(t.start - claim.start, t.end - claim.start, alignment_mode="expand")
+        if span is None:
+            continue
+        token = span.root
+        while token.pos_ not in {"VERB", "AUX"} and token.head.i != token.i:
+            token = token.head
+        if token.pos_ not in {"VERB", "AUX"}:
+            continue
+        # The main verb, one joined to it ("arrived and met on Monday"), or what it reports ("was
+        # closed in March, the council said").
+        main = token.dep_ == "ROOT" or (token.dep_ in _MAIN_CLAUSE and token.head.dep_ == "ROOT")
+        found.add((lemma(token), main))
+    return found
+
+
+_MAIN_CLAUSE = frozenset({"conj", "ccomp", "xcomp", "parataxis"})
+
+
+@functools.lru_cache(maxsize=512)
+def _parsed(text: str) -> Any:
+    """A claim's parse, made when two of its dates are to be weighed (rare: spaCy loads then)."""
+    from parallax.enrich.nlp import load_nlp
+
+    return load_nlp()(text)
 
 
 _DAY_VALUE = re.compile(r"\d{4}-\d{2}-\d{2}T")
@@ -805,7 +868,17 @@ def _stated_elsewhere(figure: tuple[str, float], figures: Mapping[str, Mapping[s
     return any(value in values
                for other, by_measure in figures.items() if other != article
                for other_measure, values in by_measure.items()
-               if other_measure == measure or not measure or not other_measure)
+               if other_measure == measure or not measure or not other_measure
+               # Two counts of one number under two nouns: "13 US troops", "13 service members".
+               or not (_is_unit(measure) or _is_unit(other_measure)))
+
+
+@functools.cache
+def _is_unit(measure: str) -> bool:
+    """Whether a measure is a unit or a currency (a sum, a length, a share), not a counted noun."""
+    from parallax.enrich.quantities import CURRENCIES, UNITS
+
+    return measure in set(UNITS.values()) | set(CURRENCIES.values()) or measure.startswith("tally")
 
 
 def _disputed(figure: tuple[str, float], own: Mapping[str, set[float]],

@@ -72,8 +72,8 @@ def find_framing(
                 if similarity[row, col] < SAME_REFERENT or int(similarity[:, col].argmax()) != row:
                     continue
                 # A list's dash or bullet is no part of a label ("-On a few occasions").
-                label_a, label_b = (_LEADING_MARKS.sub("", phrases[first.id][row].text),
-                                    _LEADING_MARKS.sub("", phrases[second.id][col].text))
+                label_a, label_b = (_LEADING_MARKS.sub("", phrases[first.id][row].text).rstrip(),
+                                    _LEADING_MARKS.sub("", phrases[second.id][col].text).rstrip())
                 # Labels that differ only in a number or a time ("5.8 earthquake" and "6.4
                 # earthquake", "3 a.m." and "5 a.m.") are the conflict and detail checks' business,
                 # not word choice.

@@ -237,9 +237,51 @@ def _titled_people(doc: Any) -> None:
         doc.ents = sorted([*kept, *found], key=lambda span: span.start)
 
 
+#: Labels the model gives a whole "Acme's Adam Rowe" that hides a person after the possessive.
+_MISREAD_AS = frozenset({"WORK_OF_ART", "ORG", "PRODUCT", "FAC", "EVENT"})
+
+
+def _given_named_people(doc: Any) -> None:
+    """Tag as a person a known given name and the one or two capitalised words after it ("Adam
+    Rowe" in "Acme's Adam Rowe wrote") where the model tagged none of them; not inside a longer
+    run of capitals, and not a name of a place or a body ("Victoria Station")."""
+    from spacy.tokens import Span
+
+    genders = given_name_genders()
+    found: list[Any] = []
+    owners: list[Any] = []  # "Acme" of "Acme's Adam Rowe", read whole as a work of art
+    for token in doc:
+        possessed = (token.i > 1 and doc[token.i - 1].lower_ in {"'s", "\u2019s"}
+                     and token.ent_type_ in _MISREAD_AS and doc[token.i - 1].ent_type_ == token.ent_type_)
+        if (token.lower_ not in genders or not token.is_title or token.pos_ != "PROPN"
+                or (token.ent_type_ and not possessed)
+                or (not possessed and token.i > 0 and doc[token.i - 1].is_title
+                    and doc[token.i - 1].pos_ == "PROPN" and not doc[token.i - 1].is_sent_start)):
+            continue
+        end = token.i + 1
+        while (end < len(doc) and end - token.i <= 2 and doc[end].is_alpha and doc[end].is_title
+               and doc[end].pos_ == "PROPN" and doc[end].ent_type_ == token.ent_type_):
+            end += 1
+        if (end == token.i + 1 or (end < len(doc) and doc[end].is_title and doc[end].is_alpha)
+                or doc[end - 1].lower_ in _NOT_PERSON_HEADS or (found and found[-1].end > token.i)
+                or (possessed and end < len(doc) and doc[end].ent_type_ == token.ent_type_
+                    and doc[end].ent_iob_ == "I")):
+            continue
+        if possessed:
+            whole = next(e for e in doc.ents if e.start <= token.i < e.end)
+            if whole.start < token.i - 1:
+                owners.append(Span(doc, whole.start, token.i - 1, label="ORG"))
+        found.append(Span(doc, token.i, end, label="PERSON"))
+    if found:
+        taken = {t for span in found for t in range(span.start, span.end)}
+        kept = [e for e in doc.ents if not any(t in taken for t in range(e.start, e.end))]
+        doc.ents = sorted([*kept, *owners, *found], key=lambda span: span.start)
+
+
 def resolve_entities(doc: Any) -> EntityResolution:
     """Find and resolve the mentions of one spaCy ``Doc``."""
     _titled_people(doc)
+    _given_named_people(doc)
     geo = geography()
     entities: dict[str, Entity] = {}
     people_tokens: dict[str, list[str]] = {}

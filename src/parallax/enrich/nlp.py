@@ -146,6 +146,22 @@ def doc_text(doc: Any) -> str:
     return str(text)
 
 
+_HYPHENS = frozenset({"-", "\u2010", "\u2011"})
+
+
+def whole_words(doc: Any, start: int, end: int) -> tuple[int, int]:
+    """Token bounds [start, end) widened so that no word joined by a hyphen is cut: the tokenizer
+    splits "140-page", "12-year-old" and "Coca-Cola" into pieces, and a phrase that starts or
+    ends at a piece ("page report", "Cola's appeal", "2,100 Coca") names nothing."""
+    while (start >= 2 and doc[start - 1].text in _HYPHENS and not doc[start - 1].whitespace_
+           and not doc[start - 2].whitespace_):
+        start -= 2
+    while (end + 1 < len(doc) and doc[end].text in _HYPHENS and not doc[end - 1].whitespace_
+           and not doc[end].whitespace_ and doc[end + 1].is_alpha):
+        end += 2
+    return start, end
+
+
 def noun_chunks(doc: Any) -> list[Any]:
     """The noun chunks of a parsed ``Doc``, found once and then remembered: entity resolution
     and noun phrases both read them, and spaCy walks the whole parse for each request."""

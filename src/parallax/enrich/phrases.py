@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from parallax.enrich.nlp import noun_chunks
+from parallax.enrich.nlp import noun_chunks, whole_words
 from parallax.model import Phrase
 
 #: Longer subtrees are cut back to the noun chunk itself: a label, not a clause.
@@ -23,17 +23,21 @@ def noun_phrases(doc: Any) -> list[Phrase]:
         if root.pos_ != "NOUN":
             continue  # names are entities, handled by identity, not framing
         left = chunk.start
-        while (left < chunk.end and doc[left].pos_ in {"DET", "PRON"}) or (
-            left < chunk.end and doc[left].is_punct
-        ):
+        while left < chunk.end and (doc[left].pos_ in {"DET", "PRON"} or doc[left].is_punct
+                                    or doc[left].is_space):
             left += 1
         right = root.right_edge.i + 1  # a projective parse: the subtree's last token
         if right - left > MAX_PHRASE_TOKENS:
             right = chunk.end
-        while right > left and (doc[right - 1].is_punct or doc[right - 1].pos_ in {"CCONJ", "ADP"}):
+        while right > left and (doc[right - 1].is_punct or doc[right - 1].is_space
+                                or doc[right - 1].pos_ in {"CCONJ", "ADP"}):
             right -= 1
         if right - left < 2:
             continue
+        left, right = whole_words(doc, left, right)
         span = doc[left:right]
-        found[(span.start_char, span.end_char)] = Phrase(span.text, span.start_char, span.end_char)
+        # A token may carry the paragraph break after it ("schools\n\n"): the label ends at its word.
+        text = span.text.rstrip()
+        end = span.start_char + len(text)
+        found[(span.start_char, end)] = Phrase(text, span.start_char, end)
     return list(found.values())

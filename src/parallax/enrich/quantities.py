@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from parallax.enrich.nlp import doc_text, lemma
+from parallax.enrich.nlp import doc_text, lemma, whole_words
 from parallax.model import Quantity
 
 WORD_NUMBERS = {
@@ -326,13 +326,18 @@ def _from_tokens(doc: Any, tokens: list[Any], start: int, end: int) -> Quantity 
             after += [c for c in last.head.children if c.dep_ == "prep" and c.i == last.i + 1]
             counts = next((_stem(noun) for prep in after if prep.lower_ == "in" and prep.i == last.i + 1
                            for noun in prep.children if noun.dep_ == "pobj" and noun.pos_ == "NOUN"), None)
+    if unit == "percent":
+        sign = next((t for t in doc[last.i : last.i + 3] if t.idx < end and t.lower_ in _PERCENT_WORDS), None)
+        if sign is not None:
+            counts = _share_of(sign)
     if unit is None:
         # What is counted: the noun the number modifies ("2,000 protesters").
         head = last.head if last.dep_ in {"nummod", "quantmod"} else None
         if head is not None and head.pos_ in {"NOUN", "PROPN"}:
             counts = lemma(head)
             if head.i > last.i:
-                end = max(end, head.idx + len(head.text))
+                whole = doc[whole_words(doc, head.i, head.i + 1)[1] - 1]  # "2,100 Coca-Cola plants"
+                end = max(end, whole.idx + len(whole.text))
         else:
             # A part of a whole counts what the whole does: "Fifteen of the 19 hijackers".
             whole = next((grand for child in last.children if child.dep_ == "prep" and child.lower_ == "of"
@@ -351,3 +356,58 @@ def _stem(noun: Any) -> str:
     shared = next((i for i, (x, y) in enumerate(zip(word, base, strict=False)) if x != y),
                   min(len(word), len(base)))
     return word[:shared] or word
+
+
+_PERCENT_WORDS = frozenset({"percent", "%", "cent", "pct", "pct."})
+#: Prepositions after a verb that bring in the share its subject is stated at: "the rate rose to 5
+#: percent", "fell from 15 percent", "grew by 2 percent".
+_SHARE_PREPS = frozenset({"to", "at", "from", "by", "of"})
+
+
+def _share_of(sign: Any) -> str | None:
+    """What a percentage is a share of, as the words that name it ("effective federal tax rate",
+    "income"): two percentages of two things ("the federal rate" and "the combined rate") are no
+    disagreement. The whole after "of" ("9 percent of their income"), else the noun it is the
+    figure of ("a tax rate of 31 percent"), else the subject it is stated of ("the combined rate
+    was 42 percent", "the jobless rate rose to 5 percent")."""
+    whole = next((grand for child in sign.children if child.dep_ == "prep" and child.lower_ == "of"
+                  for grand in child.children if grand.dep_ == "pobj" and grand.pos_ in {"NOUN", "PROPN"}),
+                 None)
+    if whole is not None:
+        return _name_of(whole, sign)
+    head = sign.head
+    if sign.dep_ == "pobj" and head.dep_ == "prep":
+        if head.lower_ == "of" and head.head.pos_ in {"NOUN", "PROPN"}:
+            return _name_of(head.head, sign)
+        if head.lower_ not in _SHARE_PREPS:
+            return None
+        head = head.head
+    elif sign.dep_ not in {"attr", "dobj", "npadvmod", "acomp"}:
+        return None
+    if head.pos_ not in {"VERB", "AUX"}:
+        return None
+    subject = next((c for c in head.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
+    if subject is None or subject.pos_ not in {"NOUN", "PROPN"}:
+        return None
+    return _name_of(subject, sign)
+
+
+#: Parts of speech of the words before a noun that name what it is ("combined", "tax", "federal").
+_NAMING = frozenset({"NOUN", "PROPN", "ADJ", "VERB"})
+
+
+def _name_of(noun: Any, skip: Any) -> str:
+    """The words that name a noun's referent: its compounds and adjectives, and what a "for" or
+    "of" after it says ("tax rate for federal, state and local taxes"), each word as the start it
+    shares with its lemma; never words of the figure itself (``skip``)."""
+    words: list[Any] = []
+    for child in noun.children:
+        if child.i < noun.i and child.dep_ in {"compound", "amod"} and child.pos_ in _NAMING:
+            words.append(child)
+        elif child.i > noun.i and child.dep_ == "prep" and child.lower_ in {"for", "of"} and not (
+                child.i <= skip.i <= child.right_edge.i):
+            for grand in child.subtree:
+                if grand.pos_ in {"NOUN", "PROPN", "ADJ"} and grand.i != skip.i:
+                    words.append(grand)
+    words.append(noun)
+    return " ".join(_stem(w) for w in sorted(words, key=lambda t: t.i))

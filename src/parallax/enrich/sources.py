@@ -206,8 +206,22 @@ def source_kind(span: Any, label: str | None = None) -> str | None:
     ):
         return GOVERNMENT
     if label == "GPE" and all(t.ent_type_ == "GPE" or t.lower_ == "the" for t in span):
+        if _unknown_acronym(span):
+            return None  # "the NRA said", read as a place by the model: a lobby, not a state
         return GOVERNMENT  # "Seoul said": a capital or a country speaking is its government
     return None
+
+
+def _unknown_acronym(span: Any) -> bool:
+    """Whether a place the model found is an acronym no country goes by ("NRA", not "UK")."""
+    from parallax.enrich.entities import geography
+
+    words = [t.text for t in span if t.lower_ != "the"]
+    if len(words) != 1 or not re.fullmatch(r"[A-Z]{2,6}", words[0].replace(".", "")):
+        return False
+    geo = geography()
+    word = words[0].casefold()
+    return word not in geo.names and word not in geo.demonyms and word not in geo.capitals
 
 
 def find_sources(doc: Any, entities: Any) -> list[CitedSource]:

@@ -27,7 +27,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from parallax.enrich.nlp import doc_text, lemma
+from parallax.enrich.nlp import doc_text, lemma, whole_words
 from parallax.enrich.sources import ANONYMOUS_NOUNS, DOCUMENT_NOUNS, NEWS_AGENCY, source_kind
 from parallax.model import Voice
 
@@ -135,6 +135,8 @@ SPEECH_VERBS: dict[str, tuple[str, ...]] = {
     "estimate": ("clause",),
     "point out": ("clause",),
     "quote": (),
+    # Only with a written thing as subject (:data:`_WRITTEN_THINGS`): '"...," reads the letter'.
+    "read": ("clause",),
 }
 
 #: Verbs that carry speech only with one of :data:`SPEECH_NOUNS` as object: "raised concerns".
@@ -168,6 +170,14 @@ _EVIDENCE_THINGS = frozenset({
     "video", "picture", "photo", "photograph", "image", "footage", "recording", "tape", "cover",
     "decision", "version", "number", "email", "e-mail", "project", "examination", "test", "result",
     "map", "chart", "graph", "evidence", "correspondence", "message", "log", "book", "one",
+})
+#: What "reads" as a speaker does: '"...," reads the letter', "the statement read". A person
+#: reading ("she read the report") says nothing of her own.
+_WRITTEN_THINGS = frozenset({
+    "letter", "statement", "note", "message", "text", "sign", "card", "post", "tweet", "email",
+    "e-mail", "memo", "notice", "caption", "headline", "inscription", "plaque", "document", "release",
+    "order", "ruling", "filing", "complaint", "petition", "motion", "lawsuit", "suit", "resolution",
+    "communique", "communiqué", "declaration", "editorial", "op-ed", "report", "summary", "verdict",
 })
 #: What is denied someone rather than denied to be true: "denied service", "denied bail".
 _DENIED_THINGS = frozenset({
@@ -314,8 +324,31 @@ def cue_key(token: Token) -> str | None:
                     return phrasal
     for form in lemmas:
         if form in SPEECH_VERBS:
+            if form == "read" and not any(c.dep_ in {"nsubj", "nsubjpass"} and lemma(c) in _WRITTEN_THINGS
+                                          for c in token.children):
+                return None  # "she read the report", "needs to re-read it": no words of anyone's
+            if form == "call" and _names_by_calling(token):
+                return None  # "officers, called school resource officers": a name, not speech
             return form
     return None
+
+
+def _names_by_calling(token: Token) -> bool:
+    """Whether "called" gives a name ("guards, called wardens", "a group called Harbor Watch"):
+    a bare participle right after a noun or a comma, with no subject or auxiliary of its own and
+    no "for" or "on" after it."""
+    if token.lower_ != "called" or token.tag_ != "VBN" or token.i == 0:
+        return False
+    before = token.doc[token.i - 1]
+    if any(c.dep_ in {"nsubjpass", "aux", "auxpass", "prt"} for c in token.children):
+        return False
+    # "Campus guards, called wardens, must ..." is read with the guards as its subject.
+    if any(c.dep_ == "nsubj" and not (before.text == "," and token.i - 2 <= c.right_edge.i < token.i)
+           for c in token.children):
+        return False
+    after = token.doc[token.i + 1] if token.i + 1 < len(token.doc) else None
+    return (before.text == "," or before.pos_ in {"NOUN", "PROPN"}) and not (
+        after is not None and after.lower_ in {"for", "on", "upon"})
 
 
 def _lemmas(token: Token) -> tuple[str, ...]:
@@ -372,6 +405,16 @@ def _person_before(verb: Token) -> Token | None:
     return None
 
 
+def _person_of(noun: Token) -> Token:
+    """The person a "who" clause hung on ``noun`` speaks for: the noun itself, or, where it names
+    no one ("the anger of Senator Lund, who said"), the person named in its "of" phrase."""
+    if noun.ent_type_ == "PERSON" or _can_speak(noun):
+        return noun
+    named = [g for c in noun.children if c.dep_ == "prep" and c.lower_ == "of"
+             for g in c.children if g.dep_ == "pobj" and g.ent_type_ == "PERSON"]
+    return named[0] if named else noun
+
+
 def _parsed_subject(verb: Token) -> Token | None:
     """The token naming who performs ``verb``: its subject, or that of the verb it depends on.
 
@@ -410,7 +453,9 @@ def _parsed_subject(verb: Token) -> Token | None:
             if child.lower_ in _RELATIVE_PRONOUNS:
                 # "X, who said ..." is X's; "the dam that Molvane says threatens its farms" has
                 # the pronoun as subject of a clause inside what is reported, and no speaker.
-                return token.head if token.dep_ == "relcl" else None
+                if token.dep_ != "relcl":
+                    return None
+                return _person_of(token.head) if child.lower_ == "who" else token.head
             return _past_dateline(child)
         for child in token.children:
             if child.dep_ == "agent":  # "was announced by the ministry"
@@ -643,6 +688,8 @@ def phrase_bounds(token: Token, *, modifiers: bool = True) -> tuple[int, int]:
                         doc[end].ent_iob_ == "I" or (doc[end].is_title and doc[end].is_alpha)):
                     end += 1
             break
+        if child.dep_ == "prep" and any(w.ent_type_ in {"DATE", "TIME"} for w in words[1:]):
+            break  # "a report on Tuesday": when, not who
         short = len(words) <= 7 and not any(w.text in {",", ";", "(", "\u2014"} for w in words)
         verbless = not any(w.pos_ in {"VERB", "AUX"} for w in words[1:])
         if (
@@ -656,7 +703,7 @@ def phrase_bounds(token: Token, *, modifiers: bool = True) -> tuple[int, int]:
             end = child.right_edge.i + 1
             continue
         break
-    return start, end
+    return whole_words(doc, start, end)
 
 
 def strip_determiner(text: str) -> str:
@@ -843,6 +890,9 @@ def _direct_voices(context: _Context) -> list[Voice]:
     for quote, attribution, _, _ in found:
         if _WRITTEN_ON.search(context.text, max(0, quote.start - 40), quote.start):
             continue  # the words of a banner or a sign are nobody's speech
+        if _PUT_TO.search(context.text, max(0, quote.start - 60), quote.start) and context.text[
+                quote.start : quote.end].rstrip(" \"\u201d'\u2019").endswith("?"):
+            continue  # 'Asked, "Is that you?" she replied': a question put to the speaker, not hers
         start, end = _trim_quote(context.text, quote.start, quote.end)
         words = context.text[start:end]
         if attribution is not None:
@@ -857,6 +907,14 @@ def _direct_voices(context: _Context) -> list[Voice]:
 _WRITTEN_ON = re.compile(
     r"\b(?:banners?|signs?|placards?|posters?|slogans?|shirts?|graffiti|headlines?)\s+(?:that\s+|which\s+)?"
     r"(?:read|reads|reading|said|saying|proclaim(?:ed|ing)?)\s*:?\s*[\"\u201c']?$", re.IGNORECASE)
+
+
+#: A question put to someone by an unnamed asker, right before the quotation: 'Asked again,
+#: "...?"', 'When asked "...?"'. With a subject of its own ('a reporter asked, "...?"') it is that
+#: asker's voice, found as any other.
+_PUT_TO = re.compile(
+    r"(?:^|[.!?]\s+|\n\s*|\b(?:when|after|if|once|as|was|were|being|been|is|are)\s+)asked\b"
+    r"[^\"\u201c.!?\n]{0,30}[\"\u201c]?$", re.IGNORECASE)
 
 
 def _trim_quote(text: str, start: int, end: int) -> tuple[int, int]:
@@ -1032,6 +1090,35 @@ def _negated(verb: Token) -> bool:
 _REFUSALS = frozenset({"decline", "refuse", "fail", "hesitate"})
 
 
+_DASHES = frozenset({"--", "\u2014", "\u2013", "-"})
+
+
+def _parenthetical(verb: Token) -> bool:
+    """Whether a speech verb is set inside the clause it attributes, between commas: "The plan,
+    officials said, would cost ...", "In any case, the firm says, the drivers ..."."""
+    if verb.dep_ != "parataxis" or verb.head.pos_ not in {"VERB", "AUX"}:
+        return False
+    doc = verb.doc
+    first, last = verb.left_edge.i, verb.right_edge.i
+    before = doc[first - 1] if first > 0 else None
+    after = doc[last + 1] if last + 1 < len(doc) else None
+    opened = (before is not None and before.text == ",") or doc[first].text == ","
+    closed = (after is not None and after.text == ",") or doc[last].text == ","
+    head = verb.head
+    if not (opened and closed and head.left_edge.i < first and last < head.right_edge.i):
+        return False
+    # '"This carnage," he declared, "stops here"': a quotation split by its attribution, which
+    # the direct voices give; and a clause holding a speech verb of its own ("Republicans said
+    # ..., analysts say, ...") is that verb's to attribute.
+    if any(t.text in _QUOTE_MARKS for t in doc[head.left_edge.i : first]):
+        return False
+    return not any(t.i != verb.i and not (first <= t.i <= last) and cue_key(t) is not None
+                   for t in head.subtree)
+
+
+_QUOTE_MARKS = frozenset({'"', "\u201c", "\u201d", "``", "''"})
+
+
 def _content(verb: Token, kinds: tuple[str, ...]) -> tuple[int, int, str] | None:
     """Token bounds of what ``verb`` says, by the first argument kind it has, and its particle."""
     children = list(verb.children)
@@ -1045,6 +1132,23 @@ def _content(verb: Token, kinds: tuple[str, ...]) -> tuple[int, int, str] | None
                 # "asked whether ...", "said ... ; zero-that clauses hanging as advcl with a mark
                 parts = [c for c in children if c.dep_ == "advcl" and any(
                     m.dep_ == "mark" and m.lower_ in {"whether", "if"} for m in c.children)]
+            if not parts and _parenthetical(verb):
+                # "The plan, officials said, would cost $3 billion": the clause around the
+                # attribution is what was said, the attribution inside it included.
+                head = verb.head
+                start, end = head.left_edge.i, head.right_edge.i + 1
+                subject = next((c for c in head.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
+                if subject is not None and subject.i > verb.i:
+                    # "In any case, the firm says, the drivers ...": what comes before the
+                    # attribution only leads in; the words said start after it.
+                    start = verb.right_edge.i + 1
+                    while start < end and (verb.doc[start].is_space or (
+                            verb.doc[start].is_punct and verb.doc[start].text not in _QUOTE_MARKS)):
+                        start += 1
+                while end > start and (verb.doc[end - 1].is_space or (
+                        verb.doc[end - 1].is_punct and verb.doc[end - 1].text not in _QUOTE_MARKS)):
+                    end -= 1
+                return start, end, ""
         elif kind == "object":
             parts = [c for c in objects if c.pos_ != "PRON" or c.lower_ in {"what", "this"}]
         elif kind == "infinitive":
@@ -1068,8 +1172,14 @@ def _content(verb: Token, kinds: tuple[str, ...]) -> tuple[int, int, str] | None
         start = min(p.left_edge.i for p in parts)
         end = max(p.right_edge.i for p in parts) + 1
         if start <= verb.i < end:
-            # Arguments on both sides of the verb (an inverted clause): keep the longest one.
-            best = max(parts, key=lambda p: p.right_edge.i - p.left_edge.i)
+            # Arguments on both sides of the verb (an inverted clause): keep the longest one;
+            # but a clause cut off by a dash before "he said ..." is the reporter's, and what
+            # follows the verb is what was said.
+            after = [p for p in parts if p.left_edge.i > verb.i and p.right_edge.i - p.left_edge.i >= 2
+                     and any(t.pos_ in {"VERB", "AUX"} for t in p.subtree)]
+            dashed = any(t.text in _DASHES for t in verb.doc[start:verb.i])
+            best = (max(after, key=lambda p: p.right_edge.i - p.left_edge.i) if after and dashed
+                    else max(parts, key=lambda p: p.right_edge.i - p.left_edge.i))
             start, end = best.left_edge.i, best.right_edge.i + 1
             if start <= verb.i < end:
                 continue

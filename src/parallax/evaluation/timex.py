@@ -19,8 +19,11 @@ scored, as TempEval-3 keeps the creation time out of its text.
 
 from __future__ import annotations
 
+import json
+import re
 import time
 import xml.etree.ElementTree as ET
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -390,11 +393,34 @@ def score_documents(
     return total
 
 
-def evaluate_timex(folder: Path, dataset: str = "tempeval3") -> dict[str, Any]:
+#: Ways a wrong value can differ from the gold one in notation alone, where annotated corpora do
+#: not agree with each other: TimeBank and MEANTIME write a named day's part ("Friday night",
+#: ``1998-10-23TNI``) where some AQUAINT files write the day; some write a year as ``1968-XX`` or a
+#: decade as ``198X``; some write week 7 as ``W7``.
+_NOTATIONS: tuple[tuple[str, Callable[[str], str]], ...] = (
+    ("part of a named day", lambda v: re.sub(r"^(\d{4}-\d{2}-\d{2})T(?:MO|AF|EV|NI|DT)$", r"\1", v)),
+    ("unknown month or day written out", lambda v: re.sub(r"(?:-XX)+$", "", v)),
+    ("decade written with X", lambda v: re.sub(r"^(\d{3})X$", r"\1", v)),
+    ("week number without its zero", lambda v: re.sub(r"-W0?(\d)$", r"-W0\1", v)),
+)
+
+
+def notation_difference(gold: str, system: str) -> str:
+    """Which notation alone sets a system value apart from the gold one, or "" when the two
+    differ in what they say."""
+    for name, canonical in _NOTATIONS:
+        if gold != system and canonical(gold) == canonical(system):
+            return name
+    return ""
+
+
+def evaluate_timex(folder: Path, dataset: str = "tempeval3", errors: Path | None = None) -> dict[str, Any]:
     """Score :func:`find_times` on every document of ``dataset`` layout under ``folder``.
 
     It runs with ``timeml=True``: the references :func:`find_times` reports beyond what TimeML
-    corpora mark ("former", "previously") would only measure that difference of scope.
+    corpora mark ("former", "previously") would only measure that difference of scope. With
+    ``errors``, every missed, spurious and wrong-valued expression is written there, one JSON
+    object a line, and the wrong values are counted by how they differ (:func:`notation_difference`).
     """
     if dataset not in DATASETS:
         raise DatasetError(f"unknown timex dataset {dataset!r}: use one of {', '.join(DATASETS)}")
@@ -403,8 +429,27 @@ def evaluate_timex(folder: Path, dataset: str = "tempeval3") -> dict[str, Any]:
         kind = "TimeML .tml files" if dataset == "tempeval3" else "MEANTIME CAT XML documents"
         raise DatasetError(f"no {kind} found in {folder}: give the dataset's folder (--dataset {dataset})")
     began = time.perf_counter()
-    counts = score_documents(documents)
+    counts = score_documents(documents, keep_errors=errors is not None)
     seconds = time.perf_counter() - began
+    extra: dict[str, Any] = {}
+    if errors is not None:
+        differences: Counter[str] = Counter()
+        with Path(errors).open("w", encoding="utf-8") as handle:
+            for error in counts.errors:
+                if error["kind"] == "value":
+                    error["notation"] = notation_difference(error["gold_value"], error["system_value"] or "")
+                    differences[error["notation"] or "what the value says"] += 1
+                handle.write(json.dumps(error, ensure_ascii=False) + "\n")
+        notational = sum(n for name, n in differences.items() if name != "what the value says")
+        extra["errors"] = {
+            "file": str(errors), **Counter(e["kind"] for e in counts.errors),
+            "value_errors_by_difference": dict(differences.most_common()),
+            # What value F1 would be if a value that differs in notation alone were counted
+            # right: a measure of how much of the score the corpus's notation decides, not a
+            # score (the official one, above, compares the strings).
+            "value_f1_notation_aside": round(_f1(_ratio(counts.value + notational, counts.system),
+                                                 _ratio(counts.value + notational, counts.gold)), 4),
+        }
     return {
         "task": "timex",
         "dataset": dataset,
@@ -415,4 +460,5 @@ def evaluate_timex(folder: Path, dataset: str = "tempeval3") -> dict[str, Any]:
         "docs_per_second": round(counts.documents / seconds, 1) if seconds > 0 else None,
         "anchors": dict(ANCHORS),
         "targets": dict(TARGETS),
+        **extra,
     }
