@@ -652,6 +652,17 @@ def test_an_attribution_set_inside_its_clause_reports_the_clause(nlp: Any) -> No
     assert not [t for s, m, t in voices if m == "reported" and "This is a start" in t], voices
 
 
+def test_a_quotation_after_a_reported_voice_goes_on_in_it_unless_an_outlet_is_credited(nlp: Any) -> None:
+    text = ('On Tuesday, Lena Ortiz walked out of the court saying she felt no anger toward her bosses. '
+            '"The firm may be large, and that is true.\n\nBut it is not too large to be taken to court. If '
+            'you do wrong, you answer for it."\n\nThe mayor said the vote was close. "We counted twice," '
+            'the Harbor Gazette reported.')
+    voices = [(v.speaker, v.text) for v in resolved_voices(nlp, text) if v.mode == "direct"]
+    assert [s for s, t in voices if t.startswith(("The firm may be large", "But it is not"))] == [
+        "Lena Ortiz", "Lena Ortiz"], voices
+    assert [s for s, t in voices if t.startswith("We counted twice")] in ([], [None]), voices
+
+
 def test_a_titled_surname_beside_the_sons_full_name_is_the_father(nlp: Any) -> None:
     from parallax.enrich.entities import resolve_entities
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -819,7 +820,7 @@ def find_voices(doc: Doc, entities: EntityLookup | None) -> list[Voice]:
     reported = _reported_voices(context)
     # A word or two in quotation marks inside what a reported voice says is that voice's term
     # ("saying it will pursue "practical" diplomacy"), not a quotation of its own.
-    direct = [v for v in _direct_voices(context)
+    direct = [v for v in _direct_voices(context, reported)
               if len(v.text.split()) >= 3 or not any(r.start <= v.start and v.end <= r.end for r in reported)]
     voices = direct + reported
     seen: set[tuple[int, int, str | None]] = set()
@@ -858,7 +859,7 @@ def _is_title(quoted: str) -> bool:
     return len(capitals) >= 2 and all(w[:1].isupper() or w.casefold() in _TITLE_SMALL_WORDS for w in words)
 
 
-def _direct_voices(context: _Context) -> list[Voice]:
+def _direct_voices(context: _Context, reported: Sequence[Voice] = ()) -> list[Voice]:
     # (quote, its attribution, token bounds of the sentences it spans)
     found: list[tuple[Quote, _Attribution | None, int, int]] = []
     for quote in context.quotes:
@@ -873,12 +874,20 @@ def _direct_voices(context: _Context) -> list[Voice]:
         found.append((quote, attribution, first_sent.start, last_sent.end))
     # A quote with no speech verb of its own continues the quote before it (the same speaker
     # speaking on, in the next sentence or paragraph) or leads into the one right after it.
+    outlets_words: set[int] = set()
     for index, (quote, attribution, sent_start, sent_end) in enumerate(found):
         if attribution is not None:
             continue
         if len(context.text[quote.start : quote.end].split()) < 3:
             continue  # a word or two in quotation marks is a term or a title ("practical" diplomacy)
         before = found[index - 1] if index > 0 else None
+        if _credited_in_sentence(context, sent_start) or (
+                index - 1 in outlets_words and before is not None
+                and before[3] >= _previous_sentence_start(context, sent_start)):
+            # 'But, the Times reported, "..."': an outlet's words, nobody's voice, and so are
+            # the words it goes on with.
+            outlets_words.add(index)
+            continue
         after = found[index + 1] if index + 1 < len(found) else None
         if before is not None and before[1] is not None and before[3] >= _previous_sentence_start(
             context, sent_start
@@ -886,6 +895,8 @@ def _direct_voices(context: _Context) -> list[Voice]:
             found[index] = (quote, before[1], sent_start, sent_end)
         elif after is not None and after[1] is not None and after[2] <= _next_sentence_end(context, sent_end):
             found[index] = (quote, after[1], sent_start, sent_end)
+        elif (told := _told_just_before(context, quote, sent_start, reported)) is not None:
+            found[index] = (quote, told, sent_start, sent_end)
     voices = []
     for quote, attribution, _, _ in found:
         if _WRITTEN_ON.search(context.text, max(0, quote.start - 40), quote.start):
@@ -915,6 +926,38 @@ _WRITTEN_ON = re.compile(
 _PUT_TO = re.compile(
     r"(?:^|[.!?]\s+|\n\s*|\b(?:when|after|if|once|as|was|were|being|been|is|are)\s+)asked\b"
     r"[^\"\u201c.!?\n]{0,30}[\"\u201c]?$", re.IGNORECASE)
+
+
+def _credited_in_sentence(context: _Context, sent_start: int) -> bool:
+    """Whether the sentence at ``sent_start`` credits its quotation to an outlet ('But, the Times
+    reported, "..."'): an outlet is no speaker, so the quotation has none, not the last one's."""
+    for token in context.sentence(sent_start):
+        if cue_key(token) is None or context.token_quoted(token):
+            continue
+        subject = subject_of(token)
+        if subject is not None and speaker_of(subject, context.entities).kind == NEWS_AGENCY:
+            return True
+    return False
+
+
+def _told_just_before(context: _Context, quote: Quote, sent_start: int,
+                      reported: Sequence[Voice]) -> _Attribution | None:
+    """The speaker of a reported voice in the sentence right before a quotation with no speaker of
+    its own, in the same paragraph: 'Dukes left the court saying she felt no anger. "We are not
+    done," ...' goes on in her words."""
+    previous = _previous_sentence_start(context, sent_start)
+    if previous >= sent_start:
+        return None
+    begin = context.doc[previous].idx
+    told = [v for v in reported if v.speaker and begin <= v.start and v.end <= quote.start
+            and not context.in_quote[v.start]]
+    if not told or "\n" in context.text[told[-1].end : quote.start]:
+        return None
+    if any(begin <= q.start < quote.start for q in context.quotes):
+        return None  # another quotation between: the voice is not the one speaking on
+    voice = told[-1]
+    return _Attribution(Speaker(voice.speaker or "", voice.speaker_text or voice.speaker or "",
+                                voice.speaker_entity, None), voice.verb)
 
 
 def _trim_quote(text: str, start: int, end: int) -> tuple[int, int]:
