@@ -653,7 +653,7 @@ def test_an_attribution_set_inside_its_clause_reports_the_clause(nlp: Any) -> No
 
 
 def test_a_quotation_after_a_reported_voice_goes_on_in_it_unless_an_outlet_is_credited(nlp: Any) -> None:
-    text = ('On Tuesday, Lena Ortiz walked out of the court saying she felt no anger toward her bosses. '
+    text = ('On Tuesday, Lena Ortiz left the hearing saying she bore her employer no ill will. '
             '"The firm may be large, and that is true.\n\nBut it is not too large to be taken to court. If '
             'you do wrong, you answer for it."\n\nThe mayor said the vote was close. "We counted twice," '
             'the Harbor Gazette reported.')

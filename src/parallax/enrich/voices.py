@@ -943,8 +943,8 @@ def _credited_in_sentence(context: _Context, sent_start: int) -> bool:
 def _told_just_before(context: _Context, quote: Quote, sent_start: int,
                       reported: Sequence[Voice]) -> _Attribution | None:
     """The speaker of a reported voice in the sentence right before a quotation with no speaker of
-    its own, in the same paragraph: 'Dukes left the court saying she felt no anger. "We are not
-    done," ...' goes on in her words."""
+    its own, in the same paragraph: 'Ortiz left the hearing saying she bore them no ill will. "We
+    are not done," ...' goes on in her words."""
     previous = _previous_sentence_start(context, sent_start)
     if previous >= sent_start:
         return None
