@@ -345,6 +345,11 @@ def test_a_capital_speaking_is_its_government(nlp: Any) -> None:
     assert (source.name, source.kind) == ("South Korea", "government")
     assert source_kind(doc[0:1], "GPE") == "government"
     # An acronym the model reads as a place, and no country goes by, is a group: not a government.
+    # A military command or service speaks for its government.
+    doc = nlp("A Central Command spokesperson said two bombers were involved. The Coast Guard said it "
+              "would search on.")
+    assert [(c.name, c.kind) for c in find_sources(doc, None)] == [
+        ("Central Command spokesperson", "government"), ("Coast Guard", "government")]
     doc = nlp("The NRA said it would sue. The UK said it would help.")
     assert [t.ent_type_ for t in doc if t.text == "NRA"] == ["GPE"]  # the model's reading
     assert source_kind(doc[0:2], "GPE") is None and source_kind(doc[7:9], "GPE") == "government"

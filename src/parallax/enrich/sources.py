@@ -63,6 +63,8 @@ GOVERNMENT_WORDS = (
     "state department", "foreign office", "downing street", "blue house", "elysee", "\u00e9lys\u00e9e",
     "prosecutor", "prosecutors", "authorities", "military", "army", "navy", "armed forces",
     "secretariat", "bureau", "presidency", "spokesperson of", "spokesman of", "spokeswoman of",
+    "central command", "centcom", "air force", "marine corps", "coast guard", "national guard",
+    "joint chiefs", "security forces",
 )  # fmt: skip
 
 #: Head nouns of documents: "a statement said", "the report found", "according to the filing".
