@@ -251,6 +251,8 @@ def _given_named_people(doc: Any) -> None:
     found: list[Any] = []
     owners: list[Any] = []  # "Acme" of "Acme's Adam Rowe", read whole as a work of art
     for token in doc:
+        if not token.is_title or token.lower_ not in genders:
+            continue  # most tokens: the cheap tests first
         possessed = (token.i > 1 and doc[token.i - 1].lower_ in {"'s", "\u2019s"}
                      and token.ent_type_ in _MISREAD_AS and doc[token.i - 1].ent_type_ == token.ent_type_)
         if (token.lower_ not in genders or not token.is_title or token.pos_ != "PROPN"
