@@ -668,6 +668,14 @@ def test_a_quotation_after_a_reported_voice_goes_on_in_it_unless_an_outlet_is_cr
     assert [s for s, t in voices if t.startswith("We counted twice")] in ([], [None]), voices
 
 
+def test_a_name_right_before_a_joined_speech_verb_speaks(nlp: Any) -> None:
+    text = ('But the two remedies need different standards for certification and Justice Ada Quill said it '
+            'was "a grave problem" in the case. The mayor cut the ribbon and said the bridge was open.')
+    speakers = {v.text: v.speaker for v in find_voices(nlp(text), None)}
+    assert speakers['it was "a grave problem" in the case'] == "Justice Ada Quill", speakers
+    assert speakers["the bridge was open"] == "The mayor", speakers
+
+
 def test_a_titled_surname_beside_the_sons_full_name_is_the_father(nlp: Any) -> None:
     from parallax.enrich.entities import resolve_entities
 

@@ -366,8 +366,15 @@ def _lemmas(token: Token) -> tuple[str, ...]:
 def subject_of(verb: Token) -> Token | None:
     """The token naming who performs ``verb`` (see :func:`_parsed_subject`), or, where the parse
     gives it none, a person named just before it (:func:`_person_before`)."""
+    own = any(c.dep_ in {"nsubj", "nsubjpass", "csubj"} for c in verb.children)
+    if (not own and verb.dep_ == "conj" and verb.i > 0 and verb.doc[verb.i - 1].ent_type_ == "PERSON"
+            and verb.doc[verb.i - 1].ent_iob_ in {"B", "I"}):
+        # "... require different standards and Justice Ada Quill said it was ...": the parser
+        # joins the name to the clause before and the verb to its verb; the name right before
+        # the verb is who speaks, not the first verb's subject.
+        return verb.doc[verb.i - 1]
     found = _parsed_subject(verb)
-    if found is None and not any(c.dep_ in {"nsubj", "nsubjpass", "csubj"} for c in verb.children):
+    if found is None and not own:
         return _person_before(verb)
     return found
 
