@@ -931,6 +931,9 @@ class _SameVector:
     ("roughly 36 percent", "36 percent", False),
     ("six people", "four people", False),
     ("comfort women", "victims of wartime sexual slavery", True),
+    ("discriminatory hiring policy", "stricter anti-discrimination policies", False),
+    ("abortion clinic", "anti-abortion clinic", False),
+    ("tax protest", "levy protest", True),
 ])
 def test_labels_that_differ_in_side_number_or_approximation_are_no_framing(
         a: str, b: str, framed: bool) -> None:

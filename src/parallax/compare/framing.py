@@ -85,7 +85,7 @@ def find_framing(
                 if numbers_a and numbers_b and numbers_a != numbers_b:
                     continue
                 # Opposite sides are two referents: "the upstream country", "downstream countries".
-                if opposites(label_a, label_b, _SIDES):
+                if opposites(label_a, label_b, _SIDES) or _negated_kind(label_a, label_b):
                     continue
                 _merge(groups, {first.id: label_a, second.id: label_b})
     return [
@@ -96,6 +96,22 @@ def find_framing(
         }
         for group in groups
     ]
+
+
+#: Prefixes that make a word name the opposite kind: "anti-discrimination policies" are not
+#: "discriminatory policies", nor "non-profit" groups "profit" ones.
+_AGAINST = re.compile(r"\b(?:anti|non|counter|un)-(\w{4,})", re.IGNORECASE)
+
+
+def _negated_kind(a: str, b: str) -> bool:
+    """Whether one label names a thing against (or without) what the other label's words name."""
+    for first, second in ((a, b), (b, a)):
+        for m in _AGAINST.finditer(first):
+            stem = m.group(1).lower()[:5]
+            named = re.search(rf"(?<![\w-]){re.escape(stem)}", second, re.IGNORECASE)
+            if named and not _AGAINST.search(second):
+                return True
+    return False
 
 
 def _same_words(a: str, b: str) -> bool:
