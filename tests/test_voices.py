@@ -689,6 +689,19 @@ def test_a_name_right_before_a_joined_speech_verb_speaks(nlp: Any) -> None:
     assert subject is not None and subject.text == "Quill"
 
 
+def test_a_headline_verb_read_into_its_subject_makes_no_voice(nlp: Any) -> None:
+    from spacy.tokens import Doc
+
+    # A title-case headline as the parser reads it: its own verb inside a long name.
+    words = ["Panel", "Report", "Urges", "Closing", "Piers", "Urges", "Raising", "Fees"]
+    heads = [4, 4, 4, 4, 5, 5, 5, 6]
+    deps = ["compound", "compound", "compound", "compound", "nsubj", "ROOT", "ccomp", "dobj"]
+    pos = ["PROPN", "PROPN", "PROPN", "PROPN", "PROPN", "VERB", "VERB", "NOUN"]
+    tags = ["NNP", "NNP", "NNP", "NNP", "NNP", "VBZ", "VBG", "NNS"]
+    doc = Doc(nlp.vocab, words=words, heads=heads, deps=deps, pos=pos, tags=tags)
+    assert [v.speaker for v in find_voices(doc, None)] == []
+
+
 def test_a_titled_surname_beside_the_sons_full_name_is_the_father(nlp: Any) -> None:
     from parallax.enrich.entities import resolve_entities
 

@@ -1111,6 +1111,8 @@ def _reported_voices(context: _Context) -> list[Voice]:
         speaker = speaker_of(subject, context.entities)
         if speaker.kind == NEWS_AGENCY:
             continue  # an outlet reporting: its source, not its speaker (see the module docstring)
+        if token.is_title and token.text in speaker.text.split():
+            continue  # "Safety Report Recommends Arming Teachers": a headline's verb read into a name
         span = _trim(doc[start:end])
         if span is None:
             continue
