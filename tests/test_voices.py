@@ -702,6 +702,13 @@ def test_a_headline_verb_read_into_its_subject_makes_no_voice(nlp: Any) -> None:
     assert [v.speaker for v in find_voices(doc, None)] == []
 
 
+def test_two_people_joined_by_and_both_say_it(nlp: Any) -> None:
+    doc = nlp("Senators Ada Quill and Omar Velez said they were worried about the new toll rules.")
+    voices = sorted((v.speaker or "", v.text) for v in find_voices(doc, None))
+    assert [s for s, _ in voices] == ["Omar Velez", "Senators Ada Quill"], voices
+    assert {t for _, t in voices} == {"they were worried about the new toll rules"}
+
+
 def test_a_titled_surname_beside_the_sons_full_name_is_the_father(nlp: Any) -> None:
     from parallax.enrich.entities import resolve_entities
 

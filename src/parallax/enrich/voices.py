@@ -1121,7 +1121,20 @@ def _reported_voices(context: _Context) -> list[Voice]:
             continue
         voices.append(Voice(speaker.name, span.text, verb_text, "reported", span.start_char, span.end_char,
                             speaker.text, speaker.entity))
+        # "Justices Kennedy and Alito said ...": each named person says it.
+        for other in _joined_people(subject):
+            also = speaker_of(other, context.entities)
+            if also.name != speaker.name:
+                voices.append(Voice(also.name, span.text, verb_text, "reported", span.start_char,
+                                    span.end_char, also.text, also.entity))
     return voices
+
+
+def _joined_people(subject: Token) -> list[Token]:
+    """People joined to a speaking subject by "and": "Kennedy and Samuel Alito said"."""
+    if subject.ent_type_ != "PERSON":
+        return []
+    return [c for c in subject.conjuncts if c.ent_type_ == "PERSON" and c.i > subject.i]
 
 
 def _negated(verb: Token) -> bool:
