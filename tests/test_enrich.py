@@ -242,6 +242,16 @@ def test_a_percentage_says_what_it_is_a_share_of() -> None:
                      ("3 percent", "price")]
 
 
+def test_both_ends_of_a_range_have_its_unit() -> None:
+    from parallax.enrich.nlp import load_nlp
+    from parallax.enrich.quantities import find_quantities
+
+    doc = load_nlp()("Staff take a 40- to 60-hour course. Guards train for 30 to 50 hours. A 10-mile walk.")
+    found = [(q.text, q.value, q.unit) for q in find_quantities(doc)]
+    assert found == [("40", 40.0, "hour"), ("60-hour", 60.0, "hour"), ("30", 30.0, "hour"),
+                     ("50 hours", 50.0, "hour"), ("10-mile", 10.0, "mile")]
+
+
 def test_a_tally_before_a_comma() -> None:
     from parallax.enrich.nlp import load_nlp
     from parallax.enrich.quantities import find_quantities

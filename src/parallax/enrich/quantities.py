@@ -231,6 +231,14 @@ def find_quantities(doc: Any) -> list[Quantity]:
             found.append(quantity)
             used.update(range(ent.start, ent.end))
     for token in doc:
+        suspended = _SUSPENDED.match(token.text)
+        if suspended and token.i + 1 < len(doc) and doc[token.i + 1].lower_ in {"to", "or"}:
+            # "a 40- to 60-hour course": the first end, its unit left to the second.
+            value = parse_number([suspended.group(1)])
+            if value is not None:
+                found.append(Quantity(suspended.group(1), value, None, None, token.idx,
+                                      token.idx + len(suspended.group(1))))
+            continue
         if token.i in used or not token.like_num or token.ent_type_ in _NOT_AMOUNTS:
             continue
         if _hyphen_joined(doc, token):
@@ -239,7 +247,26 @@ def find_quantities(doc: Any) -> list[Quantity]:
         if quantity is not None:
             found.append(quantity)
     found.sort(key=lambda q: q.start)
-    return found
+    return _ranges_share_units(doc_text(doc), found)
+
+
+#: A number the tokenizer keeps with a hanging hyphen: the first end of "40- to 60-hour".
+_SUSPENDED = re.compile(r"^(\d[\d,.]*)[-\u2013]$")
+#: What lies between the two ends of a range: "40 to 60 hours", "40- to 60-hour".
+_RANGE_JOIN = re.compile(r"^-?\s*(?:to|or)\s*$", re.IGNORECASE)
+
+
+def _ranges_share_units(text: str, found: list[Quantity]) -> list[Quantity]:
+    """The first end of a range takes the unit and counted thing its second end states: "40 to
+    60 hours" is 40 hours to 60 hours, and "a 40- to 60-hour course" 40 hours as well as 60."""
+    shared = list(found)
+    for i in range(len(shared) - 1):
+        first, second = shared[i], shared[i + 1]
+        if first.unit or first.counts or not (second.unit or second.counts):
+            continue
+        if _RANGE_JOIN.match(text[first.end : second.start]):
+            shared[i] = Quantity(first.text, first.value, second.unit, second.counts, first.start, first.end)
+    return shared
 
 
 def _hyphen_joined(doc: Any, token: Any) -> bool:
@@ -303,7 +330,11 @@ def _from_tokens(doc: Any, tokens: list[Any], start: int, end: int) -> Quantity 
         nxt = None
     if unit is None and nxt is not None:
         two = f"{nxt.lower_} {doc[nxt.i + 1].lower_}" if nxt.i + 1 < len(doc) else ""
-        if two in UNITS:
+        joined = doc[nxt.i + 1] if nxt.text == "-" and nxt.i + 1 < len(doc) and not nxt.whitespace_ else None
+        if joined is not None and joined.lower_ in UNITS and not doc[last.i].whitespace_:
+            unit = UNITS[joined.lower_]  # "a 60-hour course", "a 10-mile walk"
+            end = joined.idx + len(joined.text)
+        elif two in UNITS:
             unit = UNITS[two]
             end = doc[nxt.i + 1].idx + len(doc[nxt.i + 1].text)
         elif nxt.lower_ in UNITS:
