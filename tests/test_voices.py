@@ -709,6 +709,14 @@ def test_two_people_joined_by_and_both_say_it(nlp: Any) -> None:
     assert {t for _, t in voices} == {"they were worried about the new toll rules"}
 
 
+def test_called_on_someone_to_do_something_says_both(nlp: Any) -> None:
+    doc = nlp("The panel called on states to require every school to draw up a safety plan. She called "
+              "for calm.")
+    voices = [(v.verb, v.text) for v in find_voices(doc, None)]
+    assert voices == [("called on", "states to require every school to draw up a safety plan"),
+                      ("called for", "calm")], voices
+
+
 def test_a_titled_surname_beside_the_sons_full_name_is_the_father(nlp: Any) -> None:
     from parallax.enrich.entities import resolve_entities
 

@@ -1229,7 +1229,9 @@ def _content(verb: Token, kinds: tuple[str, ...]) -> tuple[int, int, str] | None
                 if child.dep_ in {"prep", "dative"} and child.lower_ == kind:
                     pieces = [c for c in child.children if c.dep_ in {"pobj", "pcomp"}]
                     if pieces:
-                        parts = [*pieces, *(objects if kind in {"of", "as"} else [])]
+                        # "called on states to require ...": what they were called on to do too.
+                        then = [c for c in children if c.dep_ == "xcomp" and c.i > child.i]
+                        parts = [*pieces, *(objects if kind in {"of", "as"} else []), *then]
                         particle = kind
                         break
         if not parts:
