@@ -231,7 +231,7 @@ def find_quantities(doc: Any) -> list[Quantity]:
             found.append(quantity)
             used.update(range(ent.start, ent.end))
     for token in doc:
-        suspended = _SUSPENDED.match(token.text)
+        suspended = _SUSPENDED.match(token.text) if token.text[-1:] in "-\u2013" else None
         if suspended and token.i + 1 < len(doc) and doc[token.i + 1].lower_ in {"to", "or"}:
             # "a 40- to 60-hour course": the first end, its unit left to the second.
             value = parse_number([suspended.group(1)])
