@@ -816,9 +816,9 @@ def test_dates_of_two_events_in_plainly_linked_claims_are_no_date_conflict() -> 
                              {"a": "A", "b": "B"})
         return [c.kind for c in found if c.kind == "date"]
 
-    # The mayor's stand on Monday; the signing on Thursday, in a side clause.
-    assert dated("Earlier Monday, the mayor of Dunmore took a stand against the port law.", "Earlier Monday",
-                 "Lawmakers have defended the port law ever since the governor signed it on Thursday.",
+    # The mayor's vote on Monday; the passing on Thursday, in a side clause.
+    assert dated("Earlier Monday, the mayor of Dunmore voted against the port law.", "Earlier Monday",
+                 "Harbour pilots have opposed the port law since the council passed it on Thursday.",
                  "Thursday") == []
     # Each date on its claim's main verb, or both on one verb: one event, two dates.
     assert dated("The ministers met in Marenburg on Monday.", "Monday",

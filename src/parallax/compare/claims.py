@@ -101,15 +101,15 @@ def _cuts(text: str, start: int, end: int, enrichment: Enrichment) -> list[tuple
     return cuts
 
 
-#: Words before which "but" means "except": "prohibit anyone but an officer", "all but one".
+#: Words before which "but" means "except": "forbid anyone but a guide", "all but one".
 _EXCEPT_BEFORE = re.compile(
     r"\b(?:any(?:one|body|thing|where)|no(?:one|body|thing|where)|no\s+one|every(?:one|body|thing|where)"
     r"|all|none|nothing|last|first|next)$", re.IGNORECASE)
 
 
 def _joins_clauses(body: str, at: int) -> bool:
-    """Whether the "but" at ``at`` joins two clauses: not "anyone but a police officer", and not
-    "not proving discrimination but showing enough evidence", where it joins two parts of one."""
+    """Whether the "but" at ``at`` joins two clauses: not "anyone but a licensed guide", and not
+    "not winning every match but building a squad", where it joins two parts of one."""
     before = body[:at].rstrip()
     if _EXCEPT_BEFORE.search(before):
         return False

@@ -618,8 +618,8 @@ def _one_event_dated(first: Claim, enrichment_a: Enrichment, values_a: set[str],
                      second: Claim, enrichment_b: Enrichment, values_b: set[str]) -> bool:
     """Whether two claims' different dates date one event: the dates hang on one verb ("met on
     Monday", "met on Tuesday"), or each on its claim's main verb ("met on Monday", "talks were held
-    on Tuesday"). A date on a side clause dates another event: "took a stand on Monday" and
-    "have been defending it since he signed it on Thursday" do not disagree."""
+    on Tuesday"). A date on a side clause dates another event: "voted against the toll on Monday"
+    and "has opposed the toll since the council passed it on Thursday" do not disagree."""
     verbs_a = _dating_verbs(first, enrichment_a, values_a)
     verbs_b = _dating_verbs(second, enrichment_b, values_b)
     if not verbs_a or not verbs_b:
@@ -869,7 +869,7 @@ def _stated_elsewhere(figure: tuple[str, float], figures: Mapping[str, Mapping[s
                for other, by_measure in figures.items() if other != article
                for other_measure, values in by_measure.items()
                if other_measure == measure or not measure or not other_measure
-               # Two counts of one number under two nouns: "13 US troops", "13 service members".
+               # Two counts of one number under two nouns: "13 farm workers", "13 laborers".
                or not (_is_unit(measure) or _is_unit(other_measure)))
 
 

@@ -329,7 +329,7 @@ def cue_key(token: Token) -> str | None:
                                           for c in token.children):
                 return None  # "she read the report", "needs to re-read it": no words of anyone's
             if form == "call" and _names_by_calling(token):
-                return None  # "officers, called school resource officers": a name, not speech
+                return None  # "guards, called wardens": a name, not speech
             return form
     return None
 
@@ -369,7 +369,7 @@ def subject_of(verb: Token) -> Token | None:
     own = any(c.dep_ in {"nsubj", "nsubjpass", "csubj"} for c in verb.children)
     if (not own and verb.dep_ == "conj" and verb.i > 0 and verb.doc[verb.i - 1].ent_type_ == "PERSON"
             and verb.doc[verb.i - 1].ent_iob_ in {"B", "I"}):
-        # "... require different standards and Justice Ada Quill said it was ...": the parser
+        # "... need other rules and Justice Ada Quill said it was ...": the parser
         # joins the name to the clause before and the verb to its verb; the name right before
         # the verb is who speaks, not the first verb's subject.
         return verb.doc[verb.i - 1]
@@ -1112,7 +1112,7 @@ def _reported_voices(context: _Context) -> list[Voice]:
         if speaker.kind == NEWS_AGENCY:
             continue  # an outlet reporting: its source, not its speaker (see the module docstring)
         if token.is_title and token.text in speaker.text.split():
-            continue  # "Safety Report Recommends Arming Teachers": a headline's verb read into a name
+            continue  # "Panel Report Urges Closing Piers": a headline's verb read into a name
         span = _trim(doc[start:end])
         if span is None:
             continue
@@ -1121,7 +1121,7 @@ def _reported_voices(context: _Context) -> list[Voice]:
             continue
         voices.append(Voice(speaker.name, span.text, verb_text, "reported", span.start_char, span.end_char,
                             speaker.text, speaker.entity))
-        # "Justices Kennedy and Alito said ...": each named person says it.
+        # "Senators Quill and Velez said ...": each named person says it.
         for other in _joined_people(subject):
             also = speaker_of(other, context.entities)
             if also.name != speaker.name:
@@ -1131,7 +1131,7 @@ def _reported_voices(context: _Context) -> list[Voice]:
 
 
 def _joined_people(subject: Token) -> list[Token]:
-    """People joined to a speaking subject by "and": "Kennedy and Samuel Alito said"."""
+    """People joined to a speaking subject by "and": "Ada Quill and Omar Velez said"."""
     if subject.ent_type_ != "PERSON":
         return []
     return [c for c in subject.conjuncts if c.ent_type_ == "PERSON" and c.i > subject.i]
@@ -1172,7 +1172,7 @@ def _parenthetical(verb: Token) -> bool:
     head = verb.head
     if not (opened and closed and head.left_edge.i < first and last < head.right_edge.i):
         return False
-    # '"This carnage," he declared, "stops here"': a quotation split by its attribution, which
+    # '"This is a start," he said, "not an end"': a quotation split by its attribution, which
     # the direct voices give; and a clause holding a speech verb of its own ("Republicans said
     # ..., analysts say, ...") is that verb's to attribute.
     if any(t.text in _QUOTE_MARKS for t in doc[head.left_edge.i : first]):
