@@ -160,13 +160,13 @@ _WITHHELD = re.compile(
 )
 #: "not only ... but also" adds; it denies nothing. Nor does a negation of an open question:
 #: "the issue was not whether the company discriminated" says what is asked, not what happened.
-_NOT_ONLY = re.compile(r"\bnot\s+(?:only|just|merely|simply|whether|if)\b", re.IGNORECASE)
+_DENIES_NOTHING = re.compile(r"\bnot\s+(?:only|just|merely|simply|whether|if)\b", re.IGNORECASE)
 
 
 def _used(text: str) -> str:
     """The text without negation words that deny nothing: those only named in quotation marks,
     "not only" and "not whether"."""
-    return _NOT_ONLY.sub(" ", _QUOTED_NEGATION.sub(" ", text))
+    return _DENIES_NOTHING.sub(" ", _QUOTED_NEGATION.sub(" ", text))
 
 
 #: Words of degree or quantity right after a negation: "not enough evidence" denies that there
