@@ -69,7 +69,7 @@ def paragraph_breaks(doc: Any) -> Any:
             doc[token.i + 1].is_sent_start = True
         elif token.text in _TITLES_BEFORE_NAMES and doc[token.i + 1].is_title:
             doc[token.i + 1].is_sent_start = False  # "Then Supt. Ann Lee spoke."
-        elif token.text in _QUOTE_MARKS and token.i > 0 and (
+        elif token.text in QUOTE_MARKS and token.i > 0 and (
                 (before := doc[token.i - 1]).is_alpha or before.lower_ in {"'s", "\u2019s"}):
             # A quotation mark right after a word goes on its sentence: 'on NBC's "Meet the Nation."'
             token.is_sent_start = False
@@ -97,7 +97,7 @@ def _attribution_follows(doc: Any, start: int) -> bool:
     return False
 
 
-_QUOTE_MARKS = frozenset({'"', "\u201c", "\u201d", "``", "''"})
+QUOTE_MARKS = frozenset({'"', "\u201c", "\u201d", "``", "''"})
 _TITLES_BEFORE_NAMES = frozenset({
     *TITLE_ABBREVIATIONS, "Mr.", "Mrs.", "Ms.", "Dr.", "Sen.", "Rep.", "Gov.", "Gen.", "Adm.", "Rev.",
     "Prof.",

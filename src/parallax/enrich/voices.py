@@ -28,7 +28,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from parallax.enrich.nlp import doc_text, lemma, whole_words
+from parallax.enrich.nlp import QUOTE_MARKS, doc_text, lemma, whole_words
 from parallax.enrich.sources import ANONYMOUS_NOUNS, DOCUMENT_NOUNS, NEWS_AGENCY, source_kind
 from parallax.model import Voice
 
@@ -194,7 +194,8 @@ _SHARES_SUBJECT = frozenset({"conj", "xcomp", "advcl", "pcomp", "prep"})
 # Short post-modifiers kept in a speaker's description: "a spokesman for the ministry".
 _NAME_PREPOSITIONS = frozenset({"of", "for", "at", "from", "with", "in", "to", "on"})
 _LEADING_DETERMINERS = frozenset({"the", "a", "an"})
-_DATELINE_DASHES = frozenset({"\u2014", "\u2013", "--", "-"})
+#: Dashes that set off a dateline ("WASHINGTON \u2014") or a clause ("... -- he said ...").
+_DASHES = frozenset({"\u2014", "\u2013", "--", "-"})
 
 
 # -- quotation marks ----------------------------------------------------------------------------
@@ -664,7 +665,7 @@ def phrase_bounds(token: Token, *, modifiers: bool = True) -> tuple[int, int]:
     doc = token.doc
     start = token.left_edge.i
     for i in range(start, token.i):
-        if doc[i].text in _DATELINE_DASHES:
+        if doc[i].text in _DASHES:
             start = i + 1  # "WASHINGTON — AARP said": the dateline is no part of the name
     while start < token.i and (doc[start].is_punct or doc[start].is_space):
         start += 1
@@ -1155,9 +1156,6 @@ def _negated(verb: Token) -> bool:
 _REFUSALS = frozenset({"decline", "refuse", "fail", "hesitate"})
 
 
-_DASHES = frozenset({"--", "\u2014", "\u2013", "-"})
-
-
 def _parenthetical(verb: Token) -> bool:
     """Whether a speech verb is set inside the clause it attributes, between commas: "The plan,
     officials said, would cost ...", "In any case, the firm says, the drivers ..."."""
@@ -1175,13 +1173,11 @@ def _parenthetical(verb: Token) -> bool:
     # '"This is a start," he said, "not an end"': a quotation split by its attribution, which
     # the direct voices give; and a clause holding a speech verb of its own ("Republicans said
     # ..., analysts say, ...") is that verb's to attribute.
-    if any(t.text in _QUOTE_MARKS for t in doc[head.left_edge.i : first]):
+    if any(t.text in QUOTE_MARKS for t in doc[head.left_edge.i : first]):
         return False
     return not any(t.i != verb.i and not (first <= t.i <= last) and cue_key(t) is not None
                    for t in head.subtree)
 
-
-_QUOTE_MARKS = frozenset({'"', "\u201c", "\u201d", "``", "''"})
 
 
 def _content(verb: Token, kinds: tuple[str, ...]) -> tuple[int, int, str] | None:
@@ -1208,10 +1204,10 @@ def _content(verb: Token, kinds: tuple[str, ...]) -> tuple[int, int, str] | None
                     # attribution only leads in; the words said start after it.
                     start = verb.right_edge.i + 1
                     while start < end and (verb.doc[start].is_space or (
-                            verb.doc[start].is_punct and verb.doc[start].text not in _QUOTE_MARKS)):
+                            verb.doc[start].is_punct and verb.doc[start].text not in QUOTE_MARKS)):
                         start += 1
                 while end > start and (verb.doc[end - 1].is_space or (
-                        verb.doc[end - 1].is_punct and verb.doc[end - 1].text not in _QUOTE_MARKS)):
+                        verb.doc[end - 1].is_punct and verb.doc[end - 1].text not in QUOTE_MARKS)):
                     end -= 1
                 return start, end, ""
         elif kind == "object":
