@@ -66,6 +66,20 @@ def voice_with(voices: list[Voice], words: str) -> Voice:
     return found[0]
 
 
+def hand_parse(nlp: Any, rows: str) -> Any:
+    """A parse written out by hand, one token a line: word, head index, dependency, part of speech,
+    and optionally tag and entity (IOB): the parses real reports get that made-up sentences do not."""
+    from spacy.tokens import Doc
+
+    cells = [line.split() for line in rows.strip().splitlines()]
+    columns: dict[str, Any] = {"words": [c[0] for c in cells], "heads": [int(c[1]) for c in cells],
+                               "deps": [c[2] for c in cells], "pos": [c[3] for c in cells]}
+    if any(len(c) > 4 for c in cells):
+        columns["tags"] = [c[4] if len(c) > 4 and c[4] != "-" else "" for c in cells]
+        columns["ents"] = [c[5] if len(c) > 5 else "O" for c in cells]
+    return Doc(nlp.vocab, **columns)
+
+
 def source_named(sources: list[CitedSource], name: str) -> list[CitedSource]:
     return [s for s in sources if s.name == name]
 
@@ -617,8 +631,6 @@ def test_names_and_figures_keep_their_hyphenated_words(nlp: Any) -> None:
 
 
 def test_who_after_a_persons_ire_is_that_person(nlp: Any) -> None:
-    from spacy.tokens import Doc
-
     from parallax.enrich.voices import subject_of
 
     text = ("The toll plan also drew the anger of Senator Rhea Lund, who said she had been misled. "
@@ -627,15 +639,21 @@ def test_who_after_a_persons_ire_is_that_person(nlp: Any) -> None:
     assert ("Rhea Lund", "she had been misled") in voices and ("The mayor", "the plan was dead") in voices
     # The parse that hangs "who" on the thing rather than on the person (seen in real reports):
     # the person named in its "of" phrase speaks.
-    words = ["It", "drew", "the", "ire", "of", "Justice", "Lena", "Ortiz", "who", "said", "she", "was",
-             "torn"]
-    heads = [1, 1, 3, 1, 3, 7, 7, 4, 9, 3, 11, 9, 11]
-    deps = ["nsubj", "ROOT", "det", "dobj", "prep", "compound", "compound", "pobj", "nsubj", "relcl",
-            "nsubj", "ccomp", "acomp"]
-    pos = ["PRON", "VERB", "DET", "NOUN", "ADP", "PROPN", "PROPN", "PROPN", "PRON", "VERB", "PRON", "AUX",
-           "ADJ"]
-    doc = Doc(nlp.vocab, words=words, heads=heads, deps=deps, pos=pos,
-              ents=["O", "O", "O", "O", "O", "O", "B-PERSON", "I-PERSON", "O", "O", "O", "O", "O"])
+    doc = hand_parse(nlp, """
+        It 1 nsubj PRON
+        drew 1 ROOT VERB
+        the 3 det DET
+        ire 1 dobj NOUN
+        of 3 prep ADP
+        Justice 7 compound PROPN
+        Lena 7 compound PROPN - B-PERSON
+        Ortiz 4 pobj PROPN - I-PERSON
+        who 9 nsubj PRON
+        said 3 relcl VERB
+        she 11 nsubj PRON
+        was 9 ccomp AUX
+        torn 11 acomp ADJ
+    """)
     subject = subject_of(doc[9])
     assert subject is not None and subject.text == "Ortiz"
 
@@ -669,8 +687,6 @@ def test_a_quotation_after_a_reported_voice_goes_on_in_it_unless_an_outlet_is_cr
 
 
 def test_a_name_right_before_a_joined_speech_verb_speaks(nlp: Any) -> None:
-    from spacy.tokens import Doc
-
     from parallax.enrich.voices import subject_of
 
     speakers = {v.text: v.speaker for v in find_voices(nlp("The mayor cut the ribbon and said the bridge "
@@ -678,27 +694,35 @@ def test_a_name_right_before_a_joined_speech_verb_speaks(nlp: Any) -> None:
     assert speakers["the bridge was open"] == "The mayor", speakers
     # The parse that joins the name to the clause before and the speech verb to its verb (seen
     # in real reports): the name right before the verb speaks.
-    words = ["Remedies", "need", "tests", "and", "Justice", "Ada", "Quill", "said", "it", "was", "grave"]
-    heads = [1, 1, 1, 2, 6, 6, 2, 1, 9, 7, 9]
-    deps = ["nsubj", "ROOT", "dobj", "cc", "compound", "compound", "conj", "conj", "nsubj", "ccomp",
-            "acomp"]
-    pos = ["NOUN", "VERB", "NOUN", "CCONJ", "PROPN", "PROPN", "PROPN", "VERB", "PRON", "AUX", "ADJ"]
-    doc = Doc(nlp.vocab, words=words, heads=heads, deps=deps, pos=pos,
-              ents=["O", "O", "O", "O", "O", "B-PERSON", "I-PERSON", "O", "O", "O", "O"])
+    doc = hand_parse(nlp, """
+        Remedies 1 nsubj NOUN
+        need 1 ROOT VERB
+        tests 1 dobj NOUN
+        and 2 cc CCONJ
+        Justice 6 compound PROPN
+        Ada 6 compound PROPN - B-PERSON
+        Quill 2 conj PROPN - I-PERSON
+        said 1 conj VERB
+        it 9 nsubj PRON
+        was 7 ccomp AUX
+        grave 9 acomp ADJ
+    """)
     subject = subject_of(doc[7])
     assert subject is not None and subject.text == "Quill"
 
 
 def test_a_headline_verb_read_into_its_subject_makes_no_voice(nlp: Any) -> None:
-    from spacy.tokens import Doc
-
     # A title-case headline as the parser reads it: its own verb inside a long name.
-    words = ["Panel", "Report", "Urges", "Closing", "Piers", "Urges", "Raising", "Fees"]
-    heads = [4, 4, 4, 4, 5, 5, 5, 6]
-    deps = ["compound", "compound", "compound", "compound", "nsubj", "ROOT", "ccomp", "dobj"]
-    pos = ["PROPN", "PROPN", "PROPN", "PROPN", "PROPN", "VERB", "VERB", "NOUN"]
-    tags = ["NNP", "NNP", "NNP", "NNP", "NNP", "VBZ", "VBG", "NNS"]
-    doc = Doc(nlp.vocab, words=words, heads=heads, deps=deps, pos=pos, tags=tags)
+    doc = hand_parse(nlp, """
+        Panel 4 compound PROPN NNP
+        Report 4 compound PROPN NNP
+        Urges 4 compound PROPN NNP
+        Closing 4 compound PROPN NNP
+        Piers 5 nsubj PROPN NNP
+        Urges 5 ROOT VERB VBZ
+        Raising 5 ccomp VERB VBG
+        Fees 6 dobj NOUN NNS
+    """)
     assert [v.speaker for v in find_voices(doc, None)] == []
 
 
