@@ -311,6 +311,11 @@ def test_noun_phrases_kept_at_enrichment_frame_as_a_fresh_parse_does(data_dir: P
         # The stored JSON carries them; JSON from before does not, and reads back as "not kept".
         data = kept[article.id].to_json()
         assert Enrichment.from_json(data) == kept[article.id]
+        assert all(p.head and p.head in p.text for p in phrases)
+        # Phrases stored before their heads were kept are parsed again too.
+        for stored in data["noun_phrases"]:
+            del stored["head"]
+        assert Enrichment.from_json(data).phrases is None
         del data["noun_phrases"]
         assert Enrichment.from_json(data).phrases is None
     old = {aid: replace(e, phrases=None) for aid, e in kept.items()}
@@ -934,6 +939,15 @@ class _SameVector:
     ("discriminatory hiring policy", "stricter anti-discrimination policies", False),
     ("abortion clinic", "anti-abortion clinic", False),
     ("tax protest", "levy protest", True),
+    # One label is about the other's head: a complaint about the dam is not the dam.
+    ("formal complaint about the dam", "controversial dam", False),
+    ("lawyer for the ferry workers", "striking ferry workers", False),
+    # Two things tied to one name.
+    ("Orlov's office", "Orlov's spokesman", False),
+    ("Molvane's negotiating team", "Molvanian negotiators", True),
+    # Quantifiers and determiners are no choice of words; two units of time are two amounts.
+    ("further operations", "additional operations", False),
+    ("several days", "several minutes", False),
 ])
 def test_labels_that_differ_in_side_number_or_approximation_are_no_framing(
         a: str, b: str, framed: bool) -> None:
@@ -944,6 +958,46 @@ def test_labels_that_differ_in_side_number_or_approximation_are_no_framing(
                 Article(id="y", text=b, outlet="West Gazette")]
     phrases = {"x": [Phrase(a, 0, len(a))], "y": [Phrase(b, 0, len(b))]}
     assert bool(find_framing(articles, phrases, _SameVector())) is framed
+
+
+def test_words_both_outlets_write_are_no_choice_between_them() -> None:
+    from parallax.compare.framing import find_framing
+    from parallax.model import Phrase
+
+    def article(key: str, outlet: str, text: str, label: str) -> tuple[Article, list[Phrase]]:
+        start = text.index(label)
+        return (Article(id=key, text=text, outlet=outlet),
+                [Phrase(label, start, start + len(label), label.split()[-1])])
+
+    (a, pa), (b, pb) = (
+        article("x", "North Herald", "The trial court heard the case. A judge from Marenburg sat.", "trial court"),
+        article("y", "West Gazette", "The court met at nine. The trial judge heard the case.", "trial judge"),
+    )
+    assert find_framing([a, b], {"x": pa, "y": pb}, _SameVector()) == []
+    (a, pa), (b, pb) = (
+        article("x", "North Herald", "The trial court heard the case on Monday.", "trial court"),
+        article("y", "West Gazette", "The trial judge heard the case on Monday.", "trial judge"),
+    )
+    assert len(find_framing([a, b], {"x": pa, "y": pb}, _SameVector())) == 1
+
+
+def test_framing_groups_are_named_neutrally_and_not_repeated() -> None:
+    from parallax.compare.framing import _referent_name, _restates, _singular
+
+    assert _referent_name({"a": "comfort women", "b": "victims of wartime sexual slavery"},
+                          [frozenset({"women"}), frozenset({"victim"})]) == "women / victim"
+    # Shared words only among the modifiers do not name the thing.
+    assert _referent_name({"a": "controversial dam on the Saren", "b": "water grab on the Saren"},
+                          [frozenset({"dam"}), frozenset({"grab"})]) == "dam / grab"
+    assert _referent_name({"a": "disputed dam", "b": "controversial dam"},
+                          [frozenset({"dam"}), frozenset({"dam"})]) == "dam"
+    inner = {"a": "border city of Marenburg", "b": "Estravian border city of Marenburg"}
+    outer = {"a": "summit in the border city of Marenburg", "b": "summit in the Estravian border city of Marenburg"}
+    assert _restates(outer, [outer, inner]) and not _restates(inner, [outer, inner])
+    other = {"a": "summit in the border city of Marenburg", "b": "meeting in the Estravian border city of Marenburg"}
+    assert not _restates(other, [other, inner])
+    assert [_singular(w) for w in ("taxes", "injuries", "dams", "news", "status")] == \
+        ["tax", "injury", "dam", "news", "status"]
 
 
 def test_one_figure_rounded_in_one_outlet_is_shared() -> None:

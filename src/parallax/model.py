@@ -296,6 +296,9 @@ class Phrase:
     text: str
     start: int
     end: int
+    #: The noun the phrase is about, as written ("complaint" in "complaint about the dam"): two
+    #: labels name one thing only when neither is about the other's head.
+    head: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -310,13 +313,15 @@ class Enrichment:
     times: tuple[TimeRef, ...] = ()
     quantities: tuple[Quantity, ...] = ()
     sentence_times: tuple[str | None, ...] = ()  # each sentence's own event date, when it has one
-    #: None for enrichments stored before noun phrases were kept: compare parses those again.
+    #: None for enrichments stored before noun phrases (with their heads) were kept: compare
+    #: parses those again.
     phrases: tuple[Phrase, ...] | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The JSON form of ``parallax analyze`` (and of the store)."""
         phrases = {} if self.phrases is None else {
-            "noun_phrases": [{"text": p.text, "start": p.start, "end": p.end} for p in self.phrases]
+            "noun_phrases": [{"text": p.text, "start": p.start, "end": p.end, "head": p.head}
+                             for p in self.phrases]
         }
         return {
             "article": self.article_id,
@@ -380,10 +385,16 @@ class Enrichment:
                 for q in data.get("quantities", [])
             ),
             sentence_times=tuple(data.get("sentence_times", [])),
-            phrases=None if "noun_phrases" not in data else tuple(
-                Phrase(p["text"], p["start"], p["end"]) for p in data["noun_phrases"]
+            phrases=None if not _has_heads(data.get("noun_phrases")) else tuple(
+                Phrase(p["text"], p["start"], p["end"], p["head"]) for p in data["noun_phrases"]
             ),
         )
+
+
+def _has_heads(phrases: Any) -> bool:
+    """Whether stored noun phrases carry their heads: those stored before they did are parsed
+    again by compare, as if none were kept."""
+    return isinstance(phrases, list) and all("head" in p for p in phrases)
 
 
 # -- comparison ------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -61,7 +62,15 @@ def find_framing(
         for a in articles
     }
     outlet = {a.id: a.outlet or a.id for a in articles}
+    seen: dict[str, frozenset[str]] = {}
+
+    def words_of(article: Article) -> frozenset[str]:
+        if article.id not in seen:
+            seen[article.id] = frozenset(_normal(article.text).split())
+        return seen[article.id]
+
     groups: list[dict[str, str]] = []  # referent group: article id -> label
+    marks: dict[tuple[str, str], _Label] = {}  # (article id, label) -> its heads and names
     for i, first in enumerate(articles):
         for second in articles[i + 1 :]:
             if outlet[first.id] == outlet[second.id] or not phrases[first.id] or not phrases[second.id]:
@@ -71,9 +80,10 @@ def find_framing(
                 col = int(similarity[row].argmax())
                 if similarity[row, col] < SAME_REFERENT or int(similarity[:, col].argmax()) != row:
                     continue
+                phrase_a, phrase_b = phrases[first.id][row], phrases[second.id][col]
                 # A list's dash or bullet is no part of a label ("-On a few occasions").
-                label_a, label_b = (_LEADING_MARKS.sub("", phrases[first.id][row].text).rstrip(),
-                                    _LEADING_MARKS.sub("", phrases[second.id][col].text).rstrip())
+                label_a, label_b = (_LEADING_MARKS.sub("", phrase_a.text).rstrip(),
+                                    _LEADING_MARKS.sub("", phrase_b.text).rstrip())
                 # Labels that differ only in a number or a time ("5.8 earthquake" and "6.4
                 # earthquake", "3 a.m." and "5 a.m.") are the conflict and detail checks' business,
                 # not word choice.
@@ -87,15 +97,124 @@ def find_framing(
                 # Opposite sides are two referents: "the upstream country", "downstream countries".
                 if opposites(label_a, label_b, _SIDES) or _negated_kind(label_a, label_b):
                     continue
-                _merge(groups, {first.id: label_a, second.id: label_b})
+                if _no_choice(label_a, label_b, words_of(first), words_of(second)):
+                    continue
+                mark_a = marks[(first.id, label_a)] = _marked(label_a, phrase_a, first.text)
+                mark_b = marks[(second.id, label_b)] = _marked(label_b, phrase_b, second.text)
+                if _about_the_other(mark_a, mark_b):
+                    continue
+                _merge(groups, {first.id: label_a, second.id: label_b}, marks)
+    groups = [group for group in groups if not _restates(group, groups)]
     return [
         {
-            "referent": _referent_name(group),
+            "referent": _referent_name(group, [marks[(aid, label)].heads for aid, label in group.items()]),
             "labels": [{"article": aid, "label": label} for aid, label in group.items()],
             "note": "",
         }
         for group in groups
     ]
+
+
+#: Words between a head and a second noun that it is coordinated with ("gays and lesbians").
+_COORDINATORS = frozenset({"and", "or"})
+#: Words that end a noun's pre-modifiers when a label carries no head from the parse (labels made
+#: before heads were kept, and labels given by hand): the head is the word before the first.
+_POST_MODIFIER = re.compile(
+    r"\s(?:of|in|on|at|for|from|to|with|about|over|against|by|into|under|after|before|between|"
+    r"during|who|whom|whose|which|that|where|when)\s|[,;(]"
+)
+
+
+def _heads(label: str, head: str) -> frozenset[str]:
+    """The nouns ``label`` is about: its head from the parse (or, without one, the word before its
+    first preposition or relative word), with a noun coordinated with it ("farms and towns"),
+    each in :func:`_normal` form."""
+    if not head:
+        cut = _POST_MODIFIER.search(f" {label} ")
+        before = _normal(label[: cut.start()] if cut else label).split()
+        head = before[-1] if before else ""
+    head = _normal(head)
+    if not head:
+        return frozenset()
+    words = _normal(label).split()
+    found = {head}
+    if head in words:
+        at = words.index(head)
+        if at + 2 < len(words) and words[at + 1] in _COORDINATORS:
+            found.add(words[at + 2])
+    return frozenset(found)
+
+
+def _no_choice(a: str, b: str, words_a: frozenset[str], words_b: frozenset[str]) -> bool:
+    """Whether neither outlet chose its words over the other's: each article also writes the words
+    that only the other's label has ("trial court" against "trial judge" where both articles
+    write "court" and "judge"). An outlet that writes both words uses them for two things, or for
+    one thing interchangeably; in either case its label is no choice between them. Words that
+    set two amounts or units of time apart ("several days", "several minutes") are two things."""
+    only_a = set(_normal(a).split()) - set(_normal(b).split())
+    only_b = set(_normal(b).split()) - set(_normal(a).split())
+    if not only_a or not only_b:
+        return False
+    if only_a <= _TIME_UNITS and only_b <= _TIME_UNITS:
+        return True
+    return only_a <= words_b and only_b <= words_a
+
+
+_TIME_UNITS = frozenset({"second", "minute", "hour", "day", "night", "week", "month", "year", "decade",
+                         "century"})
+
+
+@dataclass(frozen=True, slots=True)
+class _Label:
+    """A label with what decides whether it can name the thing another label names."""
+
+    text: str
+    heads: frozenset[str]
+    names: frozenset[str]
+
+
+def _marked(label: str, phrase: Phrase, text: str) -> _Label:
+    """``label`` with its heads and the names in it: its capitalised words, the first one only
+    where the phrase does not begin a sentence (where any word is capitalised) or is a
+    possessive."""
+    before = text[: phrase.start].rstrip(" \t\"'\u201c\u2018(")
+    opens_sentence = not before or before[-1] in ".!?:\n"
+    words = re.findall(r"[\w'\u2019.-]+", label)
+    # A capitalised possessive is a name wherever it stands ("Weiner's spokesman").
+    if opens_sentence and words and not re.search(r"['\u2019]s$", words[0]):
+        words = words[1:]
+    names = frozenset(w for word in words if word[:1].isupper() for w in _normal(word).split())
+    return _Label(label, _heads(label, phrase.head), names)
+
+
+def _about_the_other(a: _Label, b: _Label) -> bool:
+    """Whether one label names something about what the other names, or the two name two things
+    about one name: with different heads, one's head stands among the other label's modifiers
+    ("formal complaint about the dam" is not "the controversial dam", nor "lawyer for the
+    plaintiffs" "the named plaintiffs"), or both hold one name ("Weiner's office" and "Weiner's
+    spokesman"), which alone brings their vectors close."""
+    if not a.heads or not b.heads or a.heads & b.heads:
+        return False
+    for heads, other in ((a.heads, b), (b.heads, a)):
+        modifiers = set(_normal(other.text).split()) - other.heads
+        if heads & modifiers:
+            return True
+    return bool(a.names & b.names)
+
+
+def _restates(group: Mapping[str, str], groups: Sequence[Mapping[str, str]]) -> bool:
+    """Whether ``group`` only repeats another group's difference inside longer labels: "summit in
+    the border city of X" against "summit in the Estravian border city of X" beside the group of
+    "border city of X" and "Estravian border city of X"."""
+    for other in groups:
+        if other is group or not set(group) <= set(other):
+            continue
+        if not all(other[aid] in label and other[aid] != label for aid, label in group.items()):
+            continue
+        rest = {_normal(label.replace(other[aid], " ")) for aid, label in group.items()}
+        if len(rest) == 1:
+            return True
+    return False
 
 
 #: Prefixes that make a word name the opposite kind: "anti-discrimination policies" are not
@@ -132,13 +251,22 @@ _LEADING_MARKS = re.compile(r"^[-\u2013\u2014\u2022*\s]+")
 _NOT_WORDING = frozenset({
     "the", "a", "an", "its", "their", "roughly", "about", "nearly", "almost", "around", "approximately",
     "some", "over", "just",
+    # Determiners and quantifiers: "further operations" and "additional operations", "other
+    # occasions" and "a few occasions" are one wording of one thing.
+    "his", "her", "our", "my", "your", "this", "that", "these", "those", "other", "more", "further",
+    "additional", "few", "many", "several", "any", "each", "every", "all", "both", "such", "neither",
+    "either", "no",
 })
 
 
 def _singular(word: str) -> str:
-    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is", "news")):
-        return word[:-1]
-    return word
+    if len(word) <= 3 or not word.endswith("s") or word.endswith(("ss", "us", "is", "news")):
+        return word
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"  # "injuries", "authorities"
+    if word.endswith(("xes", "ches", "shes", "sses", "zes")):
+        return word[:-2]  # "taxes", "churches"
+    return word[:-1]
 
 
 _NUMBERISH = re.compile(r"^(?:\d[\d.,:]*\w*|a\.?m\.?|p\.?m\.?)$", re.IGNORECASE)
@@ -178,9 +306,15 @@ def _wording(text: str) -> str:
     return _normal(" ".join(w for w in words if not _NUMBERISH.match(w.strip(",;:()"))))
 
 
-def _merge(groups: list[dict[str, str]], pair: dict[str, str]) -> None:
+def _merge(groups: list[dict[str, str]], pair: dict[str, str],
+           marks: Mapping[tuple[str, str], _Label]) -> None:
+    """Add a pair of labels to the group that holds either of them, unless a label of that group
+    names something about the other's head; else start a group."""
     for group in groups:
         if any(group.get(aid) == label for aid, label in pair.items()):
+            if any(_about_the_other(marks[(aid, label)], marks[(other, held)])
+                   for aid, label in pair.items() for other, held in group.items() if other != aid):
+                continue
             for aid, label in pair.items():
                 group.setdefault(aid, label)
             return
@@ -190,15 +324,25 @@ def _merge(groups: list[dict[str, str]], pair: dict[str, str]) -> None:
 _EDGE_WORDS = frozenset({"of", "on", "in", "from", "to", "for", "with", "about", "at", "by", "and", "or"})
 
 
-def _referent_name(group: Mapping[str, str]) -> str:
-    """The words all labels share, when they stand together in the shortest label and read as a
-    phrase ("border city of marenburg", "north korea"); else the shortest label as written."""
+def _referent_name(group: Mapping[str, str], heads: Sequence[frozenset[str]] = ()) -> str:
+    """The words all labels share, when they stand together in the shortest label, read as a
+    phrase and hold the head every label shares ("border city of marenburg", "north korea"). Labels
+    with different heads are named by their heads ("brothel / slavery"): one outlet's label, or
+    the words they share only among their modifiers ("wartime"), would take a side or name the
+    wrong thing. Else the shortest label as written."""
     word_sets = [set(_normal(label, singular=False).split()) for label in group.values()]
     shared = set.intersection(*word_sets) if word_sets else set()
     shortest = min(group.values(), key=len)
     words = _normal(shortest, singular=False).split()
     ordered = [w for w in words if w in shared]
     joined = " ".join(ordered)
+    if heads and all(heads):
+        if not frozenset.intersection(*heads):
+            named = [next((w for w in _normal(label).split() if w in found), "")
+                     for label, found in zip(group.values(), heads, strict=True)]
+            return " / ".join(dict.fromkeys(w for w in named if w))
+        if not frozenset.intersection(*heads) & {_singular(w) for w in ordered}:
+            ordered = []
     if ordered and f" {joined} " in f" {' '.join(words)} ":
         while ordered and ordered[0] in _EDGE_WORDS:
             ordered.pop(0)

@@ -39,5 +39,5 @@ def noun_phrases(doc: Any) -> list[Phrase]:
         # A token may carry the paragraph break after it ("schools\n\n"): the label ends at its word.
         text = span.text.rstrip()
         end = span.start_char + len(text)
-        found[(span.start_char, end)] = Phrase(text, span.start_char, end)
+        found[(span.start_char, end)] = Phrase(text, span.start_char, end, root.text)
     return list(found.values())
