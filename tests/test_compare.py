@@ -942,12 +942,11 @@ class _SameVector:
     # One label is about the other's head: a complaint about the dam is not the dam.
     ("formal complaint about the dam", "controversial dam", False),
     ("lawyer for the ferry workers", "striking ferry workers", False),
-    # Two things tied to one name.
-    ("Orlov's office", "Orlov's spokesman", False),
     ("Molvane's negotiating team", "Molvanian negotiators", True),
     # Quantifiers and determiners are no choice of words; two units of time are two amounts.
     ("further operations", "additional operations", False),
     ("several days", "several minutes", False),
+    ("Tuesday night", "Wednesday night", False),
 ])
 def test_labels_that_differ_in_side_number_or_approximation_are_no_framing(
         a: str, b: str, framed: bool) -> None:
@@ -970,7 +969,8 @@ def test_words_both_outlets_write_are_no_choice_between_them() -> None:
                 [Phrase(label, start, start + len(label), label.split()[-1])])
 
     (a, pa), (b, pb) = (
-        article("x", "North Herald", "The trial court heard the case. A judge from Marenburg sat.", "trial court"),
+        article("x", "North Herald", "The trial court heard the case. A judge from Marenburg sat.",
+                "trial court"),
         article("y", "West Gazette", "The court met at nine. The trial judge heard the case.", "trial judge"),
     )
     assert find_framing([a, b], {"x": pa, "y": pb}, _SameVector()) == []
@@ -992,9 +992,11 @@ def test_framing_groups_are_named_neutrally_and_not_repeated() -> None:
     assert _referent_name({"a": "disputed dam", "b": "controversial dam"},
                           [frozenset({"dam"}), frozenset({"dam"})]) == "dam"
     inner = {"a": "border city of Marenburg", "b": "Estravian border city of Marenburg"}
-    outer = {"a": "summit in the border city of Marenburg", "b": "summit in the Estravian border city of Marenburg"}
+    outer = {"a": "summit in the border city of Marenburg",
+             "b": "summit in the Estravian border city of Marenburg"}
     assert _restates(outer, [outer, inner]) and not _restates(inner, [outer, inner])
-    other = {"a": "summit in the border city of Marenburg", "b": "meeting in the Estravian border city of Marenburg"}
+    other = {"a": "summit in the border city of Marenburg",
+             "b": "meeting in the Estravian border city of Marenburg"}
     assert not _restates(other, [other, inner])
     assert [_singular(w) for w in ("taxes", "injuries", "dams", "news", "status")] == \
         ["tax", "injury", "dam", "news", "status"]

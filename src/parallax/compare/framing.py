@@ -70,7 +70,7 @@ def find_framing(
         return seen[article.id]
 
     groups: list[dict[str, str]] = []  # referent group: article id -> label
-    marks: dict[tuple[str, str], _Label] = {}  # (article id, label) -> its heads and names
+    marks: dict[tuple[str, str], _Label] = {}  # (article id, label) -> the label with its heads
     for i, first in enumerate(articles):
         for second in articles[i + 1 :]:
             if outlet[first.id] == outlet[second.id] or not phrases[first.id] or not phrases[second.id]:
@@ -99,8 +99,8 @@ def find_framing(
                     continue
                 if _no_choice(label_a, label_b, words_of(first), words_of(second)):
                     continue
-                mark_a = marks[(first.id, label_a)] = _marked(label_a, phrase_a, first.text)
-                mark_b = marks[(second.id, label_b)] = _marked(label_b, phrase_b, second.text)
+                mark_a = marks[(first.id, label_a)] = _Label(label_a, _heads(label_a, phrase_a.head))
+                mark_b = marks[(second.id, label_b)] = _Label(label_b, _heads(label_b, phrase_b.head))
                 if _about_the_other(mark_a, mark_b):
                     continue
                 _merge(groups, {first.id: label_a, second.id: label_b}, marks)
@@ -150,7 +150,8 @@ def _no_choice(a: str, b: str, words_a: frozenset[str], words_b: frozenset[str])
     that only the other's label has ("trial court" against "trial judge" where both articles
     write "court" and "judge"). An outlet that writes both words uses them for two things, or for
     one thing interchangeably; in either case its label is no choice between them. Words that
-    set two amounts or units of time apart ("several days", "several minutes") are two things."""
+    set two units of time or two dates apart ("several days" and "several minutes", "Tuesday
+    night" and "Wednesday night") make two things."""
     only_a = set(_normal(a).split()) - set(_normal(b).split())
     only_b = set(_normal(b).split()) - set(_normal(a).split())
     if not only_a or not only_b:
@@ -160,46 +161,34 @@ def _no_choice(a: str, b: str, words_a: frozenset[str], words_b: frozenset[str])
     return only_a <= words_b and only_b <= words_a
 
 
-_TIME_UNITS = frozenset({"second", "minute", "hour", "day", "night", "week", "month", "year", "decade",
-                         "century"})
+_TIME_UNITS = frozenset({
+    "second", "minute", "hour", "day", "night", "week", "month", "year", "decade", "century",
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+    "november", "december", "morning", "afternoon", "evening",
+})
 
 
 @dataclass(frozen=True, slots=True)
 class _Label:
-    """A label with what decides whether it can name the thing another label names."""
+    """A label with the nouns it is about."""
 
     text: str
     heads: frozenset[str]
-    names: frozenset[str]
-
-
-def _marked(label: str, phrase: Phrase, text: str) -> _Label:
-    """``label`` with its heads and the names in it: its capitalised words, the first one only
-    where the phrase does not begin a sentence (where any word is capitalised) or is a
-    possessive."""
-    before = text[: phrase.start].rstrip(" \t\"'\u201c\u2018(")
-    opens_sentence = not before or before[-1] in ".!?:\n"
-    words = re.findall(r"[\w'\u2019.-]+", label)
-    # A capitalised possessive is a name wherever it stands ("Weiner's spokesman").
-    if opens_sentence and words and not re.search(r"['\u2019]s$", words[0]):
-        words = words[1:]
-    names = frozenset(w for word in words if word[:1].isupper() for w in _normal(word).split())
-    return _Label(label, _heads(label, phrase.head), names)
 
 
 def _about_the_other(a: _Label, b: _Label) -> bool:
-    """Whether one label names something about what the other names, or the two name two things
-    about one name: with different heads, one's head stands among the other label's modifiers
-    ("formal complaint about the dam" is not "the controversial dam", nor "lawyer for the
-    plaintiffs" "the named plaintiffs"), or both hold one name ("Weiner's office" and "Weiner's
-    spokesman"), which alone brings their vectors close."""
+    """Whether one label names something about what the other names: with different heads, one's
+    head stands among the other label's modifiers. "formal complaint about the dam" is not "the
+    controversial dam", nor is "lawyer for the plaintiffs" "the named plaintiffs", however close
+    their vectors."""
     if not a.heads or not b.heads or a.heads & b.heads:
         return False
     for heads, other in ((a.heads, b), (b.heads, a)):
         modifiers = set(_normal(other.text).split()) - other.heads
         if heads & modifiers:
             return True
-    return bool(a.names & b.names)
+    return False
 
 
 def _restates(group: Mapping[str, str], groups: Sequence[Mapping[str, str]]) -> bool:
