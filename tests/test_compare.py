@@ -944,8 +944,8 @@ class _SameVector:
     ("lawyer for the ferry workers", "striking ferry workers", False),
     ("Molvane's negotiating team", "Molvanian negotiators", True),
     # Quantifiers and determiners are no choice of words; two units of time are two amounts.
-    ("further operations", "additional operations", False),
-    ("several days", "several minutes", False),
+    ("further talks", "additional talks", False),
+    ("several hours", "several weeks", False),
     ("Tuesday night", "Wednesday night", False),
 ])
 def test_labels_that_differ_in_side_number_or_approximation_are_no_framing(
@@ -969,14 +969,14 @@ def test_words_both_outlets_write_are_no_choice_between_them() -> None:
                 [Phrase(label, start, start + len(label), label.split()[-1])])
 
     (a, pa), (b, pb) = (
-        article("x", "North Herald", "The trial court heard the case. A judge from Marenburg sat.",
-                "trial court"),
-        article("y", "West Gazette", "The court met at nine. The trial judge heard the case.", "trial judge"),
+        article("x", "North Herald", "The harbour court heard the case. A judge from Marenburg sat.",
+                "harbour court"),
+        article("y", "West Gazette", "The court met at nine. The harbour judge heard it.", "harbour judge"),
     )
     assert find_framing([a, b], {"x": pa, "y": pb}, _SameVector()) == []
     (a, pa), (b, pb) = (
-        article("x", "North Herald", "The trial court heard the case on Monday.", "trial court"),
-        article("y", "West Gazette", "The trial judge heard the case on Monday.", "trial judge"),
+        article("x", "North Herald", "The harbour court heard the case on Monday.", "harbour court"),
+        article("y", "West Gazette", "The harbour judge heard the case on Monday.", "harbour judge"),
     )
     assert len(find_framing([a, b], {"x": pa, "y": pb}, _SameVector())) == 1
 

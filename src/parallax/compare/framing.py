@@ -147,10 +147,10 @@ def _heads(label: str, head: str) -> frozenset[str]:
 
 def _no_choice(a: str, b: str, words_a: frozenset[str], words_b: frozenset[str]) -> bool:
     """Whether neither outlet chose its words over the other's: each article also writes the words
-    that only the other's label has ("trial court" against "trial judge" where both articles
+    that only the other's label has ("harbour court" against "harbour judge" where both articles
     write "court" and "judge"). An outlet that writes both words uses them for two things, or for
     one thing interchangeably; in either case its label is no choice between them. Words that
-    set two units of time or two dates apart ("several days" and "several minutes", "Tuesday
+    set two units of time or two dates apart ("several hours" and "several weeks", "Tuesday
     night" and "Wednesday night") make two things."""
     only_a = set(_normal(a).split()) - set(_normal(b).split())
     only_b = set(_normal(b).split()) - set(_normal(a).split())
@@ -180,7 +180,7 @@ class _Label:
 def _about_the_other(a: _Label, b: _Label) -> bool:
     """Whether one label names something about what the other names: with different heads, one's
     head stands among the other label's modifiers. "formal complaint about the dam" is not "the
-    controversial dam", nor is "lawyer for the plaintiffs" "the named plaintiffs", however close
+    controversial dam", nor is "lawyer for the ferry workers" "the striking ferry workers", however close
     their vectors."""
     if not a.heads or not b.heads or a.heads & b.heads:
         return False
@@ -240,8 +240,8 @@ _LEADING_MARKS = re.compile(r"^[-\u2013\u2014\u2022*\s]+")
 _NOT_WORDING = frozenset({
     "the", "a", "an", "its", "their", "roughly", "about", "nearly", "almost", "around", "approximately",
     "some", "over", "just",
-    # Determiners and quantifiers: "further operations" and "additional operations", "other
-    # occasions" and "a few occasions" are one wording of one thing.
+    # Determiners and quantifiers: "further talks" and "additional talks", "other
+    # visits" and "a few visits" are one wording of one thing.
     "his", "her", "our", "my", "your", "this", "that", "these", "those", "other", "more", "further",
     "additional", "few", "many", "several", "any", "each", "every", "all", "both", "such", "neither",
     "either", "no",
