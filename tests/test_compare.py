@@ -947,6 +947,11 @@ class _SameVector:
     ("further talks", "additional talks", False),
     ("several hours", "several weeks", False),
     ("Tuesday night", "Wednesday night", False),
+    # A name's form, or detail added after the noun, is no choice of words; an added adjective is.
+    ("death of Mr. Rowe", "death of Adam Rowe", False),
+    ("police officer", "police officer two weeks earlier", False),
+    ("tear gas", "tear gas and water cannon", False),
+    ("teenage driver", "unarmed teenage driver", True),
 ])
 def test_labels_that_differ_in_side_number_or_approximation_are_no_framing(
         a: str, b: str, framed: bool) -> None:

@@ -99,9 +99,9 @@ def find_framing(
                     continue
                 if _no_choice(label_a, label_b, words_of(first), words_of(second)):
                     continue
-                mark_a = marks[(first.id, label_a)] = _Label(label_a, _heads(label_a, phrase_a.head))
-                mark_b = marks[(second.id, label_b)] = _Label(label_b, _heads(label_b, phrase_b.head))
-                if _about_the_other(mark_a, mark_b):
+                mark_a = marks[(first.id, label_a)] = _mark(label_a, phrase_a, first.text)
+                mark_b = marks[(second.id, label_b)] = _mark(label_b, phrase_b, second.text)
+                if _about_the_other(mark_a, mark_b) or _detail_only(mark_a, mark_b):
                     continue
                 _merge(groups, {first.id: label_a, second.id: label_b}, marks)
     groups = [group for group in groups if not _restates(group, groups)]
@@ -171,10 +171,62 @@ _TIME_UNITS = frozenset({
 
 @dataclass(frozen=True, slots=True)
 class _Label:
-    """A label with the nouns it is about."""
+    """A label with the nouns it is about and the words in it that may add detail rather than
+    choose words: names (``named``), numbers, dates and titles (``detail``), and what follows its
+    head (``after``)."""
 
     text: str
     heads: frozenset[str]
+    named: frozenset[str] = frozenset()
+    detail: frozenset[str] = frozenset()
+    after: frozenset[str] = frozenset()
+
+
+def _mark(label: str, phrase: Phrase, text: str) -> _Label:
+    """``label`` (the text of ``phrase`` in ``text``) with its heads, names, details and trailing
+    words. A capitalised word is a name, except a first word where the phrase begins a sentence."""
+    heads = _heads(label, phrase.head)
+    before = text[: phrase.start].rstrip(" \t\"'\u201c\u2018(")
+    opens_sentence = not before or before[-1] in ".!?:\n"
+    named: set[str] = set()
+    detail: set[str] = set()
+    after: set[str] = set()
+    past_head = False
+    tokens = re.findall(r"[\w'\u2019.-]+", label)
+    capitalised = [t[:1].isupper() and not (at == 0 and opens_sentence) for at, t in enumerate(tokens)]
+    for at, token in enumerate(tokens):
+        words = _normal(token).split()
+        if past_head:
+            after.update(words)
+        if capitalised[at]:
+            named.update(words)
+            # A word inside a longer name ("Barack" in "President Barack Obama") is a name's
+            # form, not a word chosen for the thing.
+            if (at and capitalised[at - 1]) or (at + 1 < len(tokens) and capitalised[at + 1]):
+                detail.update(words)
+        if token[:1].isdigit():
+            detail.update(words)
+        detail.update(w for w in words if w in _TIME_UNITS or w in _NUMBER_WORDS or w in _TITLES)
+        past_head = past_head or bool(heads & set(words))
+    return _Label(label, heads, frozenset(named), frozenset(detail), frozenset(after))
+
+
+#: Titles that go with a name, capitalised or not where a sentence begins.
+_TITLES = frozenset({"mr", "mrs", "ms", "dr", "sen", "rep", "gov", "prof", "gen", "col", "lt", "sgt", "st"})
+
+
+def _detail_only(a: _Label, b: _Label) -> bool:
+    """Whether the labels differ only in detail, not in a choice of words: in the form of a name
+    ("death of Mr. Rowe", "death of Adam Rowe"), or by what one adds in numbers, dates or after
+    its noun ("police officer" and "police officer two weeks earlier"; "tear gas" and "tear gas
+    and water cannon"). What one adds before its noun is a choice: "unarmed driver", and a
+    people's name for a place ("the Estravian border city")."""
+    words_a, words_b = (set(_normal(x.text).split()) - _EDGE_WORDS for x in (a, b))
+    only_a, only_b = words_a - words_b, words_b - words_a
+    if only_a and only_b:
+        return only_a <= a.named | a.detail and only_b <= b.named | b.detail
+    added, label = (only_a, a) if only_a else (only_b, b)
+    return bool(added) and added <= label.detail | label.after
 
 
 def _about_the_other(a: _Label, b: _Label) -> bool:
