@@ -404,6 +404,47 @@ def test_a_pronoun_takes_up_a_subject_of_its_gender(nlp: Any) -> None:
     assert voice.speaker != "Kenji Tanaka"
 
 
+def test_a_pronoun_after_a_quotation_takes_up_who_was_named_before_it(nlp: Any) -> None:
+    from parallax.enrich.entities import resolve_entities
+
+    # The quotation's own sentences, and the people named in them, are passed over: the one who
+    # said it is the subject of the sentence before the quotation began.
+    doc = nlp("Senator Tom Briggs accused Paul Hale of ignoring the farmers.\n\n"
+              "\"Nothing in the plan helps them. Governor Hale is choosing the cities instead,\" he said.")
+    voice = voice_with(find_voices(doc, resolve_entities(doc)), "Nothing in the plan")
+    assert voice.speaker == "Tom Briggs"
+
+
+def test_words_quoted_in_a_sentence_about_others_are_not_the_last_speaker_going_on(nlp: Any) -> None:
+    from parallax.enrich.entities import resolve_entities
+
+    doc = nlp("\"It was a fine day for the city,\" said Senator Tom Briggs. He added, \"We will build "
+              "the bridge next year.\"\n\nThe square was filled with supporters waving flags and chanting "
+              "\"Win for the city!\" When the mayor arrived, some in the crowd chanted, \"Go home now,\" "
+              "before being led away.\n\n\"And we will not wait for the state,\" he said.")
+    voices = find_voices(doc, resolve_entities(doc))
+    assert voice_with(voices, "build the bridge").speaker == "Tom Briggs"
+    assert voice_with(voices, "not wait for the state").speaker == "Tom Briggs"
+    for words in ("Win for the city", "Go home now"):
+        assert all(v.speaker != "Tom Briggs" for v in voices if words in v.text), words
+
+
+def test_words_at_the_edges_of_a_name_that_no_name_has_are_left_out(nlp: Any) -> None:
+    from spacy.tokens import Span
+
+    from parallax.enrich.entities import resolve_entities
+
+    doc = nlp("It took other steps. Plus Briggs is nominating Paul Hale to lead the agency.")
+    plus = next(t.i for t in doc if t.text == "Plus")
+    doc.ents = [Span(doc, plus, plus + 2, label="PERSON"),
+                *[e for e in doc.ents if e.start > plus + 1]]
+    people = [m.text for m in resolve_entities(doc).mentions if m.label == "PERSON"]
+    assert "Briggs" in people and "Plus Briggs" not in people
+    doc = nlp("Briggs Willing to Use Orders on Farms\n\nGovernor Briggs will act this week.")
+    doc.ents = [Span(doc, 0, 2, label="PERSON"), *[e for e in doc.ents if e.start > 1]]
+    assert "Briggs Willing" not in [m.text for m in resolve_entities(doc).mentions]
+
+
 def test_basil_speaker_labels_name_people_not_groups() -> None:
     from parallax.evaluation.quotes import QuoteSpan, named_speaker
 

@@ -280,8 +280,47 @@ def _given_named_people(doc: Any) -> None:
         doc.ents = sorted([*kept, *owners, *found], key=lambda span: span.start)
 
 
+#: Tags of words the model takes into a person's name at its edges that no name begins with
+#: ("Plus Obama is nominating": a conjunction opening the sentence) or, in a headline written
+#: in capitals, ends with ("Obama Willing to Use", an adjective; "Rowe Says", a verb). Elsewhere
+#: a capitalised word that reads as a verb or an adjective is a surname ("Paul Hopping").
+_NOT_NAME_START = frozenset({"CC", "RB", "UH", "DT", "IN", "PRP", "WRB", "MD"})
+_NOT_NAME_END = frozenset({"JJ", "RB", "CC", "IN", "MD", "VB", "VBD", "VBG", "VBN", "VBP", "VBZ"})
+
+
+def _in_headline(doc: Any, ent: Any) -> bool:
+    """Whether ``ent`` stands on a line whose words of four letters or more are all capitalised."""
+    text = doc_text(doc)
+    start = text.rfind("\n", 0, ent.start_char) + 1
+    end = text.find("\n", ent.end_char)
+    words = [w for w in re.findall(r"[A-Za-z]{4,}", text[start : end if end >= 0 else len(text)])]
+    return len(words) >= 3 and all(w[0].isupper() for w in words)
+
+
+def _trimmed_people(doc: Any) -> None:
+    """Leave out of each person's name the words at its edges that are no part of a name."""
+    from spacy.tokens import Span
+
+    ents = list(doc.ents)
+    changed = False
+    for at, ent in enumerate(ents):
+        if ent.label_ != "PERSON" or len(ent) < 2:
+            continue
+        start, end = ent.start, ent.end
+        while end - start > 1 and doc[start].is_sent_start and doc[start].tag_ in _NOT_NAME_START:
+            start += 1
+        while end - start > 1 and doc[end - 1].tag_ in _NOT_NAME_END and _in_headline(doc, ent):
+            end -= 1
+        if (start, end) != (ent.start, ent.end):
+            ents[at] = Span(doc, start, end, label="PERSON")
+            changed = True
+    if changed:
+        doc.ents = ents
+
+
 def resolve_entities(doc: Any) -> EntityResolution:
     """Find and resolve the mentions of one spaCy ``Doc``."""
+    _trimmed_people(doc)
     _titled_people(doc)
     _given_named_people(doc)
     geo = geography()
@@ -528,8 +567,15 @@ def _pronoun_referents(
     referents: dict[int, Mention | None] = {}
     if not people:
         return referents
-    starts = [s.start_char for s in doc.sents]
+    sentences = [(s.start_char, s.end_char) for s in doc.sents]
+    starts = [start for start, _ in sentences]
     last_seen: dict[str, int] = {}
+
+    def quoted_whole(index: int) -> bool:
+        start, end = sentences[index]
+        inner = text[start:end].strip()
+        offset = start + text[start:end].find(inner[:1]) if inner else start
+        return any(a <= offset and offset + len(inner) <= b for a, b in quoted)
     for token in doc:
         wanted = _PRONOUN_GENDER.get(token.lower_)
         if wanted is None or token.pos_ != "PRON" or any(a <= token.idx < b for a, b in quoted):
@@ -544,7 +590,14 @@ def _pronoun_referents(
             referents[token.idx] = None
             continue
         sentence = bisect_right(starts, token.idx) - 1
-        window = starts[max(0, sentence - 1)]
+        # The sentence before is the last one outside a quotation: after '"... . ...," he
+        # said', the one who said it is named before the quotation began. Where the pronoun's own
+        # sentence names someone before it, that sentence and the one before it are enough.
+        previous = sentence - 1
+        if not any(m.start >= starts[sentence] for m in fitting):
+            while previous > 0 and quoted_whole(previous):
+                previous -= 1
+        window = starts[max(0, previous)]
         # In its own sentence and the one before, a pronoun takes up the subject of a clause
         # ("X threw jabs at Y, whom he called ...") before a person named as an object.
         subjects = [m for m in fitting if m.start >= window and _is_subject(doc, m)]

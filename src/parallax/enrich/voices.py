@@ -897,6 +897,10 @@ def _direct_voices(context: _Context, reported: Sequence[Voice] = ()) -> list[Vo
             outlets_words.add(index)
             continue
         after = found[index + 1] if index + 1 < len(found) else None
+        if before is not None and before[1] is not None and not _goes_on(context, quote, before[1]):
+            before = None
+        if after is not None and after[1] is not None and not _goes_on(context, quote, after[1]):
+            after = None
         if before is not None and before[1] is not None and before[3] >= _previous_sentence_start(
             context, sent_start
         ):
@@ -934,6 +938,49 @@ _WRITTEN_ON = re.compile(
 _PUT_TO = re.compile(
     r"(?:^|[.!?]\s+|\n\s*|\b(?:when|after|if|once|as|was|were|being|been|is|are)\s+)asked\b"
     r"[^\"\u201c.!?\n]{0,30}[\"\u201c]?$", re.IGNORECASE)
+
+
+#: Words a sentence may tell, outside its quotations, and still be the last speaker's going on
+#: ('And then, with a laugh: "..."').
+_MAX_NARRATION = 6
+
+
+_PRONOUN_SUBJECTS = frozenset({"he", "she", "they", "we", "i"})
+
+
+def _goes_on(context: _Context, quote: Quote, attribution: _Attribution) -> bool:
+    """Whether ``quote``, which has no speech verb of its own, can be the words of the speaker of
+    the quotation beside it: it stands nearly alone in its sentence ('And then: "..."'), or the
+    sentence names that speaker or opens on a pronoun ('He later invited them "to come and
+    see"'). Words quoted in a sentence about others ('The square filled with supporters chanting
+    "..."') are theirs."""
+    narration = _narration(context, quote)
+    words = re.findall(r"[\w'\u2019-]+", narration)
+    if len(words) <= _MAX_NARRATION:
+        return True
+    named = {w.casefold() for w in attribution.speaker.name.split() if w[:1].isupper()}
+    if named & {w.casefold() for w in words}:
+        return True
+    first = context.token_at(quote.start)
+    if first is None:
+        return False
+    subject = subject_of(context.sentence(first.i).root)
+    return subject is not None and not context.token_quoted(subject) and subject.lower_ in _PRONOUN_SUBJECTS
+
+
+def _narration(context: _Context, quote: Quote) -> str:
+    """The text of the sentences ``quote`` stands in, outside quotation marks."""
+    first, last = context.token_at(quote.start), context.token_at(quote.end - 1)
+    if first is None or last is None:
+        return ""
+    start = int(context.sentence(first.i).start_char)
+    end = int(context.sentence(last.i).end_char)
+    text = context.text[start:end]
+    for q in sorted((q for q in context.quotes if q.end > start and q.start < end),
+                    key=lambda q: q.start, reverse=True):
+        a, b = max(q.start, start) - start, min(q.end, end) - start
+        text = text[:a] + " " + text[b:]
+    return text
 
 
 def _credited_in_sentence(context: _Context, sent_start: int) -> bool:
