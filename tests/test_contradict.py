@@ -76,6 +76,15 @@ def test_a_claim_that_something_is_not_said_contradicts_nothing() -> None:
     assert judge.contradicts(ATTENDED, DID_NOT_ATTEND)
 
 
+def test_a_denial_of_everyone_in_an_unnamed_group_does_not_contradict_a_named_person() -> None:
+    nobody = "Not a one defended the harbour plan at the meeting."
+    named = "Senator Ana Ruiz defended the harbour plan at the meeting."
+    denied = "Senator Ana Ruiz did not defend the harbour plan at the meeting."
+    judge = PolarityJudge([nobody, named, denied, "The council met on Monday."])
+    assert not judge.contradicts(nobody, named)
+    assert judge.contradicts(denied, named)
+
+
 def _two_claims(a: str, b: str) -> tuple[list[Claim], dict[str, Enrichment]]:
     claims = [Claim("a", a, 0, len(a), 0), Claim("b", b, 0, len(b), 0)]
     enrichments = {

@@ -158,6 +158,16 @@ _WITHHELD = re.compile(
     r"|\bcannot\s+say\b|\bno\s+comment\b",
     re.IGNORECASE,
 )
+#: A denial of everyone in a group that the sentence does not name: "No one defended the plan",
+#: "Not a one voted for it", "None of them came".
+_GROUP_DENIAL = re.compile(
+    r"\W*(?:no\s*one|nobody|none|not\s+(?:a\s+)?(?:single\s+)?one|neither)\b", re.IGNORECASE)
+#: A claim that opens on a person's name, with or without a title: "Mr. Hale defended ...",
+#: "Senator Ana Ruiz said ...".
+_NAMED_SUBJECT = re.compile(
+    r"\W*(?:(?:Mr|Mrs|Ms|Dr|Sen|Senator|Rep|Representative|Gov|Governor|President|Justice|Judge)\.?"
+    r"(?:\s+[A-Z][\w.'-]+)+|(?!(?:The|A|An|In|On|At|But|And|Yet|So|When|After|As)\s)[A-Z][a-z]+"
+    r"(?:\s+[A-Z][\w.'-]+)+)\s+[a-z]")
 #: "not only ... but also" adds; it denies nothing. Nor does a negation of an open question:
 #: "the issue was not whether the company discriminated" says what is asked, not what happened.
 _DENIES_NOTHING = re.compile(r"\bnot\s+(?:only|just|merely|simply|whether|if)\b", re.IGNORECASE)
@@ -429,6 +439,11 @@ class PolarityJudge:
             # fitted on SICK's mostly negated contradictions, gives such pairs little weight.
             return True
         if not (opposite_polarity(a, b) and negation_shared(a, b)):
+            return False
+        denying, other = (a, b) if negations(a) else (b, a)
+        if _GROUP_DENIAL.match(denying) and _NAMED_SUBJECT.match(other):
+            # "Not a one defended him" speaks of a group the story has in mind (the senator's
+            # own party); "Ms. Ruiz defended him" may name someone outside it.
             return False
         if opposites(a, b, _OUTCOMES):
             # "did not win" and "lost", "did not approve" and "rejected": a negated outcome
