@@ -429,6 +429,23 @@ def test_words_quoted_in_a_sentence_about_others_are_not_the_last_speaker_going_
         assert all(v.speaker != "Tom Briggs" for v in voices if words in v.text), words
 
 
+def test_a_question_put_to_someone_is_neither_their_voice_nor_a_source(nlp: Any) -> None:
+    from parallax.enrich.entities import resolve_entities
+
+    for text in ("When asked by a reporter in the Oval Office if Ruiz was the leading contender, "
+                 "Governor Tom Briggs replied, \"Yes.\"",
+                 "Tom Briggs was asked whether the bridge would open. He said it would open in May."):
+        doc = nlp(text)
+        entities = resolve_entities(doc)
+        voices = find_voices(doc, entities)
+        assert not [v for v in voices if v.text.startswith(("if ", "whether "))], voices
+        assert not find_sources(doc, entities)
+    doc = nlp("A reporter asked whether the bridge would open.")
+    assert voice_with(find_voices(doc, resolve_entities(doc)), "whether the bridge").speaker == "A reporter"
+    doc = nlp("\"We will see,\" Senator Ana Ruiz told Reuters later.")
+    assert [s.name for s in find_sources(doc, resolve_entities(doc))] == ["Reuters"]
+
+
 def test_words_at_the_edges_of_a_name_that_no_name_has_are_left_out(nlp: Any) -> None:
     from spacy.tokens import Span
 

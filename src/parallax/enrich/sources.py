@@ -239,6 +239,8 @@ def find_sources(doc: Any, entities: Any) -> list[CitedSource]:
         if token.lower_ == "according" and token.i + 1 < len(doc) and doc[token.i + 1].lower_ == "to":
             found.extend(finder.according_to(token))
         elif finder.voices.cue_key(token) is not None:
+            if finder.voices.put_to(token):
+                continue  # "when asked by a reporter": the asker tells the story nothing
             found.extend(finder.told_or_in(token))
             found.extend(finder.subject(token))
             found.extend(finder.by_source(token))
@@ -294,6 +296,8 @@ class _Finder:
         if not canonical and head.pos_ == "NOUN" and lemma(head) in MEDIA_NOUNS and self._named_apposition(
                 head) is None and (earlier := self._outlet_before(head)) is not None:
             canonical = earlier  # "the newspaper" after "The Riverton Star" reported
+        while end - start > 1 and self.doc[end - 1].pos_ == "ADV" and self.doc[end - 1].i > head.i:
+            end -= 1  # "told HuffPost later": the outlet, not when
         named = self._named_apposition(head)
         if named is not None and not canonical:
             # "the gossip site TMZ": the kind comes from the common noun, the name from the
@@ -403,7 +407,10 @@ class _Finder:
         return []
 
     def by_source(self, verb: Any) -> list[CitedSource]:
-        """"was first reported by the gossip site TMZ": the agent of a passive speech verb."""
+        """"was first reported by the gossip site TMZ": the agent of a passive speech verb. Who
+        asks a question ("asked by a reporter") tells the story nothing: no source."""
+        if lemma(verb) == "ask":
+            return []
         for child in verb.children:
             if child.dep_ == "agent":
                 for noun in child.children:

@@ -1117,6 +1117,24 @@ def _linked(verb: Token, quote_tokens: set[int]) -> bool:
 # reported speech
 
 
+#: Words before "asked" that make the question one put to the clause's subject: "when asked
+#: whether", "after being asked if", "was asked why".
+_PUT_BEFORE = frozenset({"when", "if", "once", "after", "before", "as", "being", "been", "was", "were",
+                         "is", "are"})
+
+
+def put_to(verb: Token) -> bool:
+    """Whether ``verb`` is "asked" in the passive ("Ms. Ruiz was asked whether ...") or with no
+    subject of its own after "when" or "after": a question put to someone, not their words."""
+    if lemma(verb) != "ask":
+        return False
+    if any(c.dep_ in {"nsubjpass", "auxpass"} for c in verb.children):
+        return True
+    if any(c.dep_ == "nsubj" for c in verb.children):
+        return False
+    return verb.i > 0 and verb.doc[verb.i - 1].lower_ in _PUT_BEFORE
+
+
 def _reported_voices(context: _Context) -> list[Voice]:
     doc = context.doc
     voices: list[Voice] = []
@@ -1138,6 +1156,8 @@ def _reported_voices(context: _Context) -> list[Voice]:
             continue
         if _negated(token):
             continue  # "the FBI has not accused him", "could not comment": nothing was said
+        if put_to(token):
+            continue  # "when asked whether ...": the question others put to the subject
         content = _content(token, kinds)
         if content is None:
             continue
@@ -1238,7 +1258,8 @@ def _content(verb: Token, kinds: tuple[str, ...]) -> tuple[int, int, str] | None
             parts = [c for c in children if c.dep_ == "ccomp"]
             if not parts:
                 # "asked whether ...", "said ... ; zero-that clauses hanging as advcl with a mark
-                parts = [c for c in children if c.dep_ == "advcl" and any(
+                # (after the verb: "If X was the one, Y replied" is no question Y asked).
+                parts = [c for c in children if c.dep_ == "advcl" and c.left_edge.i > verb.i and any(
                     m.dep_ == "mark" and m.lower_ in {"whether", "if"} for m in c.children)]
             if not parts and _parenthetical(verb):
                 # "The plan, officials said, would cost $3 billion": the clause around the
