@@ -446,6 +446,16 @@ def test_a_question_put_to_someone_is_neither_their_voice_nor_a_source(nlp: Any)
     assert [s.name for s in find_sources(doc, resolve_entities(doc))] == ["Reuters"]
 
 
+def test_a_second_participle_after_an_as_clause_is_the_first_ones_subjects(nlp: Any) -> None:
+    from parallax.enrich.entities import resolve_entities
+
+    doc = nlp("An angry Briggs lashed out at Ruiz on Twitter, calling the senator a liar, as he has "
+              "alleged before in the campaign, and threatening to \u201cspill the beans\u201d about "
+              "Ruiz's wife.")
+    voices = find_voices(doc, resolve_entities(doc))
+    assert {v.speaker for v in voices if v.verb == "threatening"} == {"Briggs"}
+
+
 def test_words_at_the_edges_of_a_name_that_no_name_has_are_left_out(nlp: Any) -> None:
     from spacy.tokens import Span
 

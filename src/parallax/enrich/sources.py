@@ -91,6 +91,7 @@ _MASTHEAD_WORDS = frozenset({
     "Star", "Times", "Post", "Journal", "Sun", "Observer", "Chronicle", "Examiner", "Inquirer",
     "Globe", "Register", "Courier", "Telegraph", "Mail", "Express", "Independent", "Herald",
     "Tribune", "Gazette", "Bee", "Ledger", "Dispatch", "Republic", "Review", "Standard", "Record",
+    "Enquirer", "Monitor", "Guardian", "Mirror", "Bulletin", "Beacon",
 })
 _SITE = re.compile(r"[A-Z][\w-]*\.(?:com|org|net|co\.uk)")
 

@@ -450,6 +450,14 @@ def _parsed_subject(verb: Token) -> Token | None:
             if _is_speech(ancestor):
                 token = ancestor
                 break
+    if (verb.tag_ == "VBG" and verb.dep_ == "conj" and verb.head.tag_ != "VBG"
+            and any(c.dep_ == "mark" for c in verb.head.children)):
+        # "X lashed out, calling Y a liar, as he has said before, and threatening to ...": "and"
+        # joins the two participles; the parser hung the second on the finite verb of the "as"
+        # clause between them.
+        above = next((a for a in verb.head.ancestors if a.tag_ == "VBG"), None)
+        if above is not None:
+            token = above
     for _ in range(8):
         subjects = [
             child for child in token.children
