@@ -456,6 +456,20 @@ def test_a_second_participle_after_an_as_clause_is_the_first_ones_subjects(nlp: 
     assert {v.speaker for v in voices if v.verb == "threatening"} == {"Briggs"}
 
 
+def test_a_pronoun_is_not_the_person_its_own_clause_names(nlp: Any) -> None:
+    from parallax.enrich.entities import resolve_entities
+
+    doc = nlp("Senator Paul Hale, who said the harbour is a project the state must finish, said Tom "
+              "Briggs needs to \"refocus\" on the election. He called Briggs's comments \"unacceptable\" "
+              "and \"inaccurate.\"")
+    voices = find_voices(doc, resolve_entities(doc))
+    assert [v.speaker for v in voices if v.verb == "called"] and all(
+        v.speaker != "Tom Briggs" for v in voices if v.verb == "called")
+    # A programme's name in quotation marks, its comma inside them, is no one's words.
+    doc = nlp('Speaking on "Harbour Sunday," Senator Ana Ruiz said Briggs must apologize.')
+    assert not [v for v in find_voices(doc, resolve_entities(doc)) if v.mode == "direct"]
+
+
 def test_words_at_the_edges_of_a_name_that_no_name_has_are_left_out(nlp: Any) -> None:
     from spacy.tokens import Span
 

@@ -869,7 +869,8 @@ def _is_title(quoted: str) -> bool:
     """Whether the words in quotation marks are a title or a name: at most eight words, no end
     punctuation, every word but the short ones capitalised, two at least."""
     words = re.findall(r"[^\W\d_][\w'\u2019.-]*", quoted)
-    if not 2 <= len(words) <= 8 or re.search(r"[.!?,;:]\W*$", quoted.strip()):
+    # A comma inside the closing mark is the sentence's ('said on "Face the Nation," that').
+    if not 2 <= len(words) <= 8 or re.search(r"[.!?;:]\W*$", quoted.strip().rstrip(",")):
         return False
     capitals = [w for w in words if w[:1].isupper()]
     return len(capitals) >= 2 and all(w[:1].isupper() or w.casefold() in _TITLE_SMALL_WORDS for w in words)
@@ -1084,6 +1085,8 @@ def _attribute(context: _Context, quote: Quote, first_sent: Span, last_sent: Spa
         speaker = speaker_of(subject, context.entities)
         if speaker.kind == NEWS_AGENCY:
             continue
+        if subject.pos_ == "PRON" and _names_object(speaker, token):
+            speaker = Speaker(subject.text, subject.text, None, None)  # as in _reported_voices
         linked = _linked(token, quote_tokens)
         candidates.append(((0 if linked else 1, _distance(token, quote)), _Attribution(speaker, token.text)))
     if not candidates:
@@ -1123,6 +1126,16 @@ def _linked(verb: Token, quote_tokens: set[int]) -> bool:
 
 
 # reported speech
+
+
+def _names_object(speaker: Speaker, verb: Token) -> bool:
+    """Whether the object of ``verb`` names ``speaker`` by surname ("called Rowe's comments
+    unacceptable"): the verb's pronoun subject is then someone else."""
+    words = speaker.name.split()
+    if speaker.entity is None or len(words) < 2:
+        return False
+    return any(t.text == words[-1] for c in verb.children if c.dep_ in {"dobj", "dative", "oprd"}
+               for t in c.subtree)
 
 
 #: Words before "asked" that make the question one put to the clause's subject: "when asked
@@ -1187,6 +1200,10 @@ def _reported_voices(context: _Context) -> list[Voice]:
         speaker = speaker_of(subject, context.entities)
         if speaker.kind == NEWS_AGENCY:
             continue  # an outlet reporting: its source, not its speaker (see the module docstring)
+        if subject.pos_ == "PRON" and _names_object(speaker, token):
+            # "He called Rowe's comments unacceptable": a pronoun cannot be the person its own
+            # clause goes on to name, so "he" is someone else, unnamed here.
+            speaker = Speaker(subject.text, subject.text, None, None)
         if token.is_title and token.text in speaker.text.split():
             continue  # "Panel Report Urges Closing Piers": a headline's verb read into a name
         span = _trim(doc[start:end])
