@@ -672,6 +672,17 @@ def test_approximate_and_rounded_sums_and_sums_paid_in_different_things_are_no_c
     assert any("$9 billion" in c["detail"] and "$8 billion" in c["detail"] for c in _conflicts(changed))
 
 
+def test_a_sum_for_a_bill_is_not_a_sum_in_billions_of_something_else() -> None:
+    from parallax.compare.core import _about_the_same
+    from parallax.model import Claim, Quantity
+
+    bill = Quantity("$1 trillion", 1e12, "USD", "bill", 0, 11)
+    deficit = "The measure would add $256 billion to the deficit over ten years."
+    assert not _about_the_same(bill, Claim("b", deficit, 0, len(deficit), 0))
+    named = "The $900 billion bills passed the House."
+    assert _about_the_same(bill, Claim("b", named, 0, len(named), 0))
+
+
 def test_shares_of_different_things_are_no_conflict(tmp_path: Path) -> None:
     """A federal rate against a combined one; the same rate stated twice differently is one."""
     comparison = _compare_texts(tmp_path, {

@@ -787,3 +787,14 @@ def test_the_first_half_of_a_match_is_no_half_year() -> None:
     assert find_times("Porto Aurora scored twice in the first half.", date(2026, 4, 14)) == []
     found = only("Profits rose in the first half.", date(2026, 4, 14))
     assert (found.value, found.precision) == ("2026-H1", "half")
+
+
+def test_a_weekday_after_a_present_progressive_plan_is_ahead() -> None:
+    friday = date(2021, 8, 6)
+    (saturday,) = find_times("The leader is teeing up a Saturday vote to end the debate.", friday)
+    assert saturday.value == "2021-08-07"
+    (past,) = find_times("The senators voted on Saturday.", friday)
+    assert past.value == "2021-07-31"
+    # A month is not moved by it: "is continuing under a June agreement" looks back.
+    (june,) = find_times("The bank is continuing to sell itself, under a June agreement.", friday)
+    assert june.value == "2021-06"

@@ -419,8 +419,10 @@ def _about_the_same(quantity: Quantity, other: Claim) -> bool:
     if not (quantity.unit and quantity.counts):
         return True
     # Every word that names the thing: "the combined rate" is not "the federal tax rate".
-    return all(re.search(rf"\b{re.escape(word)}", other.text, re.IGNORECASE) is not None
-               for word in quantity.counts.split())
+    # A word stem with an ending ("tax" in "taxes", "budget" in "budgets"), not the start of
+    # another word ("bill" in "billion").
+    return all(re.search(rf"\b{re.escape(word)}(?:e?s|ed|ing|y|ies)?\b", other.text, re.IGNORECASE)
+               is not None for word in quantity.counts.split())
 
 
 def _amounts(claim: Claim, enrichment: Enrichment) -> dict[str, set[float]]:

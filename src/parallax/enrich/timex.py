@@ -689,6 +689,7 @@ _PLAN_RE = re.compile(r"(?<![\w'])(?:" + "|".join(PLAN_CUES) + r")(?![\w'])", re
 _CLAUSE_RE = re.compile(r"(?<![\w'])(?:" + "|".join(CLAUSE_CUES) + r")(?![\w'])", re.IGNORECASE)
 _PAST_PLAN_RE = re.compile(r"(?<![\w'])(?:" + "|".join(PAST_PLAN_CUES) + r")(?![\w'])", re.IGNORECASE)
 _AUXILIARIES = frozenset({"was", "were", "had", "did"})
+_PROGRESSIVE = re.compile(r"\b(?:is|are)\s+(?:now\s+)?(?!being\b)[a-z]{3,}ing\b", re.IGNORECASE)
 #: "scheduled" and "slated" after a determiner modify a noun ("canceled a scheduled interview
 #: Monday night"): the plan they name may have lapsed, so the verb, not they, gives the tense.
 _ATTRIBUTIVE_PLAN = frozenset({"scheduled", "slated"})
@@ -1225,7 +1226,15 @@ class _Resolver:
             return pub - timedelta(days=behind or 7)
         if ahead == 0:
             return pub
-        if self.tense(start, end) > 0:
+        tense = self.tense(start, end)
+        if tense == 0:
+            # No tense cue but a present progressive before the day: a plan ("is holding a vote
+            # Saturday", "are teeing up a Friday session"). Only for a weekday: "is continuing
+            # under a June agreement" speaks of a month past.
+            begin, _ = self.sentence(start)
+            if _PROGRESSIVE.search(self.text, begin, start):
+                tense = 1
+        if tense > 0:
             return pub + timedelta(days=ahead)
         return pub - timedelta(days=behind)
 
