@@ -470,6 +470,15 @@ def test_a_pronoun_is_not_the_person_its_own_clause_names(nlp: Any) -> None:
     assert not [v for v in find_voices(doc, resolve_entities(doc)) if v.mode == "direct"]
 
 
+def test_a_body_after_a_title_word_is_no_person(nlp: Any) -> None:
+    from parallax.enrich.entities import resolve_entities
+
+    doc = nlp("The Justice Department announced Friday that it is suing the state over its new law.")
+    assert not [m for m in resolve_entities(doc).mentions if m.label == "PERSON"]
+    doc = nlp("Justice Ada Quill wrote the opinion.")
+    assert [m.text for m in resolve_entities(doc).mentions if m.label == "PERSON"] == ["Ada Quill"]
+
+
 def test_words_at_the_edges_of_a_name_that_no_name_has_are_left_out(nlp: Any) -> None:
     from spacy.tokens import Span
 

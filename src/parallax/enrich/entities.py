@@ -204,6 +204,8 @@ _NOT_PERSON_HEADS = frozenset({
     "party", "committee", "council", "commission", "administration", "government", "museum", "school",
     "hospital", "airport", "station", "street", "avenue", "square", "bridge", "palace", "house",
     "building", "park", "prize", "award", "cup", "trophy", "fund", "trust", "club", "group",
+    "department", "ministry", "court", "agency", "office", "bureau", "board", "authority", "service",
+    "league", "association", "corps", "army", "navy", "force", "campaign", "company", "bank",
 })
 
 
