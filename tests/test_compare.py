@@ -677,7 +677,7 @@ def test_a_sum_for_a_bill_is_not_a_sum_in_billions_of_something_else() -> None:
     from parallax.model import Claim, Quantity
 
     bill = Quantity("$1 trillion", 1e12, "USD", "bill", 0, 11)
-    deficit = "The measure would add $256 billion to the deficit over ten years."
+    deficit = "The plan would add $40 billion to the city's debt by 2030."
     assert not _about_the_same(bill, Claim("b", deficit, 0, len(deficit), 0))
     named = "The $900 billion bills passed the House."
     assert _about_the_same(bill, Claim("b", named, 0, len(named), 0))

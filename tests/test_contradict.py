@@ -77,7 +77,7 @@ def test_a_claim_that_something_is_not_said_contradicts_nothing() -> None:
 
 
 def test_a_denial_of_everyone_in_an_unnamed_group_does_not_contradict_a_named_person() -> None:
-    nobody = "Not a one defended the harbour plan at the meeting."
+    nobody = "Not one of them defended the harbour plan at the meeting."
     named = "Senator Ana Ruiz defended the harbour plan at the meeting."
     denied = "Senator Ana Ruiz did not defend the harbour plan at the meeting."
     judge = PolarityJudge([nobody, named, denied, "The council met on Monday."])

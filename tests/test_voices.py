@@ -419,9 +419,9 @@ def test_words_quoted_in_a_sentence_about_others_are_not_the_last_speaker_going_
     from parallax.enrich.entities import resolve_entities
 
     doc = nlp("\"It was a fine day for the city,\" said Senator Tom Briggs. He added, \"We will build "
-              "the bridge next year.\"\n\nThe square was filled with supporters waving flags and chanting "
-              "\"Win for the city!\" When the mayor arrived, some in the crowd chanted, \"Go home now,\" "
-              "before being led away.\n\n\"And we will not wait for the state,\" he said.")
+              "the bridge next year.\"\n\nCrowds lined the harbour road holding banners and chanting "
+              "\"Win for the city!\" When the mayor arrived, a few onlookers shouted, \"Go home now,\" "
+              "before walking off.\n\n\"And we will not wait for the state,\" he said.")
     voices = find_voices(doc, resolve_entities(doc))
     assert voice_with(voices, "build the bridge").speaker == "Tom Briggs"
     assert voice_with(voices, "not wait for the state").speaker == "Tom Briggs"
@@ -432,7 +432,7 @@ def test_words_quoted_in_a_sentence_about_others_are_not_the_last_speaker_going_
 def test_a_question_put_to_someone_is_neither_their_voice_nor_a_source(nlp: Any) -> None:
     from parallax.enrich.entities import resolve_entities
 
-    for text in ("When asked by a reporter in the Oval Office if Ruiz was the leading contender, "
+    for text in ("When asked by a journalist at the port on Monday if Ruiz would lead the board, "
                  "Governor Tom Briggs replied, \"Yes.\"",
                  "Tom Briggs was asked whether the bridge would open. He said it would open in May."):
         doc = nlp(text)
@@ -449,31 +449,30 @@ def test_a_question_put_to_someone_is_neither_their_voice_nor_a_source(nlp: Any)
 def test_a_second_participle_after_an_as_clause_is_the_first_ones_subjects(nlp: Any) -> None:
     from parallax.enrich.entities import resolve_entities
 
-    doc = nlp("An angry Briggs lashed out at Ruiz on Twitter, calling the senator a liar, as he has "
-              "alleged before in the campaign, and threatening to \u201cspill the beans\u201d about "
-              "Ruiz's wife.")
+    doc = nlp("Briggs turned on Ruiz at the rally, calling the councillor a coward, as he has said "
+              "before, and promising to \u201copen the books\u201d on Ruiz's company.")
     voices = find_voices(doc, resolve_entities(doc))
-    assert {v.speaker for v in voices if v.verb == "threatening"} == {"Briggs"}
+    assert {v.speaker for v in voices if v.verb == "promising"} == {"Briggs"}
 
 
 def test_a_pronoun_is_not_the_person_its_own_clause_names(nlp: Any) -> None:
     from parallax.enrich.entities import resolve_entities
 
-    doc = nlp("Senator Paul Hale, who said the harbour is a project the state must finish, said Tom "
-              "Briggs needs to \"refocus\" on the election. He called Briggs's comments \"unacceptable\" "
-              "and \"inaccurate.\"")
+    doc = nlp("Councillor Paul Hale, who said the bridge is a job the city must finish, said Tom "
+              "Briggs ought to \"step aside\" before the vote. He called Briggs's plan \"reckless\" "
+              "and \"late.\"")
     voices = find_voices(doc, resolve_entities(doc))
     assert [v.speaker for v in voices if v.verb == "called"] and all(
         v.speaker != "Tom Briggs" for v in voices if v.verb == "called")
     # A programme's name in quotation marks, its comma inside them, is no one's words.
-    doc = nlp('Speaking on "Harbour Sunday," Senator Ana Ruiz said Briggs must apologize.')
+    doc = nlp('Appearing on "Port Morning Hour," Councillor Ana Ruiz said the board should resign.')
     assert not [v for v in find_voices(doc, resolve_entities(doc)) if v.mode == "direct"]
 
 
 def test_a_body_after_a_title_word_is_no_person(nlp: Any) -> None:
     from parallax.enrich.entities import resolve_entities
 
-    doc = nlp("The Justice Department announced Friday that it is suing the state over its new law.")
+    doc = nlp("The Justice Department said on Monday it would review the port contracts.")
     assert not [m for m in resolve_entities(doc).mentions if m.label == "PERSON"]
     doc = nlp("Justice Ada Quill wrote the opinion.")
     assert [m.text for m in resolve_entities(doc).mentions if m.label == "PERSON"] == ["Ada Quill"]
@@ -484,15 +483,15 @@ def test_words_at_the_edges_of_a_name_that_no_name_has_are_left_out(nlp: Any) ->
 
     from parallax.enrich.entities import resolve_entities
 
-    doc = nlp("It took other steps. Plus Briggs is nominating Paul Hale to lead the agency.")
+    doc = nlp("The board met twice. Plus Briggs is appointing Paul Hale to run the port.")
     plus = next(t.i for t in doc if t.text == "Plus")
     doc.ents = [Span(doc, plus, plus + 2, label="PERSON"),
                 *[e for e in doc.ents if e.start > plus + 1]]
     people = [m.text for m in resolve_entities(doc).mentions if m.label == "PERSON"]
     assert "Briggs" in people and "Plus Briggs" not in people
-    doc = nlp("Briggs Willing to Use Orders on Farms\n\nGovernor Briggs will act this week.")
+    doc = nlp("Briggs Ready to Sign Port Deal\n\nGovernor Briggs will sign it this week.")
     doc.ents = [Span(doc, 0, 2, label="PERSON"), *[e for e in doc.ents if e.start > 1]]
-    assert "Briggs Willing" not in [m.text for m in resolve_entities(doc).mentions]
+    assert "Briggs Ready" not in [m.text for m in resolve_entities(doc).mentions]
 
 
 def test_basil_speaker_labels_name_people_not_groups() -> None:

@@ -159,7 +159,7 @@ _WITHHELD = re.compile(
     re.IGNORECASE,
 )
 #: A denial of everyone in a group that the sentence does not name: "No one defended the plan",
-#: "Not a one voted for it", "None of them came".
+#: "Not one of them voted for it", "None of them came".
 _GROUP_DENIAL = re.compile(
     r"\W*(?:no\s*one|nobody|none|not\s+(?:a\s+)?(?:single\s+)?one|neither)\b", re.IGNORECASE)
 #: A claim that opens on a person's name, with or without a title: "Mr. Hale defended ...",
@@ -442,7 +442,7 @@ class PolarityJudge:
             return False
         denying, other = (a, b) if negations(a) else (b, a)
         if _GROUP_DENIAL.match(denying) and _NAMED_SUBJECT.match(other):
-            # "Not a one defended him" speaks of a group the story has in mind (the senator's
+            # "Not one of them backed the plan" speaks of a group the story has in mind (the mayor's
             # own party); "Ms. Ruiz defended him" may name someone outside it.
             return False
         if opposites(a, b, _OUTCOMES):

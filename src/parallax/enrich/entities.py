@@ -283,8 +283,8 @@ def _given_named_people(doc: Any) -> None:
 
 
 #: Tags of words the model takes into a person's name at its edges that no name begins with
-#: ("Plus Obama is nominating": a conjunction opening the sentence) or, in a headline written
-#: in capitals, ends with ("Obama Willing to Use", an adjective; "Rowe Says", a verb). Elsewhere
+#: ("Plus Rowe is appointing": a conjunction opening the sentence) or, in a headline written
+#: in capitals, ends with ("Rowe Ready to Sign", an adjective; "Rowe Says", a verb). Elsewhere
 #: a capitalised word that reads as a verb or an adjective is a surname ("Paul Hopping").
 _NOT_NAME_START = frozenset({"CC", "RB", "UH", "DT", "IN", "PRP", "WRB", "MD"})
 _NOT_NAME_END = frozenset({"JJ", "RB", "CC", "IN", "MD", "VB", "VBD", "VBG", "VBN", "VBP", "VBZ"})

@@ -298,7 +298,7 @@ class _Finder:
                 head) is None and (earlier := self._outlet_before(head)) is not None:
             canonical = earlier  # "the newspaper" after "The Riverton Star" reported
         while end - start > 1 and self.doc[end - 1].pos_ == "ADV" and self.doc[end - 1].i > head.i:
-            end -= 1  # "told HuffPost later": the outlet, not when
+            end -= 1  # "told Reuters later": the outlet, not when
         named = self._named_apposition(head)
         if named is not None and not canonical:
             # "the gossip site TMZ": the kind comes from the common noun, the name from the

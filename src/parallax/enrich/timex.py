@@ -1229,8 +1229,8 @@ class _Resolver:
         tense = self.tense(start, end)
         if tense == 0:
             # No tense cue but a present progressive before the day: a plan ("is holding a vote
-            # Saturday", "are teeing up a Friday session"). Only for a weekday: "is continuing
-            # under a June agreement" speaks of a month past.
+            # Saturday", "are lining up a Friday session"). Only for a weekday: "is still working
+            # under a June contract" speaks of a month past.
             begin, _ = self.sentence(start)
             if _PROGRESSIVE.search(self.text, begin, start):
                 tense = 1

@@ -452,7 +452,7 @@ def _parsed_subject(verb: Token) -> Token | None:
                 break
     if (verb.tag_ == "VBG" and verb.dep_ == "conj" and verb.head.tag_ != "VBG"
             and any(c.dep_ == "mark" for c in verb.head.children)):
-        # "X lashed out, calling Y a liar, as he has said before, and threatening to ...": "and"
+        # "X turned on Y, calling Y a coward, as he has said before, and promising to ...": "and"
         # joins the two participles; the parser hung the second on the finite verb of the "as"
         # clause between them.
         above = next((a for a in verb.head.ancestors if a.tag_ == "VBG"), None)
@@ -961,7 +961,7 @@ def _goes_on(context: _Context, quote: Quote, attribution: _Attribution) -> bool
     """Whether ``quote``, which has no speech verb of its own, can be the words of the speaker of
     the quotation beside it: it stands nearly alone in its sentence ('And then: "..."'), or the
     sentence names that speaker or opens on a pronoun ('He later invited them "to come and
-    see"'). Words quoted in a sentence about others ('The square filled with supporters chanting
+    see"'). Words quoted in a sentence about others ('Crowds lined the road, chanting
     "..."') are theirs."""
     narration = _narration(context, quote)
     words = re.findall(r"[\w'\u2019-]+", narration)
