@@ -672,6 +672,15 @@ def test_approximate_and_rounded_sums_and_sums_paid_in_different_things_are_no_c
     assert any("$9 billion" in c["detail"] and "$8 billion" in c["detail"] for c in _conflicts(changed))
 
 
+def test_a_figure_the_other_claim_also_states_is_no_conflict(tmp_path: Path) -> None:
+    comparison = _compare_texts(tmp_path, {
+        "North Herald": "Still, the harbour police made 31 arrests overnight in Marenburg, officials said.",
+        "West Gazette": "Officials said the harbour police made nine arrests in Marenburg on Thursday, "
+                        "against 31 the night before.",
+    })
+    assert not [c for c in _conflicts(comparison) if "31" in c["detail"]], _conflicts(comparison)
+
+
 def test_a_sum_for_a_bill_is_not_a_sum_in_billions_of_something_else() -> None:
     from parallax.compare.core import _about_the_same
     from parallax.model import Claim, Quantity

@@ -85,6 +85,18 @@ def test_a_denial_of_everyone_in_an_unnamed_group_does_not_contradict_a_named_pe
     assert judge.contradicts(denied, named)
 
 
+def test_a_doubt_agrees_with_a_denial_and_a_piece_of_a_sentence_denies_nothing() -> None:
+    denied = "Critics said the judge could not be impartial because of his family."
+    doubted = "Critics have questioned the judge's ability to be impartial because of his family."
+    piece = "not that it was the judge."
+    named = "The judge said it was the judge who ruled."
+    judge = PolarityJudge([denied, doubted, piece, named, "The council met on Monday."])
+    assert not judge.contradicts(denied, doubted)
+    assert not judge.contradicts(piece, named)
+    assert judge.contradicts("Critics did not question the judge's ability to be impartial.",
+                             "Critics questioned the judge's ability to be impartial.")
+
+
 def _two_claims(a: str, b: str) -> tuple[list[Claim], dict[str, Enrichment]]:
     claims = [Claim("a", a, 0, len(a), 0), Claim("b", b, 0, len(b), 0)]
     enrichments = {

@@ -158,6 +158,31 @@ _WITHHELD = re.compile(
     r"|\bcannot\s+say\b|\bno\s+comment\b",
     re.IGNORECASE,
 )
+#: Words that doubt or deny what follows them without a negation: a claim with one agrees with a
+#: negated claim rather than contradicting it.
+_DOUBTS = frozenset({
+    "question", "questioned", "questions", "questioning", "doubt", "doubted", "doubts", "doubting",
+    "doubtful", "unable", "incapable", "lacks", "lacked", "lacking", "skeptical", "sceptical",
+})
+
+
+def _fragment(text: str) -> bool:
+    """A piece of a sentence rather than a claim: it opens in lower case ("not that it was him."),
+    or it breaks off on a word that leads into more ("She also described how once")."""
+    stripped = text.strip().lstrip("\"'\u201c\u2018(")
+    if not stripped or stripped[0].islower():
+        return True
+    words = _TOKEN.findall(stripped)
+    return bool(words) and words[-1].lower() in _LEADING_INTO and not re.search(r"[.!?]\W*$", stripped)
+
+
+#: Words that lead into more of a sentence: a claim that ends on one was cut off.
+_LEADING_INTO = frozenset({
+    "how", "that", "which", "who", "whom", "whose", "when", "where", "while", "because", "of", "to",
+    "the", "a", "an", "and", "or", "but", "as", "if", "once",
+})
+
+
 #: A denial of everyone in a group that the sentence does not name: "No one defended the plan",
 #: "Not one of them voted for it", "None of them came".
 _GROUP_DENIAL = re.compile(
@@ -440,7 +465,14 @@ class PolarityJudge:
             return True
         if not (opposite_polarity(a, b) and negation_shared(a, b)):
             return False
+        if _fragment(a) or _fragment(b):
+            return False  # a piece of a sentence ("not that it was X.") states too little to deny
         denying, other = (a, b) if negations(a) else (b, a)
+        doubts = {w.lower()[:5] for w in _TOKEN.findall(other) if w.lower() in _DOUBTS}
+        if doubts and not doubts & {w.lower()[:5] for w in _TOKEN.findall(denying)}:
+            # "could not be impartial" and "question his ability to be impartial" say one thing;
+            # "did not question it" and "questioned it" still differ.
+            return False
         if _GROUP_DENIAL.match(denying) and _NAMED_SUBJECT.match(other):
             # "Not one of them backed the plan" speaks of a group the story has in mind (the mayor's
             # own party); "Ms. Ruiz defended him" may name someone outside it.
