@@ -541,13 +541,15 @@ def _conflicts(
             numbers_b = _by_kind((measure_of(q), q.value, q.text)
                                  for q in _spans_in(enrichments[second.article].quantities, second)
                                  if _about_the_same(q, first))
-            # A figure the other claim also states, whatever it counts there, is one both give:
-            # "six arrests Wednesday, compared to 47 the previous night" has the other's 47.
-            stated_a = {q.value for q in _spans_in(enrichments[first.article].quantities, first)}
-            stated_b = {q.value for q in _spans_in(enrichments[second.article].quantities, second)}
+            # A figure the other claim also states with nothing said of what it counts is one both
+            # give: "six arrests Wednesday, compared to 47 the previous night" has the other's 47.
+            loose_a = {q.value for q in _spans_in(enrichments[first.article].quantities, first)
+                       if not measure_of(q)}
+            loose_b = {q.value for q in _spans_in(enrichments[second.article].quantities, second)
+                       if not measure_of(q)}
             for unit in numbers_a.keys() & numbers_b.keys() - {""}:
-                only_a, only_b = _apart({v: t for v, t in numbers_a[unit].items() if v not in stated_b},
-                                        {v: t for v, t in numbers_b[unit].items() if v not in stated_a})
+                only_a, only_b = _apart({v: t for v, t in numbers_a[unit].items() if v not in loose_b},
+                                        {v: t for v, t in numbers_b[unit].items() if v not in loose_a})
                 if only_a and only_b and not _perpetrator_counted(first, numbers_a[unit], second,
                                                                   numbers_b[unit]):
                     add("number", f"{only_a} vs {only_b}", first, only_a, second, only_b)
