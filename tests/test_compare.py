@@ -672,6 +672,16 @@ def test_approximate_and_rounded_sums_and_sums_paid_in_different_things_are_no_c
     assert any("$9 billion" in c["detail"] and "$8 billion" in c["detail"] for c in _conflicts(changed))
 
 
+def test_a_sentence_that_only_says_who_spoke_is_no_claim() -> None:
+    from parallax.compare.claims import split_claims
+
+    text = '"The harbour will be open by June." Mr. Rowe told Reuters. The council met on Monday.'
+    enrichment = Enrichment("a", sentences=(Sentence(0, 0, 35, text[:35]), Sentence(1, 36, 57, text[36:57]),
+                                            Sentence(2, 58, len(text), text[58:])))
+    assert [c.text for c in split_claims(text, enrichment)] == [
+        '"The harbour will be open by June."', "The council met on Monday."]
+
+
 def test_a_figure_the_other_claim_also_states_is_no_conflict(tmp_path: Path) -> None:
     comparison = _compare_texts(tmp_path, {
         "North Herald": "Still, the harbour police made 31 arrests overnight in Marenburg, officials said.",

@@ -54,10 +54,20 @@ _BOILERPLATE = re.compile(
 )
 
 
+#: A sentence that only says who spoke, its quotation left in the sentence before ('"...!"
+#: Mr. Rowe told Reuters.'): it states no fact of its own.
+_ATTRIBUTION_ONLY = re.compile(
+    r"^\W*(?:(?-i:[A-Z][\w.'\u2019-]*)\s+){0,3}(?-i:[A-Z][\w.'\u2019-]*)\s+"
+    r"(?:said|says|told|added|adds|wrote|writes|explained|noted|insisted|replied)"
+    r"(?:\s+(?-i:[A-Z][\w.'\u2019-]*)){0,3}\W*$")
+
+
 def split_claims(text: str, enrichment: Enrichment) -> list[Claim]:
     claims: list[Claim] = []
     for sentence in enrichment.sentences:
         if _BOILERPLATE.match(text[sentence.start : sentence.end]):
+            continue
+        if _ATTRIBUTION_ONLY.match(text[sentence.start : sentence.end]):
             continue
         cuts = sorted(_cuts(text, sentence.start, sentence.end, enrichment))
         pieces: list[tuple[int, int]] = []
