@@ -478,6 +478,18 @@ def test_a_body_after_a_title_word_is_no_person(nlp: Any) -> None:
     assert [m.text for m in resolve_entities(doc).mentions if m.label == "PERSON"] == ["Ada Quill"]
 
 
+def test_a_thing_that_cannot_speak_says_nothing(nlp: Any) -> None:
+    from parallax.enrich.entities import resolve_entities
+
+    doc = nlp("The ordinance forbids any city rule that burdens a tenant's lease, with the measure "
+              "denying landlords the power to end the \"right of renewal.\"")
+    assert not find_voices(doc, resolve_entities(doc))
+    # "call" joined by the parser to the reported verb is the critics', not the claim's.
+    doc = nlp("Opponents say that claim doesn't hold, and call the rule \"cruel\" policy that allows "
+              "evictions.")
+    assert {v.speaker for v in find_voices(doc, resolve_entities(doc))} == {"Opponents"}
+
+
 def test_words_at_the_edges_of_a_name_that_no_name_has_are_left_out(nlp: Any) -> None:
     from spacy.tokens import Span
 

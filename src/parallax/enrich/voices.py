@@ -606,6 +606,31 @@ def _listed_in(nearest: Token, subjects: list[Token]) -> Token:
     return nearest
 
 
+def _speaking_subject(verb: Token) -> Token | None:
+    """:func:`subject_of` a speech verb, or None where what it names cannot speak: "a measure
+    denying people the ..." says nothing. "Critics say the argument fails, and call the plan a
+    fraud": the parser joined "call" to the reported verb; the critics, not the argument, call."""
+    subject = subject_of(verb)
+    if (subject is None or subject.pos_ != "NOUN" or _can_speak(subject)
+            or lemma(subject) in _SPEAKING_GROUPS or lemma(subject) in _HUMANS):
+        return subject
+    if verb.dep_ == "conj" and verb.head.dep_ == "ccomp" and _is_speech(verb.head.head):
+        return subject_of(verb.head.head)
+    if lemma(verb) == "deny" and lemma(subject) in _RULES_AND_ACTS:
+        return None
+    return subject
+
+
+#: Nouns for people of any kind, who may speak though no list of roles names them.
+_HUMANS = frozenset({"woman", "man", "people", "person", "child", "girl", "boy", "mother", "father",
+                     "adult", "citizen", "neighbour", "neighbor", "customer", "fan", "user"})
+#: Things that deny people something without saying anything: "a measure denying them ...".
+_RULES_AND_ACTS = frozenset({
+    "measure", "bill", "law", "rule", "policy", "plan", "order", "ban", "decision", "ruling", "statute",
+    "provision", "clause", "act", "amendment", "regulation", "program", "programme", "proposal",
+})
+
+
 def _can_speak(noun: Token) -> bool:
     """A noun that can say something: a document ("a statement saying") or a named party, not
     an occasion ("a press conference announcing")."""
@@ -1079,7 +1104,7 @@ def _attribute(context: _Context, quote: Quote, first_sent: Span, last_sent: Spa
             continue
         if cue_key(token) is None:
             continue
-        subject = subject_of(token)
+        subject = _speaking_subject(token)
         if subject is None or context.token_quoted(subject):
             continue
         speaker = speaker_of(subject, context.entities)
@@ -1185,7 +1210,7 @@ def _reported_voices(context: _Context) -> list[Voice]:
         start, end, particle = content
         if particle:
             verb_text = f"{token.text} {particle}"
-        subject = subject_of(token)
+        subject = _speaking_subject(token)
         if subject is None or context.token_quoted(subject):
             continue
         if key == "deny" and any(c.dep_ in {"dobj", "dative"} and lemma(c) in _DENIED_THINGS
