@@ -1107,11 +1107,9 @@ def _attribute(context: _Context, quote: Quote, first_sent: Span, last_sent: Spa
         subject = _speaking_subject(token)
         if subject is None or context.token_quoted(subject):
             continue
-        speaker = speaker_of(subject, context.entities)
+        speaker = _speaker_of_verb(subject, token, context.entities)
         if speaker.kind == NEWS_AGENCY:
             continue
-        if subject.pos_ == "PRON" and _names_object(speaker, token):
-            speaker = Speaker(subject.text, subject.text, None, None)  # as in _reported_voices
         linked = _linked(token, quote_tokens)
         candidates.append(((0 if linked else 1, _distance(token, quote)), _Attribution(speaker, token.text)))
     if not candidates:
@@ -1153,14 +1151,18 @@ def _linked(verb: Token, quote_tokens: set[int]) -> bool:
 # reported speech
 
 
-def _names_object(speaker: Speaker, verb: Token) -> bool:
-    """Whether the object of ``verb`` names ``speaker`` by surname ("called Rowe's comments
-    unacceptable"): the verb's pronoun subject is then someone else."""
+def _speaker_of_verb(subject: Token, verb: Token, entities: EntityLookup | None) -> Speaker:
+    """Who ``subject`` names as the speaker of ``verb`` (:func:`speaker_of`). A pronoun cannot be
+    the person its own verb's object goes on to name ("He called Rowe's plan reckless"): there
+    "he" is someone else, left unnamed."""
+    speaker = speaker_of(subject, entities)
     words = speaker.name.split()
-    if speaker.entity is None or len(words) < 2:
-        return False
-    return any(t.text == words[-1] for c in verb.children if c.dep_ in {"dobj", "dative", "oprd"}
-               for t in c.subtree)
+    if subject.pos_ != "PRON" or speaker.entity is None or len(words) < 2:
+        return speaker
+    if any(t.text == words[-1] for c in verb.children if c.dep_ in {"dobj", "dative", "oprd"}
+           for t in c.subtree):
+        return Speaker(subject.text, subject.text, None, None)
+    return speaker
 
 
 #: Words before "asked" that make the question one put to the clause's subject: "when asked
@@ -1222,13 +1224,9 @@ def _reported_voices(context: _Context) -> list[Voice]:
             or any(c.dep_ == "dobj" and c.lower_.endswith(("self", "selves")) for c in token.children)
         ):
             continue  # "the force of the protests showed ...", "the country finds itself ..."
-        speaker = speaker_of(subject, context.entities)
+        speaker = _speaker_of_verb(subject, token, context.entities)
         if speaker.kind == NEWS_AGENCY:
             continue  # an outlet reporting: its source, not its speaker (see the module docstring)
-        if subject.pos_ == "PRON" and _names_object(speaker, token):
-            # "He called Rowe's comments unacceptable": a pronoun cannot be the person its own
-            # clause goes on to name, so "he" is someone else, unnamed here.
-            speaker = Speaker(subject.text, subject.text, None, None)
         if token.is_title and token.text in speaker.text.split():
             continue  # "Panel Report Urges Closing Piers": a headline's verb read into a name
         span = _trim(doc[start:end])
