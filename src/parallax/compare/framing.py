@@ -115,7 +115,7 @@ def find_framing(
     ]
 
 
-#: Words between a head and a second noun that it is coordinated with ("gays and lesbians").
+#: Words between a head and a second noun that it is coordinated with ("farms and towns").
 _COORDINATORS = frozenset({"and", "or"})
 #: Words that end a noun's pre-modifiers when a label carries no head from the parse (labels made
 #: before heads were kept, and labels given by hand): the head is the word before the first.
