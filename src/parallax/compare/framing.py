@@ -200,7 +200,7 @@ def _mark(label: str, phrase: Phrase, text: str) -> _Label:
             after.update(words)
         if capitalised[at]:
             named.update(words)
-            # A word inside a longer name ("Barack" in "President Barack Obama") is a name's
+            # A word inside a longer name ("Ana" in "Councillor Ana Ruiz") is a name's
             # form, not a word chosen for the thing.
             if (at and capitalised[at - 1]) or (at + 1 < len(tokens) and capitalised[at + 1]):
                 detail.update(words)
