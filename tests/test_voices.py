@@ -464,9 +464,12 @@ def test_a_pronoun_is_not_the_person_its_own_clause_names(nlp: Any) -> None:
     voices = find_voices(doc, resolve_entities(doc))
     assert [v.speaker for v in voices if v.verb == "called"] and all(
         v.speaker != "Tom Briggs" for v in voices if v.verb == "called")
-    # A programme's name in quotation marks, its comma inside them, is no one's words.
+    # A programme's name in quotation marks, its comma or full stop inside them, is no one's words.
     doc = nlp('Appearing on "Port Morning Hour," Councillor Ana Ruiz said the board should resign.')
     assert not [v for v in find_voices(doc, resolve_entities(doc)) if v.mode == "direct"]
+    doc = nlp('"The board should resign," Councillor Ana Ruiz said on the radio program "Port Morning Hour."')
+    assert [v.text for v in find_voices(doc, resolve_entities(doc)) if v.mode == "direct"] == [
+        "The board should resign"]
 
 
 def test_a_body_after_a_title_word_is_no_person(nlp: Any) -> None:

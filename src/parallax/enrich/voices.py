@@ -890,6 +890,10 @@ _TITLE_SMALL_WORDS = frozenset({
 })
 
 
+#: What comes before a programme's name: 'on "Morning Hour"', 'on the PBS program "..."'.
+_ON_A_PROGRAMME = re.compile(r"\bon\s+(?:[\w'\u2019.]+\s+){0,5}[\"\u201c]?$", re.IGNORECASE)
+
+
 def _is_title(quoted: str) -> bool:
     """Whether the words in quotation marks are a title or a name: at most eight words, no end
     punctuation, every word but the short ones capitalised, two at least."""
@@ -905,8 +909,13 @@ def _direct_voices(context: _Context, reported: Sequence[Voice] = ()) -> list[Vo
     # (quote, its attribution, token bounds of the sentences it spans)
     found: list[tuple[Quote, _Attribution | None, int, int]] = []
     for quote in context.quotes:
-        if _is_title(context.text[quote.start : quote.end]):
-            continue  # "America's Next Top Model", "Fox and Friends": a name, not words spoken
+        quoted = context.text[quote.start : quote.end]
+        if _is_title(quoted) or (_ON_A_PROGRAMME.search(context.text, max(0, quote.start - 40), quote.start)
+                                 and quoted.rstrip(" \"'\u201d\u2019").endswith(".")
+                                 and _is_title(quoted.rstrip(" \"'\u201d\u2019")[:-1])):
+            # "America's Next Top Model", "Fox and Friends": a name, not words spoken; and a
+            # programme's name that ends the sentence ('in an interview on "Morning Hour."').
+            continue
         first = context.token_at(quote.start)
         last = context.token_at(quote.end - 1)
         if first is None or last is None:
