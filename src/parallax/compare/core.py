@@ -521,8 +521,13 @@ def _conflicts(
             detail = _two_sides(names, first, a, second, b)
             found.append(Conflict(kind, detail, (first.article, second.article)))
 
+    # Each claim's figures, and those it states with nothing said of what they count, once: the
+    # pairs below read them many times.
+    figures = [_spans_in(enrichments[claim.article].quantities, claim) for claim in claims]
+    loose = [{q.value for q in found if not measure_of(q)} for found in figures]
     for i, first in enumerate(claims):
-        for second in claims[i + 1 :]:
+        for j in range(i + 1, len(claims)):
+            second = claims[j]
             if first.article == second.article:
                 continue
             pair = (_key(first), _key(second))
@@ -536,20 +541,14 @@ def _conflicts(
             # the other does not: "killing 12 and injuring 40" in both is agreement, and a side
             # that only leaves a number out adds no conflict (extra detail marks that).
             numbers_a = _by_kind((measure_of(q), q.value, q.text)
-                                 for q in _spans_in(enrichments[first.article].quantities, first)
-                                 if _about_the_same(q, second))
+                                 for q in figures[i] if _about_the_same(q, second))
             numbers_b = _by_kind((measure_of(q), q.value, q.text)
-                                 for q in _spans_in(enrichments[second.article].quantities, second)
-                                 if _about_the_same(q, first))
-            # A figure the other claim also states with nothing said of what it counts is one both
-            # give: "six arrests Wednesday, compared to 47 the previous night" has the other's 47.
-            loose_a = {q.value for q in _spans_in(enrichments[first.article].quantities, first)
-                       if not measure_of(q)}
-            loose_b = {q.value for q in _spans_in(enrichments[second.article].quantities, second)
-                       if not measure_of(q)}
+                                 for q in figures[j] if _about_the_same(q, first))
             for unit in numbers_a.keys() & numbers_b.keys() - {""}:
-                only_a, only_b = _apart({v: t for v, t in numbers_a[unit].items() if v not in loose_b},
-                                        {v: t for v, t in numbers_b[unit].items() if v not in loose_a})
+                # A figure the other claim also states with nothing said of what it counts is one
+                # both give: "six arrests Wednesday, compared to 47 the night before" has the 47.
+                only_a, only_b = _apart({v: t for v, t in numbers_a[unit].items() if v not in loose[j]},
+                                        {v: t for v, t in numbers_b[unit].items() if v not in loose[i]})
                 if only_a and only_b and not _perpetrator_counted(first, numbers_a[unit], second,
                                                                   numbers_b[unit]):
                     add("number", f"{only_a} vs {only_b}", first, only_a, second, only_b)

@@ -97,11 +97,10 @@ def find_framing(
                 # Opposite sides are two referents: "the upstream country", "downstream countries".
                 if opposites(label_a, label_b, _SIDES) or _negated_kind(label_a, label_b):
                     continue
-                if _no_choice(label_a, label_b, words_of(first), words_of(second)):
-                    continue
                 mark_a = marks[(first.id, label_a)] = _mark(label_a, phrase_a, first.text)
                 mark_b = marks[(second.id, label_b)] = _mark(label_b, phrase_b, second.text)
-                if _about_the_other(mark_a, mark_b) or _detail_only(mark_a, mark_b):
+                if (_no_choice(mark_a, mark_b, words_of(first), words_of(second))
+                        or _about_the_other(mark_a, mark_b) or _detail_only(mark_a, mark_b)):
                     continue
                 _merge(groups, {first.id: label_a, second.id: label_b}, marks)
     groups = [group for group in groups if not _restates(group, groups)]
@@ -145,15 +144,14 @@ def _heads(label: str, head: str) -> frozenset[str]:
     return frozenset(found)
 
 
-def _no_choice(a: str, b: str, words_a: frozenset[str], words_b: frozenset[str]) -> bool:
+def _no_choice(a: _Label, b: _Label, words_a: frozenset[str], words_b: frozenset[str]) -> bool:
     """Whether neither outlet chose its words over the other's: each article also writes the words
     that only the other's label has ("harbour court" against "harbour judge" where both articles
     write "court" and "judge"). An outlet that writes both words uses them for two things, or for
     one thing interchangeably; in either case its label is no choice between them. Words that
     set two units of time or two dates apart ("several hours" and "several weeks", "Tuesday
     night" and "Wednesday night") make two things."""
-    only_a = set(_normal(a).split()) - set(_normal(b).split())
-    only_b = set(_normal(b).split()) - set(_normal(a).split())
+    only_a, only_b = a.words - b.words, b.words - a.words
     if not only_a or not only_b:
         return False
     if only_a <= _TIME_UNITS and only_b <= _TIME_UNITS:
@@ -177,6 +175,7 @@ class _Label:
 
     text: str
     heads: frozenset[str]
+    words: frozenset[str] = frozenset()  # its words in :func:`_normal` form
     named: frozenset[str] = frozenset()
     detail: frozenset[str] = frozenset()
     after: frozenset[str] = frozenset()
@@ -208,7 +207,8 @@ def _mark(label: str, phrase: Phrase, text: str) -> _Label:
             detail.update(words)
         detail.update(w for w in words if w in _TIME_UNITS or w in _NUMBER_WORDS or w in _TITLES)
         past_head = past_head or bool(heads & set(words))
-    return _Label(label, heads, frozenset(named), frozenset(detail), frozenset(after))
+    return _Label(label, heads, frozenset(_normal(label).split()), frozenset(named), frozenset(detail),
+                  frozenset(after))
 
 
 #: Titles that go with a name, capitalised or not where a sentence begins.
@@ -221,7 +221,7 @@ def _detail_only(a: _Label, b: _Label) -> bool:
     its noun ("police officer" and "police officer two weeks earlier"; "tear gas" and "tear gas
     and water cannon"). What one adds before its noun is a choice: "unarmed driver", and a
     people's name for a place ("the Estravian border city")."""
-    words_a, words_b = (set(_normal(x.text).split()) - _EDGE_WORDS for x in (a, b))
+    words_a, words_b = a.words - _EDGE_WORDS, b.words - _EDGE_WORDS
     only_a, only_b = words_a - words_b, words_b - words_a
     if only_a and only_b:
         return only_a <= a.named | a.detail and only_b <= b.named | b.detail
@@ -236,11 +236,7 @@ def _about_the_other(a: _Label, b: _Label) -> bool:
     their vectors."""
     if not a.heads or not b.heads or a.heads & b.heads:
         return False
-    for heads, other in ((a.heads, b), (b.heads, a)):
-        modifiers = set(_normal(other.text).split()) - other.heads
-        if heads & modifiers:
-            return True
-    return False
+    return bool(a.heads & (b.words - b.heads) or b.heads & (a.words - a.heads))
 
 
 def _restates(group: Mapping[str, str], groups: Sequence[Mapping[str, str]]) -> bool:

@@ -988,7 +988,8 @@ _PUT_TO = re.compile(
 _MAX_NARRATION = 6
 
 
-_PRONOUN_SUBJECTS = frozenset({"he", "she", "they", "we", "i"})
+#: Pronouns that open a sentence about the speaker going on (not "it" or "you").
+_PRONOUN_SUBJECTS = _PERSONAL_PRONOUNS - {"it", "you"}
 
 
 def _goes_on(context: _Context, quote: Quote, attribution: _Attribution) -> bool:
