@@ -124,3 +124,13 @@ def test_a_closing_quotation_mark_ends_its_sentence() -> None:
     found = Enricher(vectors=False).analyze(Article(id="y", text=attributed, source="y")).enrichment
     assert '"Stop lying!" Mr. Varn wrote.' in [attributed[s.start : s.end] for s in found.sentences]
     assert all(any(c.isalnum() for c in s) for s in sentences)
+
+
+def test_a_rule_pointing_outside_its_match_is_named_in_the_error() -> None:
+    import spacy
+
+    nlp = spacy.blank("en")
+    ruler = nlp.add_pipe("parallax_attribute_ruler", config={"patterns": []})
+    ruler.add([[{"LOWER": "bad"}, {"LOWER": "day"}]], {"LEMMA": "poor"}, index=3)
+    with pytest.raises(ValueError, match="bad"):
+        nlp("a bad day")

@@ -166,3 +166,30 @@ def test_text_without_time_words_runs_few_rules() -> None:
     names = {timex._RULES[i].name for i in timex._rules_for("They met on Monday.", False)}
     assert "weekday" in names and "quarter" not in names
     assert "extref" not in {timex._RULES[i].name for i in timex._rules_for("the former chief", True)}
+
+
+def _flat(words: list[str]) -> str:
+    escaped = {re.escape(w).replace(r"\ ", " ").replace(" ", r"\s+") for w in words}
+    return "|".join(sorted(escaped, key=len, reverse=True))
+
+
+WORDS = st.lists(st.text(alphabet="abt .-", min_size=1, max_size=5).map(str.strip).filter(bool),
+                 min_size=1, max_size=12)
+
+
+@given(words=WORDS, text=st.text(alphabet="abtAB .-\n", max_size=40),
+       tail=st.sampled_from(["", r"\b", r"\s+b"]))
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+def test_a_tree_alternation_matches_what_the_flat_one_matches(words: list[str], text: str, tail: str) -> None:
+    # The flat list tried longest first is what the rules were written against: the tree must
+    # find the same matches, followed by more pattern (where backtracking into it matters) or not.
+    tree = re.compile("(?:" + timex._alt(words) + ")" + tail, re.IGNORECASE)
+    flat = re.compile("(?:" + _flat(words) + ")" + tail, re.IGNORECASE)
+    assert [m.span() for m in tree.finditer(text)] == [m.span() for m in flat.finditer(text)]
+
+
+def test_a_list_with_capitals_stays_flat_where_case_is_ignored() -> None:
+    # "Mar" and "march" can both match "March" case-blind: a tree would try the shorter first.
+    assert timex._alt(["Mar", "march"]) == "march|Mar"
+    assert timex._alt(["May", "MAY", "Mar"], cased=True) == "M(?:AY|a(?:r|y))"
+    assert timex._alt(["the", "their", "this"]) == "th(?:e(?:ir|)|is)"

@@ -14,7 +14,7 @@ Imported only where a pipeline is loaded: it imports spaCy.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 from spacy.language import Language
@@ -31,6 +31,13 @@ TOKEN_ATTRIBUTES = {
     "POS": "pos_",
     "NORM": "norm_",
 }
+#: The same attributes as spaCy attribute names, for reading a whole ``Doc`` as one array.
+ARRAY_ATTRIBUTES = {
+    "tag_": "TAG", "lower_": "LOWER", "dep_": "DEP", "is_space": "IS_SPACE", "orth_": "ORTH",
+    "text": "ORTH", "pos_": "POS", "norm_": "NORM",
+}
+#: Attributes read from the array as a flag rather than as a string's id.
+FLAGS = frozenset({"is_space"})
 #: Distinct token descriptions remembered before the memory starts over.
 MAX_REMEMBERED = 200_000
 FACTORY = "parallax_attribute_ruler"
@@ -96,6 +103,9 @@ class PatternTable:
                 else:
                     self.longer.append((attr_id, match_id, ids))
         self._memory: dict[tuple[Any, ...], Description] = {}
+        #: Descriptions by the token's row of string ids (see :meth:`_rows`).
+        self._by_ids: dict[tuple[int, ...], Description] = {}
+        self._array_ids: list[int] | None = None
 
     def _spec_id(self, spec: dict[str, Any], keys: list[str], known: dict[str, int]) -> int:
         signature = repr(sorted(spec.items()))
@@ -149,14 +159,40 @@ class PatternTable:
             found = self._memory[values] = (passed, rules, starts)
         return found
 
+    def _descriptions(self, tokens: Iterable[Any]) -> Iterator[Description]:
+        """Each token's description. A ``Doc`` is read as one array of string ids, a row per
+        token, and a row seen before is looked up whole: reading four attributes of every token
+        one by one costs several times more than the lookups."""
+        to_array = getattr(tokens, "to_array", None)
+        if to_array is None or not self.attributes:
+            for token in tokens:
+                yield self.describe(tuple(getattr(token, a) for a in self.attributes))
+            return
+        if self._array_ids is None:
+            from spacy.attrs import IDS
+
+            self._array_ids = [IDS[ARRAY_ATTRIBUTES[a]] for a in self.attributes]
+        doc: Any = tokens
+        strings = doc.vocab.strings
+        memory = self._by_ids
+        # spaCy gives a single attribute's values as a flat array.
+        for row in to_array(self._array_ids).reshape(len(doc), len(self._array_ids)).tolist():
+            key = tuple(row)
+            found = memory.get(key)
+            if found is None:
+                values = tuple(bool(v) if a in FLAGS else strings[v]
+                               for a, v in zip(self.attributes, row, strict=True))
+                if len(memory) >= MAX_REMEMBERED:
+                    memory.clear()
+                found = memory[key] = self.describe(values)
+            yield found
+
     def matches(self, tokens: Iterable[Any]) -> list[tuple[int, int, int, int]]:
         """What the ``Matcher`` finds, as the attribute ruler sorts it: (attr_id, match_id, start, end)."""
-        attributes = self.attributes
         passed: list[frozenset[int]] = []
         begun: list[tuple[int, int]] = []
         out: set[tuple[int, int, int, int]] = set()
-        for position, token in enumerate(tokens):
-            specs, rules, starts = self.describe(tuple(getattr(token, a) for a in attributes))
+        for position, (specs, rules, starts) in enumerate(self._descriptions(tokens)):
             passed.append(specs)
             out.update((attr_id, match_id, position, position + 1) for attr_id, match_id in rules)
             begun.extend((position, n) for n in starts)
@@ -196,6 +232,22 @@ class TabledAttributeRuler(AttributeRuler):
     def clear(self) -> None:
         super().clear()
         self._tabled = False
+
+    def set_annotations(self, doc: Any, matches: Any) -> None:
+        """Set each match's attributes on its token, as spaCy's ruler does, without making a
+        ``Span`` per match (most tokens have one); an index outside its match is left to
+        spaCy, which names the pattern in its error."""
+        from spacy.tokens._retokenize import set_token_attrs
+
+        for attr_id, _, start, end in matches:
+            index = self.indices[attr_id]
+            position = (start if index >= 0 else end) + index
+            if not start <= position < end:
+                super().set_annotations(doc, matches)  # type: ignore[no-untyped-call]
+                return
+        for attr_id, _, start, end in matches:
+            index = self.indices[attr_id]
+            set_token_attrs(doc[(start if index >= 0 else end) + index], self.attrs[attr_id])
 
     def match(self, doc: Any) -> list[tuple[int, int, int, int]]:
         if not self._tabled:
