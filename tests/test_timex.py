@@ -798,3 +798,14 @@ def test_a_weekday_after_a_present_progressive_plan_is_ahead() -> None:
     # A month is not moved by it: "is still working under a June contract" looks back.
     (june,) = find_times("The firm is still working under a June contract.", friday)
     assert june.value == "2021-06"
+
+
+def test_no_expression_runs_across_a_blank_line() -> None:
+    # A date at a paragraph's end and a month opening the next are two expressions; a holiday at
+    # a line's end is not a name because the next paragraph opens on a capital.
+    found = find_times("Sales peaked on June 24\n\nJuly 2 brought a fall.", WEDNESDAY)
+    assert [(t.expression, t.value) for t in found] == [("June 24", "2021-06-24"), ("July 2", "2021-07-02")]
+    found = find_times("MORE: Shoppers queue for Christmas\n\nAirlines say fares rose.", WEDNESDAY)
+    assert [t.expression for t in found] == ["Christmas"]
+    found = find_times("The Top Five\n\ndays of the sale begin.", WEDNESDAY)
+    assert all("\n" not in t.expression for t in found)

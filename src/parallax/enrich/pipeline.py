@@ -7,6 +7,7 @@ a version, so an upgrade can redo exactly the articles enriched by an older one.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import sys
@@ -200,26 +201,37 @@ class Enricher:
         documents, ten times larger and slow to rebuild; this process is left the store. Forked
         workers share the loaded pipeline and need nothing pickled but articles.
         """
-        from concurrent.futures import Future, ProcessPoolExecutor
+        from concurrent.futures import ProcessPoolExecutor
 
         context = multiprocessing.get_context(FORK)
-        ahead: deque[tuple[list[Article], Future[list[_WorkerResult]]]] = deque()
-        with ProcessPoolExecutor(
-            workers, mp_context=context, initializer=_start_worker,
-            initargs=(self.nlp, embedder, self.sentence_vectors),
-        ) as pool:
-            iterator = iter(articles)
-            size = batch_size if self.sentence_vectors else min(batch_size, WORKER_BATCH)
-            while True:
-                chunk = list(islice(iterator, size))
-                if chunk:
-                    ahead.append((chunk, pool.submit(_enrich_in_worker, chunk)))
-                if ahead and (not chunk or len(ahead) >= AHEAD_PER_WORKER * workers):
-                    done, future = ahead.popleft()
-                    for article, (enrichment, people, vectors) in zip(done, future.result(), strict=True):
-                        yield article, enrichment, people, vectors
-                elif not chunk:
-                    return
+        # What is loaded now (the pipeline above all) lives as long as the workers: frozen, the
+        # workers' garbage collector never walks it, which costs them a millisecond an article.
+        gc.freeze()
+        try:
+            with ProcessPoolExecutor(
+                workers, mp_context=context, initializer=_start_worker,
+                initargs=(self.nlp, embedder, self.sentence_vectors),
+            ) as pool:
+                yield from self._run_pool(pool, articles, workers, batch_size)
+        finally:
+            gc.unfreeze()
+
+    def _run_pool(
+        self, pool: Any, articles: Iterable[Article], workers: int, batch_size: int
+    ) -> Iterator[tuple[Article, Enrichment, tuple[Any, ...], tuple[Any, Any]]]:
+        ahead: deque[tuple[list[Article], Any]] = deque()  # batches and their futures
+        iterator = iter(articles)
+        size = batch_size if self.sentence_vectors else min(batch_size, WORKER_BATCH)
+        while True:
+            chunk = list(islice(iterator, size))
+            if chunk:
+                ahead.append((chunk, pool.submit(_enrich_in_worker, chunk)))
+            if ahead and (not chunk or len(ahead) >= AHEAD_PER_WORKER * workers):
+                done, future = ahead.popleft()
+                for article, (enrichment, people, vectors) in zip(done, future.result(), strict=True):
+                    yield article, enrichment, people, vectors
+            elif not chunk:
+                return
 
     def _with_vectors(self, group: list[tuple[Article, Enrichment, tuple[Any, ...]]]) -> Iterator[Analysis]:
         if not self.vectors:

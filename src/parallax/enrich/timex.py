@@ -452,14 +452,14 @@ _HOLIDAY_TRIGGERS = tuple(sorted({max(name.split(), key=len).lower() for name in
 #: The rules, in priority order for matches of equal length: (name, pattern, triggers). Group
 #: names inside a pattern tell the resolver what was matched.
 #:
-#: Running a rule's expression over the whole text is most of what finding times costs, and most
-#: rules need a word that most texts lack. ``triggers`` lists strings of which every match of the
-#: rule holds at least one, lower-cased: a text that holds none of them cannot match the rule, so
-#: the rule is not run over it, which changes nothing in the result. Each trigger is spelt out
+#: Running a rule's expression over the text is most of what finding times costs, and most
+#: rules need a word that most paragraphs lack. ``triggers`` lists strings of which every match
+#: of the rule holds at least one, lower-cased: a paragraph that holds none of them cannot match
+#: the rule, so the rule is not run over it, which changes nothing in the result. Each trigger is spelt out
 #: letter for letter by the pattern, and between them they cover every alternative of it (the
 #: quarter rule always says "quarter" or "period"); none holds a character that stands for a
 #: class (``\s`` matches any space, ``\d`` any script's digits). ``None`` where what every match
-#: holds is in nearly every text ("a", a digit, "day"): the rule runs over every text.
+#: holds is in nearly every text ("a", a digit, "day"): the rule runs over every paragraph.
 #: ``tests/test_timex_prefilter.py`` checks the triggers against matches generated from each
 #: pattern and found in news text.
 RULES: tuple[tuple[str, str, tuple[str, ...] | None], ...] = (
@@ -2307,15 +2307,51 @@ def _rules_for(text: str, timeml: bool) -> list[int]:
     return chosen
 
 
-def _choose(resolver: _Resolver, rules: Iterable[int]) -> list[tuple[int, int, int, re.Match[str]]]:
-    """Non-overlapping matches of ``rules``: longest first, then the rule listed first.
+#: A blank line, which no time expression runs across: a headline ending in "Five" is not a
+#: duration with the "days" that opens the paragraph below it.
+_BLANK_LINE = re.compile(r"\n[^\S\n]*\n")
+
+
+def _paragraphs(text: str) -> list[tuple[int, int]]:
+    """The bounds of the text's paragraphs, the blank lines between them left out."""
+    bounds = []
+    start = 0
+    for m in _BLANK_LINE.finditer(text):
+        if m.start() > start:
+            bounds.append((start, m.start()))
+        start = m.end()
+    bounds.append((start, len(text)))
+    return bounds
+
+
+def _scans(text: str, timeml: bool, every_rule: bool = False) -> list[tuple[int, int, int]]:
+    """(rule, start, end): each paragraph with each rule worth running over it (see
+    :func:`_rules_for`), or with every rule. A rule that needs a month name is then run over the
+    few paragraphs that name one, not over the whole text."""
+    scans: list[tuple[int, int, int]] = []
+    for start, end in _paragraphs(text):
+        if every_rule:
+            rules = [i for i, rule in enumerate(_RULES) if not (timeml and rule.name in EXTENSION_RULES)]
+        else:
+            rules = _rules_for(text[start:end], timeml)
+        scans.extend((index, start, end) for index in rules)
+    return scans
+
+
+def _choose(
+    resolver: _Resolver, scans: Iterable[tuple[int, int, int]]
+) -> list[tuple[int, int, int, re.Match[str]]]:
+    """Non-overlapping matches of the rules run over their paragraphs (see :func:`_scans`):
+    longest first, then the rule listed first.
 
     A match is kept only if its rule accepts it, so that a longer match a rule turns down ("a
     five" read as a rate) does not hide a shorter one that is an expression.
     """
     found: list[tuple[int, int, int, re.Match[str]]] = []
-    for index in rules:
-        for m in _RULES[index].pattern.finditer(resolver.text):
+    text = resolver.text
+    for index, first, last in scans:
+        # Run over the whole text with bounds, a pattern still looks behind the paragraph's start.
+        for m in _RULES[index].pattern.finditer(text, first, last):
             if m.end() > m.start():
                 found.append((m.start(), m.end(), index, m))
     found.sort(key=lambda c: (c[0] - c[1], c[2], c[0]))
@@ -2351,13 +2387,9 @@ def _find_times(text: str, published: date | None, *, timeml: bool = False,
     must change nothing (the tests compare the two)."""
     plain = text if text.isascii() else text.translate(_LOOKALIKES)
     resolver = _Resolver(plain, published)
-    if every_rule:
-        rules = [i for i, rule in enumerate(_RULES) if not (timeml and rule.name in EXTENSION_RULES)]
-    else:
-        rules = _rules_for(plain, timeml)
     found: list[TimeRef] = []
     deictic: list[int] = []  # indexes in ``found`` of "today", "tomorrow", "this morning" ...
-    for start, end, index, m in _choose(resolver, rules):
+    for start, end, index, m in _choose(resolver, _scans(plain, timeml, every_rule)):
         norm = _resolve(resolver, _RULES[index].name, m)
         if norm is None:
             continue
