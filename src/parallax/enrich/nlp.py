@@ -134,7 +134,18 @@ def lemma(token: Any) -> str:
     lemmatizer = _LEMMATIZERS.get(id(token.vocab))
     if lemmatizer is None:
         return str(token.lower_)
-    return str(lemmatizer.lemmatize(token)[0]).lower()
+    # Enrichment asks some tokens' lemmas many times: each answer is kept with the parse.
+    known = token.doc.user_data.get(_LEMMAS)
+    if known is None:
+        known = token.doc.user_data[_LEMMAS] = {}
+    found = known.get(token.i)
+    if found is None:
+        found = known[token.i] = str(lemmatizer.lemmatize(token)[0]).lower()
+    return str(found)
+
+
+#: Where :func:`lemma` keeps the lemmas it made in a parse's ``user_data``.
+_LEMMAS = "parallax.lemmas"
 
 
 def doc_text(doc: Any) -> str:

@@ -26,7 +26,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 from parallax.enrich.nlp import QUOTE_MARKS, doc_text, lemma, whole_words
 from parallax.enrich.sources import ANONYMOUS_NOUNS, DOCUMENT_NOUNS, NEWS_AGENCY, source_kind
@@ -314,7 +314,22 @@ def _add_quote(quotes: list[Quote], text: str, start: int, end: int) -> None:
 
 
 def cue_key(token: Token) -> str | None:
-    """The :data:`SPEECH_VERBS` key of a verb token, phrasal verbs first ("point out")."""
+    """The :data:`SPEECH_VERBS` key of a verb token, phrasal verbs first ("point out").
+
+    Voices and sources ask it of each token several times: the answer is kept with the parse."""
+    known = token.doc.user_data.get(_CUE_KEYS)
+    if known is None:
+        known = token.doc.user_data[_CUE_KEYS] = {}
+    if token.i not in known:
+        known[token.i] = _cue_key(token)
+    return cast("str | None", known[token.i])
+
+
+#: Where :func:`cue_key` keeps its answers in a parse's ``user_data``.
+_CUE_KEYS = "parallax.cue_keys"
+
+
+def _cue_key(token: Token) -> str | None:
     if token.pos_ not in {"VERB", "AUX"} and not (token.pos_ == "NOUN" and token.tag_.startswith("VB")):
         return None
     lemmas = _lemmas(token)
