@@ -442,14 +442,14 @@ def save_analysis(store: Store, analysis: Analysis, *, model: str) -> None:
     from parallax.enrich.entities import entity_id
 
     enrichment = analysis.enrichment
+    # An entity is named many times in an article: its names go to the registry together.
+    named: dict[str, tuple[str, str, set[str]]] = {}
     for mention in enrichment.mentions:
         if mention.entity_id and mention.canonical:
-            store.upsert_entity(
-                mention.entity_id,
-                canonical=mention.canonical,
-                label=_registry_label(mention.label),
-                aliases=[mention.text],
-            )
+            entry = named.setdefault(mention.entity_id, (mention.canonical, mention.label, set()))
+            entry[2].add(mention.text)
+    for entity, (canonical, label, aliases) in named.items():
+        store.upsert_entity(entity, canonical=canonical, label=_registry_label(label), aliases=aliases)
     for person in analysis.people:
         store.upsert_entity(
             entity_id("PERSON", person.canonical),

@@ -451,8 +451,12 @@ class Store:
                  json.dumps(sorted(set(roles))), nationality),
             )
             return
-        merged_aliases = sorted(set(json.loads(row[0])) | set(aliases))
-        merged_roles = sorted(set(json.loads(row[1])) | set(roles))
+        known_aliases, known_roles = set(json.loads(row[0])), set(json.loads(row[1]))
+        merged_aliases = sorted(known_aliases | set(aliases))
+        merged_roles = sorted(known_roles | set(roles))
+        if (len(merged_aliases) == len(known_aliases) and len(merged_roles) == len(known_roles)
+                and (row[2] is not None or nationality is None)):
+            return  # nothing new
         self._db.execute(
             "UPDATE entities SET aliases = ?, roles = ?, nationality = COALESCE(nationality, ?) WHERE id = ?",
             (json.dumps(merged_aliases), json.dumps(merged_roles), nationality, entity_id),
