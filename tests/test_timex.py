@@ -809,3 +809,17 @@ def test_no_expression_runs_across_a_blank_line() -> None:
     assert [t.expression for t in found] == ["Christmas"]
     found = find_times("The Top Five\n\ndays of the sale begin.", WEDNESDAY)
     assert all("\n" not in t.expression for t in found)
+
+
+@pytest.mark.parametrize(("text", "sets"), [
+    ("The Lisbon daily Diario Norte said so.", []),
+    ("the conservative daily Ta Nea wrote", []),
+    ("a story the daily reported on", []),
+    ("the daily Harbor Forum briefing ran long", ["daily"]),  # a name after "the": qualifies it
+    ("its monthly Patch Day release", ["monthly"]),
+    ("The Acme's daily Harbor Forum", ["daily"]),
+    ("we meet daily.", ["daily"]),
+    ("open daily Monday to Friday", ["daily"]),
+])
+def test_a_daily_that_names_a_newspaper_is_no_recurrence(text: str, sets: list[str]) -> None:
+    assert [t.expression for t in find_times(text, WEDNESDAY) if t.kind == "set"] == sets

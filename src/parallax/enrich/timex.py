@@ -160,6 +160,20 @@ SET_WORDS: dict[str, str] = {
     "semiannually": "P6M", "biannually": "P6M", "year-round": "P1Y",
 }
 
+#: Words of recurrence that also name a periodical ("the daily Granma", "the weekly said").
+PUBLICATION_WORDS = frozenset({"daily", "weekly", "monthly", "quarterly"})
+#: Words that say what kind of periodical one is ("the conservative daily ...").
+PRESS_KINDS = frozenset({
+    "conservative", "liberal", "left", "right", "leftist", "rightist", "left-wing", "right-wing",
+    "centre-left", "center-left", "centre-right", "center-right", "business", "financial", "state-run",
+    "state-owned", "official", "national", "local", "regional", "english-language", "pro-government",
+    "opposition", "independent", "popular", "leading", "tabloid", "mass-circulation", "influential",
+    "respected", "sports", "economic", "news", "newsmagazine",
+})
+_DETERMINERS = frozenset({
+    "the", "a", "an", "its", "their", "his", "her", "our", "this", "that", "each", "every",
+})
+
 #: Words in -s before "a day", "a year" that are not counted things, so the phrase is no rate.
 NOT_COUNTED_NOUNS = frozenset({
     "was", "has", "this", "its", "his", "as", "less", "across", "thus", "perhaps", "always", "plus",
@@ -714,6 +728,14 @@ _MARKET_WORD = re.compile(
     r"(?<!who\s)(?<!which\s)(?<!that\s)shares(?!\s+(?:the|a|an|his|her|its|their)\b))",
     re.IGNORECASE,
 )
+#: The last word before a place, as far back as the line's start.
+_WORD_BEFORE = re.compile(r"([\w.'\u2019-]+)[^\S\n]+$")
+#: A name right after a word ("daily Granma"), not a day or month ("daily Monday to Friday").
+_NAME_AFTER = re.compile(_expand(r"[^\S\n]+(?!{WEEKDAY}|{MONTH}|(?:Noon|Midnight)\b)[A-Z]"))
+#: A verb of reporting or a clause's end right after a word, making it a noun ("the daily said").
+_REPORTING_AFTER = re.compile(
+    r"\s*(?:[.;:)]|(?:said|says|reported|reports|wrote|writes|quoted|quotes|cited|cites|added|claimed|"
+    r"published|publishes)\b)", re.IGNORECASE)
 _AFTER_FULL_STOP = re.compile(r"[.!?:][\"'\u201d\u2019)]*\s+[\"'`(\u201c\u2018]*$")
 _MONTH_DAY = re.compile(_expand(r"(?P<mon>{MONTH})\s+(?P<day>{DAYNUM})(?:,\s+(?P<year>{YEAR4}))?"))
 #: Rules whose expressions TimeML does not mark.
@@ -2175,11 +2197,31 @@ class _Resolver:
     def rule_times_per(self, m: re.Match[str]) -> _Norm | None:
         return _Norm(_duration_value(1, _unit(m["unit"])), "set", "set", anchors=False)
 
+    def _names_a_periodical(self, m: re.Match[str]) -> bool:
+        """Whether "daily" or "weekly" is a newspaper: before its name after a word that says
+        whose or what kind ("the Lebanese daily As-Safir", "the conservative daily Ta Nea"), or
+        after an article and before a verb of reporting ("the daily reported"). Before a name
+        after anything else it qualifies what follows ("the daily White House briefing")."""
+        word = _WORD_BEFORE.search(self.text, max(0, m.start() - 40), m.start())
+        if word is None:
+            return False
+        before = word[1]
+        if _REPORTING_AFTER.match(self.text, m.end()):
+            return before.lower() in {"the", "a"}
+        if not _NAME_AFTER.match(self.text, m.end()):
+            return False
+        if before.lower() in PRESS_KINDS:
+            return True
+        possessive = before.endswith(("'s", "\u2019s"))
+        return before[:1].isupper() and before.lower() not in _DETERMINERS and not possessive
+
     def rule_setword(self, m: re.Match[str]) -> _Norm | None:
         after = self.text[m.end() : m.end() + 30].lower()
         before = self.text[max(0, m.start() - 10) : m.start()].lower()
         if _RATE_NOUN_AFTER.match(after) or before.endswith("average "):
             return None  # "quarterly dividend", "average daily volume": a measure, not a recurrence
+        if m["word"].lower() in PUBLICATION_WORDS and self._names_a_periodical(m):
+            return None  # "the Communist Party daily Granma", "the daily reported": a newspaper
         return _Norm(SET_WORDS[m["word"].lower()], "set", "set", anchors=False)
 
     def rule_adj_duration(self, m: re.Match[str]) -> _Norm | None:
