@@ -23,7 +23,7 @@ from parallax.model import Article, Enrichment, Mention, Sentence
 from parallax.store import Store
 
 #: Bump when a component changes what it produces: `parallax enrich` then redoes older articles.
-ENRICHMENT_VERSION = 9
+ENRICHMENT_VERSION = 10
 #: Parse in several processes from this many articles on; fewer do not repay starting them.
 PARALLEL_FROM = 64
 WORKERS_ENV = "PARALLAX_WORKERS"
