@@ -780,6 +780,15 @@ def test_an_attribution_set_inside_its_clause_reports_the_clause(nlp: Any) -> No
     assert not [t for s, m, t in voices if m == "reported" and "This is a start" in t], voices
 
 
+def test_an_attribution_inverted_inside_its_clause_has_the_speaker_after_the_verb(nlp: Any) -> None:
+    # The parser gives "said" both nouns as subjects; the clause's own ("rules") says nothing.
+    text = ("Mayor Ann Rowe spoke on Monday. The new rules, said Rowe, are too weak to protect the port. "
+            "The harbour, said the mayor, needs dredging.")
+    voices = [(v.speaker, v.text) for v in resolved_voices(nlp, text) if v.mode == "reported"]
+    assert voices == [("Ann Rowe", "The new rules, said Rowe, are too weak to protect the port"),
+                      ("Ann Rowe", "The harbour, said the mayor, needs dredging")], voices
+
+
 def test_a_quotation_after_a_reported_voice_goes_on_in_it_unless_an_outlet_is_credited(nlp: Any) -> None:
     text = ('On Tuesday, Lena Ortiz left the hearing saying she bore her employer no ill will. '
             '"The firm may be large, and that is true.\n\nBut it is not too large to be taken to court. If '

@@ -481,7 +481,10 @@ def _parsed_subject(verb: Token) -> Token | None:
         ]
         if subjects:
             # The nearest one: a dateline ("DES MOINES - Clinton urged") can parse as a subject too.
-            child = _listed_in(min(subjects, key=lambda c: abs(c.i - token.i)), subjects)
+            # In "The rules, said Rowe, are weak" the parser gives "said" both nouns; Rowe speaks.
+            after = [c for c in subjects if c.i > token.i] if _inverted_aside(token) else []
+            nearest = min(after or subjects, key=lambda c: abs(c.i - token.i))
+            child = _listed_in(nearest, subjects)
             if child.lower_ in _RELATIVE_PRONOUNS:
                 # "X, who said ..." is X's; "the dam that Molvane says threatens its farms" has
                 # the pronoun as subject of a clause inside what is reported, and no speaker.
@@ -1296,13 +1299,27 @@ def _negated(verb: Token) -> bool:
 _REFUSALS = frozenset({"decline", "refuse", "fail", "hesitate"})
 
 
+def _inverted_aside(verb: Token) -> bool:
+    """Whether a speech verb is an aside with its speaker after it, "The rules, said Rowe, are
+    weak", which the parser reads with the clause's subject ("rules") as the verb's too."""
+    doc = verb.doc
+    if verb.dep_ != "parataxis" or verb.i == 0 or doc[verb.i - 1].text != ",":
+        return False
+    subjects = [c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}]
+    return (any(c.i > verb.i for c in subjects)
+            and any(c.i < verb.i - 1 for c in subjects))
+
+
 def _parenthetical(verb: Token) -> bool:
     """Whether a speech verb is set inside the clause it attributes, between commas: "The plan,
-    officials said, would cost ...", "In any case, the firm says, the drivers ..."."""
+    officials said, would cost ...", "In any case, the firm says, the drivers ...", "The rules,
+    said Rowe, are weak"."""
     if verb.dep_ != "parataxis" or verb.head.pos_ not in {"VERB", "AUX"}:
         return False
     doc = verb.doc
     first, last = verb.left_edge.i, verb.right_edge.i
+    if _inverted_aside(verb):
+        first = verb.i  # the clause's own subject, misread as the verb's, is not the aside
     before = doc[first - 1] if first > 0 else None
     after = doc[last + 1] if last + 1 < len(doc) else None
     opened = (before is not None and before.text == ",") or doc[first].text == ","
