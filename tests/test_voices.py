@@ -1029,3 +1029,24 @@ def test_the_object_of_a_causative_speaks_its_infinitive(nlp: Any) -> None:
     assert voices["What is wrong with us?"] == "the state's governor"
     assert voices.get("her to stay in the race") != "her"
     assert "the rule void" not in {text for text, speaker in voices.items() if speaker == "the court"}
+
+
+def test_a_pronoun_takes_up_the_person_an_earlier_subject_pronoun_stood_for(nlp: Any) -> None:
+    # "he decried" stood for Rowe; the object's possessor ("the Lind campaign's") is named after it,
+    # so the next "he" goes on with Rowe rather than being left unnamed between two men.
+    text = ("Mayor Tom Rowe has stepped up his attacks on Omar Lind. In a letter on Tuesday, he decried the "
+            "Lind campaign's plan for the port. \"This plan would sink the harbour,\" he said.")
+    assert voice_with(resolved_voices(nlp, text), "sink the harbour").speaker == "Tom Rowe"
+
+
+def test_a_subject_pronoun_of_one_gender_stands_for_nobody_a_pronoun_of_the_other_means(nlp: Any) -> None:
+    # "she is the sister" stood for Quill; the "He" after it is still Mr. Lind.
+    text = ("Spokesman Omar Lind told reporters that the woman is Ada Quill. Mr. Lind said she is the sister "
+            "of Tom Rowe, who is held abroad.\n\nHe said Rowe has two lawyers.")
+    assert voice_with(resolved_voices(nlp, text), "two lawyers").speaker == "Omar Lind"
+
+
+def test_a_name_set_beside_a_subject_noun_is_the_subject(nlp: Any) -> None:
+    text = ("Tom Rowe leaves behind two sons. His longtime colleague, Sgt. Omar Lind, was shaken as he "
+            "described his friend. \"He never missed a shift,\" he said.")
+    assert voice_with(resolved_voices(nlp, text), "never missed a shift").speaker == "Omar Lind"

@@ -529,9 +529,10 @@ def _is_subject(doc: Any, mention: Mention) -> bool:
     if span is None:
         return False
     root = span.root
-    # "said Senate Minority Whip Tomas Ferrand": the name in apposition to a subject title.
+    # "said Senate Minority Whip Tomas Ferrand", "his colleague, Sgt. Ana Ruiz, was shaken": the
+    # name in apposition to a subject.
     return root.dep_ in {"nsubj", "nsubjpass"} or (
-        root.dep_ == "appos" and root.head.dep_ in {"nsubj", "nsubjpass"} and root.head.is_title
+        root.dep_ == "appos" and root.head.dep_ in {"nsubj", "nsubjpass"}
     )
 
 
@@ -572,6 +573,8 @@ def _pronoun_referents(
     sentences = [(s.start_char, s.end_char) for s in doc.sents]
     starts = [start for start, _ in sentences]
     last_seen: dict[str, int] = {}
+    # Where a subject pronoun stood, for whom, and its gender: a "he" stands for no "she".
+    subject_pronouns: list[tuple[int, Mention, str]] = []
 
     def quoted_whole(index: int) -> bool:
         start, end = sentences[index]
@@ -601,8 +604,12 @@ def _pronoun_referents(
                 previous -= 1
         window = starts[max(0, previous)]
         # In its own sentence and the one before, a pronoun takes up the subject of a clause
-        # ("X threw jabs at Y, whom he called ...") before a person named as an object.
-        subjects = [m for m in fitting if m.start >= window and _is_subject(doc, m)]
+        # ("X threw jabs at Y, whom he called ...") before a person named as an object; a pronoun
+        # that was the subject there stands for its person ("X attacked Y. He said ...").
+        named_subjects = [(m.start, m) for m in fitting if m.start >= window and _is_subject(doc, m)]
+        pronoun_subjects = [(at, m) for at, m, said in subject_pronouns
+                            if at >= window and said == wanted and m in fitting]
+        subjects = [m for _, m in sorted(named_subjects + pronoun_subjects, key=lambda pair: pair[0])]
         # Past a subject, a possessor ("the theology of Mr. Obama's agenda") is seldom the one a
         # pronoun takes up, when anyone else fits.
         plain = [m for m in fitting if not text.startswith(("'s", "\u2019s"), m.end)]
@@ -613,8 +620,9 @@ def _pronoun_referents(
         lately = starts[max(0, sentence - 2)]
         # A subject of this sentence or the last that nobody of the pronoun's gender stands beside
         # as a subject there is meant ("..., said Whip Tomas Ferrand. He added ...").
+        by_name = [m for _, m in named_subjects]
         if gender.get(chosen.canonical or "") is None and not (
-            chosen in subjects and not any(gender.get(m.canonical or "") == wanted for m in subjects)
+            chosen in by_name and not any(gender.get(m.canonical or "") == wanted for m in by_name)
         ) and any(
             gender.get(m.canonical or "") == wanted
             and max(last_seen.get(m.canonical or "", -1), m.start) >= lately
@@ -625,6 +633,8 @@ def _pronoun_referents(
         referents[token.idx] = chosen
         if chosen.canonical:
             last_seen[chosen.canonical] = token.idx
+        if token.dep_ in {"nsubj", "nsubjpass"}:
+            subject_pronouns.append((token.idx, chosen, wanted))
         nearby = {m.canonical for m in before if m.start >= window}
         named = chosen.canonical and named_as.get(chosen.canonical, wanted)
         if nearby == {chosen.canonical} and chosen.canonical and named == wanted:
