@@ -260,3 +260,11 @@ def test_a_tally_before_a_comma() -> None:
     found = [(q.text, q.value, q.counts) for q in find_quantities(doc)]
     assert found[:2] == [("97-1", 97.0, "tally (first)"), ("97-1", 1.0, "tally (second)")]
     assert not [f for f in found if f[0] in {"12", "15 people"}]  # a range
+
+
+def test_an_editors_brackets_are_no_part_of_a_name() -> None:
+    from parallax.enrich.entities import resolve_entities
+    from parallax.enrich.nlp import load_nlp
+
+    doc = load_nlp()("\"I told [Omar] Lind the plan was dead,\" the mayor said on Monday.")
+    assert "Omar Lind" in {m.canonical for m in resolve_entities(doc).mentions if m.label == "PERSON"}
