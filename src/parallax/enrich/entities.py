@@ -111,7 +111,7 @@ def _lookup_key(text: str) -> str:
 
 def _bare(text: str) -> str:
     """Text without a leading article and a trailing possessive."""
-    # An editor's brackets inside a quotation ("[Barack] Obama") are not part of the name.
+    # An editor's brackets inside a quotation ("[Omar] Lind") are not part of the name.
     text = " ".join(text.replace("[", " ").replace("]", " ").split())
     for suffix in ("'s", "\u2019s", "'", "\u2019"):
         if text.endswith(suffix):
