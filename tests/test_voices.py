@@ -1050,3 +1050,14 @@ def test_a_name_set_beside_a_subject_noun_is_the_subject(nlp: Any) -> None:
     text = ("Tom Rowe leaves behind two sons. His longtime colleague, Sgt. Omar Lind, was shaken as he "
             "described his friend. \"He never missed a shift,\" he said.")
     assert voice_with(resolved_voices(nlp, text), "never missed a shift").speaker == "Omar Lind"
+
+
+def test_a_retort_is_a_voice(nlp: Any) -> None:
+    text = ("Mayor Paul Rowe spoke first. Rowe shot back: \"They got caught with the money.\" Sen. Omar Lind "
+            "countered that the port was safe. \"That is not so, not at all,\" Ada Quill retorted. "
+            "The army fired back at the rebels.")
+    voices = [(v.speaker, v.text) for v in resolved_voices(nlp, text)]
+    assert ("Paul Rowe", "They got caught with the money.") in voices, voices
+    assert ("Omar Lind", "the port was safe") in voices, voices
+    assert ("Ada Quill", "That is not so, not at all") in voices, voices
+    assert not [t for s, t in voices if "rebels" in t], voices

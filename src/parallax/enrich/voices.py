@@ -135,6 +135,10 @@ SPEECH_VERBS: dict[str, tuple[str, ...]] = {
     "indicate": ("clause",),
     "estimate": ("clause",),
     "point out": ("clause",),
+    "retort": ("clause",),
+    "counter": ("clause",),
+    "fire back": ("clause",),  # "fired back that ...", '"...," she shot back'
+    "shoot back": ("clause",),
     "quote": (),
     # Only with a written thing as subject (:data:`_WRITTEN_THINGS`): '"...," reads the letter'.
     "read": ("clause",),
@@ -334,7 +338,8 @@ def _cue_key(token: Token) -> str | None:
         return None
     lemmas = _lemmas(token)
     for child in token.children:
-        if child.dep_ == "prt":
+        # "shot back" is parsed with its particle as an adverb.
+        if child.dep_ == "prt" or (child.dep_ == "advmod" and child.lower_ == "back"):
             for form in lemmas:
                 phrasal = f"{form} {child.lower_}"
                 if phrasal in SPEECH_VERBS:
