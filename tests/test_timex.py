@@ -816,7 +816,7 @@ def test_no_expression_runs_across_a_blank_line() -> None:
     ("the conservative daily Ta Nea wrote", []),
     ("a story the daily reported on", []),
     ("the daily Harbor Forum briefing ran long", ["daily"]),  # a name after "the": qualifies it
-    ("its monthly Patch Day release", ["monthly"]),
+    ("its monthly Spring Fair sale", ["monthly"]),
     ("The Acme's daily Harbor Forum", ["daily"]),
     ("we meet daily.", ["daily"]),
     ("open daily Monday to Friday", ["daily"]),

@@ -1032,32 +1032,32 @@ def test_the_object_of_a_causative_speaks_its_infinitive(nlp: Any) -> None:
 
 
 def test_a_pronoun_takes_up_the_person_an_earlier_subject_pronoun_stood_for(nlp: Any) -> None:
-    # "he decried" stood for Rowe; the object's possessor ("the Lind campaign's") is named after it,
-    # so the next "he" goes on with Rowe rather than being left unnamed between two men.
-    text = ("Mayor Tom Rowe has stepped up his attacks on Omar Lind. In a letter on Tuesday, he decried the "
-            "Lind campaign's plan for the port. \"This plan would sink the harbour,\" he said.")
+    # "he called" stood for Rowe; a name in its object ("the Lind team's") comes after it, so the
+    # next "he" goes on with Rowe rather than being left unnamed between two men.
+    text = ("Mayor Tom Rowe spent the week arguing with Omar Lind. On Tuesday he called the Lind team's "
+            "port plan a scandal. \"This plan would sink the harbour,\" he said.")
     assert voice_with(resolved_voices(nlp, text), "sink the harbour").speaker == "Tom Rowe"
 
 
 def test_a_subject_pronoun_of_one_gender_stands_for_nobody_a_pronoun_of_the_other_means(nlp: Any) -> None:
-    # "she is the sister" stood for Quill; the "He" after it is still Mr. Lind.
-    text = ("Spokesman Omar Lind told reporters that the woman is Ada Quill. Mr. Lind said she is the sister "
-            "of Tom Rowe, who is held abroad.\n\nHe said Rowe has two lawyers.")
-    assert voice_with(resolved_voices(nlp, text), "two lawyers").speaker == "Omar Lind"
+    # "she had worked" stood for Quill; the "He" after it is still Mr. Lind.
+    text = ("Spokesman Omar Lind named the driver as Ada Quill. Mr. Lind said she had worked for Tom Rowe, "
+            "who runs the depot.\n\nHe said Rowe had hired two lawyers.")
+    assert voice_with(resolved_voices(nlp, text), "hired two lawyers").speaker == "Omar Lind"
 
 
 def test_a_name_set_beside_a_subject_noun_is_the_subject(nlp: Any) -> None:
-    text = ("Tom Rowe leaves behind two sons. His longtime colleague, Sgt. Omar Lind, was shaken as he "
-            "described his friend. \"He never missed a shift,\" he said.")
+    text = ("Tom Rowe had run the depot since 1998. His deputy, Sgt. Omar Lind, was in tears as he "
+            "spoke of his friend. \"He never missed a shift,\" he said.")
     assert voice_with(resolved_voices(nlp, text), "never missed a shift").speaker == "Omar Lind"
 
 
 def test_a_retort_is_a_voice(nlp: Any) -> None:
-    text = ("Mayor Paul Rowe spoke first. Rowe shot back: \"They got caught with the money.\" Sen. Omar Lind "
+    text = ("Mayor Paul Rowe spoke first. Rowe shot back: \"Nobody asked the harbour workers.\" Sen. Omar Lind "
             "countered that the port was safe. \"That is not so, not at all,\" Ada Quill retorted. "
             "The army fired back at the rebels.")
     voices = [(v.speaker, v.text) for v in resolved_voices(nlp, text)]
-    assert ("Paul Rowe", "They got caught with the money.") in voices, voices
+    assert ("Paul Rowe", "Nobody asked the harbour workers.") in voices, voices
     assert ("Omar Lind", "the port was safe") in voices, voices
     assert ("Ada Quill", "That is not so, not at all") in voices, voices
     assert not [t for s, t in voices if "rebels" in t], voices

@@ -160,9 +160,9 @@ SET_WORDS: dict[str, str] = {
     "semiannually": "P6M", "biannually": "P6M", "year-round": "P1Y",
 }
 
-#: Words of recurrence that also name a periodical ("the daily Granma", "the weekly said").
+#: Words of recurrence that also name a periodical ("the daily Harbor Post", "the weekly said").
 PUBLICATION_WORDS = frozenset({"daily", "weekly", "monthly", "quarterly"})
-#: Words that say what kind of periodical one is ("the conservative daily ...").
+#: Words that say what kind of periodical one is ("the business daily ...").
 PRESS_KINDS = frozenset({
     "conservative", "liberal", "left", "right", "leftist", "rightist", "left-wing", "right-wing",
     "centre-left", "center-left", "centre-right", "center-right", "business", "financial", "state-run",
@@ -730,7 +730,7 @@ _MARKET_WORD = re.compile(
 )
 #: The last word before a place, as far back as the line's start.
 _WORD_BEFORE = re.compile(r"([\w.'\u2019-]+)[^\S\n]+$")
-#: A name right after a word ("daily Granma"), not a day or month ("daily Monday to Friday").
+#: A name right after a word ("daily Harbor Post"), not a day or month ("daily Monday to Friday").
 _NAME_AFTER = re.compile(_expand(r"[^\S\n]+(?!{WEEKDAY}|{MONTH}|(?:Noon|Midnight)\b)[A-Z]"))
 #: A verb of reporting or a clause's end right after a word, making it a noun ("the daily said").
 _REPORTING_AFTER = re.compile(
@@ -2199,9 +2199,9 @@ class _Resolver:
 
     def _names_a_periodical(self, m: re.Match[str]) -> bool:
         """Whether "daily" or "weekly" is a newspaper: before its name after a word that says
-        whose or what kind ("the Lebanese daily As-Safir", "the conservative daily Ta Nea"), or
+        whose or what kind ("the Lisbon daily Diario Norte", "the business daily Harbor Post"), or
         after an article and before a verb of reporting ("the daily reported"). Before a name
-        after anything else it qualifies what follows ("the daily White House briefing")."""
+        after anything else it qualifies what follows ("the daily City Hall briefing")."""
         word = _WORD_BEFORE.search(self.text, max(0, m.start() - 40), m.start())
         if word is None:
             return False
@@ -2221,7 +2221,7 @@ class _Resolver:
         if _RATE_NOUN_AFTER.match(after) or before.endswith("average "):
             return None  # "quarterly dividend", "average daily volume": a measure, not a recurrence
         if m["word"].lower() in PUBLICATION_WORDS and self._names_a_periodical(m):
-            return None  # "the Communist Party daily Granma", "the daily reported": a newspaper
+            return None  # "the Lisbon daily Diario Norte", "the daily reported": a newspaper
         return _Norm(SET_WORDS[m["word"].lower()], "set", "set", anchors=False)
 
     def rule_adj_duration(self, m: re.Match[str]) -> _Norm | None:
