@@ -1053,9 +1053,9 @@ def test_a_name_set_beside_a_subject_noun_is_the_subject(nlp: Any) -> None:
 
 
 def test_a_retort_is_a_voice(nlp: Any) -> None:
-    text = ("Mayor Paul Rowe spoke first. Rowe shot back: \"Nobody asked the harbour workers.\" Sen. Omar Lind "
-            "countered that the port was safe. \"That is not so, not at all,\" Ada Quill retorted. "
-            "The army fired back at the rebels.")
+    text = ("Mayor Paul Rowe spoke first. Rowe shot back: \"Nobody asked the harbour workers.\" "
+            "Sen. Omar Lind countered that the port was safe. "
+            "\"That is not so, not at all,\" Ada Quill retorted. The army fired back at the rebels.")
     voices = [(v.speaker, v.text) for v in resolved_voices(nlp, text)]
     assert ("Paul Rowe", "Nobody asked the harbour workers.") in voices, voices
     assert ("Omar Lind", "the port was safe") in voices, voices
