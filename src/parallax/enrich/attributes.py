@@ -103,7 +103,7 @@ class PatternTable:
                 else:
                     self.longer.append((attr_id, match_id, ids))
         self._memory: dict[tuple[Any, ...], Description] = {}
-        #: Descriptions by the token's row of string ids (see :meth:`_rows`).
+        #: Descriptions by the token's row of string ids (see :meth:`_descriptions`).
         self._by_ids: dict[tuple[int, ...], Description] = {}
         self._array_ids: list[int] | None = None
 
@@ -239,15 +239,16 @@ class TabledAttributeRuler(AttributeRuler):
         spaCy, which names the pattern in its error."""
         from spacy.tokens._retokenize import set_token_attrs
 
+        targets = []
         for attr_id, _, start, end in matches:
             index = self.indices[attr_id]
             position = (start if index >= 0 else end) + index
             if not start <= position < end:
                 super().set_annotations(doc, matches)  # type: ignore[no-untyped-call]
                 return
-        for attr_id, _, start, end in matches:
-            index = self.indices[attr_id]
-            set_token_attrs(doc[(start if index >= 0 else end) + index], self.attrs[attr_id])
+            targets.append((position, self.attrs[attr_id]))
+        for position, attrs in targets:
+            set_token_attrs(doc[position], attrs)
 
     def match(self, doc: Any) -> list[tuple[int, int, int, int]]:
         if not self._tabled:

@@ -135,17 +135,18 @@ def lemma(token: Any) -> str:
     if lemmatizer is None:
         return str(token.lower_)
     # Enrichment asks some tokens' lemmas many times: each answer is kept with the parse.
-    known = token.doc.user_data.get(_LEMMAS)
-    if known is None:
-        known = token.doc.user_data[_LEMMAS] = {}
+    known = token_memo(token.doc, "parallax.lemmas")
     found = known.get(token.i)
     if found is None:
         found = known[token.i] = str(lemmatizer.lemmatize(token)[0]).lower()
     return str(found)
 
 
-#: Where :func:`lemma` keeps the lemmas it made in a parse's ``user_data``.
-_LEMMAS = "parallax.lemmas"
+def token_memo(doc: Any, name: str) -> dict[int, Any]:
+    """A dictionary kept with a parse (in its ``user_data``) under ``name``, for answers about
+    its tokens by index that are asked for more than once."""
+    memo: dict[int, Any] = doc.user_data.setdefault(name, {})
+    return memo
 
 
 def doc_text(doc: Any) -> str:

@@ -2370,12 +2370,10 @@ def _scans(text: str, timeml: bool, every_rule: bool = False) -> list[tuple[int,
     """(rule, start, end): each paragraph with each rule worth running over it (see
     :func:`_rules_for`), or with every rule. A rule that needs a month name is then run over the
     few paragraphs that name one, not over the whole text."""
+    every = [i for i, rule in enumerate(_RULES) if not (timeml and rule.name in EXTENSION_RULES)]
     scans: list[tuple[int, int, int]] = []
     for start, end in _paragraphs(text):
-        if every_rule:
-            rules = [i for i, rule in enumerate(_RULES) if not (timeml and rule.name in EXTENSION_RULES)]
-        else:
-            rules = _rules_for(text[start:end], timeml)
+        rules = every if every_rule else _rules_for(text[start:end], timeml)
         scans.extend((index, start, end) for index in rules)
     return scans
 

@@ -28,7 +28,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, cast
 
-from parallax.enrich.nlp import QUOTE_MARKS, doc_text, lemma, whole_words
+from parallax.enrich.nlp import QUOTE_MARKS, doc_text, lemma, token_memo, whole_words
 from parallax.enrich.sources import ANONYMOUS_NOUNS, DOCUMENT_NOUNS, NEWS_AGENCY, source_kind
 from parallax.model import Voice
 
@@ -321,16 +321,10 @@ def cue_key(token: Token) -> str | None:
     """The :data:`SPEECH_VERBS` key of a verb token, phrasal verbs first ("point out").
 
     Voices and sources ask it of each token several times: the answer is kept with the parse."""
-    known = token.doc.user_data.get(_CUE_KEYS)
-    if known is None:
-        known = token.doc.user_data[_CUE_KEYS] = {}
+    known = token_memo(token.doc, "parallax.cue_keys")
     if token.i not in known:
         known[token.i] = _cue_key(token)
     return cast("str | None", known[token.i])
-
-
-#: Where :func:`cue_key` keeps its answers in a parse's ``user_data``.
-_CUE_KEYS = "parallax.cue_keys"
 
 
 def _cue_key(token: Token) -> str | None:
